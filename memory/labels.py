@@ -1,0 +1,133 @@
+"""Label normalisation: one canonical form per category name.
+
+Questions say "sofas", "Couch", "trash can"; memories hold "sofa" and
+"trash bin". Both sides go through the same `canonical` function (case,
+spacing, plurals, synonyms), so "matches" is simply equality of canonical
+forms. Users extend the synonym table per memory or globally.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+
+# Irregular plurals and words whose final "s" is not a plural.
+_IRREGULAR = {
+    "shelves": "shelf",
+    "knives": "knife",
+    "leaves": "leaf",
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "feet": "foot",
+    "mice": "mouse",
+    "boxes": "box",
+    "couches": "couch",
+    "benches": "bench",
+    "dishes": "dish",
+    "glasses": "glass",
+    "mattresses": "mattress",
+    "radiators": "radiator",
+}
+_NOT_PLURAL = {"glass", "mattress", "bus", "lens", "gas", "dress", "chess", "series", "species", "stairs", "pants", "shorts", "scissors", "blinds", "canvas", "cactus", "class"}
+
+#: Default synonyms (variant → canonical). Canonical names follow VSI-Bench's categories.
+DEFAULT_SYNONYMS: dict[str, str] = {
+    "couch": "sofa",
+    "settee": "sofa",
+    "television": "tv",
+    "tv set": "tv",
+    "telly": "tv",
+    "fridge": "refrigerator",
+    "trash can": "trash bin",
+    "garbage can": "trash bin",
+    "garbage bin": "trash bin",
+    "waste bin": "trash bin",
+    "wastebasket": "trash bin",
+    "bin": "trash bin",
+    "trashcan": "trash bin",
+    "rubbish bin": "trash bin",
+    "cooktop": "stove",
+    "oven range": "stove",
+    "range": "stove",
+    "bookshelf": "shelf",
+    "bookcase": "shelf",
+    "shelving": "shelf",
+    "potted plant": "plant",
+    "houseplant": "plant",
+    "flower pot": "plant",
+    "tub": "bathtub",
+    "bath": "bathtub",
+    "cushion": "pillow",
+    "computer monitor": "monitor",
+    "screen": "monitor",
+    "rucksack": "backpack",
+    "cupboard": "cabinet",
+    "wardrobe": "cabinet",
+    "armchair": "chair",
+    "desk lamp": "lamp",
+    "floor lamp": "lamp",
+    "dining table": "table",
+    "coffee table": "table",
+    "loo": "toilet",
+}
+
+_SPACES = re.compile(r"[\s_\-]+")
+
+
+def singular(word: str) -> str:
+    """English singular of one lower-case word (rules good for object category names)."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word in _NOT_PLURAL or len(word) <= 2 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+class LabelNormalizer:
+    """Maps any spelling of a category to its canonical form.
+
+    `synonyms` maps variant → canonical and is itself normalised (case,
+    spacing, plurals), so users may write either form.
+    """
+
+    def __init__(self, synonyms: Mapping[str, str] | None = None, use_defaults: bool = True) -> None:
+        table = dict(DEFAULT_SYNONYMS) if use_defaults else {}
+        table.update(synonyms or {})
+        self._synonyms = {self._basic(k): self._basic(v) for k, v in table.items()}
+
+    @staticmethod
+    def _basic(text: str) -> str:
+        words = _SPACES.sub(" ", text.strip().lower().replace("(s)", "")).strip().split(" ")
+        if words == [""]:
+            return ""
+        words[-1] = singular(words[-1])
+        return " ".join(words)
+
+    def canonical(self, label: str) -> str:
+        """Canonical form: lower case, single spaces, singular, synonyms resolved."""
+        basic = self._basic(label)
+        return self._synonyms.get(basic, basic)
+
+    def same(self, a: str, b: str) -> bool:
+        return self.canonical(a) == self.canonical(b)
+
+    def extended(self, synonyms: Mapping[str, str]) -> LabelNormalizer:
+        """A new normaliser with extra synonyms on top of this one's."""
+        new = LabelNormalizer(use_defaults=False)
+        new._synonyms = dict(self._synonyms)
+        new._synonyms.update({self._basic(k): self._basic(v) for k, v in synonyms.items()})
+        return new
+
+    def close_matches(self, label: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+        """Candidates that look like `label` (for "did you mean …?" hints)."""
+        candidates = list(candidates)
+        by_canon = {self.canonical(c): c for c in candidates}
+        hits = difflib.get_close_matches(self.canonical(label), list(by_canon), n=n, cutoff=0.6)
+        return [by_canon[h] for h in hits]

@@ -1,0 +1,163 @@
+"""SpatialMemory: the explicit 3D memory of one scene and the queries every operation needs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reasmory.errors import MemoryQueryError
+from reasmory.memory.geometry import ObjectGeometryCache, closest_pair, footprint_area, polygon_area
+from reasmory.memory.labels import LabelNormalizer
+from reasmory.memory.model import Frame, MemoryArrays, ObjectInstance, PointCloud, Provenance, SceneFacts
+
+
+class SpatialMemory:
+    """Frames, points, objects, scene facts and provenance of one scene.
+
+    Instances are treated as immutable once built: queries cache per-object
+    KD-trees, so add objects with `with_objects` (which returns a new memory).
+    """
+
+    def __init__(
+        self,
+        frames: Sequence[Frame] = (),
+        points: PointCloud | None = None,
+        objects: Sequence[ObjectInstance] = (),
+        scene: SceneFacts | None = None,
+        provenance: Provenance | None = None,
+        arrays: MemoryArrays | None = None,
+        synonyms: Mapping[str, str] | None = None,
+    ) -> None:
+        self.frames: list[Frame] = list(frames)
+        self.points: PointCloud = points if points is not None else PointCloud.empty()
+        self.objects: list[ObjectInstance] = list(objects)
+        self.scene: SceneFacts = scene or SceneFacts()
+        self.provenance: Provenance = provenance or Provenance()
+        self.arrays: MemoryArrays = arrays or MemoryArrays()
+        self.synonyms: dict[str, str] = dict(synonyms or {})
+        self.normalizer = LabelNormalizer(self.synonyms)
+        self.geometry = ObjectGeometryCache()
+        self.memory_id: str | None = None
+        ids = [o.id for o in self.objects]
+        if len(set(ids)) != len(ids):
+            raise ValueError("object ids must be unique")
+        self._by_id = {o.id: o for o in self.objects}
+
+    # ----- persistence -------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write atomically as one `.rmem` file; returns the path written."""
+        from reasmory.memory.store import save_memory
+
+        return save_memory(self, path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> SpatialMemory:
+        """Load and verify a `.rmem` file (refuses corrupt or newer files)."""
+        from reasmory.memory.store import load_memory
+
+        return load_memory(path)
+
+    def with_objects(self, objects: Sequence[ObjectInstance]) -> SpatialMemory:
+        """A copy of this memory holding `objects` instead of its own."""
+        return SpatialMemory(self.frames, self.points, objects, self.scene, self.provenance, self.arrays, self.synonyms)
+
+    # ----- labels ------------------------------------------------------
+    def labels(self) -> list[str]:
+        """Distinct object labels (as stored), in order of first appearance in `objects`."""
+        return list(dict.fromkeys(o.label for o in self.objects))
+
+    def label_counts(self) -> dict[str, int]:
+        return dict(Counter(o.label for o in self.objects))
+
+    def canonical(self, label: str) -> str:
+        return self.normalizer.canonical(label)
+
+    def has_label(self, label: str) -> bool:
+        return bool(self.find(label))
+
+    def find(self, label: str) -> list[ObjectInstance]:
+        """Every instance whose label matches (case, plurals and synonyms tolerated)."""
+        key = self.canonical(label)
+        return [o for o in self.objects if self.canonical(o.label) == key]
+
+    def suggest(self, label: str, n: int = 3) -> list[str]:
+        """Labels in the memory that look like `label`."""
+        return self.normalizer.close_matches(label, self.labels(), n=n)
+
+    def get(self, object_id: int) -> ObjectInstance:
+        try:
+            return self._by_id[object_id]
+        except KeyError:
+            raise MemoryQueryError(f"no object with id {object_id} in memory") from None
+
+    # ----- geometry ----------------------------------------------------
+    def closest_distance(
+        self, a: ObjectInstance | Iterable[ObjectInstance], b: ObjectInstance | Iterable[ObjectInstance]
+    ) -> float:
+        """Metres between the closest points of two objects (or the nearest pair of two groups)."""
+        return self.closest_objects(a, b)[0]
+
+    def closest_objects(
+        self, a: ObjectInstance | Iterable[ObjectInstance], b: ObjectInstance | Iterable[ObjectInstance]
+    ) -> tuple[float, ObjectInstance, ObjectInstance]:
+        group_a = [a] if isinstance(a, ObjectInstance) else list(a)
+        group_b = [b] if isinstance(b, ObjectInstance) else list(b)
+        if not group_a or not group_b:
+            raise MemoryQueryError("cannot measure a distance to an empty set of objects")
+        return closest_pair(group_a, group_b, self.geometry)
+
+    @staticmethod
+    def extents(obj: ObjectInstance) -> tuple[float, float, float]:
+        """Box extents [length, width, height] in metres, in the box's axis order."""
+        return obj.box.extents
+
+    @staticmethod
+    def longest_side(obj: ObjectInstance) -> float:
+        return obj.box.longest_side
+
+    def room_area(self) -> float:
+        """Floor area of the scanned space, m²: metadata, else floor polygon, else the points' footprint."""
+        if self.scene.floor_area is not None:
+            return float(self.scene.floor_area)
+        if self.scene.floor_polygon:
+            return polygon_area(self.scene.floor_polygon)
+        xyz = self.points.xyz if len(self.points) else np.concatenate([o.points for o in self.objects] or [np.zeros((0, 3))])
+        if len(xyz) == 0:
+            raise MemoryQueryError("the memory has no points, so its floor area is unknown")
+        return footprint_area(np.asarray(xyz)[:, :2])
+
+    def first_seen(self, target: ObjectInstance | str) -> int:
+        """Index of the first frame in which the object (or any instance of the label) is visible."""
+        objects = self.find(target) if isinstance(target, str) else [target]
+        if not objects:
+            raise MemoryQueryError(f"no object '{target}' in memory")
+        seen = [o.first_seen if o.first_seen is not None else min(o.frames, default=None) for o in objects]
+        seen = [s for s in seen if s is not None]
+        if not seen:
+            name = target if isinstance(target, str) else target.label
+            raise MemoryQueryError(
+                f"the memory does not know when '{name}' was first seen",
+                hint="it was built without frames (e.g. from boxes only); build it from the video",
+            )
+        return int(min(seen))
+
+    # ----- summary -----------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """A short description (used by `memory info` and the VLM prompt)."""
+        return {
+            "memory_id": self.memory_id,
+            "frames": len(self.frames),
+            "points": len(self.points),
+            "objects": len(self.objects),
+            "labels": self.label_counts(),
+            "scale": self.scene.scale.model_dump(),
+            "floor_area": self.scene.floor_area,
+            "backend": self.provenance.backend,
+        }
+
+    def __repr__(self) -> str:
+        return f"SpatialMemory(frames={len(self.frames)}, points={len(self.points)}, objects={len(self.objects)})"

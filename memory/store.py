@@ -1,0 +1,214 @@
+"""The `.rmem` store: one zip file, a JSON manifest and `.npy` arrays, written atomically.
+
+Layout (all entries stored uncompressed, so arrays load without copying):
+
+    manifest.json           format tag, schema version, metadata, array table
+    arrays/<name>.npy       bulk data (points, object points, rasters)
+    zip comment             "RMEM1 sha256:" + hex digest of every byte before the comment
+
+The digest covers the whole file (headers, manifest, arrays, directory), so a
+flipped byte or a truncated file anywhere is refused before anything is parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import struct
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from reasmory.errors import MemoryFileError
+from reasmory.memory.model import (
+    SCHEMA_VERSION,
+    Frame,
+    MemoryArrays,
+    ObjectInstance,
+    PointCloud,
+    Provenance,
+    SceneFacts,
+)
+from reasmory.memory.spatial_memory import SpatialMemory
+
+FORMAT_TAG = "reasmory-memory"
+_COMMENT_PREFIX = b"RMEM1 sha256:"
+_COMMENT_LEN = len(_COMMENT_PREFIX) + 64
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+
+
+def _collect_arrays(memory: SpatialMemory) -> dict[str, np.ndarray]:
+    pts = memory.points
+    counts = [len(o.points) for o in memory.objects]
+    arrays: dict[str, np.ndarray] = {
+        "points_xyz": pts.xyz,
+        "points_rgb": pts.rgb,
+        "points_frame": pts.frame,
+        "points_confidence": pts.confidence,
+        "object_points": (
+            np.concatenate([np.asarray(o.points, np.float32).reshape(-1, 3) for o in memory.objects])
+            if memory.objects
+            else np.zeros((0, 3), np.float32)
+        ),
+        "object_offsets": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+    }
+    if memory.arrays.depth is not None:
+        arrays["depth"] = memory.arrays.depth
+    if memory.arrays.confidence is not None:
+        arrays["confidence"] = memory.arrays.confidence
+    arrays.update({f"extra_{k}": v for k, v in memory.arrays.extra.items()})
+    return {k: np.ascontiguousarray(v) for k, v in arrays.items()}
+
+
+def _manifest(memory: SpatialMemory, arrays: dict[str, np.ndarray], schema_version: int) -> dict[str, Any]:
+    return {
+        "format": FORMAT_TAG,
+        "schema_version": schema_version,
+        "frames": [f.model_dump(mode="json") for f in memory.frames],
+        "objects": [o.model_dump(mode="json") for o in memory.objects],
+        "scene": memory.scene.model_dump(mode="json"),
+        "provenance": memory.provenance.model_dump(mode="json"),
+        "synonyms": memory.synonyms,
+        "arrays": {k: {"dtype": v.dtype.str, "shape": list(v.shape)} for k, v in arrays.items()},
+    }
+
+
+def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int = SCHEMA_VERSION) -> Path:
+    """Write `memory` to `path` atomically: a temporary file in the same folder, then rename."""
+    path = Path(path)
+    if path.is_dir():
+        raise MemoryFileError(f"cannot write memory to '{path}': it is a directory", hint="give a file name ending in .rmem")
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise MemoryFileError(f"cannot write memory to '{path}': {exc.strerror or exc}", hint="choose a writable folder") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            arrays = _collect_arrays(memory)
+            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
+                zf.writestr("manifest.json", json.dumps(_manifest(memory, arrays, _schema_version)))
+                for name, arr in arrays.items():
+                    buf = io.BytesIO()
+                    np.lib.format.write_array(buf, arr, allow_pickle=False)
+                    zf.writestr(f"arrays/{name}.npy", buf.getbuffer())
+                zf.comment = _COMMENT_PREFIX + b"0" * 64
+            fh.flush()
+            fh.seek(0)
+            digest = _digest(fh.read())
+            fh.seek(-64, os.SEEK_END)
+            fh.write(digest.encode())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise MemoryFileError(f"cannot write memory to '{path}': {exc.strerror or exc}", hint="check free space and permissions") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    memory.memory_id = digest[:16]
+    return path
+
+
+def _digest(data: bytes) -> str:
+    """SHA-256 of everything but the 64 hex digits that end the file (no copy of the body)."""
+    return hashlib.sha256(memoryview(data)[:-64]).hexdigest()
+
+
+def _refuse(path: Path, what: str, hint: str | None = None) -> MemoryFileError:
+    return MemoryFileError(f"cannot load memory '{path}': {what}", hint=hint)
+
+
+def _verified_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise _refuse(path, "no such file", "check the path")
+    if path.is_dir():
+        raise _refuse(path, "it is a directory, not a .rmem file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _refuse(path, exc.strerror or str(exc)) from None
+    if not data.startswith(b"PK\x03\x04"):
+        raise _refuse(path, "not a Reasmory memory file (not a zip archive)")
+    tail = data[-_COMMENT_LEN:]
+    if not tail.startswith(_COMMENT_PREFIX):
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            raise _refuse(path, "a zip archive, but not a Reasmory memory file (no Reasmory checksum)")
+        raise _refuse(path, "the file is truncated or damaged (its end is missing)", "rebuild or re-copy it")
+    if _digest(data).encode() != tail[len(_COMMENT_PREFIX) :]:
+        raise _refuse(path, "checksum mismatch: the file was damaged or modified after it was written", "rebuild or re-copy it")
+    return data
+
+
+def _read_array(data: bytes, info: zipfile.ZipInfo) -> np.ndarray:
+    """Zero-copy view of a stored `.npy` member (read-only: memories are immutable)."""
+    header = _LOCAL_HEADER.unpack_from(data, info.header_offset)
+    start = info.header_offset + _LOCAL_HEADER.size + header[-2] + header[-1]
+    stream = io.BytesIO(data[start : start + min(info.file_size, 4096)])
+    version = np.lib.format.read_magic(stream)
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = read_header(stream)
+    count = int(np.prod(shape))
+    arr = np.frombuffer(data, dtype=dtype, count=count, offset=start + stream.tell())
+    return arr.reshape(shape, order="F" if fortran else "C")
+
+
+def load_memory(path: str | Path) -> SpatialMemory:
+    """Load a `.rmem` file, refusing it whole (MemoryFileError) if anything is wrong."""
+    path = Path(path)
+    data = _verified_bytes(path)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        manifest = json.loads(zf.read("manifest.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise _refuse(path, f"unreadable manifest ({exc})") from None
+    if manifest.get("format") != FORMAT_TAG:
+        raise _refuse(path, "not a Reasmory memory file (unknown format tag)")
+    version = manifest.get("schema_version")
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise _refuse(
+            path,
+            f"written by a newer Reasmory (schema version {version}; this version reads up to {SCHEMA_VERSION})",
+            "upgrade reasmory: pip install -U reasmory",
+        )
+    try:
+        arrays = {name: _read_array(data, zf.getinfo(f"arrays/{name}.npy")) for name in manifest["arrays"]}
+        offsets = arrays["object_offsets"]
+        obj_points = arrays["object_points"]
+        objects = []
+        for i, meta in enumerate(manifest["objects"]):
+            obj = ObjectInstance.model_validate(meta)
+            obj.points = obj_points[offsets[i] : offsets[i + 1]]
+            objects.append(obj)
+        memory = SpatialMemory(
+            frames=[Frame.model_validate(f) for f in manifest["frames"]],
+            points=PointCloud(
+                xyz=arrays["points_xyz"],
+                rgb=arrays["points_rgb"],
+                frame=arrays["points_frame"],
+                confidence=arrays["points_confidence"],
+            ),
+            objects=objects,
+            scene=SceneFacts.model_validate(manifest["scene"]),
+            provenance=Provenance.model_validate(manifest["provenance"]),
+            arrays=MemoryArrays(
+                depth=arrays.get("depth"),
+                confidence=arrays.get("confidence"),
+                extra={k[len("extra_") :]: v for k, v in arrays.items() if k.startswith("extra_")},
+            ),
+            synonyms=manifest.get("synonyms", {}),
+        )
+    except (KeyError, IndexError, TypeError, ValueError, ValidationError, struct.error) as exc:
+        first = str(exc).splitlines()[0]
+        raise _refuse(path, f"invalid contents ({type(exc).__name__}: {first})") from None
+    memory.memory_id = _digest(data)[:16]
+    return memory

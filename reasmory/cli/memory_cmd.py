@@ -1,0 +1,102 @@
+"""`reasmory memory …`: inspect memories and build them from ground truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from reasmory.cli.output import console
+from reasmory.memory import SpatialMemory
+
+app = typer.Typer(help="Inspect memories and build them from ground-truth annotations.", no_args_is_help=True)
+
+
+@app.command("info")
+def info(path: Path = typer.Argument(..., help="A .rmem memory file.", show_default=False)) -> None:
+    """Show what a memory holds: frames, points, objects per label, scale, provenance.
+
+    Example: [cyan]reasmory memory info scene.rmem[/]
+    """
+    memory = SpatialMemory.load(path)
+    console.print(memory_overview(memory, path))
+    console.print(objects_table(memory))
+    if memory.provenance.notes:
+        console.print("[bold]Notes[/]")
+        for note in memory.provenance.notes:
+            console.print(f"  • {escape(note)}")
+
+
+def memory_overview(memory: SpatialMemory, path: Path) -> Table:
+    scene, prov = memory.scene, memory.provenance
+    table = Table(title=f"Memory {escape(str(path))}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    area = f"{memory.room_area():.2f} m² ({scene.floor_area_source or 'from the points'})" if (
+        scene.floor_area is not None or scene.floor_polygon or len(memory.points)
+    ) else "unknown"
+    rows = [
+        ("id", memory.memory_id or "-"),
+        ("frames", str(len(memory.frames))),
+        ("points", f"{len(memory.points):,}"),
+        ("objects", f"{len(memory.objects)} in {len(memory.labels())} categories"),
+        ("floor area", area),
+        ("floor height", f"{scene.floor_z:.3f} m (world z up)"),
+        ("scale", f"×{scene.scale.factor:.4g} by {scene.scale.method} (spread {scene.scale.spread:.3g})"),
+        ("backend", prov.backend),
+        ("source", prov.source or "-"),
+        ("created", prov.created),
+    ]
+    rows += [(f"setting {k}", str(v)) for k, v in prov.settings.items() if v is not None]
+    for key, value in rows:
+        table.add_row(key, escape(value))
+    return table
+
+
+def objects_table(memory: SpatialMemory) -> Table:
+    table = Table(title="Objects per label", title_justify="left")
+    table.add_column("label")
+    table.add_column("count", justify="right")
+    table.add_column("ids")
+    table.add_column("longest side (m)", justify="right")
+    for label, count in sorted(memory.label_counts().items()):
+        objs = [o for o in memory.objects if o.label == label]
+        sides = ", ".join(f"{o.box.longest_side:.2f}" for o in objs[:6]) + (" …" if len(objs) > 6 else "")
+        ids = ", ".join(str(o.id) for o in objs[:8]) + (" …" if len(objs) > 8 else "")
+        table.add_row(escape(label), str(count), ids, sides)
+    return table
+
+
+@app.command("from-vsibench")
+def from_vsibench_cmd(
+    meta: Path = typer.Option(..., "--meta", help="A VSI-Bench *_meta_info_val.json file."),
+    scene: str = typer.Option(..., "--scene", help="Scene name, a key of that file."),
+    out: Path = typer.Option(..., "-o", "--out", help="Where to write the .rmem file."),
+) -> None:
+    """Build a ground-truth memory from a VSI-Bench scene's 3D boxes.
+
+    Example: [cyan]reasmory memory from-vsibench --meta shared/data/vsibench/meta_info/scannet_meta_info_val.json --scene scene0251_00 -o scene0251_00.rmem[/]
+    """
+    from reasmory.memory.oracle import from_vsibench
+
+    memory = from_vsibench(meta, scene)
+    memory.save(out)
+    console.print(f"wrote {escape(str(out))}: {len(memory.objects)} objects, {memory.room_area():.1f} m²")
+
+
+@app.command("from-scene")
+def from_scene_cmd(
+    scene: Path = typer.Argument(..., help="A JSON scene description (see docs/scene-format.md).", show_default=False),
+    out: Path = typer.Option(..., "-o", "--out", help="Where to write the .rmem file."),
+) -> None:
+    """Build a ground-truth memory from a JSON scene description.
+
+    Example: [cyan]reasmory memory from-scene my_room.json -o my_room.rmem[/]
+    """
+    from reasmory.memory.oracle import from_scene
+
+    memory = from_scene(scene)
+    memory.save(out)
+    console.print(f"wrote {escape(str(out))}: {len(memory.objects)} objects, {len(memory.frames)} cameras")

@@ -1,0 +1,31 @@
+"""Shared fixtures: paths to the real data in ../shared (skipped with a reason when absent)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("REASMORY_SHARED", REPO.parent / "shared"))
+VSIBENCH = SHARED / "data" / "vsibench"
+
+
+def require(path: Path) -> Path:
+    """The path, or skip the test naming what is missing and why."""
+    if not path.exists():
+        pytest.skip(f"shared test data not found at {path} (set REASMORY_SHARED to the shared/ folder)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def vsibench_meta_dir() -> Path:
+    return require(VSIBENCH / "meta_info")
+
+
+@pytest.fixture(scope="session")
+def example_scene() -> Path:
+    from reasmory.cli.demo_cmd import example_scene_path
+
+    return example_scene_path()

@@ -1,0 +1,142 @@
+"""The `.rmem` store: bit-exact round trips, and refusal of anything damaged."""
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reasmory.benchmarks.memory_io import synthetic_memory
+from reasmory.errors import MemoryFileError
+from reasmory.memory import SpatialMemory
+from reasmory.memory.model import MemoryArrays
+from reasmory.memory.store import save_memory
+
+
+@pytest.fixture()
+def saved(tmp_path: Path) -> tuple[SpatialMemory, Path]:
+    mem = synthetic_memory(5000, n_objects=6)
+    mem.arrays = MemoryArrays(
+        depth=np.random.default_rng(0).random((3, 8, 10), dtype=np.float32),
+        extra={"instance": np.arange(240, dtype=np.int32).reshape(3, 8, 10)},
+    )
+    return mem, mem.save(tmp_path / "m.rmem")
+
+
+def test_round_trip_is_bit_exact(saved: tuple[SpatialMemory, Path]) -> None:
+    mem, path = saved
+    back = SpatialMemory.load(path)
+    for name in ("xyz", "rgb", "frame", "confidence"):
+        a, b = getattr(mem.points, name), getattr(back.points, name)
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    for a, b in zip(mem.objects, back.objects, strict=True):
+        assert a.model_dump() == b.model_dump()
+        assert a.points.tobytes() == b.points.tobytes()
+    assert back.arrays.depth.tobytes() == mem.arrays.depth.tobytes()
+    assert back.arrays.extra["instance"].tobytes() == mem.arrays.extra["instance"].tobytes()
+    assert back.scene == mem.scene and back.provenance == mem.provenance
+    assert back.memory_id == mem.memory_id
+
+
+def test_loaded_arrays_are_read_only(saved: tuple[SpatialMemory, Path]) -> None:
+    back = SpatialMemory.load(saved[1])
+    with pytest.raises(ValueError):
+        back.points.xyz[0, 0] = 1.0
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.001, 0.02, 0.3, 0.5, 0.77, 0.98, 0.999])
+def test_any_flipped_byte_is_refused(saved: tuple[SpatialMemory, Path], fraction: float) -> None:
+    path = saved[1]
+    data = bytearray(path.read_bytes())
+    pos = min(len(data) - 1, int(fraction * len(data)))
+    data[pos] ^= 0x20
+    path.write_bytes(bytes(data))
+    with pytest.raises(MemoryFileError, match="cannot load memory"):
+        SpatialMemory.load(path)
+
+
+def test_every_byte_of_a_small_file_is_covered(tmp_path: Path) -> None:
+    path = synthetic_memory(20, n_objects=2).save(tmp_path / "s.rmem")
+    original = path.read_bytes()
+    for pos in range(0, len(original), 7):
+        data = bytearray(original)
+        data[pos] ^= 0x01
+        path.write_bytes(bytes(data))
+        with pytest.raises(MemoryFileError):
+            SpatialMemory.load(path)
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.1, 0.5, 0.99])
+def test_truncated_file_is_refused(saved: tuple[SpatialMemory, Path], keep: float) -> None:
+    path = saved[1]
+    data = path.read_bytes()
+    path.write_bytes(data[: int(keep * len(data))])
+    with pytest.raises(MemoryFileError):
+        SpatialMemory.load(path)
+
+
+def test_newer_schema_version_is_refused_with_upgrade_hint(tmp_path: Path) -> None:
+    path = save_memory(synthetic_memory(100), tmp_path / "new.rmem", _schema_version=99)
+    with pytest.raises(MemoryFileError, match="newer Reasmory") as info:
+        SpatialMemory.load(path)
+    assert "upgrade" in info.value.hint
+
+
+def test_foreign_zip_and_non_zip_are_refused(tmp_path: Path) -> None:
+    foreign = tmp_path / "foreign.rmem"
+    with zipfile.ZipFile(foreign, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(MemoryFileError, match="not a Reasmory memory"):
+        SpatialMemory.load(foreign)
+    text = tmp_path / "text.rmem"
+    text.write_text("just text")
+    with pytest.raises(MemoryFileError, match="not a zip"):
+        SpatialMemory.load(text)
+    with pytest.raises(MemoryFileError, match="no such file"):
+        SpatialMemory.load(tmp_path / "absent.rmem")
+
+
+def test_failed_save_leaves_old_file_and_no_temporary(saved: tuple[SpatialMemory, Path], monkeypatch) -> None:
+    mem, path = saved
+    before = path.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np.lib.format, "write_array", boom)
+    with pytest.raises(MemoryFileError, match="No space left"):
+        mem.save(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_save_into_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(MemoryFileError, match="directory"):
+        synthetic_memory(10).save(tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "future"])
+def test_cli_memory_info_refuses_damaged_files_in_one_line(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "d.rmem"
+    if damage == "future":
+        save_memory(synthetic_memory(100), path, _schema_version=2)
+    else:
+        synthetic_memory(1000).save(path)
+        data = bytearray(path.read_bytes())
+        if damage == "flip":
+            data[len(data) // 2] ^= 0xFF
+        else:
+            data = data[: len(data) // 2]
+        path.write_bytes(bytes(data))
+    proc = subprocess.run(
+        [sys.executable, "-m", "reasmory", "memory", "info", str(path)],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "400", "NO_COLOR": "1"},
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot load memory"), proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout

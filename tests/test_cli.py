@@ -1,0 +1,49 @@
+"""The command line as a user meets it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+
+
+def reasmory(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reasmory", *args], capture_output=True, text=True, env=ENV)
+
+
+def test_demo_builds_the_example_memory(tmp_path: Path) -> None:
+    proc = reasmory("demo", "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "living_room.rmem").is_file()
+    assert "sofa" in proc.stdout
+
+
+def test_memory_from_vsibench_then_info(vsibench_meta_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.rmem"
+    proc = reasmory("memory", "from-vsibench", "--meta", str(vsibench_meta_dir / "scannet_meta_info_val.json"),
+                    "--scene", "scene0251_00", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    info = reasmory("memory", "info", str(out))
+    assert info.returncode == 0, info.stderr
+    for word in ("trash bin", "oracle", "35.86 m²", "scene0251_00"):
+        assert word in info.stdout
+
+
+def test_bad_usage_exits_2_without_traceback(tmp_path: Path) -> None:
+    proc = reasmory("memory", "from-vsibench", "--scene", "x", "-o", str(tmp_path / "a.rmem"))
+    assert proc.returncode == 2
+    assert "Missing option" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_help_lists_commands() -> None:
+    proc = reasmory("--help")
+    assert proc.returncode == 0 and "memory" in proc.stdout and "demo" in proc.stdout
+
+
+@pytest.mark.parametrize("cmd", [("memory", "info", "--help"), ("memory", "from-vsibench", "--help"), ("demo", "--help")])
+def test_every_command_help_has_an_example(cmd: tuple[str, ...]) -> None:
+    proc = reasmory(*cmd)
+    assert proc.returncode == 0 and "Example" in proc.stdout

@@ -1,0 +1,23 @@
+"""The installed package maps every source folder under one namespace."""
+
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FOLDERS = {"reasmory": "reasmory", "grammar": "reasmory.grammar", "memory": "reasmory.memory",
+           "interpreter": "reasmory.interpreter", "benchmarks": "reasmory.benchmarks"}
+
+
+def test_every_python_package_folder_is_listed_in_pyproject() -> None:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    for folder, namespace in FOLDERS.items():
+        for init in (REPO / folder).rglob("__init__.py"):
+            rel = init.parent.relative_to(REPO / folder).parts
+            assert ".".join((namespace, *rel)) in listed, f"{init.parent} is not packaged"
+
+
+def test_no_generic_top_level_modules_are_installed() -> None:
+    import reasmory.memory
+
+    assert reasmory.memory.__name__ == "reasmory.memory"
