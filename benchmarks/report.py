@@ -53,7 +53,7 @@ def emit(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], payl
         table.add_column(col, justify="right" if col != columns[0] else "left")
     for row in rows:
         table.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
-    Console().print(table)
+    Console(width=max(Console().width, 160)).print(table)
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps({"benchmark": title, "machine": machine(), **payload}, indent=2))

@@ -1,0 +1,74 @@
+"""The language: parse → check → run, with traces.
+
+    from reasmory.interpreter import check, run
+    errors = check(source, memory, options)      # list of Diagnostics, empty when valid
+    result = run(source, memory, options)        # .answer, .value, .trace
+
+No stage uses eval, exec, compile or attribute access into Python objects.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from reasmory.interpreter import ops  # noqa: F401  (registers the operations)
+from reasmory.interpreter.ast import Program, Span
+from reasmory.interpreter.checker import check_program
+from reasmory.interpreter.context import Context, Limits, parse_options
+from reasmory.interpreter.errors import CheckError, Diagnostic, LanguageError, ParseError, RunError, highlight
+from reasmory.interpreter.executor import RunResult, execute, format_answer
+from reasmory.interpreter.parser import parse
+from reasmory.interpreter.registry import REGISTRY
+from reasmory.interpreter.trace import Trace
+from reasmory.memory import SpatialMemory
+
+
+def check(source: str | Program, memory: SpatialMemory | None = None, options: list[str] | None = None, limits: Limits | None = None) -> list[Diagnostic]:
+    """Every problem found before running (syntax, types, names, labels, limits); empty when the program may run."""
+    try:
+        program = source if isinstance(source, Program) else parse(source)
+    except ParseError as exc:
+        return exc.diagnostics
+    n_options = None if options is None else len(parse_options(options))
+    return check_program(program, memory, n_options, limits)
+
+
+def run(
+    source: str | Program,
+    memory: SpatialMemory,
+    options: list[str] | None = None,
+    *,
+    limits: Limits | None = None,
+    artifacts_dir: str | Path | None = None,
+    question: str | None = None,
+) -> RunResult:
+    """Parse, check and execute; raises ParseError / CheckError / RunError (each a LanguageError)."""
+    start = time.perf_counter()
+    program = source if isinstance(source, Program) else parse(source)
+    pairs = parse_options(options)
+    limits = limits or Limits()
+    problems = [d for d in check_program(program, memory, len(pairs) if options is not None else None, limits) if d.severity == "error"]
+    if problems:
+        raise CheckError(problems, program.source)
+    ctx = Context(memory=memory, options=pairs, limits=limits, artifacts_dir=Path(artifacts_dir) if artifacts_dir else None)
+    trace = Trace(
+        program=program.source,
+        memory_id=memory.memory_id,
+        memory_summary={"objects": len(memory.objects), "frames": len(memory.frames), "labels": memory.label_counts()},
+        question=question,
+        options=list(options or []),
+    )
+    try:
+        value = execute(program, ctx, trace)
+    finally:
+        trace.total_ms = (time.perf_counter() - start) * 1000
+    trace.answer = format_answer(value)
+    trace.answer_value = trace.steps[-1].result if trace.steps else None
+    return RunResult(answer=trace.answer, value=value, trace=trace, warnings=list(ctx.warnings))
+
+
+__all__ = [
+    "REGISTRY", "CheckError", "Diagnostic", "LanguageError", "Limits", "ParseError", "Program", "RunError", "RunResult",
+    "Span", "Trace", "check", "format_answer", "highlight", "parse", "run",
+]

@@ -13,7 +13,13 @@ import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
+from reasmory.memory.box_distance import box_box_distance, point_box_distance
 from reasmory.memory.model import ObjectInstance
+
+
+def is_solid_box(obj: ObjectInstance) -> bool:
+    """Ground-truth objects are their boxes: distances to them are exact box distances."""
+    return obj.attributes.get("geometry") == "box"
 
 
 class ObjectGeometryCache:
@@ -34,10 +40,15 @@ class ObjectGeometryCache:
         return tree
 
     def bounds(self, obj: ObjectInstance) -> tuple[np.ndarray, np.ndarray]:
+        """Axis-aligned bounds of the object's geometry (its box when solid, else its points)."""
         b = self._bounds.get(obj.id)
         if b is None:
-            pts = self.points(obj)
-            b = self._bounds[obj.id] = (pts.min(axis=0).astype(np.float64), pts.max(axis=0).astype(np.float64))
+            if is_solid_box(obj):
+                b = obj.box.aabb()
+            else:
+                pts = self.points(obj)
+                b = (pts.min(axis=0).astype(np.float64), pts.max(axis=0).astype(np.float64))
+            self._bounds[obj.id] = b
         return b
 
     def clear(self) -> None:
@@ -51,19 +62,12 @@ def aabb_gap(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray])
     return float(np.linalg.norm(gap))
 
 
-def _solid_box_overlap(a: ObjectInstance, b: ObjectInstance, cache: ObjectGeometryCache) -> bool:
-    """For objects whose geometry is their box (ground truth), touching or nested boxes are at distance 0."""
-    if a.attributes.get("geometry") != "box" or b.attributes.get("geometry") != "box":
-        return False
-    return bool(b.box.contains(cache.points(a), 1e-6).any() or a.box.contains(cache.points(b), 1e-6).any())
-
-
 def pair_distance(a: ObjectInstance, b: ObjectInstance, cache: ObjectGeometryCache, upper: float = np.inf) -> float:
     """Closest-point distance between two objects; returns `upper` or more when it exceeds `upper`."""
     if a.id == b.id:
         return 0.0
-    if _solid_box_overlap(a, b, cache):
-        return 0.0
+    if is_solid_box(a) and is_solid_box(b):
+        return box_box_distance(a.box, b.box)
     small, large = (a, b) if len(cache.points(a)) <= len(cache.points(b)) else (b, a)
     d, _ = cache.tree(large).query(cache.points(small), k=1, distance_upper_bound=upper)
     return float(np.min(d))
@@ -93,9 +97,7 @@ def point_to_objects(point: np.ndarray, group: Sequence[ObjectInstance], cache: 
     """Distance from a point to the nearest point of any object in the group (0 inside a solid box)."""
     best = np.inf
     for obj in group:
-        if obj.attributes.get("geometry") == "box" and obj.box.contains(point[None])[0]:
-            return 0.0
-        d, _ = cache.tree(obj).query(point, k=1)
+        d = point_box_distance(point, obj.box)[0] if is_solid_box(obj) else cache.tree(obj).query(point, k=1)[0]
         best = min(best, float(d))
     return best
 

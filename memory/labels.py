@@ -126,8 +126,12 @@ class LabelNormalizer:
         return new
 
     def close_matches(self, label: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-        """Candidates that look like `label` (for "did you mean …?" hints)."""
-        candidates = list(candidates)
+        """Candidates that look like `label` (for "did you mean …?" hints), also through synonyms."""
         by_canon = {self.canonical(c): c for c in candidates}
-        hits = difflib.get_close_matches(self.canonical(label), list(by_canon), n=n, cutoff=0.6)
-        return [by_canon[h] for h in hits]
+        spellings = dict.fromkeys(by_canon, "")
+        for variant, canonical in self._synonyms.items():
+            if canonical in by_canon:
+                spellings.setdefault(variant, canonical)
+        hits = difflib.get_close_matches(self._basic(label), list(spellings), n=n * 2, cutoff=0.6)
+        found = [by_canon[spellings[h] or h] for h in hits]
+        return list(dict.fromkeys(found))[:n]

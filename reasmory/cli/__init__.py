@@ -11,7 +11,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from reasmory.cli import demo_cmd, memory_cmd
+from reasmory.cli import demo_cmd, memory_cmd, program_cmd, synth_cmd
 from reasmory.cli.output import print_error
 from reasmory.errors import ReasmoryError
 
@@ -25,6 +25,9 @@ app = typer.Typer(
 )
 app.add_typer(memory_cmd.app, name="memory")
 app.command("demo")(demo_cmd.demo)
+app.command("synth")(synth_cmd.synth)
+app.command("check")(program_cmd.check)
+app.command("run")(program_cmd.run)
 
 _state = {"debug": False}
 

@@ -1,0 +1,79 @@
+"""What an operation sees while it runs: the memory, the question's options, limits, warnings."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from reasmory.errors import InputError
+from reasmory.memory import SpatialMemory
+
+_OPTION = re.compile(r"^\s*([A-Za-z])\s*[.):]\s*(.*?)\s*$", re.DOTALL)
+
+
+class Limits(BaseModel):
+    """Resource limits a program must respect; checked before running where possible, else while running."""
+
+    max_statements: int = Field(64, ge=1)
+    max_depth: int = Field(24, ge=1, description="nesting depth of expressions")
+    max_list_length: int = Field(64, ge=1)
+    max_string_length: int = Field(200, ge=1)
+    max_renders: int = Field(8, ge=0)
+    max_image_side: int = Field(2048, ge=16)
+    time_budget_s: float = Field(5.0, gt=0)
+
+
+class OpError(Exception):
+    """Raised by an operation when its inputs have no answer; becomes a run-time Diagnostic."""
+
+    def __init__(self, message: str, hint: str | None = None, code: str = "run-error") -> None:
+        super().__init__(message)
+        self.message, self.hint, self.code = message, hint, code
+
+
+class BudgetExceeded(OpError):
+    def __init__(self, budget: float) -> None:
+        super().__init__(
+            f"the program ran past its time budget of {budget:g} s",
+            hint="simplify the program or raise Limits.time_budget_s",
+            code="time-budget",
+        )
+
+
+def parse_options(options: list[str] | tuple[str, ...] | None) -> tuple[tuple[str, str], ...]:
+    """Multiple-choice options as (letter, text) pairs; each option must start with a letter ("A. left")."""
+    parsed = []
+    for raw in options or ():
+        if not isinstance(raw, str):
+            raise InputError(f"option {raw!r} is not text", hint='write options like "A. left"')
+        match = _OPTION.match(raw)
+        if not match:
+            raise InputError(f"option {raw!r} has no letter", hint='write options like "A. left", "B. right"')
+        parsed.append((match.group(1).upper(), match.group(2)))
+    letters = [p[0] for p in parsed]
+    if len(set(letters)) != len(letters):
+        raise InputError(f"option letters repeat: {', '.join(letters)}", hint="give each option its own letter")
+    return tuple(parsed)
+
+
+@dataclass
+class Context:
+    memory: SpatialMemory
+    options: tuple[tuple[str, str], ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    artifacts_dir: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+    artifacts: list[str] = field(default_factory=list)
+    renders: int = 0
+    deadline: float = field(default=float("inf"))
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def check_time(self) -> None:
+        if time.perf_counter() > self.deadline:
+            raise BudgetExceeded(self.limits.time_budget_s)

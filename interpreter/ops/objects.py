@@ -1,0 +1,165 @@
+"""Object operations: finding instances, counting, sizes, distances, ranking, when seen."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reasmory.errors import MemoryQueryError
+from reasmory.interpreter.context import Context, OpError
+from reasmory.interpreter.ops.resolve import group, one_object, position
+from reasmory.interpreter.registry import Param, operation
+from reasmory.interpreter.types import (
+    ANY, BOOL, NUMBER, OBJECT, OBJECTS, POINT, TEXT, VIEW, Type, is_list, list_of,
+)
+from reasmory.interpreter.values import ObjectSet, Point, View
+from reasmory.memory.geometry import point_to_objects
+from reasmory.memory.model import ObjectInstance
+
+LOCATABLE = (OBJECT, OBJECTS, VIEW, POINT)
+GROUPS = (OBJECTS, list_of(OBJECTS))
+
+
+@operation("objects", [Param("label", (TEXT,), label=True)], OBJECTS, "every instance of a category (case, plurals and synonyms tolerated)", category="objects")
+def objects_(ctx: Context, label: str) -> ObjectSet:
+    return ObjectSet(label, tuple(ctx.memory.find(label)))
+
+
+@operation("object", [Param("label", (TEXT,), label=True)], OBJECT, "the one instance of a category; with several, the most observed (a warning names the others)", category="objects")
+def object_(ctx: Context, label: str) -> ObjectInstance:
+    found = ctx.memory.find(label)
+    if not found:
+        close = ctx.memory.suggest(label)
+        raise OpError(f"no object '{label}' in memory", hint=f"did you mean {', '.join(map(repr, close))}?" if close else None, code="unknown-label")
+    return one_object(ctx, ObjectSet(label, tuple(found)), f"object(\"{label}\")")
+
+
+@operation("exists", [Param("label", (TEXT,))], BOOL, "whether the memory holds any instance of the category", category="objects")
+def exists(ctx: Context, label: str) -> bool:
+    return ctx.memory.has_label(label)
+
+
+@operation("count", [Param("objects", (OBJECTS,))], NUMBER, "number of instances", unit="objects", category="objects")
+def count(ctx: Context, objects: ObjectInstance | ObjectSet) -> float:
+    return float(len(group(objects)))
+
+
+@operation("labels", [], list_of(TEXT), "the categories the memory holds", category="objects")
+def labels(ctx: Context) -> tuple[str, ...]:
+    return tuple(ctx.memory.labels())
+
+
+@operation("center", [Param("x", (OBJECT, OBJECTS, VIEW, POINT))], POINT, "object centre (box centre), or a view's position", category="geometry")
+def center(ctx: Context, x: object) -> Point:
+    return Point(tuple(float(v) for v in position(ctx, x, "center(x)")))
+
+
+def _size(obj: ObjectInstance) -> tuple[float, float, float]:
+    e = obj.box.e
+    vertical = int(np.argmax(np.abs(obj.box.R[2])))
+    length, width = sorted((e[i] for i in range(3) if i != vertical), reverse=True)
+    return float(length), float(width), float(e[vertical])
+
+
+@operation("size", [Param("obj", (OBJECT,))], list_of(NUMBER), "box extents [length, width, height]: the two horizontal sides longest first, then the vertical one", unit="m", category="geometry")
+def size(ctx: Context, obj: ObjectInstance) -> tuple[float, ...]:
+    return _size(obj)
+
+
+@operation("height", [Param("obj", (OBJECT,))], NUMBER, "vertical extent of the object's box", unit="m", category="geometry")
+def height(ctx: Context, obj: ObjectInstance) -> float:
+    return obj.box.height
+
+
+@operation("longest_side", [Param("obj", (OBJECT,))], NUMBER, "the longest side of the object's box", unit="m", category="geometry")
+def longest_side(ctx: Context, obj: ObjectInstance) -> float:
+    return ctx.memory.longest_side(obj)
+
+
+@operation("room_area", [], NUMBER, "floor area of the whole scanned space", unit="m²", category="geometry")
+def room_area(ctx: Context) -> float:
+    return ctx.memory.room_area()
+
+
+def measure(ctx: Context, a: object, b: object, mode: str) -> float:
+    """Distance between two locatable values (see `distance`)."""
+    is_obj = lambda v: isinstance(v, (ObjectInstance, ObjectSet))  # noqa: E731
+    for v in (a, b):
+        if isinstance(v, ObjectSet) and not v.objects:
+            raise OpError(f"cannot measure a distance to '{v.label}': the set is empty", code="empty-set")
+    if mode == "center":
+        pa = [o.box.c for o in group(a)] if is_obj(a) else [position(ctx, a, "a")]
+        pb = [o.box.c for o in group(b)] if is_obj(b) else [position(ctx, b, "b")]
+        return float(min(np.linalg.norm(x - y) for x in pa for y in pb))
+    if is_obj(a) and is_obj(b):
+        return ctx.memory.closest_distance(group(a), group(b))
+    if is_obj(a) or is_obj(b):
+        objs, other = (a, b) if is_obj(a) else (b, a)
+        return point_to_objects(position(ctx, other, "point"), group(objs), ctx.memory.geometry)
+    return float(np.linalg.norm(position(ctx, a, "a") - position(ctx, b, "b")))
+
+
+@operation(
+    "distance",
+    [Param("a", LOCATABLE), Param("b", LOCATABLE), Param("mode", (TEXT,), "closest", choices=("closest", "center"))],
+    NUMBER,
+    "distance between a and b: 'closest' = between the closest points of their geometry (sets: the nearest pair), 'center' = between centres",
+    unit="m",
+    category="geometry",
+)
+def distance(ctx: Context, a: object, b: object, mode: str) -> float:
+    return measure(ctx, a, b, mode)
+
+
+def _winner_type(arg_types: dict[str, Type]) -> Type:
+    """Object for a set of candidates; the element type for a list of candidates."""
+    t = arg_types.get("candidates", ANY)
+    if is_list(t) and t.item is not None:
+        return t.item
+    return OBJECT if t in (OBJECTS, OBJECT) else ANY
+
+
+_winner_type.__doc__ = "Object (for Objects) | the list's element type"
+
+
+def _rank(ctx: Context, candidates: object, to: object, farthest: bool) -> object:
+    items = list(candidates) if isinstance(candidates, tuple) else group(candidates)
+    items = [c for c in items if not (isinstance(c, ObjectSet) and not c.objects)]
+    if not items:
+        raise OpError("no candidates to rank: the set is empty", code="empty-set")
+    scored = [(measure(ctx, c, to, "closest"), i, c) for i, c in enumerate(items)]
+    scored.sort(key=lambda t: (-t[0] if farthest else t[0], t[1]))
+    if len(scored) > 1 and abs(scored[0][0] - scored[1][0]) < 1e-6:
+        ctx.warn(f"tie at {scored[0][0]:.3f} m between the first two candidates; took the first listed")
+    return scored[0][2]
+
+
+@operation("closest", [Param("candidates", GROUPS), Param("to", LOCATABLE)], _winner_type, "the candidate nearest to `to` (closest points); candidates: a set, or a list of objects/sets", category="geometry")
+def closest(ctx: Context, candidates: object, to: object) -> object:
+    return _rank(ctx, candidates, to, farthest=False)
+
+
+@operation("farthest", [Param("candidates", GROUPS), Param("to", LOCATABLE)], _winner_type, "the candidate farthest from `to` (closest points); candidates: a set, or a list of objects/sets", category="geometry")
+def farthest(ctx: Context, candidates: object, to: object) -> object:
+    return _rank(ctx, candidates, to, farthest=True)
+
+
+@operation("first_seen", [Param("x", (OBJECT, OBJECTS, TEXT), label=True)], NUMBER, "index of the first frame in which it is visible", unit="frame", category="time")
+def first_seen(ctx: Context, x: object) -> float:
+    try:
+        if isinstance(x, str):
+            return float(ctx.memory.first_seen(x))
+        return float(min(ctx.memory.first_seen(o) for o in group(x)))
+    except MemoryQueryError as exc:
+        raise OpError(exc.message, exc.hint, code="not-seen") from None
+    except ValueError:
+        raise OpError("no instance to look for: the set is empty", code="empty-set") from None
+
+
+@operation("appearance_order", [Param("labels", (list_of(TEXT),), label=True)], list_of(TEXT), "the labels sorted by the frame of their first appearance", category="time")
+def appearance_order(ctx: Context, labels: tuple[str, ...]) -> tuple[str, ...]:
+    firsts = [(first_seen(ctx, label), i, label) for i, label in enumerate(labels)]
+    firsts.sort()
+    for (fa, _, la), (fb, _, lb) in zip(firsts, firsts[1:]):
+        if fa == fb:
+            ctx.warn(f"'{la}' and '{lb}' first appear in the same frame {int(fa)}; kept the listed order")
+    return tuple(label for _, _, label in firsts)

@@ -1,0 +1,49 @@
+"""Turning argument values into what the geometry needs: one object, a group, a position."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reasmory.interpreter.context import Context, OpError
+from reasmory.interpreter.values import ObjectSet, Point, View
+from reasmory.memory.model import ObjectInstance
+
+
+def group(value: ObjectInstance | ObjectSet) -> list[ObjectInstance]:
+    """The instances of an Object or Objects value."""
+    return [value] if isinstance(value, ObjectInstance) else list(value.objects)
+
+
+def describe(value: object) -> str:
+    if isinstance(value, ObjectInstance):
+        return f"{value.label} #{value.id}"
+    if isinstance(value, ObjectSet):
+        return f"{value.label} ({len(value)})"
+    if isinstance(value, View):
+        return value.origin
+    return type(value).__name__
+
+
+def one_object(ctx: Context, value: ObjectInstance | ObjectSet, role: str) -> ObjectInstance:
+    """A single instance: the most observed one of a set, with a warning naming the others."""
+    if isinstance(value, ObjectInstance):
+        return value
+    if not value.objects:
+        raise OpError(f"no '{value.label}' to use as {role}: the set is empty", code="empty-set")
+    if len(value.objects) == 1:
+        return value.objects[0]
+    best = max(value.objects, key=lambda o: (o.observations, -o.id))
+    others = ", ".join(f"#{o.id}" for o in value.objects if o is not best)
+    ctx.warn(f"{len(value.objects)} instances of '{value.label}' for {role}: took #{best.id} (most observed); others: {others}")
+    return best
+
+
+def position(ctx: Context, value: object, role: str) -> np.ndarray:
+    """A 3D position (world metres) for a Point, View, Object or Objects value."""
+    if isinstance(value, Point):
+        return value.array
+    if isinstance(value, View):
+        return np.asarray(value.position, dtype=np.float64)
+    if isinstance(value, (ObjectInstance, ObjectSet)):
+        return one_object(ctx, value, role).box.c
+    raise OpError(f"{role} has no position")

@@ -1,0 +1,88 @@
+"""Horizontal geometry of viewers and targets: signed angles and their names.
+
+Angles are degrees in (−180, 180], positive to the viewer's left
+(counter-clockwise seen from above, world z up). A viewer's plane has the
+viewer at the origin facing +y, with +x to the right.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reasmory.interpreter.context import OpError
+from reasmory.interpreter.values import View
+
+_EPS = 1e-9
+_SAME_PLACE = 1e-6
+
+
+def local_xy(viewer: View, point: np.ndarray) -> tuple[float, float]:
+    """The point in the viewer's plane: (x to the right, y forward), metres."""
+    d = np.asarray(point[:2], dtype=np.float64) - viewer.xy
+    return float(-d @ viewer.left), float(d @ viewer.forward)
+
+
+def signed_angle(viewer: View, point: np.ndarray, what: str = "the target") -> float:
+    """Horizontal angle from the viewer's heading to the point, degrees, positive to the left."""
+    x, y = local_xy(viewer, point)
+    if math.hypot(x, y) < _SAME_PLACE:
+        raise OpError(f"{what} is at the viewer's position, so it has no direction", code="same-position")
+    angle = math.degrees(math.atan2(-x, y))
+    return 180.0 if angle <= -180.0 + _EPS else angle
+
+
+def name_direction(angle: float, granularity: str) -> str:
+    """Name an angle: lr, lrb (back when |angle| ≥ 135°), quadrant, or clock (12 = ahead, 3 = right)."""
+    if granularity == "clock":
+        hour = round(-angle / 30.0) % 12
+        return f"{hour or 12} o'clock"
+    ahead_or_behind = abs(angle) < _EPS or abs(abs(angle) - 180.0) < _EPS
+    if granularity == "lrb" and abs(angle) >= 135.0 - _EPS:
+        return "back"
+    if ahead_or_behind:
+        where = "straight ahead" if abs(angle) < 90 else "straight behind"
+        raise OpError(f"the target is {where}: neither left nor right", hint="use granularity=\"clock\" or angle()", code="on-boundary")
+    side = "left" if angle > 0 else "right"
+    if granularity == "quadrant":
+        return f"{'front' if abs(angle) <= 90.0 + _EPS else 'back'}-{side}"
+    return side
+
+
+def name_turn(angle: float) -> str:
+    """The turn a walker makes to face a target at `angle`: forward within 45°, back from 135°."""
+    if abs(angle) <= 45.0 + _EPS:
+        return "go forward"
+    if abs(angle) >= 135.0 - _EPS:
+        return "turn back"
+    return "turn left" if angle > 0 else "turn right"
+
+
+_MOVES = (
+    "directly forward",
+    "diagonally forward and left",
+    "directly left",
+    "diagonally backward and left",
+    "directly backward",
+    "diagonally backward and right",
+    "directly right",
+    "diagonally forward and right",
+)
+
+
+def name_motion(x: float, y: float) -> str:
+    """How a displacement (x right, y forward) reads: one of eight 45° sectors."""
+    if math.hypot(x, y) < 1e-3:
+        return "no movement"
+    angle = math.degrees(math.atan2(-x, y)) % 360.0
+    return _MOVES[int(((angle + 22.5) % 360.0) // 45.0)]
+
+
+def sector(angle: float) -> str:
+    """front (|a| ≤ 45), left (45 < a < 135), back (|a| ≥ 135), right (−135 < a < −45)."""
+    if abs(angle) <= 45.0 + _EPS:
+        return "front"
+    if abs(angle) >= 135.0 - _EPS:
+        return "back"
+    return "left" if angle > 0 else "right"

@@ -1,0 +1,92 @@
+"""`reasmory check` and `reasmory run`: programs against a memory from the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from reasmory.cli.output import console, err_console
+from reasmory.errors import InputError
+from reasmory.memory import SpatialMemory
+
+
+def read_program(path: Path) -> str:
+    """Program text from a file (or '-' for standard input), with clear errors."""
+    import sys
+
+    if str(path) == "-":
+        return sys.stdin.read()
+    if not path.is_file():
+        raise InputError(f"no program file at '{path}'", hint="give the path of a file holding the program")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"program file '{path}' is not UTF-8 text") from None
+
+
+def print_language_error(exc: Exception) -> None:
+    from reasmory.interpreter import LanguageError
+
+    assert isinstance(exc, LanguageError)
+    count = len(exc.diagnostics)
+    err_console.print(f"[bold red]{count} error{'s' if count != 1 else ''}[/]")
+    err_console.print(escape(exc.render()), highlight=False)
+
+
+def check(
+    program: Path = typer.Argument(..., help="Program file ('-' for standard input).", show_default=False),
+    memory: Path = typer.Option(..., "--memory", "-m", help="The .rmem memory to check labels and frames against."),
+    options: list[str] = typer.Option(None, "--options", help='A multiple-choice option, e.g. "A. left" (repeat for each).'),
+) -> int:
+    """Check a program without running it: syntax, types, names, labels, frames, limits.
+
+    Exit 0 when valid, 1 with every error printed.
+
+    Example: [cyan]reasmory check question.rp --memory scene.rmem[/]
+    """
+    from reasmory.interpreter import CheckError
+    from reasmory.interpreter import check as check_source
+
+    source = read_program(program)
+    diagnostics = check_source(source, SpatialMemory.load(memory), options)
+    if diagnostics:
+        print_language_error(CheckError(diagnostics, source))
+        return 1
+    console.print("[green]ok[/]: the program checks clean")
+    return 0
+
+
+def run(
+    memory: Path = typer.Argument(..., help="The .rmem memory to run against.", show_default=False),
+    program: Path = typer.Argument(..., help="Program file ('-' for standard input).", show_default=False),
+    more_options: list[str] = typer.Argument(None, help="More options after --options.", show_default=False),
+    options: list[str] = typer.Option(None, "--options", help='Multiple-choice options, e.g. --options "A. left" "B. right".'),
+    trace: Path | None = typer.Option(None, "--trace", help="Write the run's trace as JSON here."),
+) -> int:
+    """Run a program against a memory and print its answer.
+
+    Example: [cyan]reasmory run scene.rmem question.rp --options "A. left" "B. right" --trace trace.json[/]
+    """
+    from reasmory.interpreter import LanguageError, RunError
+    from reasmory.interpreter import run as run_source
+
+    source = read_program(program)
+    all_options = [*(options or []), *(more_options or [])]
+    artifacts = trace.parent if trace else None
+    try:
+        result = run_source(source, SpatialMemory.load(memory), all_options, artifacts_dir=artifacts)
+    except LanguageError as exc:
+        print_language_error(exc)
+        if isinstance(exc, RunError) and trace is not None and exc.trace is not None:
+            exc.trace.save(trace)
+            err_console.print(f"partial trace written to {escape(str(trace))}")
+        return 1
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+    console.print(escape(result.answer or ""), highlight=False)
+    if trace is not None:
+        result.trace.save(trace)
+        err_console.print(f"trace written to {escape(str(trace))}")
+    return 0

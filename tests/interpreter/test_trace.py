@@ -1,0 +1,56 @@
+"""Traces record every statement with spans, summarised values, units, warnings and timing, and round-trip as JSON."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reasmory.errors import InputError
+from reasmory.interpreter import RunError, Trace, run
+
+PROGRAM = '''sofa = object("sofa")
+me = view(at=sofa, facing=object("tv"))
+d = distance(object("lamp"), object("chair"))
+side = direction(object("table"), viewer=me)
+answer(choose(side, options))
+'''
+
+
+def test_trace_records_each_statement(cross) -> None:
+    result = run(PROGRAM, cross, ["A. left", "B. right"], question="Is the table left or right?")
+    trace = result.trace
+    assert [s.target for s in trace.steps] == ["sofa", "me", "d", "side", None]
+    assert trace.steps[0].result == {"type": "Object", "id": 0, "label": "sofa", "center": [0.0, 0.0, 0.4]}
+    assert trace.steps[1].result["heading_deg"] == 90.0 and trace.steps[1].result["origin"] == "at sofa #0 facing tv #1"
+    assert trace.steps[2].result["unit"] == "m"
+    assert "2 instances of 'chair'" in trace.steps[2].warnings[0]
+    assert [c.operation for c in trace.steps[3].calls] == ["object", "direction"]
+    assert trace.steps[3].args["viewer"]["type"] == "View"
+    assert trace.steps[3].span.line == 4 and trace.steps[3].source.startswith("side = direction")
+    assert trace.answer == "B" and trace.question.startswith("Is the table")
+    assert trace.total_ms > 0 and all(s.duration_ms >= 0 for s in trace.steps)
+
+
+def test_trace_json_round_trip_without_the_memory(cross, tmp_path: Path) -> None:
+    trace = run(PROGRAM, cross, ["A. left", "B. right"]).trace
+    path = trace.save(tmp_path / "t.json")
+    data = json.loads(path.read_text())
+    assert data["schema_version"] == 1 and data["memory_id"] == cross.memory_id
+    assert Trace.load(path) == trace
+
+
+def test_failed_run_keeps_a_partial_trace(cross) -> None:
+    with pytest.raises(RunError) as info:
+        run('me = view(at=object("sofa"), facing=object("tv"))\nanswer(direction(object("sofa"), viewer=me))', cross)
+    trace = info.value.trace
+    assert len(trace.steps) == 2 and trace.error.code == "same-position" and trace.error.span.line == 2
+
+
+def test_malformed_trace_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema_version": 1}')
+    with pytest.raises(InputError, match="not a valid Reasmory trace: program"):
+        Trace.load(bad)
+    bad.write_text("{nope")
+    with pytest.raises(InputError, match="not a valid Reasmory trace"):
+        Trace.load(bad)
