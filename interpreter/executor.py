@@ -73,6 +73,7 @@ class Executor:
         self.trace = trace
         self.env: dict[str, Any] = {"options": tuple(f"{letter}. {text}" for letter, text in ctx.options)}
         self.calls: list[CallRecord] = []
+        self.units: dict[str, str] = {}
         self.final: Any = None
         self._eval: dict[type, Callable[[Any], Any]] = {
             ast.Number: lambda n: n.value,
@@ -112,13 +113,27 @@ class Executor:
         if outer is not None and self.calls:
             step.operation = outer.func
             step.args = self.calls[-1].args
+        unit = self._unit_of(stmt.value)
         if isinstance(stmt, ast.Assign):
             self.env[stmt.name] = value
             step.target = stmt.name
-        op = REGISTRY.get(outer.func) if outer is not None else None
-        step.result = summarize(value, op.unit if op else None)
+            if unit:
+                self.units[stmt.name] = unit
+        step.result = summarize(value, unit)
         if outer is not None and outer.func == "answer":
             self.final = value
+
+    def _unit_of(self, node: ast.Expr) -> str | None:
+        """The unit of an expression's value: its operation's, or the unit of the name or answer it passes on."""
+        if isinstance(node, ast.Name):
+            return self.units.get(node.id)
+        if isinstance(node, ast.Call):
+            op = REGISTRY.get(node.func)
+            if op is not None and op.unit:
+                return op.unit
+            if node.func in ("answer", "round") and node.args:
+                return self._unit_of(node.args[0])
+        return None
 
     def _call(self, node: ast.Call) -> Any:
         op = REGISTRY.get(node.func)

@@ -118,7 +118,7 @@ def _winner_type(arg_types: dict[str, Type]) -> Type:
     return OBJECT if t in (OBJECTS, OBJECT) else ANY
 
 
-_winner_type.__doc__ = "Object (for Objects) | the list's element type"
+_winner_type.__doc__ = "Object (for Objects), else the list's element type"
 
 
 def _rank(ctx: Context, candidates: object, to: object, farthest: bool) -> object:

@@ -22,7 +22,7 @@ def synth(
     width: int = typer.Option(640, "--width", help="Image width in pixels (even)."),
     height: int = typer.Option(480, "--height", help="Image height in pixels (even)."),
     preview: bool = typer.Option(False, "--preview", help="Also write preview.png: layout and a contact sheet."),
-    out: Path = typer.Option(..., "-o", "--out", help="Scene folder to write (created if missing)."),
+    out: Path = typer.Option(..., "-o", "--out", help="Scene folder to write (created if missing, else overwritten)."),
 ) -> None:
     """Generate a synthetic room with exact ground truth: rendered video, depth, instances, cameras, questions.
 

@@ -21,11 +21,13 @@ SUBFOLDERS = ("frames", "depth", "instances")
 
 
 def prepare_folder(out: Path) -> None:
-    """Create the scene folder and its sub-folders; refuse a path that is a file."""
+    """Create the scene folder and its sub-folders, removing frames of an earlier scene; refuse a file."""
     if out.exists() and not out.is_dir():
         raise InputError(f"output '{out}' exists and is not a folder", hint="pass a folder path with -o")
     for sub in SUBFOLDERS:
         (out / sub).mkdir(parents=True, exist_ok=True)
+        for stale in (out / sub).glob("[0-9][0-9][0-9][0-9][0-9].*"):
+            stale.unlink()
 
 
 def encode_depth(depth: np.ndarray) -> np.ndarray:

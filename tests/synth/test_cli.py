@@ -41,3 +41,11 @@ def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
 def test_help_has_an_example() -> None:
     proc = reasmory("synth", "--help")
     assert proc.returncode == 0 and "Example" in proc.stdout
+
+
+def test_rewriting_a_folder_leaves_no_stale_frames(tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    for frames in ("5", "3"):
+        proc = reasmory("synth", "--seed", "4", "--frames", frames, "--width", "64", "--height", "48", "-o", str(out))
+        assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (out / "depth").iterdir()) == ["00000.png", "00001.png", "00002.png"]
