@@ -17,3 +17,21 @@ def operations_markdown() -> str:
         cells = [f"`{op.name}({args})`", result, op.doc]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def update_document(path: str) -> None:
+    """Rewrite the generated table between the operations markers of a markdown file."""
+    from pathlib import Path
+
+    doc = Path(path)
+    head, rest = doc.read_text(encoding="utf-8").split("<!-- operations:start -->\n")
+    tail = rest.split("<!-- operations:end -->")[1]
+    doc.write_text(f"{head}<!-- operations:start -->\n{operations_markdown()}<!-- operations:end -->{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    import reasmory.interpreter  # noqa: F401  (registers the operations)
+
+    update_document(sys.argv[1] if len(sys.argv) > 1 else "docs/language.md")

@@ -50,9 +50,9 @@ def name_direction(angle: float, granularity: str) -> str:
     return side
 
 
-def name_turn(angle: float) -> str:
-    """The turn a walker makes to face a target at `angle`: forward within 45°, back from 135°."""
-    if abs(angle) <= 45.0 + _EPS:
+def name_turn(angle: float, forward: bool = True) -> str:
+    """The turn a walker makes to face a target at `angle`: forward within 45° (if allowed), back from 135°."""
+    if forward and abs(angle) <= 45.0 + _EPS:
         return "go forward"
     if abs(angle) >= 135.0 - _EPS:
         return "turn back"

@@ -6,7 +6,7 @@ from reasmory.interpreter.context import Context, OpError
 from reasmory.interpreter.ops.resolve import describe, position
 from reasmory.interpreter.registry import Param, operation
 from reasmory.interpreter.spatial import local_xy, name_direction, name_motion, name_turn, sector, signed_angle
-from reasmory.interpreter.types import NUMBER, OBJECT, OBJECTS, POINT, TEXT, VIEW
+from reasmory.interpreter.types import BOOL, NUMBER, OBJECT, OBJECTS, POINT, TEXT, VIEW
 from reasmory.interpreter.values import ObjectSet, View
 
 TARGET = (OBJECT, OBJECTS, POINT, VIEW)
@@ -71,10 +71,16 @@ def motion(ctx: Context, from_view: View, to_view: View) -> str:
     return name_motion(x, y)
 
 
-@operation("turn_towards", [Param("viewer", (VIEW,)), Param("target", TARGET)], TEXT, "the turn a walker needs to face the target: go forward (within 45°), turn left, turn right, or turn back (135° or more)", category="directions")
-def turn_towards(ctx: Context, viewer: View, target: object) -> str:
+@operation(
+    "turn_towards",
+    [Param("viewer", (VIEW,)), Param("target", TARGET), Param("forward", (BOOL,), True)],
+    TEXT,
+    "the turn a walker needs to face the target: go forward (within 45°, only when forward is true), turn left, turn right, or turn back (135° or more)",
+    category="directions",
+)
+def turn_towards(ctx: Context, viewer: View, target: object, forward: bool) -> str:
     try:
-        return name_turn(signed_angle(viewer, position(ctx, target, "turn_towards(target)"), describe(target)))
+        return name_turn(signed_angle(viewer, position(ctx, target, "turn_towards(target)"), describe(target)), forward)
     except OpError as exc:
         if exc.code == "same-position":
             raise OpError(f"already at {describe(target)}: no turn needed", code="same-position") from None

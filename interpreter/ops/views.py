@@ -54,6 +54,21 @@ def view(ctx: Context, at: object, facing: object) -> View:
 
 
 @operation(
+    "walk_to",
+    [Param("view", (VIEW,)), Param("target", (OBJECT, OBJECTS, POINT, VIEW))],
+    VIEW,
+    "the viewer after walking straight to the target's centre, heading the way it walked",
+    category="views",
+)
+def walk_to(ctx: Context, view: View, target: object) -> View:
+    there = position(ctx, target, "walk_to(target)")
+    d = there[:2] - view.xy
+    if float(np.hypot(*d)) < 1e-6:
+        return View(view.position, view.heading, f"{view.origin}, at {describe(target)}")
+    return View((float(there[0]), float(there[1]), view.position[2]), math.atan2(d[1], d[0]), f"{view.origin}, walked to {describe(target)}")
+
+
+@operation(
     "turn",
     [Param("view", (VIEW,)), Param("side", (TEXT,), choices=("left", "right", "back")), Param("degrees", (NUMBER,), 90.0, minimum=-360, maximum=360)],
     VIEW,

@@ -11,7 +11,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from reasmory.cli import demo_cmd, memory_cmd, program_cmd, synth_cmd
+from reasmory.cli import bench_cmd, demo_cmd, memory_cmd, program_cmd, synth_cmd
 from reasmory.cli.output import print_error
 from reasmory.errors import ReasmoryError
 
@@ -24,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(memory_cmd.app, name="memory")
+app.add_typer(bench_cmd.app, name="bench")
 app.command("demo")(demo_cmd.demo)
 app.command("synth")(synth_cmd.synth)
 app.command("check")(program_cmd.check)

@@ -186,6 +186,14 @@ def test_turn_towards(cross):
     assert value(cross, ME + 'answer(turn_towards(me, object("table")))') == "turn right"
     assert value(cross, ME + 'answer(turn_towards(me, object("lamp")))') == "go forward"  # 45° is within forward
     assert value(cross, ME + 'answer(turn_towards(me, object("bed")))') == "turn back"
+    assert value(cross, ME + 'answer(turn_towards(me, object("lamp"), forward=false))') == "turn left"
+
+
+def test_walk_to_heads_the_way_it_walked(cross):
+    v = value(cross, ME + 'answer(walk_to(me, object("table")))')
+    assert v.position[:2] == pytest.approx((3, 1)) and v.heading_deg == pytest.approx(math.degrees(math.atan2(1, 3)))
+    route = ME + 'here = walk_to(me, object("tv"))\nanswer(choose([turn_towards(here, object("table"), forward=false)], options))'
+    assert answer(cross, route, ["A. Turn Left", "B. Turn Right", "C. Turn Back"]) == "C"  # table at −135° from the tv
 
 
 # ----- choosing answers ---------------------------------------------------------------------

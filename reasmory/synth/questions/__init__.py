@@ -31,12 +31,12 @@ from reasmory.synth.questions.measure import (
     object_size_estimation,
     room_size_estimation,
 )
-from reasmory.synth.questions.model import Context, Facts, LetterBalancer, Question
+from reasmory.synth.questions.model import Context, Draft, Facts, LetterBalancer, Question
 from reasmory.synth.questions.perspective import camera_perspective_direction, camera_perspective_distance
 from reasmory.synth.questions.route import route_planning
 
 #: The families in output order; each takes a `Context` and returns drafts.
-FAMILIES: tuple[Callable[[Context], list], ...] = (
+FAMILIES: tuple[Callable[[Context], list[Draft]], ...] = (
     object_counting,
     object_size_estimation,
     room_size_estimation,

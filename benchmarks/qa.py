@@ -1,0 +1,135 @@
+"""Question-answering evaluation shared by the VSI-Bench and synthetic suites.
+
+Each question is compiled by the offline compiler, checked and run against
+its scene's memory, and scored with VSI-Bench's metrics. Questions a memory
+cannot answer by construction (e.g. appearance order without frames) are
+reported as such and kept out of the scores.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+
+from reasmory.benchmarks.metrics import score
+from reasmory.compiler import UnsupportedQuestion, compile_question
+from reasmory.errors import InputError
+from reasmory.interpreter import CheckError, LanguageError, ParseError, run
+from reasmory.memory import SpatialMemory
+
+NUMERIC_TYPES = frozenset({"object_counting", "object_size_estimation", "room_size_estimation", "object_abs_distance"})
+Status = Literal["answered", "not-compiled", "check-error", "run-error", "not-evaluable"]
+
+
+class Question(BaseModel):
+    """One benchmark question in VSI-Bench's JSON Lines format."""
+
+    id: int
+    dataset: str
+    scene_name: str
+    question_type: str
+    question: str
+    ground_truth: str
+    options: list[str] | None = None
+
+
+class Record(BaseModel):
+    id: int
+    question_type: str
+    scene: str
+    family: str | None = None
+    program: str | None = None
+    prediction: str | None = None
+    ground_truth: str
+    score: float | None = None
+    status: Status
+    error: str | None = None
+    duration_ms: float = 0.0
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Questions from a JSON Lines file, with errors naming the line."""
+    if not path.is_file():
+        raise InputError(f"no questions file at '{path}'", hint="pass a JSON Lines file in VSI-Bench's format")
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(Question.model_validate_json(line))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise InputError(f"{path}:{number}: {'.'.join(map(str, err['loc'])) or 'line'}: {err['msg']}") from None
+    return questions
+
+
+def evaluate(question: Question, memory: SpatialMemory, not_evaluable: dict[str, str] | None = None) -> Record:
+    """Compile, check, run and score one question against its scene's memory."""
+    start = time.perf_counter()
+    record = Record(id=question.id, question_type=question.question_type, scene=question.scene_name,
+                    ground_truth=question.ground_truth, status="answered")
+    try:
+        compiled = compile_question(question.question)
+    except UnsupportedQuestion as exc:
+        record.status, record.error = "not-compiled", exc.message
+        return record
+    record.family, record.program = compiled.family, compiled.source
+    reason = (not_evaluable or {}).get(compiled.family)
+    if reason is None and compiled.needs_frames and not memory.frames:
+        reason = "the memory has no frames (built from boxes only)"
+    if reason is not None:
+        record.status, record.error = "not-evaluable", reason
+        return record
+    try:
+        result = run(compiled.source, memory, question.options or [], question=question.question)
+        record.prediction = result.answer
+    except (ParseError, CheckError) as exc:
+        record.status, record.error = "check-error", exc.message
+    except LanguageError as exc:
+        record.status, record.error = "run-error", exc.message
+    record.score = score(record.prediction, question.ground_truth, question.question_type in NUMERIC_TYPES)
+    record.duration_ms = (time.perf_counter() - start) * 1000
+    return record
+
+
+def evaluate_all(questions: Iterable[Question], memory_for: Callable[[Question], SpatialMemory],
+                 not_evaluable: dict[str, str] | None = None, progress: Callable[[], None] | None = None) -> list[Record]:
+    records = []
+    for question in questions:
+        records.append(evaluate(question, memory_for(question), not_evaluable))
+        if progress is not None:
+            progress()
+    return records
+
+
+def task_rows(records: list[Record]) -> tuple[list[dict], float | None]:
+    """Per-task counts, compiled share and score, and the overall score (mean of task scores)."""
+    by_task: dict[str, list[Record]] = defaultdict(list)
+    for r in records:
+        by_task[r.question_type].append(r)
+    rows = []
+    for task in sorted(by_task):
+        rs = by_task[task]
+        scored = [r.score for r in rs if r.status != "not-evaluable" and r.score is not None]
+        rows.append({
+            "task": task,
+            "questions": len(rs),
+            "compiled_pct": 100.0 * sum(r.status != "not-compiled" for r in rs) / len(rs),
+            "evaluated": len(scored),
+            "not_evaluable": sum(r.status == "not-evaluable" for r in rs),
+            "errors": sum(r.status in ("check-error", "run-error") for r in rs),
+            "score": sum(scored) / len(scored) if scored else None,
+        })
+    task_scores = [row["score"] for row in rows if row["score"] is not None]
+    return rows, (sum(task_scores) / len(task_scores) if task_scores else None)
+
+
+def write_records(path: Path, records: list[Record], summary: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**summary, "records": [r.model_dump() for r in records]}, indent=1), encoding="utf-8")
