@@ -23,3 +23,23 @@ def vsibench(
     from reasmory.benchmarks.vsibench import run_vsibench
 
     run_vsibench(questions, meta_dir, json_out, limit)
+
+
+@app.command("synthetic")
+def synthetic(
+    scenes: int = typer.Option(20, "--scenes", min=1, help="Number of scenes (seeds SEED … SEED+N−1)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="First seed."),
+    memory: str = typer.Option("oracle", "--memory", help="How memories are built: oracle | rgbd | sfm."),
+    scenes_dir: Path = typer.Option(Path("bench-results/synthetic-scenes"), "--scenes-dir", help="Where scenes are generated and reused."),
+    frames: int = typer.Option(32, "--frames", min=2, help="Frames per scene."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write per-question records and the summary here."),
+) -> None:
+    """Synthetic scenes with exact answers: every question family, same report as the VSI-Bench runner.
+
+    Example: [cyan]reasmory bench synthetic --scenes 20 --seed 0 --memory oracle --json synthetic.json[/]
+    """
+    from reasmory.benchmarks.synthetic import run_synthetic
+
+    if memory not in ("oracle", "rgbd", "sfm"):
+        raise typer.BadParameter("choose oracle, rgbd or sfm", param_hint="--memory")
+    run_synthetic(scenes, seed, memory, scenes_dir, json_out, frames=frames)  # type: ignore[arg-type]
