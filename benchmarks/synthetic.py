@@ -10,6 +10,7 @@ the VSI-Bench runner. `oracle` builds each memory from `scene.json`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -35,7 +36,7 @@ def ensure_scene(folder: Path, seed: int, frames: int, width: int, height: int) 
     return folder
 
 
-def memory_builder(kind: MemoryKind) -> callable:
+def memory_builder(kind: MemoryKind) -> Callable[[Path], SpatialMemory]:
     if kind == "oracle":
         return lambda folder: from_scene(folder / "scene.json")
     raise InputError(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -81,6 +81,23 @@ class TraceStep(BaseModel):
     artifacts: list[str] = Field(default_factory=list)
 
 
+class Attempt(BaseModel):
+    """One try at producing or using a program: compiling, asking the VLM, a repair, the fallback, the reasoner."""
+
+    index: int
+    kind: Literal["compile", "generate", "repair", "fallback", "reason"]
+    generator: str = Field(description="compiler, vlm:<model> or fallback")
+    program: str | None = None
+    reply: str | None = Field(default=None, description="the model's raw reply")
+    diagnostics: list[Diagnostic] = Field(default_factory=list, description="why the program was refused")
+    error: str | None = None
+    constrained: bool = Field(default=False, description="the reply was decoded under the language's grammar")
+    ok: bool = False
+    answer: str | None = None
+    images: list[str] = Field(default_factory=list, description="images shown to the model")
+    duration_ms: float = 0.0
+
+
 class Trace(BaseModel):
     schema_version: int = TRACE_SCHEMA_VERSION
     program: str
@@ -95,6 +112,7 @@ class Trace(BaseModel):
     total_ms: float = 0.0
     created: str = Field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
     generator: str | None = None
+    attempts: list[Attempt] = Field(default_factory=list, description="how the program was obtained, every try in order")
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)

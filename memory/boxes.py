@@ -122,8 +122,57 @@ def _grid(length: float, spacing: float) -> np.ndarray:
     return np.linspace(-length / 2, length / 2, max(2, int(math.ceil(length / spacing)) + 1))
 
 
+def _cross2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """z of the cross product of 2D vectors (broadcasting)."""
+    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+
+
+def _footprint(box: OrientedBox) -> np.ndarray:
+    """Counter-clockwise (4, 2) floor-plane corners of a gravity-aligned box."""
+    r = box.R[:2, :2]
+    h = box.e[:2] / 2
+    local = np.array([[-h[0], -h[1]], [h[0], -h[1]], [h[0], h[1]], [-h[0], h[1]]])
+    pts = box.c[:2] + local @ r.T
+    area = _cross2(pts[1] - pts[0], pts[2] - pts[0])
+    return pts if area > 0 else pts[::-1]
+
+
+def _clip(subject: np.ndarray, clipper: np.ndarray) -> np.ndarray:
+    """Sutherland–Hodgman: the part of convex polygon `subject` inside convex counter-clockwise `clipper`."""
+    out = subject
+    for i in range(len(clipper)):
+        a, b = clipper[i], clipper[(i + 1) % len(clipper)]
+        if len(out) == 0:
+            break
+        inside = _cross2(b - a, out - a) >= 0
+        nxt = []
+        for j in range(len(out)):
+            p, q = out[j], out[(j + 1) % len(out)]
+            if inside[j]:
+                nxt.append(p)
+            if inside[j] != inside[(j + 1) % len(out)]:
+                d = _cross2(b - a, q - p)
+                t = _cross2(b - a, a - p) / d if abs(d) > 1e-15 else 0.0
+                nxt.append(p + t * (q - p))
+        out = np.asarray(nxt)
+    return out
+
+
+def _area(poly: np.ndarray) -> float:
+    if len(poly) < 3:
+        return 0.0
+    x, y = poly[:, 0], poly[:, 1]
+    return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2)
+
+
 def iou_3d(a: OrientedBox, b: OrientedBox, samples: int = 20_000, seed: int = 0) -> float:
-    """Volume IoU of two oriented boxes by Monte-Carlo sampling of their union's bounds."""
+    """Volume IoU of two oriented boxes: exact for gravity-aligned (yaw-only) boxes, else Monte-Carlo."""
+    if a.is_gravity_aligned and b.is_gravity_aligned:
+        za, zb = a.aabb(), b.aabb()
+        dz = max(0.0, min(za[1][2], zb[1][2]) - max(za[0][2], zb[0][2]))
+        inter = _area(_clip(_footprint(a), _footprint(b))) * dz
+        union = a.volume() + b.volume() - inter
+        return float(inter / union) if union > 0 else 0.0
     lo = np.minimum(a.aabb()[0], b.aabb()[0])
     hi = np.maximum(a.aabb()[1], b.aabb()[1])
     pts = np.random.default_rng(seed).uniform(lo, hi, size=(samples, 3))

@@ -10,9 +10,14 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from reasmory.answering import Answer, answer
     from reasmory.memory import SpatialMemory
 
-_LAZY = {"SpatialMemory": ("reasmory.memory", "SpatialMemory")}
+_LAZY = {
+    "SpatialMemory": ("reasmory.memory", "SpatialMemory"),
+    "answer": ("reasmory.answering", "answer"),
+    "Answer": ("reasmory.answering", "Answer"),
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -24,4 +29,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'reasmory' has no attribute {name!r}")
 
 
-__all__ = ["SpatialMemory", "__version__"]
+__all__ = ["Answer", "SpatialMemory", "__version__", "answer"]

@@ -11,7 +11,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from reasmory.cli import bench_cmd, demo_cmd, memory_cmd, program_cmd, synth_cmd
+from reasmory.cli import answer_cmd, bench_cmd, demo_cmd, memory_cmd, program_cmd, synth_cmd
 from reasmory.cli.output import print_error
 from reasmory.errors import ReasmoryError
 
@@ -29,6 +29,7 @@ app.command("demo")(demo_cmd.demo)
 app.command("synth")(synth_cmd.synth)
 app.command("check")(program_cmd.check)
 app.command("run")(program_cmd.run)
+app.command("answer")(answer_cmd.answer)
 
 _state = {"debug": False}
 

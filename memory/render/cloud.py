@@ -1,0 +1,220 @@
+"""The points a render draws, gathered once per memory and device and kept on that device.
+
+Scene points come first, then every object's own points, then (for memories
+without scene points, e.g. ground-truth ones built from boxes) a floor grid
+so that renders show where the floor is. Each point carries the spacing of
+its surface, from which splat sizes follow.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy.spatial import cKDTree
+
+from reasmory.memory.model import ObjectInstance
+from reasmory.memory.render.colour import label_colour
+from reasmory.memory.spatial_memory import SpatialMemory
+
+#: Floor grid: spacing of its points, size of its checker tiles, margin around the objects (metres).
+FLOOR_SPACING = 0.04
+FLOOR_TILE = 0.5
+FLOOR_MARGIN = 0.5
+#: Mean points per voxel the spacing estimate aims for.
+_POINTS_PER_VOXEL = 8
+
+_CACHE: weakref.WeakKeyDictionary[SpatialMemory, dict[str, RenderCloud]] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class RenderCloud:
+    """Every drawable point of a memory, as tensors on one device.
+
+    xyz (3, N) float32 world metres (3×N: `K[R|t] @ xyz` is fast in torch);
+    spacing (N,) float32 metres to the neighbouring points on the surface;
+    rgb (N, 3) uint8; captured (N,) bool, whether rgb was observed (else a
+    stand-in: the object's `colour` attribute or its label colour, the
+    floor's checker); normal (N, 3) float32 world unit normals where known
+    (box surfaces, the floor), else zeros; label (N,) int64 index into
+    `labels`, −1 for scene and floor points; owner (N,) int64 object id, −1
+    for scene and floor points. `ranges` maps "scene", "floor" and each
+    object id to its [start, stop).
+    """
+
+    xyz: torch.Tensor
+    spacing: torch.Tensor
+    rgb: torch.Tensor
+    normal: torch.Tensor
+    captured: torch.Tensor
+    label: torch.Tensor
+    owner: torch.Tensor
+    labels: tuple[str, ...]
+    ranges: dict[str | int, tuple[int, int]]
+
+    def __len__(self) -> int:
+        return int(self.xyz.shape[1])
+
+
+def default_device() -> torch.device:
+    """CUDA when present, else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def render_cloud(memory: SpatialMemory, device: torch.device | None = None) -> RenderCloud:
+    """The memory's drawable points on `device`, built on first use and cached while the memory lives."""
+    device = device or default_device()
+    per_memory = _CACHE.setdefault(memory, {})
+    if str(device) not in per_memory:
+        per_memory[str(device)] = _gather(memory, device)
+    return per_memory[str(device)]
+
+
+@dataclass
+class _Part:
+    """One run of points before they are joined: a name ("scene", "floor" or an object id) and (n, …) arrays."""
+
+    name: str | int
+    xyz: np.ndarray
+    spacing: np.ndarray
+    rgb: np.ndarray
+    normal: np.ndarray
+    captured: bool
+    label: int
+
+
+def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
+    labels = tuple(memory.labels())
+    index = {label: i for i, label in enumerate(labels)}
+    parts: list[_Part] = []
+    if len(memory.points):
+        xyz = memory.points.xyz
+        parts.append(_Part("scene", xyz, surface_spacing(xyz), memory.points.rgb, np.zeros_like(xyz), True, -1))
+    for obj in memory.objects:
+        if len(obj.points):
+            xyz = np.asarray(obj.points, np.float32)
+            normal = box_normals(obj, xyz) if obj.attributes.get("geometry") == "box" else np.zeros_like(xyz)
+            rgb = np.broadcast_to(np.asarray(stand_in_colour(obj), np.uint8), xyz.shape)
+            parts.append(_Part(obj.id, xyz, sample_spacing(xyz), rgb, normal, False, index[obj.label]))
+    if not len(memory.points):
+        xyz, rgb = floor_grid(memory)
+        up = np.broadcast_to(np.array([0, 0, 1], np.float32), xyz.shape)
+        parts.append(_Part("floor", xyz, np.full(len(xyz), FLOOR_SPACING, np.float32), rgb, up, False, -1))
+    ranges: dict[str | int, tuple[int, int]] = {}
+    start = 0
+    for part in parts:
+        ranges[part.name] = (start, start + len(part.xyz))
+        start += len(part.xyz)
+
+    def joined(values: list[np.ndarray], dtype: type, shape: tuple[int, ...]) -> torch.Tensor:
+        array = np.concatenate([np.asarray(v, dtype) for v in values]) if values else np.zeros(shape, dtype)
+        return torch.from_numpy(np.ascontiguousarray(array)).to(device)
+
+    def each(field: str, dtype: type) -> list[np.ndarray]:
+        return [np.full(len(p.xyz), getattr(p, field), dtype) for p in parts]
+
+    owners = [np.full(len(p.xyz), p.name if isinstance(p.name, int) else -1, np.int64) for p in parts]
+    return RenderCloud(
+        xyz=joined([p.xyz for p in parts], np.float32, (0, 3)).T.contiguous(),
+        spacing=joined([p.spacing for p in parts], np.float32, (0,)),
+        rgb=joined([p.rgb for p in parts], np.uint8, (0, 3)),
+        normal=joined([p.normal for p in parts], np.float32, (0, 3)),
+        captured=joined(each("captured", bool), bool, (0,)),
+        label=joined(each("label", np.int64), np.int64, (0,)),
+        owner=joined(owners, np.int64, (0,)),
+        labels=labels,
+        ranges=ranges,
+    )
+
+
+def box_normals(obj: ObjectInstance, xyz: np.ndarray) -> np.ndarray:
+    """(n, 3) float32 outward normals of points on an object's box surface: the face each point is nearest to."""
+    box = obj.box
+    local = (xyz.astype(np.float64) - box.c) @ box.R
+    axis = np.argmax(np.abs(local) / np.maximum(box.e / 2, 1e-9), axis=1)
+    sign = np.sign(local[np.arange(len(xyz)), axis])
+    return (box.R.T[axis] * sign[:, None]).astype(np.float32)
+
+
+def sample_spacing(xyz: np.ndarray, sample: int = 4000) -> np.ndarray:
+    """(n,) float32: one spacing for a small sampling (an object's points), the median 4th-neighbour distance.
+
+    On a grid the 4th neighbour sits one step along the coarser axis; for
+    random samples it is close to 1/√density.
+    """
+    if len(xyz) < 5:
+        return np.full(len(xyz), 0.05, np.float32)
+    tree = cKDTree(xyz)
+    probe = xyz[:: max(1, len(xyz) // sample)]
+    distance, _ = tree.query(probe, k=5)
+    return np.full(len(xyz), np.median(distance[:, 4]), np.float32)
+
+
+def stand_in_colour(obj: ObjectInstance) -> tuple[int, int, int]:
+    """An uncaptured object's colour: its `colour` attribute (RGB 0–255) when valid, else its label colour."""
+    colour = obj.attributes.get("colour")
+    if isinstance(colour, (list, tuple)) and len(colour) == 3 and all(isinstance(c, (int, float)) for c in colour):
+        r, g, b = (int(min(max(c, 0), 255)) for c in colour)
+        return r, g, b
+    return label_colour(obj.label)
+
+
+def surface_spacing(xyz: np.ndarray) -> np.ndarray:
+    """(N,) float32 metres between neighbouring points of a large captured cloud, from voxel occupancy.
+
+    A surface crossing a voxel of side v leaves about v² of area in it, so n
+    points there lie about v/√n apart. The voxel grows until voxels hold
+    several points. Each point gets its voxel's estimate (capture density
+    varies), clipped to [½, 2]× the overall one. O(N): no neighbour search.
+    """
+    n = len(xyz)
+    if n == 0:
+        return np.zeros(0, np.float32)
+    voxel = 0.05
+    while True:
+        cells = np.floor(xyz / voxel).astype(np.int64)
+        cells -= cells.min(axis=0)
+        keys = (cells[:, 0] * (cells[:, 1].max() + 1) + cells[:, 1]) * (cells[:, 2].max() + 1) + cells[:, 2]
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        if n / len(counts) >= _POINTS_PER_VOXEL or voxel > 10:
+            break
+        voxel *= 2
+    overall = voxel * np.sqrt(len(counts) / n)
+    local = voxel / np.sqrt(counts)
+    return np.clip(local, overall / 2, overall * 2)[inverse].astype(np.float32)
+
+
+def floor_grid(memory: SpatialMemory) -> tuple[np.ndarray, np.ndarray]:
+    """(M, 3) float32 points and (M, 3) uint8 checker colours over the floor (its polygon, else around the objects)."""
+    polygon = memory.scene.floor_polygon
+    if polygon:
+        outline = np.asarray(polygon, np.float64)
+    else:
+        corners = [o.box.corners()[:, :2] for o in memory.objects] + [f.position[None, :2] for f in memory.frames]
+        if not corners:
+            return np.zeros((0, 3), np.float32), np.zeros((0, 3), np.uint8)
+        stacked = np.concatenate(corners)
+        lo, hi = stacked.min(axis=0) - FLOOR_MARGIN, stacked.max(axis=0) + FLOOR_MARGIN
+        outline = np.array([[lo[0], lo[1]], [hi[0], lo[1]], [hi[0], hi[1]], [lo[0], hi[1]]])
+    lo, hi = outline.min(axis=0), outline.max(axis=0)
+    gx, gy = np.meshgrid(np.arange(lo[0], hi[0], FLOOR_SPACING), np.arange(lo[1], hi[1], FLOOR_SPACING), indexing="xy")
+    xy = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    xy = xy[inside_polygon(xy, outline)]
+    xyz = np.column_stack([xy, np.full(len(xy), memory.scene.floor_z)]).astype(np.float32)
+    tile = (np.floor(xy[:, 0] / FLOOR_TILE) + np.floor(xy[:, 1] / FLOOR_TILE)).astype(np.int64) % 2
+    rgb = np.where(tile[:, None] == 0, 228, 206).astype(np.uint8).repeat(3, axis=1)
+    return xyz, rgb
+
+
+def inside_polygon(xy: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """(N,) bool: whether each point lies inside the polygon (even-odd rule)."""
+    inside = np.zeros(len(xy), bool)
+    x, y = xy[:, 0], xy[:, 1]
+    for (x0, y0), (x1, y1) in zip(polygon, np.roll(polygon, -1, axis=0)):
+        crosses = (y0 > y) != (y1 > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+        inside ^= crosses & (x < at)
+    return inside

@@ -1,0 +1,187 @@
+"""Perspective renders of a memory: rgb, semantic (colour per label, with a legend) or depth.
+
+`rasterize` finds the nearest point per pixel; `render_view` colours it.
+Arrays returned are numpy on the CPU: index (H, W) int64 into the render
+cloud (−1 = nothing), depth (H, W) float32 metres along the camera's z axis
+(0 = nothing), label (H, W) int64 into `labels` (−1 = scene point or
+nothing), object (H, W) int64 object id (−1 = none), rgb (H, W, 3) uint8.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import torch
+from PIL import Image
+
+from reasmory.memory.render import draw
+from reasmory.memory.render.camera import RenderCamera
+from reasmory.memory.render.cloud import RenderCloud, render_cloud
+from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
+from reasmory.memory.render.splat import MAX_RADIUS, fill_holes, pack, splat, splat_radius, unpack_index
+from reasmory.memory.spatial_memory import SpatialMemory
+
+Mode = Literal["rgb", "semantic", "depth"]
+MODES: tuple[str, ...] = ("rgb", "semantic", "depth")
+#: Points nearer than this (metres along the view axis) are not drawn.
+NEAR = 0.05
+#: Relative depth offset of object points: in semantic mode objects win over scene points at the same place,
+#: in rgb mode captured scene colours win over stand-in object colours.
+OBJECT_BIAS = {"semantic": -0.02, "rgb": 0.02, "depth": 0.0}
+LEGEND_ENTRIES = 14
+
+
+@dataclass(frozen=True)
+class Raster:
+    """The nearest point per pixel: index (H, W) int64 (−1 none), depth (H, W) float32 metres (0 none)."""
+
+    index: np.ndarray
+    depth: np.ndarray
+
+
+@dataclass(frozen=True)
+class ViewRender:
+    """A finished render: the picture (legend included) and the arrays it was coloured from."""
+
+    image: Image.Image
+    rgb: np.ndarray
+    depth: np.ndarray
+    label: np.ndarray
+    object: np.ndarray
+    labels: tuple[str, ...]
+
+
+def _segments(cloud: RenderCloud, hidden: Collection[int], object_bias: float) -> list[tuple[int, int, float]]:
+    """[start, stop) runs of drawable points with the depth bias of each; hidden objects left out."""
+    runs: list[tuple[int, int, float]] = []
+    for name, (start, stop) in cloud.ranges.items():
+        if name in hidden and isinstance(name, int):
+            continue
+        bias = object_bias if isinstance(name, int) else 0.0
+        if runs and runs[-1][1] == start and runs[-1][2] == bias:
+            runs[-1] = (runs[-1][0], stop, bias)
+        else:
+            runs.append((start, stop, bias))
+    return runs
+
+
+def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int] = (), object_bias: float = 0.0,
+              fill: bool = True) -> Raster:
+    """Project every drawable point, splat it by its footprint (focal · spacing / depth) and keep the nearest."""
+    device = cloud.xyz.device
+    P = torch.as_tensor(camera.projection(), dtype=torch.float32, device=device)
+    w, h, m = camera.width, camera.height, MAX_RADIUS
+    us, vs, keys, radii = [], [], [], []
+    for start, stop, bias in _segments(cloud, hidden, object_bias):
+        proj = torch.addmm(P[:, 3:], P[:, :3], cloud.xyz[:, start:stop])
+        z = proj[2]
+        u, v = proj[0] / z, proj[1] / z
+        keep = ((z > NEAR) & (u > -m - 0.5) & (u < w - 0.5 + m) & (v > -m - 0.5) & (v < h - 0.5 + m)).nonzero().squeeze(1)
+        z = z[keep]
+        us.append(torch.floor(u[keep] + 0.5).to(torch.int64))
+        vs.append(torch.floor(v[keep] + 0.5).to(torch.int64))
+        keys.append(pack(z * (1.0 + bias) if bias else z, keep + start))
+        radii.append(splat_radius(camera.focal * cloud.spacing[keep + start] / z))
+    if not keys:
+        return Raster(np.full((h, w), -1, np.int64), np.zeros((h, w), np.float32))
+    buffer = splat(torch.cat(us), torch.cat(vs), torch.cat(keys), torch.cat(radii), w, h)
+    if fill:
+        buffer = fill_holes(buffer)
+    index = unpack_index(buffer)
+    hit = index >= 0
+    depth = torch.zeros((h, w), dtype=torch.float32, device=device)
+    depth[hit] = P[2, :3] @ cloud.xyz[:, index[hit]] + P[2, 3]
+    return Raster(index.cpu().numpy(), depth.cpu().numpy())
+
+
+def render_view(memory: SpatialMemory, camera: RenderCamera, mode: Mode = "rgb", hidden: Collection[int] = (),
+                legend: bool = True, fill: bool = True, device: torch.device | None = None) -> ViewRender:
+    """Render the memory through `camera`; `hidden` object ids are left out (e.g. one the viewer stands in)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown render mode {mode!r}; expected one of {', '.join(MODES)}")
+    cloud = render_cloud(memory, device)
+    bias = OBJECT_BIAS[mode] if "scene" in cloud.ranges else 0.0
+    raster = rasterize(cloud, camera, hidden, bias, fill)
+    pixels = pixel_attributes(cloud, raster.index)
+    if mode == "depth":
+        rgb = depth_colours(raster.depth, *_depth_range(raster.depth))
+    else:
+        rgb = surface_colours(pixels, cloud.labels, shading(pixels.normal, camera.rays()), mode == "semantic")
+    image = Image.fromarray(rgb)
+    if legend and mode == "semantic":
+        _semantic_legend(image, pixels.label, cloud.labels)
+    elif legend and mode == "depth" and (raster.depth > 0).any():
+        near, far = _depth_range(raster.depth)
+        ends = depth_colours(np.array([near, far]), near, far)
+        draw.legend(image, [(f"{near:.1f} m", tuple(ends[0])), (f"{far:.1f} m", tuple(ends[1]))], _text_size(image))
+    return ViewRender(image, rgb, raster.depth, pixels.label, pixels.owner, cloud.labels)
+
+
+@dataclass(frozen=True)
+class Pixels:
+    """What each pixel shows, gathered from the cloud: hit (H, W) bool, rgb (H, W, 3) uint8, captured (H, W) bool,
+    normal (H, W, 3) float32 (zeros unknown), label (H, W) int64 (−1 none), owner (H, W) int64 object id (−1 none)."""
+
+    hit: np.ndarray
+    rgb: np.ndarray
+    captured: np.ndarray
+    normal: np.ndarray
+    label: np.ndarray
+    owner: np.ndarray
+
+
+def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
+    """Gather the winners' attributes on the cloud's device; only (H, W) arrays travel back."""
+    hit = index >= 0
+    if not len(cloud):
+        empty = np.full(index.shape, -1, np.int64)
+        return Pixels(hit, np.zeros((*index.shape, 3), np.uint8), np.zeros(index.shape, bool),
+                      np.zeros((*index.shape, 3), np.float32), empty, empty)
+    picked = torch.as_tensor(np.where(hit, index, 0), device=cloud.xyz.device)
+    hit_t = torch.as_tensor(hit, device=cloud.xyz.device)
+    return Pixels(
+        hit=hit,
+        rgb=cloud.rgb[picked].cpu().numpy(),
+        captured=cloud.captured[picked].cpu().numpy(),
+        normal=cloud.normal[picked].cpu().numpy(),
+        label=torch.where(hit_t, cloud.label[picked], -1).cpu().numpy(),
+        owner=torch.where(hit_t, cloud.owner[picked], -1).cpu().numpy(),
+    )
+
+
+def surface_colours(pixels: Pixels, labels: tuple[str, ...], shade: np.ndarray, semantic: bool) -> np.ndarray:
+    """(H, W, 3) uint8: label colours (scene points in their own grey) or captured colours, stand-ins shaded."""
+    if semantic:
+        grey = pixels.rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+        colours = palette(labels)[pixels.label + 1].astype(np.float32)
+        colours[pixels.label < 0] = (130 + grey[pixels.label < 0] * (100 / 255))[:, None]
+        colours *= shade[..., None]
+    else:
+        colours = pixels.rgb.astype(np.float32)
+        stand_in = ~pixels.captured
+        colours[stand_in] *= shade[stand_in][:, None]
+    out = np.clip(colours, 0, 255).astype(np.uint8)
+    out[~pixels.hit] = BACKGROUND
+    return out
+
+
+def _depth_range(depth: np.ndarray) -> tuple[float, float]:
+    """Near and far ends of the colour map: the 1st and 99th percentiles of the depths seen."""
+    valid = depth[depth > 0]
+    if not len(valid):
+        return 0.0, 1.0
+    return float(np.percentile(valid, 1)), float(np.percentile(valid, 99))
+
+
+def _text_size(image: Image.Image) -> int:
+    return int(np.clip(min(image.size) / 32, 9, 18))
+
+
+def _semantic_legend(image: Image.Image, label: np.ndarray, labels: tuple[str, ...]) -> None:
+    """The labels in view, most pixels first, with their colours."""
+    counts = np.bincount(label[label >= 0].ravel(), minlength=len(labels))
+    shown = [i for i in np.argsort(-counts, kind="stable") if counts[i] > 0][:LEGEND_ENTRIES]
+    draw.legend(image, [(labels[i], label_colour(labels[i])) for i in shown], _text_size(image))

@@ -1,0 +1,101 @@
+"""`answer(source, question)`: memory, program, run, and a look at the pictures when the answer is one.
+
+    import reasmory
+    result = reasmory.answer("scene.rmem", "How many chairs are in this room?")
+    result.answer, result.program, result.generator     # '2', 'answer(count(objects("chairs")))\n', 'compiler'
+    result.trace.save("trace.json")                    # steps, and every attempt at a program
+
+Errors are ReasmoryErrors with one-line messages; those raised after programs
+were tried carry them as `.attempts` (the CLI writes them with `--trace`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reasmory.answering.clients import VLMClient, make_client
+from reasmory.answering.generate import Outcome, Search
+from reasmory.answering.reasoner import image_parts, images_of, reason
+from reasmory.answering.settings import Settings
+from reasmory.answering.sources import Source, load_or_build_memory
+from reasmory.compiler import VLM_HINT, UnsupportedQuestion
+from reasmory.errors import ReasmoryError
+from reasmory.interpreter import RunResult
+from reasmory.interpreter import run as run_program
+from reasmory.interpreter.trace import Attempt, Trace
+from reasmory.memory import SpatialMemory
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer with everything that produced it."""
+
+    answer: str | None
+    program: str
+    trace: Trace
+    memory: SpatialMemory
+    generator: str
+    value: Any = None
+
+
+def answer(
+    source: Source,
+    question: str,
+    options: Sequence[str] | None = None,
+    *,
+    client: VLMClient | None = None,
+    artifacts_dir: str | Path | None = None,
+    **settings: Any,
+) -> Answer:
+    """Answer a question about a memory, a `.rmem`, a scene folder, a video or images.
+
+    `settings` override the config file and `REASMORY_*` variables (see `Settings`);
+    `client` replaces the configured VLM (e.g. a loaded local model).
+    """
+    config = Settings.load(**settings)
+    memory = load_or_build_memory(source, config)
+    vlm = client if client is not None else make_client(config)
+    artifacts = Path(artifacts_dir) if artifacts_dir else config.cache_dir / "runs" / _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    opts = list(options or [])
+
+    def runner(program: str) -> RunResult:
+        return run_program(program, memory, opts, artifacts_dir=artifacts, question=question)
+
+    search = Search(question, opts, memory, config, vlm, runner)
+    try:
+        outcome = search.run()
+        final, value = _final_answer(outcome, question, opts, vlm, artifacts, search.attempts)
+    except ReasmoryError as exc:
+        exc.attempts = list(search.attempts)  # type: ignore[attr-defined]
+        raise
+    trace = outcome.result.trace
+    trace.generator, trace.attempts, trace.answer = outcome.generator, list(search.attempts), final
+    return Answer(final, outcome.program, trace, memory, outcome.generator, value)
+
+
+def _final_answer(outcome: Outcome, question: str, options: list[str], client: VLMClient | None, artifacts: Path,
+                  attempts: list[Attempt]) -> tuple[str | None, Any]:
+    """The program's answer, or, when it answered with pictures, the VLM's reading of them."""
+    value = outcome.result.value
+    images = images_of(value)
+    if images is None:
+        return outcome.result.answer, value
+    if client is None:
+        raise UnsupportedQuestion("the program answers with pictures, and no VLM is configured to look at them", hint=VLM_HINT)
+    parts = image_parts(images, artifacts)
+    start = time.perf_counter()
+    attempt = Attempt(index=len(attempts), kind="reason", generator=client.name, program=outcome.program,
+                      images=[str(p.path) for p in parts])
+    attempts.append(attempt)
+    try:
+        final, attempt.reply = reason(client, question, options, outcome.program, parts)
+    except ReasmoryError as exc:
+        attempt.error = exc.one_line()
+        raise
+    attempt.ok, attempt.answer, attempt.duration_ms = True, final, (time.perf_counter() - start) * 1000
+    return final, value

@@ -1,0 +1,91 @@
+"""Settings for answering questions: which VLM, how to talk to it, where to cache.
+
+Precedence, highest first: keyword arguments, the TOML config file, `REASMORY_*`
+environment variables, defaults. The config file is `config=` when given, else
+`$REASMORY_CONFIG`, else `$XDG_CONFIG_HOME/reasmory/config.toml` (by default
+`~/.config/reasmory/config.toml`); its keys are the field names below:
+
+    vlm_base_url = "http://127.0.0.1:8000/v1"
+    vlm_model = "Qwen/Qwen2.5-VL-7B-Instruct"
+    grammar = "vllm"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from reasmory.errors import InputError
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "reasmory" / "config.toml"
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reasmory"
+
+
+class Settings(BaseSettings):
+    """Every knob of `reasmory.answer`; each field is also `REASMORY_<FIELD>` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="REASMORY_", extra="forbid", validate_default=True)
+
+    config: Path | None = Field(None, description="TOML file read for settings (default: $REASMORY_CONFIG, then ~/.config/reasmory/config.toml)")
+    vlm_backend: Literal["openai", "transformers"] = Field(
+        "openai", description="openai: any OpenAI-compatible chat endpoint over HTTP; transformers: a local model (vlm_model is its path or cached id)")
+    vlm_base_url: str | None = Field(None, description="the endpoint's base URL, usually ending in /v1")
+    vlm_model: str | None = Field(None, description="model name the server knows, or a local model path for the transformers backend")
+    vlm_api_key: SecretStr | None = Field(None, description="bearer token, if the server wants one")
+    vlm_timeout: float = Field(60.0, gt=0, description="seconds to wait for one reply")
+    vlm_retries: int = Field(3, ge=0, description="retries after a timeout, a dropped connection, 429 or 5xx")
+    vlm_backoff: float = Field(1.0, ge=0, description="first back-off in seconds; doubles with each retry")
+    vlm_max_tokens: int = Field(512, ge=16, description="longest reply, in tokens")
+    vlm_temperature: float = Field(0.0, ge=0, description="sampling temperature; 0 decodes greedily")
+    max_repairs: int = Field(2, ge=0, description="times a program with errors goes back to the VLM before the fallback")
+    grammar: Literal["auto", "off", "vllm"] = Field(
+        "auto", description="grammar-constrained decoding: auto (send it, drop it if the server refuses), off, vllm (always send it)")
+    generator: Literal["auto", "vlm", "compiler"] = Field(
+        "auto", description="auto: the offline compiler for the questions it knows, else the VLM; or only one of them")
+    cache_dir: Path = Field(default_factory=default_cache_dir, description="built memories and run artifacts")
+    backend: str = Field("auto", description="reconstruction backend for building memories from videos or images")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        explicit = getattr(init_settings, "init_kwargs", {}).get("config") or os.environ.get("REASMORY_CONFIG")
+        path = Path(explicit).expanduser() if explicit else default_config_path()
+        if explicit and not path.is_file():
+            raise InputError(f"no settings file at '{path}'", hint="fix REASMORY_CONFIG or config=, or remove it")
+        return init_settings, TomlConfigSettingsSource(settings_cls, toml_file=path), env_settings
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        """Settings from every source, with bad values as one-line InputErrors."""
+        try:
+            return cls(**overrides)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or "settings"
+            if err["type"] == "extra_forbidden":
+                raise InputError(f"unknown setting '{field}'", hint="known settings: " + ", ".join(cls.model_fields)) from None
+            raise InputError(f"invalid setting '{field}': {err['msg']}", hint=f"set it with {field}=… or REASMORY_{field.upper()}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"the settings file is not valid TOML: {exc}", hint="fix it or point REASMORY_CONFIG elsewhere") from None
+
+    def vlm_configured(self) -> bool:
+        """Whether a VLM can be reached: an endpoint and a model, or a local model."""
+        if self.vlm_backend == "transformers":
+            return bool(self.vlm_model)
+        return bool(self.vlm_base_url and self.vlm_model)

@@ -1,0 +1,143 @@
+"""The OpenAI-compatible client against a scripted server on 127.0.0.1: replies, retries, errors, grammar, images."""
+
+from __future__ import annotations
+
+import base64
+import socket
+from pathlib import Path
+
+import pytest
+
+from reasmory.answering.clients import ImagePart, Message, make_client
+from reasmory.answering.clients.base import VLMError
+from reasmory.answering.clients.openai import OpenAIClient
+from reasmory.answering.settings import Settings
+
+from .conftest import Reply, ScriptedServer
+
+ASK = [Message(role="system", text="be brief"), Message(role="user", text="how many chairs?")]
+
+
+def client(server: ScriptedServer, **options) -> OpenAIClient:
+    return OpenAIClient(server.url, "scripted-vlm", options.pop("key", None), **{"timeout": 2.0, "retries": 2, "backoff": 0.01, **options})
+
+
+def test_a_reply_comes_back_with_the_request_as_openai_defines_it(server: ScriptedServer) -> None:
+    server.script("answer(2)")
+    completion = client(server, key="sk-test", max_tokens=64).complete(ASK)
+    assert completion.text == "answer(2)" and completion.tries == 1 and not completion.constrained
+    body = server.requests[0]
+    assert body["model"] == "scripted-vlm" and body["max_tokens"] == 64 and body["temperature"] == 0.0
+    assert body["messages"] == [{"role": "system", "content": "be brief"}, {"role": "user", "content": "how many chairs?"}]
+    assert server.headers[0]["Authorization"] == "Bearer sk-test"
+
+
+def test_429_and_5xx_are_retried_with_back_off(server: ScriptedServer) -> None:
+    server.script(Reply(status=429, body={"error": {"message": "slow down"}}, headers={"Retry-After": "0"}),
+                  Reply(status=500, body={"error": "boom"}), "answer(1)")
+    completion = client(server).complete(ASK)
+    assert completion.text == "answer(1)" and completion.tries == 3 and len(server.requests) == 3
+
+
+def test_a_timeout_is_retried(server: ScriptedServer) -> None:
+    server.script(Reply(text="late", delay=0.6), "answer(1)")
+    completion = client(server, timeout=0.2).complete(ASK)
+    assert completion.text == "answer(1)" and completion.tries == 2
+
+
+def test_retries_run_out_with_one_clear_error(server: ScriptedServer) -> None:
+    server.script(*[Reply(status=503, body={"error": {"message": "overloaded"}})] * 3)
+    with pytest.raises(VLMError, match=r"gave no answer after 3 tries; last: HTTP 503: overloaded") as err:
+        client(server).complete(ASK)
+    assert "REASMORY_VLM_TIMEOUT" in (err.value.hint or "")
+
+
+def test_an_unreachable_server_is_retried_then_reported() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(VLMError, match="the connection failed"):
+        OpenAIClient(f"http://127.0.0.1:{port}/v1", "m", retries=1, backoff=0.01).complete(ASK)
+
+
+@pytest.mark.parametrize(("status", "hint"), [(401, "REASMORY_VLM_API_KEY"), (403, "REASMORY_VLM_API_KEY"), (404, "REASMORY_VLM_BASE_URL")])
+def test_refusals_are_not_retried_and_name_the_setting_to_check(server: ScriptedServer, status: int, hint: str) -> None:
+    server.script(Reply(status=status, body={"error": {"message": "nope"}}))
+    with pytest.raises(VLMError, match=f"HTTP {status}") as err:
+        client(server).complete(ASK)
+    assert hint in (err.value.hint or "") and len(server.requests) == 1
+
+
+def test_replies_that_are_not_chat_completions_are_errors(server: ScriptedServer) -> None:
+    server.script(Reply(body=b"<html>proxy</html>"), Reply(body={"choices": []}), Reply(body={"choices": [{"message": {"content": None}}]}))
+    c = client(server)
+    with pytest.raises(VLMError, match="other than JSON"):
+        c.complete(ASK)
+    with pytest.raises(VLMError, match="no choices"):
+        c.complete(ASK)
+    with pytest.raises(VLMError, match="no text"):
+        c.complete(ASK)
+
+
+def test_content_given_as_parts_is_joined(server: ScriptedServer) -> None:
+    server.script(Reply(body={"choices": [{"message": {"content": [{"type": "text", "text": "answer("}, {"type": "text", "text": "1)"}]}}]}))
+    assert client(server).complete(ASK).text == "answer(1)"
+
+
+def test_the_grammar_is_sent_as_vllm_reads_it(server: ScriptedServer) -> None:
+    server.script("answer(1)")
+    completion = client(server, grammar="vllm").complete(ASK, grammar="start: NAME")
+    assert completion.constrained
+    assert server.requests[0]["guided_grammar"] == "start: NAME"
+    assert server.requests[0]["structured_outputs"] == {"grammar": "start: NAME"}
+
+
+def test_auto_grammar_is_dropped_once_a_server_refuses_it(server: ScriptedServer) -> None:
+    refusal = Reply(status=400, body={"error": {"message": "Unrecognized request argument supplied: guided_grammar"}})
+    server.script(refusal, "answer(1)", "answer(2)")
+    c = client(server, grammar="auto")
+    first = c.complete(ASK, grammar="start: NAME")
+    assert first.text == "answer(1)" and not first.constrained and first.tries == 2
+    assert "guided_grammar" in server.requests[0] and "guided_grammar" not in server.requests[1]
+    assert not c.complete(ASK, grammar="start: NAME").constrained
+    assert "guided_grammar" not in server.requests[2]
+
+
+def test_vllm_grammar_mode_reports_a_refusal(server: ScriptedServer) -> None:
+    server.script(Reply(status=400, body={"error": {"message": "grammar backend unavailable"}}))
+    with pytest.raises(VLMError, match="HTTP 400: grammar backend unavailable"):
+        client(server, grammar="vllm").complete(ASK, grammar="start: NAME")
+
+
+def test_grammar_off_sends_none(server: ScriptedServer) -> None:
+    server.script("answer(1)")
+    assert not client(server, grammar="off").complete(ASK, grammar="start: NAME").constrained
+    assert "guided_grammar" not in server.requests[0] and "structured_outputs" not in server.requests[0]
+
+
+def test_images_travel_as_data_urls_after_their_captions(server: ScriptedServer, tmp_path: Path) -> None:
+    from PIL import Image
+
+    png = tmp_path / "map.png"
+    Image.new("RGB", (4, 3), (255, 0, 0)).save(png)
+    server.script("B")
+    client(server).complete([Message(role="user", text="which?", images=[ImagePart(path=png, caption="top-down map")])])
+    parts = server.requests[0]["messages"][0]["content"]
+    assert [p["type"] for p in parts] == ["text", "text", "image_url"] and parts[1]["text"] == "top-down map"
+    url = parts[2]["image_url"]["url"]
+    assert url.startswith("data:image/png;base64,") and base64.b64decode(url.split(",", 1)[1]) == png.read_bytes()
+
+
+def test_a_missing_image_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(VLMError, match="does not exist"):
+        ImagePart(path=tmp_path / "gone.png", caption="x").data_url()
+
+
+def test_make_client_follows_the_settings(server: ScriptedServer) -> None:
+    assert make_client(Settings.load()) is None
+    made = make_client(Settings.load(vlm_base_url=server.url, vlm_model="m", vlm_api_key="k", vlm_timeout=3))
+    assert isinstance(made, OpenAIClient) and made.name == "vlm:m" and made.url == server.url + "/chat/completions"
+    from reasmory.errors import InputError
+
+    with pytest.raises(InputError, match="REASMORY_VLM_MODEL is not set"):
+        make_client(Settings.load(vlm_base_url=server.url))
