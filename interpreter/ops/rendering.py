@@ -72,19 +72,19 @@ def render(ctx: Context, view: View, mode: str, width: float, height: float) -> 
     "bev",
     [
         Param("mode", (TEXT,), "rgb", choices=("rgb", "semantic")),
-        Param("highlight", (OBJECTS, list_of(OBJECTS)), _EmptyList()),
+        Param("highlight", (OBJECTS, list_of(OBJECTS), TEXT, list_of(TEXT)), _EmptyList(), label=True),
     ],
     IMAGE,
     "a top-down map (+x right, +y up): objects outlined and labelled, cameras as numbered arrows, a scale bar "
-    "in metres; the `highlight` objects are outlined in amber",
+    "in metres; the `highlight` objects (or every instance of labels given as text) are outlined in amber",
     renders=True,
     category="rendering",
 )
-def bev(ctx: Context, mode: str, highlight: ObjectInstance | ObjectSet | tuple) -> Image:
+def bev(ctx: Context, mode: str, highlight: ObjectInstance | ObjectSet | str | tuple) -> Image:
     from reasmory.memory.render import render_bev
 
     _count(ctx)
-    chosen = _highlighted(highlight)
+    chosen = _highlighted(ctx, highlight)
     picture = render_bev(ctx.memory, mode, highlight={o.id for o in chosen}).image
     if max(picture.size) > ctx.limits.max_image_side:
         picture.thumbnail((ctx.limits.max_image_side, ctx.limits.max_image_side))
@@ -129,9 +129,17 @@ def _containing(ctx: Context, view: View) -> list[ObjectInstance]:
     return inside
 
 
-def _highlighted(value: ObjectInstance | ObjectSet | tuple) -> list[ObjectInstance]:
-    items = value if isinstance(value, tuple) else (value,)
-    chosen = {o.id: o for item in items for o in group(item)}
+def _highlighted(ctx: Context, value: ObjectInstance | ObjectSet | str | tuple) -> list[ObjectInstance]:
+    """The objects to highlight, once each: given as objects, sets or labels."""
+    chosen: dict[int, ObjectInstance] = {}
+    for item in value if isinstance(value, tuple) else (value,):
+        if isinstance(item, str):
+            found = ctx.memory.find(item)
+            if not found:
+                raise OpError(f"no object '{item}' in memory to highlight", code="unknown-label")
+            chosen.update((o.id, o) for o in found)
+        else:
+            chosen.update((o.id, o) for o in group(item))
     return list(chosen.values())
 
 

@@ -21,8 +21,8 @@ from reasmory.memory.model import ObjectInstance
 from reasmory.memory.render import draw
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.colour import label_colour, shading
-from reasmory.memory.render.splat import fill_holes, pack, splat, splat_radius, unpack_index
-from reasmory.memory.render.view import pixel_attributes, surface_colours
+from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack_index
+from reasmory.memory.render.view import object_bias, pixel_attributes, segments, surface_colours
 from reasmory.memory.spatial_memory import SpatialMemory
 
 #: Points higher than this above the floor (metres) are not drawn: the map cuts below the ceiling.
@@ -96,17 +96,14 @@ def _bounds(memory: SpatialMemory, cloud: RenderCloud) -> tuple[np.ndarray, np.n
 def _points_layer(memory: SpatialMemory, cloud: RenderCloud, frame: BevRender, width: int, height: int,
                   mode: str) -> np.ndarray:
     """(height, width, 3) uint8: the highest point below the cut per pixel, coloured and shaded by height."""
-    xyz = cloud.xyz
-    cut = memory.scene.floor_z + CUT_HEIGHT
-    u = (xyz[0] - frame.left) * frame.pixels_per_metre
-    v = (frame.top - xyz[1]) * frame.pixels_per_metre
-    below = cut - xyz[2]
-    keep = ((below >= 0) & (u > -0.5) & (u < width - 0.5) & (v > -0.5) & (v < height - 0.5)).nonzero().squeeze(1)
-    if keep.numel() == 0:
-        return np.full((height, width, 3), 255, np.uint8)
-    keys = splat(torch.floor(u[keep] + 0.5).to(torch.int64), torch.floor(v[keep] + 0.5).to(torch.int64),
-                 pack(below[keep], keep), splat_radius(cloud.spacing[keep] * frame.pixels_per_metre), width, height)
-    index = unpack_index(fill_holes(keys)).cpu().numpy()
+    zbuffer = ZBuffer(width, height, cloud.xyz.device)
+    ppm = frame.pixels_per_metre
+    for start, stop, bias in segments(cloud, (), object_bias(cloud, mode)):
+        xyz = cloud.xyz[:, start:stop]
+        below = (memory.scene.floor_z + CUT_HEIGHT) - xyz[2]
+        zbuffer.add((xyz[0] - frame.left) * ppm, (frame.top - xyz[1]) * ppm, below * (1.0 + bias) if bias else below,
+                    cloud.index[start:stop], cloud.spacing[start:stop] * ppm, below >= 0)
+    index = unpack_index(fill_holes(zbuffer.finish())).cpu().numpy()
     pixels = pixel_attributes(cloud, index)
     z = np.zeros(index.shape, np.float32)
     z[pixels.hit] = cloud.xyz[2, torch.as_tensor(index[pixels.hit], device=cloud.xyz.device)].cpu().numpy()

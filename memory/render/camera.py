@@ -80,7 +80,9 @@ class RenderCamera:
 
     def rays(self) -> np.ndarray:
         """(H, W, 3) float32 world unit directions through the pixel centres."""
-        u, v = np.meshgrid(np.arange(self.width, dtype=np.float64), np.arange(self.height, dtype=np.float64))
-        pixels = np.stack([u, v, np.ones_like(u)], axis=-1)
-        directions = pixels @ np.linalg.inv(self.K).T @ self.world_to_camera[:, :3]
-        return (directions / np.linalg.norm(directions, axis=-1, keepdims=True)).astype(np.float32)
+        K = self.K
+        x = ((np.arange(self.width, dtype=np.float32) - K[0, 2]) / K[0, 0])[None, :, None]
+        y = ((np.arange(self.height, dtype=np.float32) - K[1, 2]) / K[1, 1])[:, None, None]
+        R = self.world_to_camera[:, :3].astype(np.float32)
+        directions = x * R[0] + y * R[1] + R[2]
+        return directions / np.sqrt((directions * directions).sum(-1, keepdims=True))

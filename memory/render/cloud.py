@@ -17,6 +17,7 @@ from scipy.spatial import cKDTree
 
 from reasmory.memory.model import ObjectInstance
 from reasmory.memory.render.colour import label_colour
+from reasmory.memory.render.splat import MAX_POINTS
 from reasmory.memory.spatial_memory import SpatialMemory
 
 #: Floor grid: spacing of its points, size of its checker tiles, margin around the objects (metres).
@@ -40,8 +41,9 @@ class RenderCloud:
     floor's checker); normal (N, 3) float32 world unit normals where known
     (box surfaces, the floor), else zeros; label (N,) int64 index into
     `labels`, −1 for scene and floor points; owner (N,) int64 object id, −1
-    for scene and floor points. `ranges` maps "scene", "floor" and each
-    object id to its [start, stop).
+    for scene and floor points; index (N,) int64 0 … N−1, which z-buffer
+    keys carry. `ranges` maps "scene", "floor" and each object id to its
+    [start, stop).
     """
 
     xyz: torch.Tensor
@@ -51,6 +53,7 @@ class RenderCloud:
     captured: torch.Tensor
     label: torch.Tensor
     owner: torch.Tensor
+    index: torch.Tensor
     labels: tuple[str, ...]
     ranges: dict[str | int, tuple[int, int]]
 
@@ -107,6 +110,8 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
     for part in parts:
         ranges[part.name] = (start, start + len(part.xyz))
         start += len(part.xyz)
+    if start > MAX_POINTS:
+        raise ValueError(f"{start:,} points are more than a render can index ({MAX_POINTS:,})")
 
     def joined(values: list[np.ndarray], dtype: type, shape: tuple[int, ...]) -> torch.Tensor:
         array = np.concatenate([np.asarray(v, dtype) for v in values]) if values else np.zeros(shape, dtype)
@@ -124,6 +129,7 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
         captured=joined(each("captured", bool), bool, (0,)),
         label=joined(each("label", np.int64), np.int64, (0,)),
         owner=joined(owners, np.int64, (0,)),
+        index=torch.arange(start, device=device),
         labels=labels,
         ranges=ranges,
     )

@@ -1,14 +1,19 @@
-"""Point splatting with a z-buffer: projection, distance-adapted square splats, hole filling.
+"""Point splatting with a z-buffer: one scatter per point, square splats grown in image space.
 
-Every winner is found with one `scatter_reduce_(…, "amin")` per splat offset on
-*packed keys*: a point's depth (float32 bits, which order like the values for
-non-negative floats) in the high 32 bits and its index in the low 32 bits, so
-the nearest point and its identity come out of the same reduction.
+Every winner is found with `scatter_reduce_(…, "amin")` on *packed keys*:
+a point's depth (float32 bits, which order like the values for
+non-negative floats) in the high 32 bits, its splat radius in the next 5 and
+its index in the low 27, so the nearest point, its size and its identity
+come out of one reduction. Splats then grow one pixel per pass: a pixel takes
+the nearest of its 3×3 neighbours whose radius reaches that far. The cost is
+one scatter per point plus a few passes over the image, however dense the
+cloud; a (2r+1)² square scattered point by point would cost (2r+1)² scatters.
+Radii above LEVEL_RADIUS are drawn at half, quarter, … resolution.
 
-Tensors: pixel coordinates (n,) int64, depths (n,) float32 metres (any
-non-negative ordering value works, e.g. height below a cut for top-down maps),
-point indices (n,) int64 < 2³², splat radii (n,) int64 pixels. Key images are
-(H, W) int64 with `EMPTY` where no point landed.
+Tensors: pixel coordinates (n,) int64, depths (n,) float32 (metres, or any
+non-negative order such as height below a cut for maps), point indices (n,)
+int64 < 2²⁷, splat radii (n,) int64 pixels. Key images are (H, W) int64 with
+`EMPTY` where no point landed.
 """
 
 from __future__ import annotations
@@ -16,79 +21,110 @@ from __future__ import annotations
 import torch
 
 EMPTY = torch.iinfo(torch.int64).max
-#: Largest splat radius drawn at full resolution: a point covers at most a (2·LEVEL_RADIUS+1)² square there.
-LEVEL_RADIUS = 4
-#: Wider splats are drawn at 1/2, 1/4, … resolution, up to 2^MAX_LEVEL: radii reach LEVEL_RADIUS · 2^MAX_LEVEL.
-MAX_LEVEL = 5
+#: Largest splat radius grown at one resolution: at most this many passes per level.
+LEVEL_RADIUS = 2
+#: Wider splats go to 1/2, 1/4, … resolution, down to 1/2^MAX_LEVEL: radii reach LEVEL_RADIUS · 2^MAX_LEVEL.
+MAX_LEVEL = 6
 MAX_RADIUS = LEVEL_RADIUS * 2**MAX_LEVEL
 #: Splats are this much wider than the point spacing, so slanted and unevenly sampled surfaces still close.
 COVER = 1.2
-_LOW32 = 0xFFFFFFFF
+INDEX_BITS = 27
+MAX_POINTS = 2**INDEX_BITS
+_INDEX_MASK = MAX_POINTS - 1
+_RADIUS_MASK = 31
 
 
-def pack(depth: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-    """Keys ordering by depth first: (float32 bits of depth ≥ 0) << 32 | index."""
-    return (depth.contiguous().view(torch.int32).to(torch.int64) << 32) | index
+def pack(depth: torch.Tensor, index: torch.Tensor, radius: torch.Tensor | None = None) -> torch.Tensor:
+    """Keys ordering by depth first: (float32 bits of depth ≥ 0) << 32 | radius << 27 | index."""
+    keys = (depth.contiguous().view(torch.int32).to(torch.int64) << 32) | index
+    return keys if radius is None else keys | (radius.to(torch.int64) << INDEX_BITS)
 
 
 def unpack_index(keys: torch.Tensor) -> torch.Tensor:
     """The point index of each key, −1 where `EMPTY`."""
-    return torch.where(keys == EMPTY, -1, keys & _LOW32)
+    return torch.where(keys == EMPTY, -1, keys & _INDEX_MASK)
 
 
-def splat_radius(footprint: torch.Tensor) -> torch.Tensor:
-    """Half-width r of the square (side 2r+1) that closes a surface whose points lie `footprint` pixels apart."""
-    return torch.clamp(torch.ceil((footprint * COVER - 1.0) / 2.0), 0, MAX_RADIUS).to(torch.int64)
+class ZBuffer:
+    """Nearest point per pixel of a width × height image, filled by `add` and read by `finish`.
 
-
-def splat(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, width: int, height: int) -> torch.Tensor:
-    """(H, W) int64 nearest keys: each point covers the square of half-width `radius` around pixel (u, v).
-
-    Splats wider than LEVEL_RADIUS go to a coarser level (half the resolution
-    per level) so a near point costs at most (2·LEVEL_RADIUS+1)² scatters;
-    levels are upsampled and merged by the same minimum.
+    Points with radius ≤ LEVEL_RADIUS are scattered straight into a padded
+    full-resolution key image (points outside it go to one spare slot, so
+    nothing is filtered or copied); the few wider ones are kept for coarser
+    levels.
     """
-    inside = ((u + radius >= 0) & (u - radius < width) & (v + radius >= 0) & (v - radius < height)).nonzero().squeeze(1)
-    u, v, keys, radius = u[inside], v[inside], keys[inside], radius[inside]
-    level = torch.clamp(torch.ceil(torch.log2(torch.clamp(radius, min=1).float() / LEVEL_RADIUS)), 0, MAX_LEVEL).to(torch.int64)
+
+    def __init__(self, width: int, height: int, device: torch.device) -> None:
+        self.width, self.height, self.pad = width, height, LEVEL_RADIUS + 1
+        self.stride = width + 2 * self.pad
+        self.spare = (height + 2 * self.pad) * self.stride
+        if self.spare >= 2**24:
+            raise ValueError(f"a {width}×{height} image is too large to render (pixel indices are exact float32)")
+        self.image = torch.full((self.spare + 1,), EMPTY, dtype=torch.int64, device=device)
+        self.wide: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]] = []
+
+    def add(self, u: torch.Tensor, v: torch.Tensor, depth: torch.Tensor, index: torch.Tensor, footprint: torch.Tensor,
+            valid: torch.Tensor) -> None:
+        """Points `index` (int64) at pixels (u, v) (float32, centres at integers), spaced `footprint` pixels apart.
+
+        `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored.
+        """
+        fu = torch.floor(u + (self.pad + 0.5))
+        fv = torch.floor(v + (self.pad + 0.5))
+        radius = (footprint * (COVER / 2) - 0.5).ceil_().clamp_(0, MAX_RADIUS)
+        small = radius <= LEVEL_RADIUS
+        inside = valid & small & (fu >= 0) & (fu < self.stride) & (fv >= 0) & (fv < self.height + 2 * self.pad)
+        flat = torch.where(inside, torch.add(fu, fv, alpha=self.stride), self.spare)
+        self.image.scatter_reduce_(0, flat.to(torch.int64), pack(depth, index, radius), "amin")
+        wide = valid & ~small
+        if bool(wide.any()):
+            wide = wide.nonzero().squeeze(1)
+            self.wide.append((fu[wide].to(torch.int64) - self.pad, fv[wide].to(torch.int64) - self.pad,
+                              pack(depth[wide], index[wide]), radius[wide].to(torch.int64)))
+
+    def finish(self) -> torch.Tensor:
+        """(H, W) int64 keys: splats grown to their radii, wide points drawn at coarser levels and merged."""
+        image = self.image[: self.spare].view(self.height + 2 * self.pad, self.stride)
+        _grow(image)
+        keys = image[self.pad : self.pad + self.height, self.pad : self.pad + self.width]
+        if self.wide:
+            u, v, depth_keys, radius = (torch.cat(parts) for parts in zip(*self.wide))
+            keys = torch.minimum(keys, _coarse_levels(u, v, depth_keys, radius, self.width, self.height))
+        return keys
+
+
+def _grow(image: torch.Tensor) -> None:
+    """Grow every splat of a padded key image in place, one pixel per pass, to the radius in its key."""
+    passes = int(torch.where(image == EMPTY, 0, (image >> INDEX_BITS) & _RADIUS_MASK).max())
+    for ring in range(1, passes + 1):
+        reaching = torch.where(((image >> INDEX_BITS) & _RADIUS_MASK) >= ring, image, EMPTY)
+        image[1:-1, 1:-1] = torch.minimum(image[1:-1, 1:-1], _min3x3(reaching))
+
+
+def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, width: int,
+                   height: int) -> torch.Tensor:
+    """(H, W) keys of wide splats, each drawn at the level 2^l where its radius is ≤ LEVEL_RADIUS, upsampled."""
+    level = torch.clamp(torch.ceil(torch.log2(radius.float() / LEVEL_RADIUS)), 1, MAX_LEVEL).to(torch.int64)
     merged = torch.full((height, width), EMPTY, dtype=torch.int64, device=keys.device)
-    for lvl, count in enumerate(torch.bincount(level, minlength=MAX_LEVEL + 1).tolist()):
-        if count == 0:
-            continue
-        pick = (level == lvl).nonzero().squeeze(1) if count < len(level) else slice(None)
+    for lvl in torch.unique(level).tolist():
+        pick = (level == lvl).nonzero().squeeze(1)
         scale = 2**lvl
-        coarse = _splat_level(
-            torch.div(u[pick], scale, rounding_mode="floor"), torch.div(v[pick], scale, rounding_mode="floor"), keys[pick],
-            torch.div(radius[pick] + scale - 1, scale, rounding_mode="floor"), -(-width // scale), -(-height // scale),
-        )
-        if scale > 1:
-            coarse = coarse.repeat_interleave(scale, 0).repeat_interleave(scale, 1)[:height, :width]
-        merged = torch.minimum(merged, coarse)
+        zbuffer = ZBuffer(-(-width // scale), -(-height // scale), keys.device)
+        coarse_radius = torch.div(radius[pick] + scale - 1, scale, rounding_mode="floor")
+        lu = torch.div(u[pick], scale, rounding_mode="floor")
+        lv = torch.div(v[pick], scale, rounding_mode="floor")
+        inside = (lu + coarse_radius >= 0) & (lu - coarse_radius < zbuffer.width) & (lv + coarse_radius >= 0) & (lv - coarse_radius < zbuffer.height)
+        flat = torch.where(inside, (lv + zbuffer.pad) * zbuffer.stride + lu + zbuffer.pad, zbuffer.spare)
+        zbuffer.image.scatter_reduce_(0, flat, keys[pick] | (coarse_radius << INDEX_BITS), "amin")
+        coarse = zbuffer.finish()
+        merged = torch.minimum(merged, coarse.repeat_interleave(scale, 0).repeat_interleave(scale, 1)[:height, :width])
     return merged
 
 
-def _splat_level(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, width: int, height: int) -> torch.Tensor:
-    """One resolution level: radii ≤ LEVEL_RADIUS, pixels within radius + 1 of the image (no bounds checks)."""
-    pad = 2 * (LEVEL_RADIUS + 1)
-    stride = width + 2 * pad
-    buffer = torch.full(((height + 2 * pad) * stride,), EMPTY, dtype=torch.int64, device=keys.device)
-    ring_base, ring_keys, ring_radius = (v + pad) * stride + (u + pad), keys, radius
-    for ring in range(LEVEL_RADIUS + 1):
-        if ring > 0:
-            wide = (ring_radius >= ring).nonzero().squeeze(1)
-            if wide.numel() == 0:
-                break
-            ring_base, ring_keys, ring_radius = ring_base[wide], ring_keys[wide], ring_radius[wide]
-        for offset in _ring_offsets(ring, stride):
-            buffer.scatter_reduce_(0, ring_base + offset if offset else ring_base, ring_keys, "amin")
-    return buffer.view(height + 2 * pad, stride)[pad : pad + height, pad : pad + width]
-
-
-def _ring_offsets(ring: int, stride: int) -> list[int]:
-    """Flat buffer offsets of the pixels at Chebyshev distance exactly `ring`."""
-    if ring == 0:
-        return [0]
-    return [dy * stride + dx for dy in range(-ring, ring + 1) for dx in range(-ring, ring + 1) if max(abs(dx), abs(dy)) == ring]
+def _min3x3(image: torch.Tensor) -> torch.Tensor:
+    """(H−2, W−2) minimum over each interior pixel's 3×3 neighbourhood (separable: rows, then columns)."""
+    rows = torch.minimum(torch.minimum(image[:, :-2], image[:, 1:-1]), image[:, 2:])
+    return torch.minimum(torch.minimum(rows[:-2], rows[1:-1]), rows[2:])
 
 
 def fill_holes(keys: torch.Tensor, min_neighbours: int = 6) -> torch.Tensor:
@@ -101,14 +137,8 @@ def fill_holes(keys: torch.Tensor, min_neighbours: int = 6) -> torch.Tensor:
     height, width = keys.shape
     padded = torch.full((height + 2, width + 2), EMPTY, dtype=torch.int64, device=keys.device)
     padded[1:-1, 1:-1] = keys
-    nearest = torch.full_like(keys, EMPTY)
-    covered = torch.zeros(keys.shape, dtype=torch.int32, device=keys.device)
-    for dy in (0, 1, 2):
-        for dx in (0, 1, 2):
-            if dy == 1 and dx == 1:
-                continue
-            shifted = padded[dy : dy + height, dx : dx + width]
-            nearest = torch.minimum(nearest, shifted)
-            covered += shifted != EMPTY
-    hole = (keys == EMPTY) & (covered >= min_neighbours)
-    return torch.where(hole, nearest, keys)
+    covered = (padded != EMPTY).to(torch.int32)
+    rows = covered[:, :-2] + covered[:, 1:-1] + covered[:, 2:]
+    count = rows[:-2] + rows[1:-1] + rows[2:]
+    hole = (keys == EMPTY) & (count >= min_neighbours)
+    return torch.where(hole, _min3x3(padded), keys)

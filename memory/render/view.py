@@ -21,16 +21,16 @@ from reasmory.memory.render import draw
 from reasmory.memory.render.camera import RenderCamera
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
-from reasmory.memory.render.splat import MAX_RADIUS, fill_holes, pack, splat, splat_radius, unpack_index
+from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack_index
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Mode = Literal["rgb", "semantic", "depth"]
 MODES: tuple[str, ...] = ("rgb", "semantic", "depth")
 #: Points nearer than this (metres along the view axis) are not drawn.
 NEAR = 0.05
-#: Relative depth offset of object points: in semantic mode objects win over scene points at the same place,
-#: in rgb mode captured scene colours win over stand-in object colours.
-OBJECT_BIAS = {"semantic": -0.02, "rgb": 0.02, "depth": 0.0}
+#: Relative depth offset of object points over scene points: in semantic mode objects win where both are. In rgb and
+#: depth modes a memory with scene points draws only those (None): its objects' points repeat them without colour.
+OBJECT_BIAS = {"semantic": -0.02, "rgb": None, "depth": None}
 LEGEND_ENTRIES = 14
 
 
@@ -54,11 +54,11 @@ class ViewRender:
     labels: tuple[str, ...]
 
 
-def _segments(cloud: RenderCloud, hidden: Collection[int], object_bias: float) -> list[tuple[int, int, float]]:
-    """[start, stop) runs of drawable points with the depth bias of each; hidden objects left out."""
+def segments(cloud: RenderCloud, hidden: Collection[int], object_bias: float | None) -> list[tuple[int, int, float]]:
+    """[start, stop) runs of drawable points with the depth bias of each; hidden objects (all, when the bias is None) left out."""
     runs: list[tuple[int, int, float]] = []
     for name, (start, stop) in cloud.ranges.items():
-        if name in hidden and isinstance(name, int):
+        if isinstance(name, int) and (object_bias is None or name in hidden):
             continue
         bias = object_bias if isinstance(name, int) else 0.0
         if runs and runs[-1][1] == start and runs[-1][2] == bias:
@@ -68,32 +68,31 @@ def _segments(cloud: RenderCloud, hidden: Collection[int], object_bias: float) -
     return runs
 
 
-def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int] = (), object_bias: float = 0.0,
+def object_bias(cloud: RenderCloud, mode: str) -> float | None:
+    """How object points meet scene points in this mode (see OBJECT_BIAS); 0 when there are no scene points."""
+    return OBJECT_BIAS[mode] if "scene" in cloud.ranges else 0.0
+
+
+def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int] = (), object_bias: float | None = 0.0,
               fill: bool = True) -> Raster:
-    """Project every drawable point, splat it by its footprint (focal · spacing / depth) and keep the nearest."""
+    """Project every drawable point, splat it by its footprint (focal · spacing / depth) and keep the nearest.
+
+    Object points are pushed `object_bias` (relative) deeper, or left out when it is None.
+    """
     device = cloud.xyz.device
     P = torch.as_tensor(camera.projection(), dtype=torch.float32, device=device)
-    w, h, m = camera.width, camera.height, MAX_RADIUS
-    us, vs, keys, radii = [], [], [], []
-    for start, stop, bias in _segments(cloud, hidden, object_bias):
+    zbuffer = ZBuffer(camera.width, camera.height, device)
+    for start, stop, bias in segments(cloud, hidden, object_bias):
         proj = torch.addmm(P[:, 3:], P[:, :3], cloud.xyz[:, start:stop])
         z = proj[2]
-        u, v = proj[0] / z, proj[1] / z
-        keep = ((z > NEAR) & (u > -m - 0.5) & (u < w - 0.5 + m) & (v > -m - 0.5) & (v < h - 0.5 + m)).nonzero().squeeze(1)
-        z = z[keep]
-        us.append(torch.floor(u[keep] + 0.5).to(torch.int64))
-        vs.append(torch.floor(v[keep] + 0.5).to(torch.int64))
-        keys.append(pack(z * (1.0 + bias) if bias else z, keep + start))
-        radii.append(splat_radius(camera.focal * cloud.spacing[keep + start] / z))
-    if not keys:
-        return Raster(np.full((h, w), -1, np.int64), np.zeros((h, w), np.float32))
-    buffer = splat(torch.cat(us), torch.cat(vs), torch.cat(keys), torch.cat(radii), w, h)
-    if fill:
-        buffer = fill_holes(buffer)
-    index = unpack_index(buffer)
-    hit = index >= 0
-    depth = torch.zeros((h, w), dtype=torch.float32, device=device)
-    depth[hit] = P[2, :3] @ cloud.xyz[:, index[hit]] + P[2, 3]
+        inverse = torch.reciprocal(z)
+        footprint = torch.mul(cloud.spacing[start:stop], inverse).mul_(camera.focal)
+        zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, cloud.index[start:stop],
+                    footprint, z > NEAR)
+    keys = zbuffer.finish()
+    index = unpack_index(fill_holes(keys) if fill else keys)
+    seen = cloud.xyz[:, index.clamp(min=0).view(-1)]
+    depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
     return Raster(index.cpu().numpy(), depth.cpu().numpy())
 
 
@@ -103,13 +102,13 @@ def render_view(memory: SpatialMemory, camera: RenderCamera, mode: Mode = "rgb",
     if mode not in MODES:
         raise ValueError(f"unknown render mode {mode!r}; expected one of {', '.join(MODES)}")
     cloud = render_cloud(memory, device)
-    bias = OBJECT_BIAS[mode] if "scene" in cloud.ranges else 0.0
-    raster = rasterize(cloud, camera, hidden, bias, fill)
+    raster = rasterize(cloud, camera, hidden, object_bias(cloud, mode), fill)
     pixels = pixel_attributes(cloud, raster.index)
     if mode == "depth":
         rgb = depth_colours(raster.depth, *_depth_range(raster.depth))
     else:
-        rgb = surface_colours(pixels, cloud.labels, shading(pixels.normal, camera.rays()), mode == "semantic")
+        shade = shading(pixels.normal, camera.rays()) if pixels.normal.any() else np.ones(pixels.hit.shape, np.float32)
+        rgb = surface_colours(pixels, cloud.labels, shade, mode == "semantic")
     image = Image.fromarray(rgb)
     if legend and mode == "semantic":
         _semantic_legend(image, pixels.label, cloud.labels)

@@ -97,6 +97,7 @@ def repair_messages(program: str, diagnostics: Sequence[Diagnostic]) -> list[Mes
 
 def reasoner_messages(question: str, options: Sequence[str] | None, program: str, images: Sequence[ImagePart]) -> list[Message]:
     """The conversation that asks the VLM to answer from the program's images."""
-    ask = "Reply with the letter of the right option only." if options else "Reply with the answer only: a number with its unit, a word or a short phrase."
+    ask = ("Reply with the letter of the right option only." if options
+           else "Reply with the answer only: a number with its unit, a word or a short phrase.")
     user = f"{_question_block(question, options)}\n\nThe pictures were made by this program:\n{program.strip()}\n\n{ask}"
     return [Message(role="system", text=REASONER), Message(role="user", text=user, images=list(images))]

@@ -36,9 +36,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="REASMORY_", extra="forbid", validate_default=True)
 
-    config: Path | None = Field(None, description="TOML file read for settings (default: $REASMORY_CONFIG, then ~/.config/reasmory/config.toml)")
+    config: Path | None = Field(None, description="TOML file to read (default: $REASMORY_CONFIG, then ~/.config/reasmory/config.toml)")
     vlm_backend: Literal["openai", "transformers"] = Field(
-        "openai", description="openai: any OpenAI-compatible chat endpoint over HTTP; transformers: a local model (vlm_model is its path or cached id)")
+        "openai", description="openai: an OpenAI-compatible chat endpoint over HTTP; transformers: a local model (vlm_model: path or cached id)")
     vlm_base_url: str | None = Field(None, description="the endpoint's base URL, usually ending in /v1")
     vlm_model: str | None = Field(None, description="model name the server knows, or a local model path for the transformers backend")
     vlm_api_key: SecretStr | None = Field(None, description="bearer token, if the server wants one")
@@ -80,7 +80,8 @@ class Settings(BaseSettings):
             field = ".".join(str(p) for p in err["loc"]) or "settings"
             if err["type"] == "extra_forbidden":
                 raise InputError(f"unknown setting '{field}'", hint="known settings: " + ", ".join(cls.model_fields)) from None
-            raise InputError(f"invalid setting '{field}': {err['msg']}", hint=f"set it with {field}=… or REASMORY_{field.upper()}") from None
+            hint = f"set it with {field}=… or REASMORY_{field.upper()}"
+            raise InputError(f"invalid setting '{field}': {err['msg']}", hint=hint) from None
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"the settings file is not valid TOML: {exc}", hint="fix it or point REASMORY_CONFIG elsewhere") from None
 

@@ -12,7 +12,6 @@ user gets one line naming what is missing, never a traceback.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import inspect
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,8 +93,16 @@ def _build(kind: Kind, source: Source, settings: Settings) -> SpatialMemory:
 
 
 def _pipeline_entry(kind: Kind, source: Source) -> Any:
+    """The pipeline's `build_memory`, or one line naming what is missing (the pipeline, or a package it needs)."""
     what = f"{_WHAT[kind]} '{source}'" if kind != "images" else _WHAT[kind]
-    if importlib.util.find_spec(PIPELINE) is None or not hasattr(module := importlib.import_module(PIPELINE), "build_memory"):
+    try:
+        module = importlib.import_module(PIPELINE)
+    except ImportError as exc:
+        if exc.name and not PIPELINE.startswith(exc.name):
+            raise BuildUnavailable(f"building a memory from {what} needs the package '{exc.name}', which is not installed",
+                                   hint="pip install 'reasmory[video]' for videos; see the README for the reconstruction extras") from None
+        module = None
+    if module is None or not hasattr(module, "build_memory"):
         raise BuildUnavailable(f"answering about {what} needs a memory built from it, and this installation has no build "
                                f"pipeline ({PIPELINE}.build_memory)", hint=_build_hint(kind, source))
     return module.build_memory

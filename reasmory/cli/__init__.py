@@ -11,7 +11,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from reasmory.cli import answer_cmd, bench_cmd, demo_cmd, memory_cmd, program_cmd, synth_cmd
+from reasmory.cli import answer_cmd, bench_cmd, build_cmd, demo_cmd, memory_cmd, playground_cmd, program_cmd, render_cmd, synth_cmd, trace_cmd
 from reasmory.cli.output import print_error
 from reasmory.errors import ReasmoryError
 
@@ -25,10 +25,14 @@ app = typer.Typer(
 )
 app.add_typer(memory_cmd.app, name="memory")
 app.add_typer(bench_cmd.app, name="bench")
+app.add_typer(trace_cmd.app, name="trace")
 app.command("demo")(demo_cmd.demo)
+app.command("build")(build_cmd.build)
 app.command("synth")(synth_cmd.synth)
 app.command("check")(program_cmd.check)
 app.command("run")(program_cmd.run)
+app.command("playground")(playground_cmd.playground)
+app.command("render")(render_cmd.render)
 app.command("answer")(answer_cmd.answer)
 
 _state = {"debug": False}

@@ -29,7 +29,7 @@ def answer(
     more_options: list[str] = typer.Argument(None, help="More options after --options.", show_default=False),
     options: list[str] = typer.Option(None, "--options", help='Multiple-choice options, e.g. --options "A. left" "B. right".'),
     trace: Path | None = typer.Option(None, "--trace", help="Write the trace (steps and every attempt at a program) as JSON here."),
-    generator: GeneratorChoice | None = typer.Option(None, "--generator", help="auto: offline compiler first, else the VLM. [default: auto]"),
+    generator: GeneratorChoice | None = typer.Option(None, "--generator", help="auto: the offline compiler first, else the VLM."),
 ) -> int:
     """Answer a question about a scene: the offline compiler or the configured VLM writes a program, which runs on the memory.
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from reasmory.memory import SpatialMemory
 
 
@@ -76,7 +75,7 @@ class ScriptedServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
 
     def script(self, *replies: Reply | str) -> ScriptedServer:
@@ -116,8 +115,9 @@ def vlm(server: ScriptedServer, tmp_path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def living_room() -> SpatialMemory:
-    from reasmory.cli.demo_cmd import example_scene_path
     from reasmory.memory.oracle import from_scene
+
+    from reasmory.cli.demo_cmd import example_scene_path
 
     return from_scene(example_scene_path())
 

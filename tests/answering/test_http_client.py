@@ -105,8 +105,9 @@ def test_auto_grammar_is_dropped_once_a_server_refuses_it(server: ScriptedServer
 
 def test_vllm_grammar_mode_reports_a_refusal(server: ScriptedServer) -> None:
     server.script(Reply(status=400, body={"error": {"message": "grammar backend unavailable"}}))
-    with pytest.raises(VLMError, match="HTTP 400: grammar backend unavailable"):
+    with pytest.raises(VLMError, match=r"with its grammar \(HTTP 400\): grammar backend unavailable") as err:
         client(server, grammar="vllm").complete(ASK, grammar="start: NAME")
+    assert "REASMORY_GRAMMAR" in (err.value.hint or "")
 
 
 def test_grammar_off_sends_none(server: ScriptedServer) -> None:

@@ -28,7 +28,8 @@ def make_client(settings: Settings) -> VLMClient | None:
             raise InputError(f"the local VLM needs {exc.name}", hint="pip install 'reasmory[vlm,detectors]' (and torch)") from None
         return TransformersClient.from_pretrained(str(settings.vlm_model), max_new_tokens=settings.vlm_max_tokens,
                                                   temperature=settings.vlm_temperature, grammar=settings.grammar)
-    missing = [name for name, value in (("REASMORY_VLM_BASE_URL", settings.vlm_base_url), ("REASMORY_VLM_MODEL", settings.vlm_model)) if not value]
+    required = (("REASMORY_VLM_BASE_URL", settings.vlm_base_url), ("REASMORY_VLM_MODEL", settings.vlm_model))
+    missing = [name for name, value in required if not value]
     if missing:
         raise InputError(f"the VLM is half configured: {' and '.join(missing)} is not set", hint="see docs/vlm.md")
     try:

@@ -92,4 +92,5 @@ class TransformersClient:
             for image in m.images:
                 content += [{"type": "text", "text": image.caption}, {"type": "image", "image": Image.open(image.path).convert("RGB")}]
             chat.append({"role": m.role, "content": content})
-        return dict(self.processor.apply_chat_template(chat, add_generation_prompt=True, tokenize=True, return_dict=True, return_tensors="pt"))
+        encoded = self.processor.apply_chat_template(chat, add_generation_prompt=True, tokenize=True, return_dict=True, return_tensors="pt")
+        return dict(encoded)

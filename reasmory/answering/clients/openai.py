@@ -9,6 +9,7 @@ refuses those fields with 400/422 is asked again without them, once per client.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from reasmory.answering.clients.base import Completion, Message, VLMError
 _RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 _MAX_WAIT_S = 30.0
 _KEY_HINT = "check REASMORY_VLM_API_KEY"
+_GRAMMAR_HINT = "serve with a grammar backend (vLLM: --structured-outputs-config.backend guidance) or set REASMORY_GRAMMAR=auto or off"
 _URL_HINT = "check REASMORY_VLM_BASE_URL (it usually ends in /v1) and REASMORY_VLM_MODEL"
 
 
@@ -106,6 +108,9 @@ class OpenAIClient:
             response, more = self._post(body)
             tries += more
             send_grammar = False
+        if send_grammar and response.status_code in (400, 422):
+            raise VLMError(f"the VLM at {self.url} refused the request with its grammar (HTTP {response.status_code}): "
+                           f"{_error_text(response)}", hint=_GRAMMAR_HINT)
         self._raise_for_status(response)
         try:
             data = response.json()
@@ -140,10 +145,8 @@ class OpenAIClient:
         """Exponential back-off, or the server's Retry-After when it names a number of seconds."""
         wait = self.backoff * 2 ** (attempt - 1)
         if response is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 wait = float(response.headers.get("retry-after", wait))
-            except ValueError:
-                pass
         return min(max(wait, 0.0), _MAX_WAIT_S)
 
     def _raise_for_status(self, response: httpx.Response) -> None:

@@ -1,0 +1,156 @@
+"""Open-vocabulary instances: text-prompted boxes (OWLv2 or Grounding DINO), then one SAM mask per box.
+
+`DetectorConfig(labels=[...]).setup()` loads the checkpoints (local folders or
+the Hugging Face cache) and returns a `TransformersDetector`, an
+`InstanceSource` for `ground`. `TransformersDetector.from_models` takes models
+and processors built elsewhere (tests build tiny random ones). Labels are
+always the given categories, never free text. torch and transformers are
+imported only when a detector is built: `detectors_models` (inference) and
+`detectors_load` (checkpoints) hold that code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, Protocol
+
+import numpy as np
+from PIL import Image
+from pydantic import BaseModel, ConfigDict, Field
+
+from reasmory.errors import InputError
+from reasmory.memory.grounding.detectors_boxes import Detections, select
+from reasmory.memory.grounding.sources import Instance2D
+
+Kind = Literal["owlv2", "grounding-dino"]
+
+#: kind → (default checkpoint, default prompt template, default score threshold), as in the models' cards.
+KIND_DEFAULTS: dict[str, tuple[str, str, float]] = {
+    "owlv2": ("google/owlv2-base-patch16-ensemble", "a photo of a {}", 0.1),
+    "grounding-dino": ("IDEA-Research/grounding-dino-tiny", "{}", 0.35),
+}
+DEFAULT_SEGMENTER = "facebook/sam-vit-base"
+
+
+class DetectorConfig(BaseModel):
+    """Which detector and segmenter to run, on what, and how detections are filtered."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    labels: tuple[str, ...] = Field(min_length=1, description="categories to find; each is one prompt and the label of what it finds")
+    kind: Kind = Field("owlv2", description="box detector family")
+    detector: str | None = Field(None, description="detector checkpoint: local folder or hub id (None: the kind's default)")
+    segmenter: str = Field(DEFAULT_SEGMENTER, description="SAM checkpoint: local folder or hub id")
+    device: str = Field("auto", description="auto (CUDA when present), cpu, cuda or cuda:N")
+    dtype: Literal["float32", "bfloat16", "float16"] = Field("float32", description="half precision needs CUDA")
+    prompt_template: str | None = Field(None, description="text around each label, '{}' marks it (None: the kind's default)")
+    score_threshold: float | None = Field(None, ge=0, le=1, description="minimum box score (None: the kind's default)")
+    nms_iou: float = Field(0.5, gt=0, le=1, description="boxes of one label overlapping more than this are duplicates")
+    max_detections: int = Field(50, ge=1, description="most instances kept per frame, best scores first")
+    min_mask_pixels: int = Field(20, ge=1, description="masks with fewer pixels are dropped")
+    batch_size: int = Field(4, ge=1, description="frames per forward pass")
+    offline: bool = Field(False, description="never download: only local folders and the Hugging Face cache")
+
+    @property
+    def detector_checkpoint(self) -> str:
+        return self.detector or KIND_DEFAULTS[self.kind][0]
+
+    @property
+    def prompts(self) -> list[str]:
+        template = self.prompt_template or KIND_DEFAULTS[self.kind][1]
+        return [template.format(label) for label in self.labels]
+
+    @property
+    def threshold(self) -> float:
+        return KIND_DEFAULTS[self.kind][2] if self.score_threshold is None else self.score_threshold
+
+    def setup(self) -> TransformersDetector:
+        """Load both checkpoints and build the detector (raises one InputError if a checkpoint is missing)."""
+        from reasmory.memory.grounding.detectors_load import device_and_dtype, load
+
+        device, dtype = device_and_dtype(self.device, self.dtype)
+        checkpoints = {"detector": self.detector_checkpoint, "segmenter": self.segmenter}
+        defaults = {"detector": KIND_DEFAULTS[self.kind][0], "segmenter": DEFAULT_SEGMENTER}
+        loaded = load(self.kind, checkpoints, defaults, self.offline, dtype)
+        return TransformersDetector.from_models(self, *loaded["detector"], *loaded["segmenter"])
+
+
+class BoxDetector(Protocol):
+    def __call__(self, images: list[Image.Image], threshold: float) -> list[Detections]: ...
+
+
+class BoxSegmenter(Protocol):
+    def __call__(self, images: list[Image.Image], boxes: list[np.ndarray]) -> list[np.ndarray]: ...
+
+
+def as_rgb(image: np.ndarray | None) -> Image.Image:
+    """A frame (H, W, 3) uint8 RGB or (H, W) grey as a PIL RGB image."""
+    if image is None:
+        raise InputError("the detector needs the frames' images", hint="pass image=… to ground()")
+    return Image.fromarray(np.asarray(image, dtype=np.uint8)).convert("RGB")
+
+
+class TransformersDetector:
+    """An `InstanceSource`: boxes for the configured labels, one SAM mask per kept box."""
+
+    def __init__(self, config: DetectorConfig, boxes: BoxDetector, masks: BoxSegmenter) -> None:
+        self.config = config
+        self.boxes = boxes
+        self.masks = masks
+
+    @classmethod
+    def from_models(cls, config: DetectorConfig, detector: Any, detector_processor: Any, segmenter: Any,
+                    segmenter_processor: Any) -> TransformersDetector:
+        """A detector from built models and processors, moved to the configured device and dtype."""
+        from reasmory.memory.grounding.detectors_load import device_and_dtype
+        from reasmory.memory.grounding.detectors_models import BOX_DETECTORS, SamMasks
+
+        if detector.config.model_type != config.kind:
+            raise InputError(f"the detector is a {detector.config.model_type} model, the config says {config.kind}")
+        device, dtype = device_and_dtype(config.device, config.dtype)
+        detector, segmenter = (m.to(device=device, dtype=dtype).eval() for m in (detector, segmenter))
+        return cls(config, BOX_DETECTORS[config.kind](detector, detector_processor, config.prompts),
+                   SamMasks(segmenter, segmenter_processor))
+
+    def detect(self, images: Sequence[np.ndarray | None]) -> list[list[Instance2D]]:
+        """Instances in each image, `batch_size` images per forward pass."""
+        found: list[list[Instance2D]] = []
+        step = self.config.batch_size
+        for start in range(0, len(images), step):
+            batch = [as_rgb(image) for image in images[start : start + step]]
+            kept = [select(d, im.width, im.height, self.config.nms_iou, self.config.max_detections)
+                    for d, im in zip(self.boxes(batch, self.config.threshold), batch)]
+            masks = self.masks(batch, [d.boxes for d in kept])
+            found += [self.instances_of(d, m) for d, m in zip(kept, masks)]
+        return found
+
+    def instances_of(self, dets: Detections, masks: np.ndarray) -> list[Instance2D]:
+        return [
+            Instance2D(mask=mask, label=self.config.labels[label], score=float(score))
+            for mask, label, score in zip(masks, dets.labels.tolist(), dets.scores.tolist())
+            if mask.sum() >= self.config.min_mask_pixels
+        ]
+
+    def instances(self, index: int, image: np.ndarray | None) -> list[Instance2D]:
+        return self.detect([image])[0]
+
+    def precompute(self, indices: Sequence[int], image: Callable[[int], np.ndarray]) -> PrecomputedInstances:
+        """Run over many frames in full batches (faster than `ground`'s one frame at a time)."""
+        found: dict[int, list[Instance2D]] = {}
+        step = self.config.batch_size
+        for start in range(0, len(indices), step):
+            chunk = list(indices[start : start + step])
+            found.update(zip(chunk, self.detect([image(i) for i in chunk])))
+        return PrecomputedInstances(found)
+
+
+class PrecomputedInstances:
+    """An `InstanceSource` that serves instances found ahead of time, frame by frame."""
+
+    def __init__(self, found: Mapping[int, list[Instance2D]]) -> None:
+        self.found = dict(found)
+
+    def instances(self, index: int, image: np.ndarray | None = None) -> list[Instance2D]:
+        if index not in self.found:
+            raise InputError(f"no detections were computed for frame {index}")
+        return self.found[index]

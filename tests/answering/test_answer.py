@@ -1,0 +1,215 @@
+"""`answer()`: compiler questions offline, VLM programs with repairs, the fallback and the reasoner, through the real client."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from reasmory.interpreter import REGISTRY, CheckError, check
+from reasmory.interpreter.context import Context
+from reasmory.interpreter.registry import Operation, Param
+from reasmory.interpreter.trace import Trace
+from reasmory.interpreter.types import IMAGE, TEXT, list_of
+from reasmory.interpreter.values import Image
+from reasmory.memory import SpatialMemory
+
+import reasmory
+from reasmory.answering import Answer, answer
+from reasmory.answering.clients.base import VLMError
+from reasmory.answering.fallback import FallbackUnavailable, fallback_program, mentioned_labels
+from reasmory.answering.generate import extract_program
+from reasmory.answering.reasoner import choice
+from reasmory.compiler import UnsupportedQuestion
+
+from .conftest import Reply, ScriptedServer
+
+DIRECTION = "If I am standing by the sofa and facing the tv, is the window to the left or the right of the tv?"
+FREE = "Is the lamp closer to the sofa than to the door?"
+GOOD = 'answer(distance(object("lamp"), object("sofa")) < distance(object("lamp"), object("door")))\n'
+
+
+def test_compiler_questions_are_answered_offline_from_a_memory(living_room: SpatialMemory, tmp_path: Path) -> None:
+    result = answer(living_room, "How many chairs are in this room?", cache_dir=tmp_path)
+    assert isinstance(result, Answer) and result.answer == "2" and result.generator == "compiler"
+    assert result.program == 'answer(count(objects("chairs")))\n' and result.memory is living_room
+    assert [(a.kind, a.ok) for a in result.trace.attempts] == [("compile", True)]
+    assert result.trace.generator == "compiler" and result.trace.question == "How many chairs are in this room?"
+
+
+def test_compiler_questions_are_answered_from_an_rmem_with_options(living_room_rmem: Path, tmp_path: Path) -> None:
+    result = reasmory.answer(str(living_room_rmem), DIRECTION, ["A. left", "B. right"], cache_dir=tmp_path)
+    assert result.answer == "B" and result.generator == "compiler" and reasmory.Answer is Answer
+
+
+def test_free_form_questions_without_a_vlm_say_what_to_configure(living_room: SpatialMemory) -> None:
+    for generator in ("auto", "vlm", "compiler"):
+        with pytest.raises(UnsupportedQuestion) as err:
+            answer(living_room, FREE, generator=generator)
+        assert "REASMORY_VLM_BASE_URL" in err.value.one_line() and "REASMORY_VLM_MODEL" in err.value.one_line()
+        assert "docs/vlm.md" in err.value.one_line()
+
+
+def test_a_vlm_writes_the_program_from_a_generated_prompt_under_the_grammar(living_room: SpatialMemory, server: ScriptedServer,
+                                                                           vlm: dict) -> None:
+    server.script("```\n" + GOOD + "```")
+    result = answer(living_room, FREE, **vlm)
+    assert result.answer == "yes" and result.generator == "vlm:scripted-vlm" and result.program == GOOD
+    request = server.requests[0]
+    system, user = (m["content"] for m in request["messages"])
+    assert all(op.name + "(" in system for op in REGISTRY) and "turn_towards" in system and '"quadrant"' in system
+    assert "chair ×2" in user and "Frames: 6" in user and FREE in user
+    assert "start:" in request["guided_grammar"] and request["structured_outputs"]["grammar"] == request["guided_grammar"]
+    assert [(a.kind, a.ok, a.constrained) for a in result.trace.attempts] == [("generate", True, True)]
+
+
+def test_refused_programs_go_back_with_their_diagnostics_until_one_runs(living_room: SpatialMemory, server: ScriptedServer,
+                                                                       vlm: dict) -> None:
+    server.script('answer(distance(object("lamp")', 'answer(object("lamp") + 1)', "answer(1/0)", GOOD)
+    result = answer(living_room, FREE, max_repairs=3, **vlm)
+    assert result.answer == "yes"
+    attempts = result.trace.attempts
+    assert [a.kind for a in attempts] == ["generate", "repair", "repair", "repair"]
+    assert [a.diagnostics[0].code for a in attempts[:3]] == ["unclosed-bracket", "type-mismatch", "division-by-zero"]
+    assert [a.diagnostics[0].stage for a in attempts[:3]] == ["parse", "check", "run"]
+    second = server.requests[1]["messages"]
+    assert second[-2] == {"role": "assistant", "content": 'answer(distance(object("lamp")\n'}
+    sent = second[-1]["content"]
+    assert '"code": "unclosed-bracket"' in sent and "^" in sent and "corrected program" in sent
+    assert len(server.requests[3]["messages"]) == 2 + 2 * 3
+
+
+def test_a_compiled_program_that_fails_is_repaired_by_the_vlm(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
+    server.script('answer(count(objects("chair")))')
+    result = answer(living_room, "How many unicorns are in this room?", **vlm)
+    assert result.answer == "2" and result.generator == "vlm:scripted-vlm"
+    assert [(a.kind, a.generator, a.ok) for a in result.trace.attempts] == [("compile", "compiler", False), ("repair", "vlm:scripted-vlm", True)]
+    assert '"code": "unknown-label"' in server.requests[0]["messages"][-1]["content"]
+
+
+def test_a_compiled_program_that_fails_without_a_vlm_reports_its_errors(living_room: SpatialMemory) -> None:
+    with pytest.raises(CheckError, match="no object 'unicorns'") as err:
+        answer(living_room, "How many unicorns are in this room?")
+    assert [a.kind for a in err.value.attempts] == ["compile"]
+
+
+def test_generator_vlm_skips_the_compiler(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
+    server.script('answer(count(objects("chair")) + 0)')
+    result = answer(living_room, "How many chairs are in this room?", generator="vlm", **vlm)
+    assert result.answer == "2" and [a.kind for a in result.trace.attempts] == ["generate"]
+
+
+def test_server_failures_while_generating_are_one_clear_error(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
+    server.script(*[Reply(status=500, body={"error": {"message": "down"}})] * 3)
+    with pytest.raises(VLMError, match="gave no answer after 3 tries"):
+        answer(living_room, FREE, **vlm)
+
+
+def test_retries_and_timeouts_are_invisible_when_the_server_recovers(living_room: SpatialMemory, server: ScriptedServer,
+                                                                    vlm: dict) -> None:
+    server.script(Reply(status=429, body={}, headers={"Retry-After": "0"}), Reply(text="late", delay=0.5), GOOD)
+    result = answer(living_room, FREE, **{**vlm, "vlm_timeout": 0.2})
+    assert result.answer == "yes" and len(server.requests) == 3
+
+
+def test_when_repairs_run_out_without_bev_the_fallback_says_so(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(REGISTRY._ops, "bev", raising=False)
+    server.script("answer(", "answer(", "answer(")
+    with pytest.raises(FallbackUnavailable, match="needs the operation 'bev'") as err:
+        answer(living_room, FREE, max_repairs=2, **vlm)
+    assert [a.kind for a in err.value.attempts] == ["generate", "repair", "repair"]
+    assert len(server.requests) == 3
+
+
+def test_the_fallback_program_checks_against_the_registered_bev(living_room: SpatialMemory) -> None:
+    if "bev" not in REGISTRY:
+        pytest.skip("the bev operation is not registered in this installation")
+    program = fallback_program("Is the lamp nearer the sofa or the door?", living_room)
+    assert program == 'answer(bev(mode="semantic", highlight=["lamp", "sofa", "door"]))\n'
+    assert check(program, living_room, ["A. sofa", "B. door"]) == []
+
+
+@pytest.fixture
+def bev(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """A fast stand-in for `bev` that draws object centres: the fallback and reasoner plumbing, not the renderer, is under test."""
+    calls: list[dict] = []
+
+    def draw(ctx: Context, mode: str = "rgb", highlight: tuple[str, ...] = ()) -> Image:
+        from PIL import Image as PILImage
+        from PIL import ImageDraw
+
+        calls.append({"mode": mode, "highlight": highlight})
+        picture = PILImage.new("RGB", (64, 64), "white")
+        pen = ImageDraw.Draw(picture)
+        for obj in ctx.memory.objects:
+            x, y = (int(32 + 5 * c) for c in obj.box.center[:2])
+            pen.ellipse((x - 2, y - 2, x + 2, y + 2), fill="red" if obj.label in highlight else "black")
+        assert ctx.artifacts_dir is not None
+        ctx.artifacts_dir.mkdir(parents=True, exist_ok=True)
+        path = ctx.artifacts_dir / f"bev-{len(calls)}.png"
+        picture.save(path)
+        ctx.artifacts.append(str(path))
+        return Image(str(path), 64, 64, f"top-down map ({mode}), highlighted: {', '.join(highlight) or 'none'}")
+
+    params = (Param("mode", (TEXT,), "rgb", choices=("rgb", "semantic")), Param("highlight", (list_of(TEXT),), ()))
+    monkeypatch.setitem(REGISTRY._ops, "bev", Operation("bev", params, IMAGE, "top-down map (test stand-in)", draw, renders=True,
+                                                         category="rendering"))
+    return calls
+
+
+def test_when_repairs_run_out_the_fallback_map_goes_to_the_reasoner(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                                                    bev: list[dict], tmp_path: Path) -> None:
+    server.script("answer(", 'answer(object("unicorn"))', "The answer is B.")
+    result = answer(living_room, "Which is nearer the sofa, the lamp or the door?", ["A. lamp", "B. door"], max_repairs=1,
+                    artifacts_dir=tmp_path / "art", **vlm)
+    assert result.answer == "B" and result.generator == "fallback"
+    assert result.program.startswith('answer(bev(mode="semantic", highlight=["sofa", "lamp", "door"]')
+    assert [a.kind for a in result.trace.attempts] == ["generate", "repair", "fallback", "reason"]
+    reason = result.trace.attempts[-1]
+    assert reason.reply == "The answer is B." and reason.answer == "B" and reason.images and Path(reason.images[0]).is_file()
+    parts = server.requests[2]["messages"][1]["content"]
+    assert parts[0]["type"] == "text" and "A. lamp | B. door" in parts[0]["text"] and "letter" in parts[0]["text"]
+    assert parts[1]["text"].startswith("Picture 1") and parts[2]["image_url"]["url"].startswith("data:image/png;base64,")
+    assert result.trace.answer == "B"
+
+
+def test_image_answers_need_a_vlm_to_look_at_them(living_room: SpatialMemory, bev: list[dict], tmp_path: Path) -> None:
+    from reasmory.interpreter import run
+
+    from reasmory.answering.generate import Search
+    from reasmory.answering.pipeline import _final_answer
+    from reasmory.answering.settings import Settings
+
+    outcome_runner = lambda src: run(src, living_room, [], artifacts_dir=tmp_path)  # noqa: E731
+    search = Search("q", [], living_room, Settings.load(), None, outcome_runner)
+    outcome, _ = search._try('answer(bev(mode="semantic"))\n', "fallback", "fallback")
+    with pytest.raises(UnsupportedQuestion, match="answers with pictures"):
+        _final_answer(outcome, "q", [], None, tmp_path, search.attempts)
+
+
+def test_the_trace_keeps_every_attempt_through_json(living_room: SpatialMemory, server: ScriptedServer, vlm: dict, tmp_path: Path) -> None:
+    server.script("answer(", GOOD)
+    result = answer(living_room, FREE, **vlm)
+    loaded = Trace.load(result.trace.save(tmp_path / "t.json"))
+    assert [a.kind for a in loaded.attempts] == ["generate", "repair"] and loaded.attempts[0].diagnostics[0].code == "unclosed-bracket"
+    assert json.loads((tmp_path / "t.json").read_text())["schema_version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("reply", "options", "expected"),
+    [("B", ["A. left", "B. right"], "B"), ("b) right", ["A. left", "B. right"], "B"), ("The answer is A.", ["A. x", "B. y"], "A"),
+     ("right", ["A. left", "B. right"], "B"), ("Z", ["A. left", "B. right"], "Z"), (" 2.5 m \n", None, "2.5 m")],
+)
+def test_reasoner_replies_become_option_letters(reply: str, options: list[str] | None, expected: str) -> None:
+    assert choice(reply, options) == expected
+
+
+def test_programs_are_taken_out_of_code_fences() -> None:
+    assert extract_program("Here:\n```python\nanswer(1)\n```\nDone") == "answer(1)\n"
+    assert extract_program("  answer(2)  ") == "answer(2)\n"
+
+
+def test_mentioned_labels_tolerate_plurals_and_synonyms(living_room: SpatialMemory) -> None:
+    assert mentioned_labels("Are the chairs nearer the couch or the TV?", living_room) == ["chair", "sofa", "tv"]
+

@@ -1,0 +1,194 @@
+"""The detector + SAM instance source, end to end with tiny random models and tokenizers built offline.
+
+Random weights detect random boxes: the score threshold is 0 so every frame
+has detections, and the checks are about shapes, labels and code paths.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reasmory.errors import InputError
+from reasmory.memory.grounding import GroundingSettings, ground
+from reasmory.memory.grounding.detectors import DetectorConfig, TransformersDetector
+from reasmory.memory.grounding.detectors_boxes import Detections, select
+from reasmory.memory.model import Frame
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+LABELS = ("chair", "table", "tv", "sofa", "trash bin")
+H, W = 96, 128
+
+
+def images(count: int, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, 255, (H, W, 3), dtype=np.uint8) for _ in range(count)]
+
+
+def clip_tokenizer() -> "transformers.CLIPTokenizer":
+    """A byte-level BPE trained on the prompts; special tokens last (OWLv2 ignores queries whose first id is 0)."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    bpe = Tokenizer(models.BPE(end_of_word_suffix="</w>"))
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    trainer = trainers.BpeTrainer(vocab_size=400, end_of_word_suffix="</w>", show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    bpe.train_from_iterator([f"a photo of a {label}" for label in LABELS], trainer)
+    model = json.loads(bpe.to_str())["model"]
+    vocab = dict(model["vocab"])
+    vocab |= {"<|startoftext|>": len(vocab), "<|endoftext|>": len(vocab) + 1}
+    return transformers.CLIPTokenizer(vocab=vocab, merges=[tuple(m) for m in model["merges"]], model_max_length=16)
+
+
+def bert_tokenizer() -> "transformers.BertTokenizer":
+    """A WordPiece vocab with BERT's ids for [CLS], [SEP], '.' and '?' (Grounding DINO splits phrases on them)."""
+    special = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103, ".": 1012, "?": 1029}
+    words = sorted({w for label in LABELS for w in label.split()})
+    named = special | {w: 200 + i for i, w in enumerate(words)}
+    by_id = {i: token for token, i in named.items()}
+    return transformers.BertTokenizer(vocab={by_id.get(i, f"[unused{i}]"): i for i in range(1030)}, model_max_length=32)
+
+
+@pytest.fixture(scope="module")
+def owlv2() -> tuple:
+    tokenizer = clip_tokenizer()
+    eos = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+    config = transformers.Owlv2Config(
+        text_config=dict(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                         num_attention_heads=2, max_position_embeddings=16, bos_token_id=eos - 1, eos_token_id=eos,
+                         pad_token_id=eos),
+        vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+                           image_size=128, patch_size=16),
+        projection_dim=32,
+    )
+    torch.manual_seed(0)
+    processor = transformers.Owlv2Processor(transformers.Owlv2ImageProcessorPil(size={"height": 128, "width": 128}), tokenizer)
+    return transformers.Owlv2ForObjectDetection(config), processor
+
+
+@pytest.fixture(scope="module")
+def grounding_dino() -> tuple:
+    tokenizer = bert_tokenizer()
+    config = transformers.GroundingDinoConfig(
+        d_model=32, encoder_layers=1, decoder_layers=2, encoder_attention_heads=2, decoder_attention_heads=2,
+        encoder_ffn_dim=32, decoder_ffn_dim=32, num_queries=20, num_feature_levels=2, encoder_n_points=2,
+        decoder_n_points=2, max_text_len=32, disable_custom_kernels=True,
+        backbone_config=dict(model_type="swin", embed_dim=8, depths=[1, 1], num_heads=[1, 1], window_size=4,
+                             image_size=128, out_indices=[1, 2]),
+        text_config=dict(model_type="bert", vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, intermediate_size=32, max_position_embeddings=32),
+    )
+    torch.manual_seed(0)
+    image_processor = transformers.GroundingDinoImageProcessorPil(size={"shortest_edge": 96, "longest_edge": 128})
+    return transformers.GroundingDinoForObjectDetection(config), transformers.GroundingDinoProcessor(image_processor, tokenizer)
+
+
+@pytest.fixture(scope="module")
+def sam() -> tuple:
+    config = transformers.SamConfig(
+        vision_config=dict(hidden_size=32, output_channels=32, num_hidden_layers=1, num_attention_heads=2,
+                           image_size=128, patch_size=16, window_size=4, global_attn_indexes=[0], num_pos_feats=16,
+                           mlp_dim=64),
+        prompt_encoder_config=dict(hidden_size=32, image_size=128, patch_size=16, mask_input_channels=4),
+        mask_decoder_config=dict(hidden_size=32, mlp_dim=64, num_hidden_layers=2, num_attention_heads=2,
+                                 iou_head_hidden_dim=32),
+    )
+    torch.manual_seed(0)
+    image_processor = transformers.SamImageProcessorPil(size={"longest_edge": 128}, pad_size={"height": 128, "width": 128})
+    return transformers.SamModel(config), transformers.SamProcessor(image_processor)
+
+
+def detector(kind: str, parts: tuple, sam: tuple, **settings) -> TransformersDetector:
+    config = DetectorConfig(labels=LABELS, kind=kind, device="cpu", score_threshold=0.0, min_mask_pixels=1, **settings)
+    return TransformersDetector.from_models(config, *parts, *sam)
+
+
+@pytest.mark.parametrize("kind", ["owlv2", "grounding-dino"])
+def test_instances_are_full_size_masks_with_prompt_labels(kind: str, owlv2, grounding_dino, sam) -> None:
+    parts = owlv2 if kind == "owlv2" else grounding_dino
+    source = detector(kind, parts, sam, max_detections=4, batch_size=2)
+    frames = [*images(2), images(1, seed=1)[0][:80, :100]]  # two batches, one frame of another size
+    found = source.detect(frames)
+    assert len(found) == 3 and all(1 <= len(f) <= 4 for f in found)
+    for frame, instances in zip(frames, found):
+        assert all(i.mask.shape == frame.shape[:2] and i.mask.dtype == bool and i.mask.any() for i in instances)
+        assert {i.label for i in instances} <= set(LABELS)
+        scores = [i.score for i in instances]
+        assert scores == sorted(scores, reverse=True)
+    assert [i.label for i in source.instances(7, frames[0])] == [i.label for i in found[0]]
+
+
+def test_grounding_dino_prompts_split_into_captions_that_fit(grounding_dino) -> None:
+    from reasmory.memory.grounding.detectors_models import captions
+
+    found = captions(list(LABELS), grounding_dino[1].tokenizer, 8)
+    assert len(found) > 1 and [c.first for c in found] == sorted({c.first for c in found})
+    assert sum(len(c.phrases) for c in found) == len(LABELS)
+    for cap in found:
+        assert cap.tokens["input_ids"].shape[1] <= 8
+        assert torch.allclose(cap.phrases.sum(1), torch.ones(len(cap.phrases)))
+    trash_bin = found[-1].phrases[-1]  # "trash bin" is two tokens, weighted equally
+    assert sorted(trash_bin[trash_bin > 0].tolist()) == [0.5, 0.5]
+
+
+def test_detected_instances_ground_to_3d(owlv2, sam) -> None:
+    source = detector("owlv2", owlv2, sam, max_detections=3)
+    K = ((100.0, 0.0, W / 2), (0.0, 100.0, H / 2), (0.0, 0.0, 1.0))
+    identity = tuple(tuple(float(i == j) for j in range(4)) for i in range(4))
+    frames = [Frame(index=i, width=W, height=H, K=K, pose=identity) for i in range(2)]
+    picture = images(1)[0]  # a still camera: both views see the same objects
+    found = source.precompute([0, 1], lambda i: picture)
+    objects = ground(frames, lambda i: np.full((H, W), 2.0, np.float32), found, GroundingSettings(floor_z=None))
+    assert objects and all(o.label in LABELS and set(o.frames) <= {0, 1} for o in objects)
+    assert all(np.allclose(o.points[:, 2], 2.0) for o in objects)
+
+
+def test_setup_loads_saved_checkpoints(tmp_path: Path, owlv2, sam) -> None:
+    for name, (model, processor) in {"owlv2": owlv2, "sam": sam}.items():
+        model.save_pretrained(tmp_path / name)
+        processor.save_pretrained(tmp_path / name)
+    config = DetectorConfig(labels=LABELS, detector=str(tmp_path / "owlv2"), segmenter=str(tmp_path / "sam"),
+                            device="cpu", score_threshold=0.0, min_mask_pixels=1, offline=True)
+    assert config.setup().detect(images(1))[0]
+
+
+def test_missing_checkpoints_are_one_input_error(tmp_path: Path) -> None:
+    config = DetectorConfig(labels=LABELS, detector=str(tmp_path / "absent"), segmenter="reasmory-tests/no-such-sam",
+                            device="cpu", offline=True)
+    with pytest.raises(InputError) as caught:
+        config.setup()
+    assert "absent" in caught.value.message and "no-such-sam" in caught.value.message
+    assert "hf download google/owlv2-base-patch16-ensemble" in caught.value.hint
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="empty"):
+        DetectorConfig(labels=LABELS, detector=str(tmp_path / "empty"), segmenter=str(tmp_path / "empty"),
+                       device="cpu").setup()
+
+
+def test_bad_settings_are_input_errors(owlv2, grounding_dino, sam) -> None:
+    with pytest.raises(InputError, match="CUDA"):
+        detector("owlv2", owlv2, sam, dtype="bfloat16")
+    with pytest.raises(InputError, match="owlv2 model"):
+        detector("grounding-dino", owlv2, sam)
+    with pytest.raises(InputError, match="images"):
+        detector("owlv2", owlv2, sam).instances(0, None)
+
+
+def test_selection_clips_suppresses_per_label_and_caps() -> None:
+    boxes = np.array([[0, 0, 10, 10], [1, 1, 11, 11], [1, 1, 11, 11], [-5, -5, 3, 3], [50, 50, 60, 60], [60, 0, 80, 5]], np.float32)
+    dets = Detections(boxes, np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4], np.float32), np.array([0, 0, 1, 0, 0, 0]))
+    kept = select(dets, width=40, height=40, nms_iou=0.5, max_detections=10)
+    assert kept.scores.tolist() == pytest.approx([0.9, 0.7, 0.6])  # duplicate of label 0 gone, outside boxes gone
+    assert kept.boxes[2].tolist() == [0, 0, 3, 3]
+    assert len(select(dets, 40, 40, 0.5, max_detections=1).scores) == 1
+
+
+def test_importing_grounding_loads_neither_torch_nor_transformers() -> None:
+    code = ("import sys, reasmory.memory.grounding, reasmory.memory.grounding.detectors; "
+            "assert not {'torch', 'transformers'} & set(sys.modules), 'heavy import'")
+    subprocess.run([sys.executable, "-c", code], check=True)

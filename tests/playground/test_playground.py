@@ -1,0 +1,77 @@
+"""The playground driven through prompt_toolkit's pipe input: define, ask, complete, mistype, save, re-run."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from prompt_toolkit import PromptSession
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from reasmory.cli.demo_cmd import example_scene_path
+from reasmory.memory.oracle import from_scene
+from reasmory.playground import PlaygroundSession
+from reasmory.playground.completion import CompletionState, suggest
+from reasmory.playground.repl import repl
+
+
+@pytest.fixture()
+def memory_file(tmp_path: Path) -> Path:
+    return from_scene(example_scene_path()).save(tmp_path / "room.rmem")
+
+
+def drive(session: PlaygroundSession, keys: str) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=120, color_system=None)
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        repl(session, console, PromptSession(input=pipe, output=DummyOutput()))
+    return out.getvalue()
+
+
+def test_session_view_direction_typo_and_save(memory_file: Path, tmp_path: Path) -> None:
+    from reasmory.memory import SpatialMemory
+
+    session = PlaygroundSession(SpatialMemory.load(memory_file), ["A. left", "B. right"], tmp_path / "images")
+    saved = tmp_path / "session.rp"
+    out = drive(session, (
+        'me = view(at=object("sofa"),\r'      # an open bracket: Enter continues the statement
+        '  facing=object("tv"))\r'
+        'direction(object("lamp"), viewer=me)\r'
+        'direction(object("lampp"), viewer=me)\r'
+        ':vars\r'
+        f":save {saved}\r"
+        ":quit\r"
+    ))
+    assert "view at sofa #0 facing tv #1" in out
+    assert "→ left" in out
+    assert "no object 'lampp' in memory" in out and "did you mean 'lamp'?" in out and "^^^^^^^" in out
+    assert saved.read_text() == (
+        'me = view(at=object("sofa"),\n  facing=object("tv"))\nanswer(direction(object("lamp"), viewer=me))\n'
+    )
+    proc = subprocess.run([sys.executable, "-m", "reasmory", "run", str(memory_file), str(saved)], capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1"})
+    assert proc.returncode == 0 and proc.stdout.strip() == "left"
+
+
+def test_completion_offers_labels_words_arguments_and_names() -> None:
+    state = CompletionState(labels=["sofa", "tv", "trash bin"], variables=["me"])
+    assert [s.text for s in suggest('x = object("t', state)] == ["tv", "trash bin"]
+    assert [s.text for s in suggest('direction(object("tv"), viewer=me, granularity="q', state)] == ["quadrant"]
+    assert "facing=" in [s.text for s in suggest("view(at=me, f", state)]
+    assert [s.text for s in suggest("m", state)][:2] == ["me", "motion"]
+    assert [s.text for s in suggest('appearance_order(["tv", "s', state)] == ["sofa"]
+
+
+def test_commands_list_objects_cameras_and_help(memory_file: Path) -> None:
+    from reasmory.memory import SpatialMemory
+
+    session = PlaygroundSession(SpatialMemory.load(memory_file))
+    out = drive(session, ":objects\r:cameras\r:help turn\r:help\r:nope\r:trace\r:quit\r")
+    assert "pillow" in out and "frame" in out
+    assert 'turn(view: View, side: "left" | "right" | "back"' in out
+    assert "unknown command :nope" in out and "nothing has run yet" in out
