@@ -4,9 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  # Open3D needs libusb; libgomp is usually present but cheap to ensure.
+  # Open3D needs libusb; libgomp is usually present; chromium renders HTML reports in the tests.
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libusb-1.0-0 libgomp1 >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libusb-1.0-0 libgomp1 chromium >/dev/null
 else
   echo "note: not root or no apt-get; make sure libusb-1.0-0 is installed for Open3D" >&2
 fi

@@ -14,13 +14,6 @@ def reasmory(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "reasmory", *args], capture_output=True, text=True, env=ENV)
 
 
-def test_demo_builds_the_example_memory(tmp_path: Path) -> None:
-    proc = reasmory("demo", "-o", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "living_room.rmem").is_file()
-    assert "sofa" in proc.stdout
-
-
 def test_memory_from_vsibench_then_info(vsibench_meta_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "s.rmem"
     proc = reasmory("memory", "from-vsibench", "--meta", str(vsibench_meta_dir / "scannet_meta_info_val.json"),

@@ -38,13 +38,17 @@ MAX_CAMERA_ARROWS = 32
 
 @dataclass(frozen=True)
 class BevRender:
-    """A top-down map and its pixel frame: world (x, y) ↦ ((x − left) · ppm, top_px + (top − y) · ppm)."""
+    """A top-down map and its pixel frame: world (x, y) ↦ ((x − left) · ppm, top_px + (top − y) · ppm).
+
+    `object` is (H, W) int64, the id of the object seen from above at each pixel of `image` (−1 none).
+    """
 
     image: Image.Image
     pixels_per_metre: float
     left: float
     top: float
     top_px: int
+    object: np.ndarray
 
     def to_pixel(self, xy: np.ndarray) -> np.ndarray:
         """(N, 2) float64 pixel (u, v) of world (N, 2) (x, y) metres."""
@@ -62,9 +66,11 @@ def render_bev(memory: SpatialMemory, mode: Literal["rgb", "semantic"] = "rgb", 
     lo, hi = _bounds(memory, cloud)
     ppm = min(MAX_PIXELS_PER_METRE, MAX_SIDE / max(hi[0] - lo[0], hi[1] - lo[1]))
     width, height = int(math.ceil((hi[0] - lo[0]) * ppm)), int(math.ceil((hi[1] - lo[1]) * ppm))
-    frame = BevRender(Image.new("RGB", (width, height + HEADER), (255, 255, 255)), ppm, float(lo[0]), float(hi[1]), HEADER)
-    base = _points_layer(memory, cloud, frame, width, height, mode)
+    frame = BevRender(Image.new("RGB", (width, height + HEADER), (255, 255, 255)), ppm, float(lo[0]), float(hi[1]), HEADER,
+                      np.full((height + HEADER, width), -1, np.int64))
+    base, owner = _points_layer(memory, cloud, frame, width, height, mode)
     frame.image.paste(Image.fromarray(base), (0, HEADER))
+    frame.object[HEADER:] = owner
     canvas = ImageDraw.Draw(frame.image)
     size = int(np.clip(width / 70, 11, 16))
     if memory.scene.floor_polygon:
@@ -94,8 +100,8 @@ def _bounds(memory: SpatialMemory, cloud: RenderCloud) -> tuple[np.ndarray, np.n
 
 
 def _points_layer(memory: SpatialMemory, cloud: RenderCloud, frame: BevRender, width: int, height: int,
-                  mode: str) -> np.ndarray:
-    """(height, width, 3) uint8: the highest point below the cut per pixel, coloured and shaded by height."""
+                  mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """The highest point below the cut per pixel: (height, width, 3) uint8 colours shaded by height, and its owner."""
     zbuffer = ZBuffer(width, height, cloud.xyz.device)
     ppm = frame.pixels_per_metre
     for start, stop, bias in segments(cloud, (), object_bias(cloud, mode)):
@@ -109,7 +115,7 @@ def _points_layer(memory: SpatialMemory, cloud: RenderCloud, frame: BevRender, w
     z[pixels.hit] = cloud.xyz[2, torch.as_tensor(index[pixels.hit], device=cloud.xyz.device)].cpu().numpy()
     shade = shading(pixels.normal, np.array([0, 0, -1], np.float32)) * (0.72 + 0.28 * np.clip((z - memory.scene.floor_z) / 1.5, 0, 1))
     shade[~pixels.hit] = 1.0
-    return surface_colours(pixels, cloud.labels, shade.astype(np.float32), mode == "semantic")
+    return surface_colours(pixels, cloud.labels, shade.astype(np.float32), mode == "semantic"), pixels.owner
 
 
 def footprint(box_corners: np.ndarray) -> np.ndarray:

@@ -22,9 +22,9 @@ import torch
 
 EMPTY = torch.iinfo(torch.int64).max
 #: Largest splat radius grown at one resolution: at most this many passes per level.
-LEVEL_RADIUS = 2
+LEVEL_RADIUS = 4
 #: Wider splats go to 1/2, 1/4, … resolution, down to 1/2^MAX_LEVEL: radii reach LEVEL_RADIUS · 2^MAX_LEVEL.
-MAX_LEVEL = 6
+MAX_LEVEL = 5
 MAX_RADIUS = LEVEL_RADIUS * 2**MAX_LEVEL
 #: Splats are this much wider than the point spacing, so slanted and unevenly sampled surfaces still close.
 COVER = 1.2

@@ -2,40 +2,47 @@
 
 A source is a `SpatialMemory`, a `.rmem` file, a synthetic scene folder
 written by `reasmory synth` (scene.json, cameras.json, depth/, instances/),
-a video, an image folder or a list of image paths. Memories and `.rmem`
-files load directly; everything else is built by the build pipeline
-(`reasmory.memory.build.pipeline.build_memory`, which caches by input hash).
-`_build` is the one seam to it: where the pipeline is not installed yet the
-user gets one line naming what is missing, never a traceback.
+another RGB-D folder, a video, an image folder, a `.txt` list of images or a
+list of image paths. Memories and `.rmem` files load directly; everything
+else is built (and cached by input hash) by the build pipeline,
+`reasmory.memory.build.pipeline.build_memory`; a scene folder's objects come
+from its given instance masks through the pipeline's grounding hook. `_build`
+and `_grounding` are the seams: where the pipeline, or the grounding of
+objects, is missing, the user gets one line naming what, never a traceback.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from reasmory.answering.settings import Settings
 from reasmory.errors import InputError, ReasmoryError
 from reasmory.memory import SpatialMemory
-from reasmory.memory.build.frames import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from reasmory.memory.model import ObjectInstance
+from reasmory.memory.build.frames import IMAGE_SUFFIXES, LIST_SUFFIX, VIDEO_SUFFIXES
+from reasmory.memory.build.layouts import detect_layout
 
-Kind = Literal["memory", "rmem", "scene_folder", "video", "image_folder", "images"]
+Kind = Literal["memory", "rmem", "scene_folder", "rgbd_folder", "video", "image_folder", "image_list", "images"]
 Source = SpatialMemory | str | Path | Sequence[str | Path]
 PIPELINE = "reasmory.memory.build.pipeline"
 _SCENE_PARTS = ("scene.json", "cameras.json", "depth", "instances")
 _WHAT = {
     "scene_folder": "the synthetic scene folder",
+    "rgbd_folder": "the RGB-D folder",
     "video": "the video",
     "image_folder": "the image folder",
+    "image_list": "the image list",
     "images": "the images",
 }
+_SOURCES_HINT = "give a .rmem file, a video, an image folder, a .txt list of images, an RGB-D folder or a scene folder from `reasmory synth`"
 
 
 class BuildUnavailable(ReasmoryError):
-    """The source needs a memory built, and this installation cannot build one yet."""
+    """The source needs a memory built, and this installation cannot build a usable one yet."""
 
 
 def classify(source: Source) -> Kind:
@@ -45,20 +52,18 @@ def classify(source: Source) -> Kind:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_file():
-            suffix = path.suffix.lower()
-            if suffix == ".rmem":
-                return "rmem"
-            if suffix in VIDEO_SUFFIXES:
-                return "video"
-            raise InputError(f"'{path}' is neither a .rmem memory nor a video",
-                             hint="give a .rmem file, a video, an image folder or a scene folder from `reasmory synth`")
+            kinds: dict[str, Kind] = {".rmem": "rmem", LIST_SUFFIX: "image_list", **dict.fromkeys(VIDEO_SUFFIXES, "video")}
+            if path.suffix.lower() in kinds:
+                return kinds[path.suffix.lower()]
+            raise InputError(f"'{path}' is neither a .rmem memory, a video nor a list of images", hint=_SOURCES_HINT)
         if path.is_dir():
             if all((path / part).exists() for part in _SCENE_PARTS):
                 return "scene_folder"
+            if detect_layout(path) is not None:
+                return "rgbd_folder"
             if any(p.suffix.lower() in IMAGE_SUFFIXES for p in path.iterdir()):
                 return "image_folder"
-            raise InputError(f"folder '{path}' holds no images and is not a scene folder",
-                             hint="a scene folder from `reasmory synth` has scene.json, cameras.json, depth/ and instances/")
+            raise InputError(f"folder '{path}' holds no images and is not an RGB-D or scene folder", hint=_SOURCES_HINT)
         raise InputError(f"no file or folder at '{path}'", hint="check the path")
     paths = [Path(p) for p in source]
     missing = [p for p in paths if not p.is_file()]
@@ -80,36 +85,62 @@ def load_or_build_memory(source: Source, settings: Settings) -> SpatialMemory:
 
 
 def _build(kind: Kind, source: Source, settings: Settings) -> SpatialMemory:
-    """Build through the pipeline: the call to wire when the pipeline (and, for scene folders, grounding) lands."""
+    """Build through the pipeline, with objects from the grounding hook where there is one."""
     build_memory = _pipeline_entry(kind, source)
     options: dict[str, Any] = {"backend": settings.backend, "cache_dir": settings.cache_dir}
+    hook = _grounding(kind, source)
+    if hook is not None:
+        options["instances"] = hook
     inputs: Any = [str(p) for p in source] if kind == "images" else str(source)
     try:
         inspect.signature(build_memory).bind(inputs, **options)
     except TypeError:
-        raise BuildUnavailable(f"{PIPELINE}.build_memory does not take (source, backend=, cache_dir=) as answer() calls it",
+        raise BuildUnavailable(f"{PIPELINE}.build_memory does not take (source, {', '.join(f'{k}=' for k in options)}) as answer() calls it",
                                hint="update reasmory.answering.sources._build to the pipeline's signature") from None
-    return build_memory(inputs, **options)
+    memory: SpatialMemory = build_memory(inputs, **options)
+    if not memory.objects:
+        raise BuildUnavailable(f"the memory built from {_what(kind, source)} has no objects: grounding objects "
+                               "(instance masks or a detector, lifted to 3D) is not wired into answer() for this source yet",
+                               hint=_build_hint(kind, source))
+    return memory
+
+
+def _grounding(kind: Kind, source: Source) -> Callable[[SpatialMemory], Sequence[ObjectInstance]] | None:
+    """The pipeline's `instances=` hook: a scene folder's given instance masks lifted with its depth maps.
+
+    Videos and photos get None until a detector is wired here; so does everything when grounding is not installed.
+    """
+    if kind != "scene_folder":
+        return None
+    try:
+        from reasmory.memory.grounding import GroundingSettings, ground, synthetic_scene_inputs
+    except ImportError:
+        return None
+    _, depth, masks, min_visible_pixels = synthetic_scene_inputs(Path(str(source)))
+    settings = GroundingSettings(min_visible_pixels=min_visible_pixels)
+    return lambda memory: ground(memory.frames, depth, masks, settings)
 
 
 def _pipeline_entry(kind: Kind, source: Source) -> Any:
     """The pipeline's `build_memory`, or one line naming what is missing (the pipeline, or a package it needs)."""
-    what = f"{_WHAT[kind]} '{source}'" if kind != "images" else _WHAT[kind]
     try:
         module = importlib.import_module(PIPELINE)
     except ImportError as exc:
         if exc.name and not PIPELINE.startswith(exc.name):
-            raise BuildUnavailable(f"building a memory from {what} needs the package '{exc.name}', which is not installed",
+            raise BuildUnavailable(f"building a memory from {_what(kind, source)} needs the package '{exc.name}', which is not installed",
                                    hint="pip install 'reasmory[video]' for videos; see the README for the reconstruction extras") from None
         module = None
     if module is None or not hasattr(module, "build_memory"):
-        raise BuildUnavailable(f"answering about {what} needs a memory built from it, and this installation has no build "
-                               f"pipeline ({PIPELINE}.build_memory)", hint=_build_hint(kind, source))
+        raise BuildUnavailable(f"answering about {_what(kind, source)} needs a memory built from it, and this installation has no "
+                               f"build pipeline ({PIPELINE}.build_memory)", hint=_build_hint(kind, source))
     return module.build_memory
+
+
+def _what(kind: Kind, source: Source) -> str:
+    return _WHAT[kind] if kind == "images" else f"{_WHAT[kind]} '{source}'"
 
 
 def _build_hint(kind: Kind, source: Source) -> str:
     if kind == "scene_folder":
-        return (f"scene folders build with the rgbd backend and the folder's instance masks; until then, "
-                f"`reasmory memory from-scene {Path(str(source)) / 'scene.json'} -o scene.rmem` gives its ground-truth memory")
-    return "build a .rmem with a Reasmory that has the build pipeline (pip install 'reasmory[video]' for videos) and pass the .rmem"
+        return f"meanwhile `reasmory memory from-scene {Path(str(source)) / 'scene.json'} -o scene.rmem` gives its ground-truth memory"
+    return "meanwhile pass a .rmem memory that has objects (e.g. from `reasmory memory from-vsibench` or `from-scene`)"

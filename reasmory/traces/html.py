@@ -68,12 +68,24 @@ def _steps(trace: Trace, base: Path) -> str:
     return f"<table>{head}{''.join(rows)}</table>"
 
 
+def _verdict(answer: str | None, expected: str) -> str:
+    """✓/✗ against the expected answer; numbers count within 10% (benchmarks score them by relative accuracy)."""
+    if (answer or "").strip().lower() == expected.strip().lower():
+        return f' <span class="ok">✓ matches {_e(expected)}</span>'
+    try:
+        close = abs(float(answer or "nan") - float(expected)) <= 0.1 * abs(float(expected))
+    except ValueError:
+        close = False
+    if close:
+        return f' <span class="ok">✓ within 10% of {_e(expected)}</span>'
+    return f' <span class="bad">✗ expected {_e(expected)}</span>'
+
+
 def _section(number: int, item: ReportItem, base: Path) -> str:
     t = item.trace
     verdict = ""
     if item.expected is not None:
-        ok = (t.answer or "").strip().lower() == item.expected.strip().lower()
-        verdict = f' <span class="{"ok" if ok else "bad"}">{"✓ matches" if ok else "✗ expected"} {_e(item.expected)}</span>'
+        verdict = _verdict(t.answer, item.expected)
     options = f"<p>options: {_e(' · '.join(t.options))}</p>" if t.options else ""
     error = f'<p class="err">error[{_e(t.error.code)}] {_e(t.error.one_line())}</p>' if t.error else ""
     images = "".join(_image(path, caption) for caption, path in item.images or [])

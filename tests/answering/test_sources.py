@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -37,10 +38,16 @@ def test_each_kind_of_source_is_recognised(living_room: SpatialMemory, living_ro
     video = tmp_path / "walk.MP4"
     video.write_bytes(b"")
     shots = images(tmp_path / "shots")
+    listing = tmp_path / "list.txt"
+    listing.write_text("\n".join(map(str, shots)))
+    rgbd = tmp_path / "capture"
+    rgbd.mkdir()
+    (rgbd / "rgbd.json").write_text("{}")
     assert classify(living_room) == "memory"
     assert classify(living_room_rmem) == "rmem" and classify(str(living_room_rmem)) == "rmem"
     assert classify(scene_folder(tmp_path / "synth_00007")) == "scene_folder"
-    assert classify(video) == "video"
+    assert classify(rgbd) == "rgbd_folder"
+    assert classify(video) == "video" and classify(listing) == "image_list"
     assert classify(tmp_path / "shots") == "image_folder"
     assert classify(shots) == "images" and classify([str(p) for p in shots]) == "images"
 
@@ -49,8 +56,8 @@ def test_each_kind_of_source_is_recognised(living_room: SpatialMemory, living_ro
     ("make", "message"),
     [
         (lambda t: t / "absent.rmem", "no file or folder at"),
-        (lambda t: (t / "notes.txt").write_text("x") and t / "notes.txt", "neither a .rmem memory nor a video"),
-        (lambda t: (t / "empty").mkdir() or t / "empty", "holds no images and is not a scene folder"),
+        (lambda t: (t / "notes.md").write_text("x") and t / "notes.md", "neither a .rmem memory, a video nor a list of images"),
+        (lambda t: (t / "empty").mkdir() or t / "empty", "holds no images and is not an RGB-D or scene folder"),
         (lambda t: [t / "gone.jpg"], "no image at"),
         (lambda t: [], "the list of images is empty"),
     ],
@@ -87,28 +94,43 @@ def test_without_a_build_pipeline_one_line_names_what_is_missing(kind: str, tmp_
         assert ".rmem" in line
 
 
-@pytest.fixture
-def fake_pipeline(monkeypatch: pytest.MonkeyPatch, living_room: SpatialMemory) -> list[tuple]:
+@dataclass
+class FakePipeline:
     """A stand-in pipeline module that records how it is called (the seam, not the building, is under test)."""
-    calls: list[tuple] = []
+
+    memory: SpatialMemory
+    calls: list[tuple] = field(default_factory=list)
+
+    def build_memory(self, source, backend="auto", *, cache_dir=None, **settings) -> SpatialMemory:
+        self.calls.append((source, backend, cache_dir))
+        return self.memory
+
+
+@pytest.fixture
+def fake_pipeline(monkeypatch: pytest.MonkeyPatch, living_room: SpatialMemory) -> FakePipeline:
+    fake = FakePipeline(living_room)
     module = types.ModuleType("fake_pipeline")
-
-    def build_memory(source, backend="auto", cache_dir=None):
-        calls.append((source, backend, cache_dir))
-        return living_room
-
-    module.build_memory = build_memory  # type: ignore[attr-defined]
+    module.build_memory = fake.build_memory  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "fake_pipeline", module)
     monkeypatch.setattr(sources, "PIPELINE", "fake_pipeline")
-    return calls
+    return fake
 
 
-def test_builds_go_through_the_pipeline_with_the_settings(fake_pipeline: list[tuple], living_room: SpatialMemory, tmp_path: Path) -> None:
+def test_builds_go_through_the_pipeline_with_the_settings(fake_pipeline: FakePipeline, living_room: SpatialMemory, tmp_path: Path) -> None:
     shots = images(tmp_path / "shots")
     settings = Settings.load(backend="rgbd", cache_dir=tmp_path / "cache")
     assert load_or_build_memory(shots, settings) is living_room
     assert load_or_build_memory(tmp_path / "shots", settings) is living_room
-    assert fake_pipeline == [([str(p) for p in shots], "rgbd", tmp_path / "cache"), (str(tmp_path / "shots"), "rgbd", tmp_path / "cache")]
+    assert fake_pipeline.calls == [([str(p) for p in shots], "rgbd", tmp_path / "cache"), (str(tmp_path / "shots"), "rgbd", tmp_path / "cache")]
+
+
+def test_a_built_memory_without_objects_names_the_missing_grounding(fake_pipeline: FakePipeline, living_room: SpatialMemory,
+                                                                   tmp_path: Path) -> None:
+    fake_pipeline.memory = living_room.with_objects([])
+    (tmp_path / "v.mp4").write_bytes(b"")
+    with pytest.raises(BuildUnavailable, match="has no objects: grounding objects") as err:
+        load_or_build_memory(tmp_path / "v.mp4", Settings.load())
+    assert ".rmem memory that has objects" in (err.value.hint or "")
 
 
 def test_a_pipeline_with_another_signature_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -129,3 +151,19 @@ def test_a_pipeline_missing_a_package_names_it(monkeypatch: pytest.MonkeyPatch, 
     with pytest.raises(BuildUnavailable, match="needs the package 'av'") as err:
         load_or_build_memory(tmp_path / "v.mp4", Settings.load())
     assert "reasmory[video]" in (err.value.hint or "")
+
+
+@pytest.mark.slow
+def test_a_synth_scene_folder_is_built_with_its_given_instance_masks(tmp_path: Path) -> None:
+    """The real pipeline end to end: rgbd reconstruction, objects grounded from the folder's masks, a compiled answer."""
+    import json
+
+    from reasmory.answering import answer
+    from reasmory.synth import make_config, synthesize
+
+    folder = synthesize(make_config(seed=3, frames=6, width=160, height=120, questions=False), tmp_path / "synth").folder
+    scene_labels = {o["label"] for o in json.loads((folder / "scene.json").read_text())["objects"]}
+    first = answer(folder, "How many windows are in this room?", cache_dir=tmp_path / "cache")
+    memory = first.memory
+    assert memory.provenance.backend == "rgbd" and memory.objects and set(memory.label_counts()) <= scene_labels
+    assert first.answer == str(memory.label_counts().get("window", 0)) and first.generator == "compiler"

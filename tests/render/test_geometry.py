@@ -23,9 +23,9 @@ def _labels(memory: SpatialMemory, ids: np.ndarray) -> np.ndarray:
 
 
 def test_semantic_render_matches_the_instance_maps(synth_folder: Path, oracle: SpatialMemory) -> None:
-    """Each frame rendered from the points of the *other* frames labels its pixels like the frame's instance map."""
+    """A frame rendered from the points of the *other* frames labels its pixels like the frame's instance map."""
     agree = covered = 0
-    for k in range(len(oracle.frames)):
+    for k in range(0, len(oracle.frames), 2):
         memory = backproject(synth_folder, oracle, [i for i in range(len(oracle.frames)) if i != k])
         view = render_view(memory, RenderCamera.from_frame(memory.frames[k]), "semantic", legend=False)
         truth = read_instances(synth_folder / f"instances/{k:05d}.png")
@@ -33,7 +33,7 @@ def test_semantic_render_matches_the_instance_maps(synth_folder: Path, oracle: S
         matches = int((_labels(memory, view.object)[seen] == _labels(memory, truth)[seen]).sum())
         assert matches >= 0.75 * seen.sum(), f"frame {k}: {matches / seen.sum():.3f}"
         agree, covered = agree + matches, covered + int(seen.sum())
-    assert covered > 0.25 * 8 * 160 * 120
+    assert covered > 0.25 * 4 * 160 * 120
     assert agree / covered >= 0.9
 
 
