@@ -4,7 +4,8 @@
 
 Scenes are generated (or reused from `--scenes-dir`), their questions compiled,
 checked, run and scored with VSI-Bench's metrics, in the same report format as
-the VSI-Bench runner. `oracle` builds each memory from `scene.json`.
+the VSI-Bench runner. `oracle` builds each memory from `scene.json`; `rgbd` builds it from the depth maps,
+camera poses and instance masks (grounding), without reading scene.json.
 """
 
 from __future__ import annotations
@@ -37,11 +38,16 @@ def ensure_scene(folder: Path, seed: int, frames: int, width: int, height: int) 
 
 
 def memory_builder(kind: MemoryKind) -> Callable[[Path], SpatialMemory]:
+    """oracle: scene.json's boxes; rgbd: depth + poses + instance masks, grounded (scene.json unused)."""
     if kind == "oracle":
         return lambda folder: from_scene(folder / "scene.json")
+    if kind == "rgbd":
+        from reasmory.memory.grounding.scene_memory import build_scene_memory
+
+        return build_scene_memory
     raise InputError(
-        f"--memory {kind} needs object grounding from the scene's instance masks, which is not built yet",
-        hint="use --memory oracle for now",
+        "--memory sfm needs camera poses recovered from the images, which this benchmark does not run yet",
+        hint="use --memory oracle or --memory rgbd",
     )
 
 

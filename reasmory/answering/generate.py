@@ -20,6 +20,7 @@ from reasmory.answering.grammar import decoding_grammar
 from reasmory.answering.prompt import program_messages, repair_messages
 from reasmory.answering.settings import Settings
 from reasmory.compiler import VLM_HINT, UnsupportedQuestion, compile_question
+from reasmory.errors import ReasmoryError
 from reasmory.interpreter import LanguageError, RunResult
 from reasmory.interpreter.trace import Attempt
 from reasmory.memory import SpatialMemory
@@ -30,14 +31,13 @@ Kind = Literal["compile", "generate", "repair", "fallback"]
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n(.*?)```", re.DOTALL)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
-    """A program that ran, who wrote it, and every attempt on the way."""
+    """A program that ran, who wrote it, and its run."""
 
     program: str
     generator: str
     result: RunResult
-    attempts: list[Attempt] = field(default_factory=list)
 
 
 @dataclass
@@ -94,9 +94,14 @@ class Search:
             repairs -= 1
         for i in range(repairs + 1):
             start = time.perf_counter()
-            completion = client.complete(messages, grammar)
-            source = extract_program(completion.text)
             kind: Kind = "generate" if i == 0 and refused is None else "repair"
+            try:
+                completion = client.complete(messages, grammar)
+            except ReasmoryError as exc:
+                self.attempts.append(Attempt(index=len(self.attempts), kind=kind, generator=client.name, error=exc.one_line(),
+                                             duration_ms=(time.perf_counter() - start) * 1000))
+                raise
+            source = extract_program(completion.text)
             outcome, refusal = self._try(source, kind, client.name, reply=completion.text, constrained=completion.constrained, start=start)
             if refusal is None:
                 return outcome
@@ -118,7 +123,7 @@ class Search:
         finally:
             attempt.duration_ms = (time.perf_counter() - start) * 1000
         attempt.ok, attempt.answer = True, result.answer
-        return Outcome(source, generator, result, self.attempts), None
+        return Outcome(source, generator, result), None
 
 
 def extract_program(reply: str) -> str:

@@ -60,16 +60,24 @@ def answer(
     config = Settings.load(**settings)
     memory = load_or_build_memory(source, config)
     vlm = client if client is not None else make_client(config)
+    try:
+        return _answer(memory, question, list(options or []), config, vlm, artifacts_dir)
+    finally:
+        if client is None and vlm is not None and hasattr(vlm, "close"):
+            vlm.close()
+
+
+def _answer(memory: SpatialMemory, question: str, options: list[str], config: Settings, vlm: VLMClient | None,
+            artifacts_dir: str | Path | None) -> Answer:
     artifacts = Path(artifacts_dir) if artifacts_dir else config.cache_dir / "runs" / _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    opts = list(options or [])
 
     def runner(program: str) -> RunResult:
-        return run_program(program, memory, opts, artifacts_dir=artifacts, question=question)
+        return run_program(program, memory, options, artifacts_dir=artifacts, question=question)
 
-    search = Search(question, opts, memory, config, vlm, runner)
+    search = Search(question, options, memory, config, vlm, runner)
     try:
         outcome = search.run()
-        final, value = _final_answer(outcome, question, opts, vlm, artifacts, search.attempts)
+        final, value = _final_answer(outcome, question, options, vlm, artifacts, search.attempts)
     except ReasmoryError as exc:
         exc.attempts = list(search.attempts)  # type: ignore[attr-defined]
         raise

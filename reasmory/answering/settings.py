@@ -21,14 +21,11 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from reasmory.errors import InputError
+from reasmory.memory.build.cache import default_cache_dir
 
 
 def default_config_path() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "reasmory" / "config.toml"
-
-
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reasmory"
 
 
 class Settings(BaseSettings):
@@ -52,7 +49,7 @@ class Settings(BaseSettings):
         "auto", description="grammar-constrained decoding: auto (send it, drop it if the server refuses), off, vllm (always send it)")
     generator: Literal["auto", "vlm", "compiler"] = Field(
         "auto", description="auto: the offline compiler for the questions it knows, else the VLM; or only one of them")
-    cache_dir: Path = Field(default_factory=default_cache_dir, description="built memories and run artifacts")
+    cache_dir: Path = Field(default_factory=default_cache_dir, description="built memories and run artifacts (the build cache's folder)")
     backend: str = Field("auto", description="reconstruction backend for building memories from videos or images")
 
     @classmethod

@@ -101,8 +101,10 @@ def test_generator_vlm_skips_the_compiler(living_room: SpatialMemory, server: Sc
 
 def test_server_failures_while_generating_are_one_clear_error(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
     server.script(*[Reply(status=500, body={"error": {"message": "down"}})] * 3)
-    with pytest.raises(VLMError, match="gave no answer after 3 tries"):
+    with pytest.raises(VLMError, match="gave no answer after 3 tries") as err:
         answer(living_room, FREE, **vlm)
+    [attempt] = err.value.attempts
+    assert attempt.kind == "generate" and not attempt.ok and "HTTP 500: down" in attempt.error
 
 
 def test_retries_and_timeouts_are_invisible_when_the_server_recovers(living_room: SpatialMemory, server: ScriptedServer,

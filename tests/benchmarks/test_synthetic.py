@@ -18,6 +18,12 @@ def test_two_small_scenes_score_like_the_ground_truth(tmp_path: Path) -> None:
     assert {"obj_appearance_order", "camera_perspective_direction", "object_rel_direction_hard"} <= families
 
 
-def test_reconstructed_memories_are_refused_until_grounding_exists(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="grounding"):
-        run_synthetic(1, 0, "rgbd", tmp_path, None)
+def test_grounded_memories_answer_like_the_oracle(tmp_path: Path) -> None:
+    _, oracle = run_synthetic(1, 3, "oracle", tmp_path / "scenes", None, frames=24, width=320, height=240)
+    _, grounded = run_synthetic(1, 3, "rgbd", tmp_path / "scenes", None, frames=24, width=320, height=240)
+    assert grounded is not None and oracle is not None and grounded >= oracle - 0.1
+
+
+def test_sfm_memories_are_refused_with_a_reason(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="--memory sfm"):
+        run_synthetic(1, 0, "sfm", tmp_path, None)

@@ -1,0 +1,71 @@
+"""The `render` and `bev` operations: registered, checked, limited at run time too, traced with their images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from reasmory.interpreter import REGISTRY, CheckError, Limits, RunError, check, run
+from reasmory.interpreter.context import Context
+from reasmory.interpreter.ops.rendering import bev, render
+from reasmory.memory import SpatialMemory
+
+
+def test_both_operations_are_registered_as_renders() -> None:
+    for name in ("render", "bev"):
+        op = REGISTRY.get(name)
+        assert op is not None and op.renders and op.category == "rendering" and str(op.returns) == "Image"
+    assert REGISTRY.get("render").signature().startswith('render(view: View, mode: "rgb" | "semantic" | "depth" = "rgb", width')
+    assert REGISTRY.get("bev").signature().endswith("= []) -> Image")
+
+
+def test_render_and_map_write_pngs_that_the_trace_lists(oracle: SpatialMemory, tmp_path: Path) -> None:
+    program = 'a = render(camera(3), mode="semantic", width=200, height=150)\nb = bev("rgb", highlight=objects("pillow"))\nanswer(b)\n'
+    result = run(program, oracle, artifacts_dir=tmp_path)
+    first, second = (step.artifacts for step in result.trace.steps[:2])
+    assert first == [str(tmp_path / "render-semantic-01.png")] and second == [str(tmp_path / "bev-rgb-01.png")]
+    assert Image.open(first[0]).size == (200, 150)
+    assert result.trace.steps[0].result["caption"] == "semantic render from camera 3, 200×150"
+    caption = result.trace.steps[1].result["caption"]
+    assert caption.startswith("rgb top-down map, 20 objects, 8 cameras, highlighted: pillow #") and Path(result.answer).is_file()
+
+
+def test_defaults_empty_highlights_and_labels_as_text(oracle: SpatialMemory, tmp_path: Path) -> None:
+    assert not check('answer(bev())', oracle) and not check('answer(bev(highlight=[]))', oracle)
+    result = run('answer(bev(mode="semantic", highlight=["sofa", "tv"]))', oracle, artifacts_dir=tmp_path)
+    assert "highlighted: sofa #11, tv #19" in result.trace.answer_value["caption"]
+    assert [d.code for d in check('answer(bev(highlight=["sofaa"]))', oracle)] == ["unknown-label"]
+
+
+def test_a_view_inside_an_object_leaves_that_object_out(oracle: SpatialMemory, tmp_path: Path) -> None:
+    result = run('answer(render(view(at=object("bed"), facing=object("sofa")), width=64, height=48))', oracle, artifacts_dir=tmp_path)
+    assert "left out bed #" in result.trace.answer_value["caption"]
+    assert any("which the viewer stands inside" in w for w in result.warnings)
+
+
+def test_the_checker_refuses_too_many_renders_and_oversized_images(oracle: SpatialMemory) -> None:
+    two = 'a = bev()\nanswer(render(camera(0), width=64, height=48))\n'
+    assert [d.code for d in check(two, oracle, limits=Limits(max_renders=1))] == ["too-many-renders"]
+    (wide,) = check('answer(render(camera(0), width=5000))', oracle)
+    assert (wide.code, wide.span.column) == ("out-of-range", 32)
+    with pytest.raises(CheckError):
+        run('answer(render(camera(0), height=8))', oracle)
+
+
+def test_run_time_limits_hold_for_the_run_s_own_limits(oracle: SpatialMemory, tmp_path: Path) -> None:
+    with pytest.raises(RunError) as info:
+        run('answer(render(camera(0), width=640, height=480))', oracle, limits=Limits(max_image_side=256), artifacts_dir=tmp_path)
+    assert info.value.diagnostics[0].code == "out-of-range"
+    ctx = Context(memory=oracle, limits=Limits(max_renders=1), artifacts_dir=tmp_path)
+    bev(ctx, "rgb", ())
+    with pytest.raises(Exception) as second:
+        bev(ctx, "rgb", ())
+    assert getattr(second.value, "code", None) == "too-many-renders" and ctx.renders == 1 and len(ctx.artifacts) == 1
+
+
+def test_without_an_artifacts_folder_images_go_to_a_temporary_one(oracle: SpatialMemory) -> None:
+    ctx = Context(memory=oracle)
+    image = render(ctx, __import__("reasmory.interpreter.ops.views", fromlist=["camera_view"]).camera_view(ctx, 1), "depth", 48, 32)
+    assert Path(image.path).is_file() and ctx.artifacts == [image.path] and ctx.artifacts_dir is not None
