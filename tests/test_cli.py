@@ -40,3 +40,25 @@ def test_help_lists_commands() -> None:
 def test_every_command_help_has_an_example(cmd: tuple[str, ...]) -> None:
     proc = reasmory(*cmd)
     assert proc.returncode == 0 and "Example" in proc.stdout
+
+
+def _command_paths() -> list[tuple[str, ...]]:
+    import typer
+
+    from reasmory.cli import app
+
+    def walk(group, prefix):
+        for name, cmd in getattr(group, "commands", {}).items():
+            if getattr(cmd, "commands", None):
+                yield from walk(cmd, (*prefix, name))
+            else:
+                yield (*prefix, name)
+
+    return sorted(walk(typer.main.get_command(app), ()))
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    paths = _command_paths()
+    assert {("demo",), ("memory", "info"), ("run",), ("check",), ("trace", "html"), ("playground",)} <= set(paths)
+    missing = [" ".join(p) for p in paths if "Example" not in reasmory(*p, "--help").stdout]
+    assert not missing, f"commands without an Example in --help: {missing}"

@@ -76,7 +76,7 @@ def render(ctx: Context, view: View, mode: str, width: float, height: float) -> 
     ],
     IMAGE,
     "a top-down map (+x right, +y up): objects outlined and labelled, cameras as numbered arrows, a scale bar "
-    "in metres; the `highlight` objects (or every instance of labels given as text) are outlined in amber",
+    "in metres; the `highlight` objects (or every instance of labels given as text) are outlined in cyan",
     renders=True,
     category="rendering",
 )

@@ -3,8 +3,8 @@
 A fragment joins the track of the same label whose voxels it touches most
 (each fragment voxel counts when a track voxel lies within one voxel of it);
 touching tracks of one label are merged at the end, and each track is split
-into its spatially separate clusters (DBSCAN), so two chairs side by side stay
-two chairs. Tracks seen in too few views or with too few points are dropped.
+into its spatially separate parts (connected components of its voxels), so two
+chairs side by side stay two chairs. Tracks seen in too few views or with too few points are dropped.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import ndimage
 from scipy.spatial import cKDTree
 
 _OFFSET = 1 << 20
@@ -20,8 +21,7 @@ _NEIGHBOURS = np.array([(dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) f
 
 def voxel_keys(points: np.ndarray, size: float) -> np.ndarray:
     """Sorted unique int64 keys of the voxels holding the (N, 3) points."""
-    ijk = np.floor(np.asarray(points, np.float64) / size).astype(np.int64) + _OFFSET
-    return np.unique((ijk[:, 0] << 42) | (ijk[:, 1] << 21) | ijk[:, 2])
+    return np.unique(_keys(points, size))
 
 
 def _neighbour_keys(keys: np.ndarray) -> np.ndarray:
@@ -39,12 +39,16 @@ def touching_fraction(keys: np.ndarray, other: np.ndarray) -> float:
     return float(near.mean())
 
 
+def _keys(points: np.ndarray, size: float) -> np.ndarray:
+    ijk = np.floor(np.asarray(points, np.float64) / size).astype(np.int64) + _OFFSET
+    return (ijk[:, 0] << 42) | (ijk[:, 1] << 21) | ijk[:, 2]
+
+
 def thin(points: np.ndarray, size: float) -> np.ndarray:
     """One point per `size` voxel (the first), to bound memory and time."""
     if len(points) == 0:
         return points
-    ijk = np.floor(points / size).astype(np.int64)
-    _, first = np.unique(ijk, axis=0, return_index=True)
+    _, first = np.unique(_keys(points, size), return_index=True)
     return points[np.sort(first)]
 
 
@@ -141,21 +145,29 @@ def _merge_touching(tracks: list[Track], settings: AssociationSettings) -> list[
     return tracks
 
 
-def _split(track: Track, settings: AssociationSettings) -> list[Track]:
-    """The track's spatially separate clusters as tracks of their own; each fragment goes where most of its points fall."""
-    import open3d as o3d
+def _components(points: np.ndarray, eps: float) -> np.ndarray:
+    """Label of each point's spatially connected part: voxels of size eps/2 touching (26-connectivity) are one part."""
+    size = eps / 2
+    ijk = np.floor(points / size).astype(np.int64)
+    ijk -= ijk.min(axis=0)
+    grid = np.zeros(tuple(ijk.max(axis=0) + 1), dtype=bool)
+    grid[ijk[:, 0], ijk[:, 1], ijk[:, 2]] = True
+    labels, _ = ndimage.label(grid, structure=np.ones((3, 3, 3)))
+    return labels[ijk[:, 0], ijk[:, 1], ijk[:, 2]] - 1
 
+
+def _split(track: Track, settings: AssociationSettings) -> list[Track]:
+    """The track's spatially separate parts as tracks of their own; each fragment goes where most of its points fall."""
     raw = np.concatenate([f.points for f in track.fragments])
     owner = np.repeat(np.arange(len(track.fragments)), [len(f.points) for f in track.fragments])
-    _, first, inverse = np.unique(np.floor(raw / settings.point_spacing).astype(np.int64), axis=0, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(_keys(raw, settings.point_spacing), return_index=True, return_inverse=True)
     points = raw[first]
     if len(points) < settings.min_points:
         track.points = points
         return [track]
-    cloud = o3d.geometry.PointCloud(o3d.utility.Vector3dVector(points.astype(np.float64)))
-    labels = np.asarray(cloud.cluster_dbscan(eps=settings.split_eps, min_points=8))
+    labels = _components(points, settings.split_eps)
     clusters = [c for c in range(labels.max() + 1) if (labels == c).sum() >= max(settings.min_points, 0.1 * len(points))]
-    if len(clusters) <= 1:  # one object: keep thin parts DBSCAN calls noise (a lamp's pole); the box fit trims outliers
+    if len(clusters) <= 1:  # one object: keep thin parts that look detached (a lamp's pole); the box fit trims outliers
         track.points = points
         return [track]
     votes = labels[inverse.ravel()]
@@ -167,7 +179,7 @@ def _split(track: Track, settings: AssociationSettings) -> list[Track]:
             parts.append(Track(track.label, voxel_keys(part_points, settings.voxel), mine, part_points))
         else:
             orphans.append(part_points)
-    for orphan in orphans:  # a cluster no view is mostly about (a lamp's pole under its shade) joins the nearest part
+    for orphan in orphans:  # a part no view is mostly about (a lamp's pole under its shade) joins the nearest part
         nearest = min(parts, key=lambda p: cKDTree(p.points).query(orphan, k=1)[0].min())
         nearest.points = np.concatenate([nearest.points, orphan])
     return parts

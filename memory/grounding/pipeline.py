@@ -127,3 +127,25 @@ def synthetic_scene_inputs(folder: Path) -> tuple[list[Frame], DepthFn, GivenMas
     files = {f["index"]: folder / f["depth"] for f in cams["frames"]}
     scale = float(cams.get("depth_scale", 1000.0))
     return frames, lambda i: read_depth_png(files[i], scale), GivenMasks.from_synthetic_scene(folder), int(cams.get("min_visible_pixels", 50))
+
+
+class GivenMaskGrounder:
+    """The build pipeline's grounding hook for a scene folder with instance maps (cacheable: it has a fingerprint)."""
+
+    def __init__(self, folder: Path, settings: GroundingSettings | None = None) -> None:
+        self.folder = Path(folder)
+        _, self._depth, self._masks, min_pixels = synthetic_scene_inputs(self.folder)
+        self.settings = settings or GroundingSettings(min_visible_pixels=min_pixels)
+
+    @property
+    def fingerprint(self) -> dict:
+        """What the result depends on beyond the reconstruction's inputs: settings and the masks' contents."""
+        from dataclasses import asdict
+
+        from reasmory.memory.build.cache import hash_files
+
+        files = sorted((self.folder / "instances").glob("*.png")) + [self.folder / "scene.json"]
+        return {"kind": "given-masks", "settings": asdict(self.settings), "masks": hash_files(files)}
+
+    def __call__(self, memory) -> list[ObjectInstance]:
+        return ground(memory.frames, self._depth, self._masks, self.settings)

@@ -17,9 +17,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from reasmory.memory.model import ObjectInstance
 from reasmory.memory.render import draw
-from reasmory.memory.render.cloud import RenderCloud, render_cloud
+from reasmory.memory.render.cloud import RenderCloud, cpu_threads, render_cloud
 from reasmory.memory.render.colour import label_colour, shading
 from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack_index
 from reasmory.memory.render.view import object_bias, pixel_attributes, segments, surface_colours
@@ -28,10 +27,12 @@ from reasmory.memory.spatial_memory import SpatialMemory
 #: Points higher than this above the floor (metres) are not drawn: the map cuts below the ceiling.
 CUT_HEIGHT = 2.0
 MAX_SIDE = 1000
+#: The points under the outlines are drawn at 1/LAYER_SCALE of the map's resolution.
+LAYER_SCALE = 2
 MAX_PIXELS_PER_METRE = 160.0
 MARGIN_M = 0.4
 HEADER = 30
-HIGHLIGHT = (255, 196, 0)
+HIGHLIGHT = (0, 255, 255)
 CAMERA = (200, 30, 160)
 MAX_CAMERA_ARROWS = 32
 
@@ -58,21 +59,29 @@ class BevRender:
 
 
 def render_bev(memory: SpatialMemory, mode: Literal["rgb", "semantic"] = "rgb", highlight: Collection[int] = (),
-               device: torch.device | None = None) -> BevRender:
-    """The map: points from above, box footprints with labels, cameras, scale bar; `highlight` object ids stand out."""
+               floor: bool = True, device: torch.device | None = None) -> BevRender:
+    """The map: points from above, box footprints with labels, cameras, scale bar; `highlight` object ids stand out.
+
+    `floor=False` leaves out the floor grid drawn for memories without scene points.
+    """
     if mode not in ("rgb", "semantic"):
         raise ValueError(f"unknown map mode {mode!r}; expected rgb or semantic")
     cloud = render_cloud(memory, device)
+    with cpu_threads(cloud.xyz.device):
+        return _render_bev(memory, cloud, mode, highlight, floor)
+
+
+def _render_bev(memory: SpatialMemory, cloud: RenderCloud, mode: str, highlight: Collection[int], floor: bool) -> BevRender:
     lo, hi = _bounds(memory, cloud)
     ppm = min(MAX_PIXELS_PER_METRE, MAX_SIDE / max(hi[0] - lo[0], hi[1] - lo[1]))
-    width, height = int(math.ceil((hi[0] - lo[0]) * ppm)), int(math.ceil((hi[1] - lo[1]) * ppm))
+    width, height = (LAYER_SCALE * int(math.ceil(side * ppm / LAYER_SCALE)) for side in hi - lo)
     frame = BevRender(Image.new("RGB", (width, height + HEADER), (255, 255, 255)), ppm, float(lo[0]), float(hi[1]), HEADER,
                       np.full((height + HEADER, width), -1, np.int64))
-    base, owner = _points_layer(memory, cloud, frame, width, height, mode)
+    base, owner = _points_layer(memory, cloud, frame, width, height, mode, floor)
     frame.image.paste(Image.fromarray(base), (0, HEADER))
     frame.object[HEADER:] = owner
     canvas = ImageDraw.Draw(frame.image)
-    size = int(np.clip(width / 70, 11, 16))
+    size = int(np.clip(width / 60, 12, 17))
     if memory.scene.floor_polygon:
         outline = [tuple(p) for p in frame.to_pixel(np.asarray(memory.scene.floor_polygon))]
         canvas.polygon(outline, outline=(60, 60, 60), width=2)
@@ -100,22 +109,30 @@ def _bounds(memory: SpatialMemory, cloud: RenderCloud) -> tuple[np.ndarray, np.n
 
 
 def _points_layer(memory: SpatialMemory, cloud: RenderCloud, frame: BevRender, width: int, height: int,
-                  mode: str) -> tuple[np.ndarray, np.ndarray]:
-    """The highest point below the cut per pixel: (height, width, 3) uint8 colours shaded by height, and its owner."""
-    zbuffer = ZBuffer(width, height, cloud.xyz.device)
-    ppm = frame.pixels_per_metre
-    for start, stop, bias in segments(cloud, (), object_bias(cloud, mode)):
+                  mode: str, floor: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The highest point below the cut per pixel: (height, width, 3) uint8 colours shaded by height, and its owner.
+
+    Drawn at 1/LAYER_SCALE resolution and enlarged: it is the backdrop of the
+    crisp outlines and text, and a fine z-buffer of a 1000-pixel map costs
+    more than the rest of the map together.
+    """
+    scale = LAYER_SCALE
+    zbuffer = ZBuffer(width // scale, height // scale, cloud.xyz.device)
+    ppm, shift = frame.pixels_per_metre / scale, (scale - 1) / (2 * scale)
+    for start, stop, bias in segments(cloud, () if floor else ("floor",), object_bias(cloud, mode)):
         xyz = cloud.xyz[:, start:stop]
         below = (memory.scene.floor_z + CUT_HEIGHT) - xyz[2]
-        zbuffer.add((xyz[0] - frame.left) * ppm, (frame.top - xyz[1]) * ppm, below * (1.0 + bias) if bias else below,
-                    cloud.index[start:stop], cloud.spacing[start:stop] * ppm, below >= 0)
+        zbuffer.add((xyz[0] - frame.left) * ppm - shift, (frame.top - xyz[1]) * ppm - shift,
+                    below * (1.0 + bias) if bias else below, cloud.index[start:stop],
+                    cloud.spacing[start:stop] * ppm, below >= 0)
     index = unpack_index(fill_holes(zbuffer.finish())).cpu().numpy()
     pixels = pixel_attributes(cloud, index)
     z = np.zeros(index.shape, np.float32)
     z[pixels.hit] = cloud.xyz[2, torch.as_tensor(index[pixels.hit], device=cloud.xyz.device)].cpu().numpy()
-    shade = shading(pixels.normal, np.array([0, 0, -1], np.float32)) * (0.72 + 0.28 * np.clip((z - memory.scene.floor_z) / 1.5, 0, 1))
-    shade[~pixels.hit] = 1.0
-    return surface_colours(pixels, cloud.labels, shade.astype(np.float32), mode == "semantic"), pixels.owner
+    lower_is_darker = 0.72 + 0.28 * np.clip((z - memory.scene.floor_z) / 1.5, 0, 1)
+    shade = np.where(pixels.hit, shading(pixels.normal, np.array([0, 0, -1], np.float32)) * lower_is_darker, 1.0)
+    colours = surface_colours(pixels, cloud.labels, shade.astype(np.float32), mode == "semantic")
+    return (colours.repeat(scale, axis=0).repeat(scale, axis=1), pixels.owner.repeat(scale, axis=0).repeat(scale, axis=1))
 
 
 def footprint(box_corners: np.ndarray) -> np.ndarray:
@@ -127,13 +144,18 @@ def footprint(box_corners: np.ndarray) -> np.ndarray:
     def half(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
         hull: list[tuple[float, float]] = []
         for p in points:
-            while len(hull) >= 2 and (hull[-1][0] - hull[-2][0]) * (p[1] - hull[-2][1]) - (hull[-1][1] - hull[-2][1]) * (p[0] - hull[-2][0]) <= 0:
+            while len(hull) >= 2 and _cross(hull[-2], hull[-1], p) <= 0:
                 hull.pop()
             hull.append(p)
         return hull
 
     lower, upper = half(pts), half(pts[::-1])
     return np.asarray(lower[:-1] + upper[:-1])
+
+
+def _cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """z of (a − o) × (b − o): positive when o → a → b turns counter-clockwise."""
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
 
 def _objects(canvas: ImageDraw.ImageDraw, memory: SpatialMemory, frame: BevRender, highlight: set[int],

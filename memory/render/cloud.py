@@ -8,7 +8,9 @@ its surface, from which splat sizes follow.
 
 from __future__ import annotations
 
+import contextlib
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +26,9 @@ from reasmory.memory.spatial_memory import SpatialMemory
 FLOOR_SPACING = 0.04
 FLOOR_TILE = 0.5
 FLOOR_MARGIN = 0.5
+#: Intra-op threads of a CPU render. A render is hundreds of short memory-bound ops; when other processes keep the
+#: cores busy, OpenMP workers waiting for them made each op 10–30× slower on a shared 2-core machine (measured).
+CPU_THREADS = 1
 #: Mean points per voxel the spacing estimate aims for.
 _POINTS_PER_VOXEL = 8
 
@@ -56,6 +61,7 @@ class RenderCloud:
     index: torch.Tensor
     labels: tuple[str, ...]
     ranges: dict[str | int, tuple[int, int]]
+    has_normals: bool = False
 
     def __len__(self) -> int:
         return int(self.xyz.shape[1])
@@ -64,6 +70,20 @@ class RenderCloud:
 def default_device() -> torch.device:
     """CUDA when present, else the CPU."""
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+@contextlib.contextmanager
+def cpu_threads(device: torch.device) -> Iterator[None]:
+    """Run torch's CPU ops on CPU_THREADS intra-op threads for the duration of a render, then restore the setting."""
+    if device.type != "cpu" or torch.get_num_threads() == CPU_THREADS:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(CPU_THREADS)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def render_cloud(memory: SpatialMemory, device: torch.device | None = None) -> RenderCloud:
@@ -132,6 +152,7 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
         index=torch.arange(start, device=device),
         labels=labels,
         ranges=ranges,
+        has_normals=any(p.normal.any() for p in parts),
     )
 
 

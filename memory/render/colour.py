@@ -1,20 +1,34 @@
-"""Colours of renders: a stable colour per label, a depth colour map, and shading from depth.
+"""Colours of renders: a stable colour per label, a depth colour map, and shading from surface normals.
 
-Label colours come from a CRC-32 of the lower-cased label, so the same
-category has the same colour in every render, map and run (Python's `hash`
-is salted per process). Images are (H, W, 3) uint8.
+Label colours are fixed by the lower-cased label: a table for the common
+categories (all distinct), a CRC-32 into the same palette for the rest, so
+a category has the same colour in every render, map and run (Python's
+`hash` is salted per process). Images are (H, W, 3) uint8.
 """
 
 from __future__ import annotations
 
-import colorsys
 import zlib
 
 import numpy as np
 
-#: Colour of scene points (no object) in semantic mode, and of empty pixels.
+#: Row 0 of `palette` (label −1, no object); semantic pictures show scene points in a grey of their own brightness.
 SCENE_GREY = (150, 150, 150)
 BACKGROUND = (255, 255, 255)
+#: Colours of the categories of VSI-Bench and the synthetic scenes, all distinct, from Kelly's colours of maximum
+#: contrast plus a few more; categories seen together (kitchen, living room, office) get different hue families.
+COMMON: dict[str, tuple[int, int, int]] = {
+    "chair": (243, 195, 0), "table": (0, 103, 165), "sofa": (135, 86, 146), "bed": (190, 0, 50),
+    "cabinet": (136, 45, 23), "door": (194, 178, 128), "window": (161, 202, 241), "refrigerator": (0, 170, 170),
+    "stove": (226, 88, 34), "sink": (230, 143, 172), "toilet": (96, 78, 151), "tv": (43, 61, 38),
+    "lamp": (243, 132, 0), "plant": (0, 136, 86), "trash bin": (141, 182, 0), "shelf": (101, 69, 34),
+    "pillow": (249, 147, 121), "monitor": (20, 30, 120), "bathtub": (90, 170, 230), "heater": (246, 166, 0),
+    "stool": (179, 68, 108), "nightstand": (120, 120, 0), "washer": (170, 110, 255), "whiteboard": (220, 211, 0),
+    "keyboard": (210, 40, 210), "laptop": (255, 110, 160), "microwave": (0, 90, 70), "backpack": (60, 210, 90),
+}
+#: Other labels hash into these.
+PALETTE: tuple[tuple[int, int, int], ...] = tuple(COMMON.values())
+
 
 # Polynomial fit of the Turbo colour map (Mikhailov 2019), t in [0, 1] → RGB in [0, 1].
 _TURBO = np.array([
@@ -25,13 +39,9 @@ _TURBO = np.array([
 
 
 def label_colour(label: str) -> tuple[int, int, int]:
-    """A saturated colour fixed by the label's text (case and surrounding spaces ignored)."""
-    h = zlib.crc32(label.strip().lower().encode("utf-8"))
-    hue = (h & 0xFFFF) / 0x10000
-    saturation = 0.55 + 0.35 * ((h >> 16) & 0xFF) / 255
-    value = 0.75 + 0.2 * ((h >> 24) & 0xFF) / 255
-    r, g, b = colorsys.hsv_to_rgb(hue, saturation, value)
-    return int(r * 255), int(g * 255), int(b * 255)
+    """A colour fixed by the label's text: the common categories each have their own, others hash into the palette."""
+    key = label.strip().lower()
+    return COMMON.get(key) or PALETTE[zlib.crc32(key.encode("utf-8")) % len(PALETTE)]
 
 
 def palette(labels: tuple[str, ...] | list[str]) -> np.ndarray:
@@ -62,6 +72,5 @@ def shading(normal: np.ndarray, rays: np.ndarray) -> np.ndarray:
     viewing directions. Gives flat-coloured surfaces (semantic colours,
     ground-truth boxes) their shape.
     """
-    cosine = np.abs((normal * rays).sum(-1))
-    known = np.abs(normal).sum(-1) > 0
-    return np.where(known, 0.55 + 0.45 * cosine, 1.0).astype(np.float32)
+    cosine = np.abs(normal @ rays if rays.ndim == 1 else np.einsum("...k,...k->...", normal, rays))
+    return np.where(normal.any(axis=-1), 0.55 + 0.45 * cosine, 1.0).astype(np.float32)

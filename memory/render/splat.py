@@ -10,10 +10,11 @@ one scatter per point plus a few passes over the image, however dense the
 cloud; a (2r+1)² square scattered point by point would cost (2r+1)² scatters.
 Radii above LEVEL_RADIUS are drawn at half, quarter, … resolution.
 
-Tensors: pixel coordinates (n,) int64, depths (n,) float32 (metres, or any
-non-negative order such as height below a cut for maps), point indices (n,)
-int64 < 2²⁷, splat radii (n,) int64 pixels. Key images are (H, W) int64 with
-`EMPTY` where no point landed.
+`ZBuffer.add` takes pixel coordinates (n,) float32 (pixel centres at
+integers), depths (n,) float32 (metres, or any non-negative order such as
+height below a cut for maps), point indices (n,) int64 < 2²⁷ and footprints
+(n,) float32, the pixels between neighbouring points of a surface. Key images
+are (H, W) int64 with `EMPTY` where no point landed.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class ZBuffer:
     """Nearest point per pixel of a width × height image, filled by `add` and read by `finish`.
 
     Points with radius ≤ LEVEL_RADIUS are scattered straight into a padded
-    full-resolution key image (points outside it go to one spare slot, so
+    full-resolution key image (invalid points go to one spare slot, so
     nothing is filtered or copied); the few wider ones are kept for coarser
     levels.
     """
@@ -67,20 +68,21 @@ class ZBuffer:
             valid: torch.Tensor) -> None:
         """Points `index` (int64) at pixels (u, v) (float32, centres at integers), spaced `footprint` pixels apart.
 
-        `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored.
+        `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored. Points off the image are
+        clamped onto the outermost padding column or row, which their splats cannot grow out of.
         """
         fu = torch.floor(u + (self.pad + 0.5))
         fv = torch.floor(v + (self.pad + 0.5))
         radius = (footprint * (COVER / 2) - 0.5).ceil_().clamp_(0, MAX_RADIUS)
         small = radius <= LEVEL_RADIUS
-        inside = valid & small & (fu >= 0) & (fu < self.stride) & (fv >= 0) & (fv < self.height + 2 * self.pad)
-        flat = torch.where(inside, torch.add(fu, fv, alpha=self.stride), self.spare)
-        self.image.scatter_reduce_(0, flat.to(torch.int64), pack(depth, index, radius), "amin")
         wide = valid & ~small
         if bool(wide.any()):
             wide = wide.nonzero().squeeze(1)
             self.wide.append((fu[wide].to(torch.int64) - self.pad, fv[wide].to(torch.int64) - self.pad,
                               pack(depth[wide], index[wide]), radius[wide].to(torch.int64)))
+        flat = torch.add(fu.clamp_(0, self.stride - 1), fv.clamp_(0, self.height + 2 * self.pad - 1), alpha=self.stride)
+        flat = torch.where(valid & small, flat, self.spare).to(torch.int64)
+        self.image.scatter_reduce_(0, flat, pack(depth, index, radius), "amin")
 
     def finish(self) -> torch.Tensor:
         """(H, W) int64 keys: splats grown to their radii, wide points drawn at coarser levels and merged."""
@@ -94,31 +96,57 @@ class ZBuffer:
 
 
 def _grow(image: torch.Tensor) -> None:
-    """Grow every splat of a padded key image in place, one pixel per pass, to the radius in its key."""
-    passes = int(torch.where(image == EMPTY, 0, (image >> INDEX_BITS) & _RADIUS_MASK).max())
-    for ring in range(1, passes + 1):
-        reaching = torch.where(((image >> INDEX_BITS) & _RADIUS_MASK) >= ring, image, EMPTY)
-        image[1:-1, 1:-1] = torch.minimum(image[1:-1, 1:-1], _min3x3(reaching))
+    """Grow every splat of a padded key image in place, one pixel per pass, to the radius in its key.
+
+    Each pass works only on a window around the splats still growing (near surfaces are usually a small
+    part of the picture); the window can only shrink from one pass to the next.
+    """
+    radius = torch.where(image == EMPTY, 0, (image >> INDEX_BITS) & _RADIUS_MASK)
+    top, bottom, left, right = 0, image.shape[0], 0, image.shape[1]
+    for ring in range(1, int(radius.max()) + 1):
+        growing = radius[top:bottom, left:right] >= ring
+        rows, cols = growing.any(dim=1).nonzero(), growing.any(dim=0).nonzero()
+        if rows.numel() == 0:
+            return
+        top, bottom = max(top + int(rows[0]) - 2, 0), min(top + int(rows[-1]) + 3, image.shape[0])
+        left, right = max(left + int(cols[0]) - 2, 0), min(left + int(cols[-1]) + 3, image.shape[1])
+        window, reach = image[top:bottom, left:right], radius[top:bottom, left:right]
+        grown = _min3x3(torch.where(reach >= ring, window, EMPTY))
+        window[1:-1, 1:-1] = torch.minimum(window[1:-1, 1:-1], grown)
+        reach.copy_(torch.where(window == EMPTY, 0, (window >> INDEX_BITS) & _RADIUS_MASK))
 
 
 def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, width: int,
                    height: int) -> torch.Tensor:
-    """(H, W) keys of wide splats, each drawn at the level 2^l where its radius is ≤ LEVEL_RADIUS, upsampled."""
+    """(H, W) keys of wide splats, each drawn at the level 2^l where its radius is ≤ LEVEL_RADIUS.
+
+    Levels merge coarsest first, each doubled in size and folded into the next finer one, so the
+    full-resolution image is built once.
+    """
     level = torch.clamp(torch.ceil(torch.log2(radius.float() / LEVEL_RADIUS)), 1, MAX_LEVEL).to(torch.int64)
-    merged = torch.full((height, width), EMPTY, dtype=torch.int64, device=keys.device)
-    for lvl in torch.unique(level).tolist():
-        pick = (level == lvl).nonzero().squeeze(1)
+    counts = torch.bincount(level, minlength=MAX_LEVEL + 1).tolist()
+    merged: torch.Tensor | None = None
+    for lvl in range(max(i for i, c in enumerate(counts) if c), 0, -1):
         scale = 2**lvl
         zbuffer = ZBuffer(-(-width // scale), -(-height // scale), keys.device)
-        coarse_radius = torch.div(radius[pick] + scale - 1, scale, rounding_mode="floor")
-        lu = torch.div(u[pick], scale, rounding_mode="floor")
-        lv = torch.div(v[pick], scale, rounding_mode="floor")
-        inside = (lu + coarse_radius >= 0) & (lu - coarse_radius < zbuffer.width) & (lv + coarse_radius >= 0) & (lv - coarse_radius < zbuffer.height)
-        flat = torch.where(inside, (lv + zbuffer.pad) * zbuffer.stride + lu + zbuffer.pad, zbuffer.spare)
-        zbuffer.image.scatter_reduce_(0, flat, keys[pick] | (coarse_radius << INDEX_BITS), "amin")
-        coarse = zbuffer.finish()
-        merged = torch.minimum(merged, coarse.repeat_interleave(scale, 0).repeat_interleave(scale, 1)[:height, :width])
-    return merged
+        if counts[lvl]:
+            pick = (level == lvl).nonzero().squeeze(1)
+            coarse_radius = torch.div(radius[pick] + scale - 1, scale, rounding_mode="floor")
+            lu = torch.div(u[pick], scale, rounding_mode="floor")
+            lv = torch.div(v[pick], scale, rounding_mode="floor")
+            inside = ((lu + coarse_radius >= 0) & (lu - coarse_radius < zbuffer.width)
+                      & (lv + coarse_radius >= 0) & (lv - coarse_radius < zbuffer.height))
+            flat = torch.where(inside, (lv + zbuffer.pad) * zbuffer.stride + lu + zbuffer.pad, zbuffer.spare)
+            zbuffer.image.scatter_reduce_(0, flat, keys[pick] | (coarse_radius << INDEX_BITS), "amin")
+        level_keys = zbuffer.finish()
+        merged = level_keys if merged is None else torch.minimum(level_keys, _double(merged, *level_keys.shape))
+    assert merged is not None
+    return _double(merged, height, width)
+
+
+def _double(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """Nearest-neighbour upsampling by two, cropped to height × width."""
+    return image.repeat_interleave(2, 0).repeat_interleave(2, 1)[:height, :width]
 
 
 def _min3x3(image: torch.Tensor) -> torch.Tensor:

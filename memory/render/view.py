@@ -19,7 +19,7 @@ from PIL import Image
 
 from reasmory.memory.render import draw
 from reasmory.memory.render.camera import RenderCamera
-from reasmory.memory.render.cloud import RenderCloud, render_cloud
+from reasmory.memory.render.cloud import RenderCloud, cpu_threads, render_cloud
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
 from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack_index
 from reasmory.memory.spatial_memory import SpatialMemory
@@ -54,11 +54,14 @@ class ViewRender:
     labels: tuple[str, ...]
 
 
-def segments(cloud: RenderCloud, hidden: Collection[int], object_bias: float | None) -> list[tuple[int, int, float]]:
-    """[start, stop) runs of drawable points with the depth bias of each; hidden objects (all, when the bias is None) left out."""
+def segments(cloud: RenderCloud, hidden: Collection[int | str], object_bias: float | None) -> list[tuple[int, int, float]]:
+    """[start, stop) runs of points to draw, with the depth bias of each.
+
+    Left out: the `hidden` ranges (object ids, or "floor"), and every object when the bias is None.
+    """
     runs: list[tuple[int, int, float]] = []
     for name, (start, stop) in cloud.ranges.items():
-        if isinstance(name, int) and (object_bias is None or name in hidden):
+        if name in hidden or (isinstance(name, int) and object_bias is None):
             continue
         bias = object_bias if isinstance(name, int) else 0.0
         if runs and runs[-1][1] == start and runs[-1][2] == bias:
@@ -73,12 +76,18 @@ def object_bias(cloud: RenderCloud, mode: str) -> float | None:
     return OBJECT_BIAS[mode] if "scene" in cloud.ranges else 0.0
 
 
-def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int] = (), object_bias: float | None = 0.0,
+def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int | str] = (), object_bias: float | None = 0.0,
               fill: bool = True) -> Raster:
     """Project every drawable point, splat it by its footprint (focal · spacing / depth) and keep the nearest.
 
     Object points are pushed `object_bias` (relative) deeper, or left out when it is None.
     """
+    with cpu_threads(cloud.xyz.device):
+        return _rasterize(cloud, camera, hidden, object_bias, fill)
+
+
+def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int | str], object_bias: float | None,
+               fill: bool) -> Raster:
     device = cloud.xyz.device
     P = torch.as_tensor(camera.projection(), dtype=torch.float32, device=device)
     zbuffer = ZBuffer(camera.width, camera.height, device)
@@ -91,17 +100,29 @@ def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int] 
                     footprint, z > NEAR)
     keys = zbuffer.finish()
     index = unpack_index(fill_holes(keys) if fill else keys)
-    seen = cloud.xyz[:, index.clamp(min=0).view(-1)]
+    seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
     depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
     return Raster(index.cpu().numpy(), depth.cpu().numpy())
 
 
 def render_view(memory: SpatialMemory, camera: RenderCamera, mode: Mode = "rgb", hidden: Collection[int] = (),
-                legend: bool = True, fill: bool = True, device: torch.device | None = None) -> ViewRender:
-    """Render the memory through `camera`; `hidden` object ids are left out (e.g. one the viewer stands in)."""
+                legend: bool = True, fill: bool = True, floor: bool = True,
+                device: torch.device | None = None) -> ViewRender:
+    """Render the memory through `camera`.
+
+    `hidden` object ids are left out (e.g. one the viewer stands in); `floor=False` leaves out the floor grid
+    drawn for memories without scene points.
+    """
     if mode not in MODES:
         raise ValueError(f"unknown render mode {mode!r}; expected one of {', '.join(MODES)}")
     cloud = render_cloud(memory, device)
+    left_out = {*hidden, *(() if floor else ("floor",))}
+    with cpu_threads(cloud.xyz.device):
+        return _render_view(cloud, camera, mode, left_out, legend, fill)
+
+
+def _render_view(cloud: RenderCloud, camera: RenderCamera, mode: Mode, hidden: Collection[int | str], legend: bool,
+                 fill: bool) -> ViewRender:
     raster = rasterize(cloud, camera, hidden, object_bias(cloud, mode), fill)
     pixels = pixel_attributes(cloud, raster.index)
     if mode == "depth":
@@ -139,32 +160,30 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
         empty = np.full(index.shape, -1, np.int64)
         return Pixels(hit, np.zeros((*index.shape, 3), np.uint8), np.zeros(index.shape, bool),
                       np.zeros((*index.shape, 3), np.float32), empty, empty)
-    picked = torch.as_tensor(np.where(hit, index, 0), device=cloud.xyz.device)
-    hit_t = torch.as_tensor(hit, device=cloud.xyz.device)
-    return Pixels(
-        hit=hit,
-        rgb=cloud.rgb[picked].cpu().numpy(),
-        captured=cloud.captured[picked].cpu().numpy(),
-        normal=cloud.normal[picked].cpu().numpy(),
-        label=torch.where(hit_t, cloud.label[picked], -1).cpu().numpy(),
-        owner=torch.where(hit_t, cloud.owner[picked], -1).cpu().numpy(),
-    )
+    picked = torch.as_tensor(np.where(hit, index, 0).ravel(), device=cloud.xyz.device)
+    hit_t = torch.as_tensor(hit.ravel(), device=cloud.xyz.device)
+
+    def gather(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
+        chosen = values.index_select(0, picked)
+        if empty is not None:
+            chosen = torch.where(hit_t, chosen, empty)
+        return chosen.cpu().numpy().reshape(*index.shape, *values.shape[1:])
+
+    normal = gather(cloud.normal) if cloud.has_normals else np.zeros((*index.shape, 3), np.float32)
+    return Pixels(hit=hit, rgb=gather(cloud.rgb), captured=gather(cloud.captured), normal=normal,
+                  label=gather(cloud.label, -1), owner=gather(cloud.owner, -1))
 
 
 def surface_colours(pixels: Pixels, labels: tuple[str, ...], shade: np.ndarray, semantic: bool) -> np.ndarray:
     """(H, W, 3) uint8: label colours (scene points in their own grey) or captured colours, stand-ins shaded."""
     if semantic:
-        grey = pixels.rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-        colours = palette(labels)[pixels.label + 1].astype(np.float32)
-        colours[pixels.label < 0] = (130 + grey[pixels.label < 0] * (100 / 255))[:, None]
-        colours *= shade[..., None]
+        grey = 130 + pixels.rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) * (100 / 255)
+        colours = np.where((pixels.label < 0)[..., None], grey[..., None], palette(labels)[pixels.label + 1])
+        colours = colours * shade[..., None]
     else:
-        colours = pixels.rgb.astype(np.float32)
-        stand_in = ~pixels.captured
-        colours[stand_in] *= shade[stand_in][:, None]
+        colours = pixels.rgb * np.where(pixels.captured, 1.0, shade).astype(np.float32)[..., None]
     out = np.clip(colours, 0, 255).astype(np.uint8)
-    out[~pixels.hit] = BACKGROUND
-    return out
+    return np.where(pixels.hit[..., None], out, np.asarray(BACKGROUND, np.uint8))
 
 
 def _depth_range(depth: np.ndarray) -> tuple[float, float]:
@@ -176,7 +195,8 @@ def _depth_range(depth: np.ndarray) -> tuple[float, float]:
 
 
 def _text_size(image: Image.Image) -> int:
-    return int(np.clip(min(image.size) / 32, 9, 18))
+    """Legend text height in pixels: legible on small renders, not overwhelming on large ones."""
+    return int(np.clip(min(image.size) / 28, 11, 18))
 
 
 def _semantic_legend(image: Image.Image, label: np.ndarray, labels: tuple[str, ...]) -> None:

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
 
     config: Path | None = Field(None, description="TOML file to read (default: $REASMORY_CONFIG, then ~/.config/reasmory/config.toml)")
     vlm_backend: Literal["openai", "transformers"] = Field(
-        "openai", description="openai: an OpenAI-compatible chat endpoint over HTTP; transformers: a local model (vlm_model: path or cached id)")
+        "openai", description="openai: an OpenAI-compatible endpoint over HTTP; transformers: a local model (vlm_model: path or cached id)")
     vlm_base_url: str | None = Field(None, description="the endpoint's base URL, usually ending in /v1")
     vlm_model: str | None = Field(None, description="model name the server knows, or a local model path for the transformers backend")
     vlm_api_key: SecretStr | None = Field(None, description="bearer token, if the server wants one")

@@ -22,9 +22,9 @@ from typing import Any, Literal
 from reasmory.answering.settings import Settings
 from reasmory.errors import InputError, ReasmoryError
 from reasmory.memory import SpatialMemory
-from reasmory.memory.model import ObjectInstance
 from reasmory.memory.build.frames import IMAGE_SUFFIXES, LIST_SUFFIX, VIDEO_SUFFIXES
 from reasmory.memory.build.layouts import detect_layout
+from reasmory.memory.model import ObjectInstance
 
 Kind = Literal["memory", "rmem", "scene_folder", "rgbd_folder", "video", "image_folder", "image_list", "images"]
 Source = SpatialMemory | str | Path | Sequence[str | Path]
@@ -38,7 +38,7 @@ _WHAT = {
     "image_list": "the image list",
     "images": "the images",
 }
-_SOURCES_HINT = "give a .rmem file, a video, an image folder, a .txt list of images, an RGB-D folder or a scene folder from `reasmory synth`"
+_SOURCES_HINT = "give a .rmem file, a video, an image folder, a .txt list of images, an RGB-D folder or a `reasmory synth` scene folder"
 
 
 class BuildUnavailable(ReasmoryError):
@@ -87,21 +87,26 @@ def load_or_build_memory(source: Source, settings: Settings) -> SpatialMemory:
 def _build(kind: Kind, source: Source, settings: Settings) -> SpatialMemory:
     """Build through the pipeline, with objects from the grounding hook where there is one."""
     build_memory = _pipeline_entry(kind, source)
-    options: dict[str, Any] = {"backend": settings.backend, "cache_dir": settings.cache_dir}
-    hook = _grounding(kind, source)
-    if hook is not None:
-        options["instances"] = hook
+    options: dict[str, Any] = {"backend": settings.backend, "cache_dir": settings.cache_dir, "instances": None}
     inputs: Any = [str(p) for p in source] if kind == "images" else str(source)
     try:
         inspect.signature(build_memory).bind(inputs, **options)
     except TypeError:
-        raise BuildUnavailable(f"{PIPELINE}.build_memory does not take (source, {', '.join(f'{k}=' for k in options)}) as answer() calls it",
+        called = ", ".join(["source", *(f"{k}=" for k in options)])
+        raise BuildUnavailable(f"{PIPELINE}.build_memory does not take ({called}) as answer() calls it",
                                hint="update reasmory.answering.sources._build to the pipeline's signature") from None
+    hook = _grounding(kind, source)
+    if hook is None:  # say so before spending minutes on a reconstruction that could hold no objects
+        raise BuildUnavailable(
+            f"answering about {_what(kind, source)} needs its objects in 3D: cameras and points come from the sfm backend "
+            "(pycolmap, installed) or vggt (pip install vggt from its git repository, on a GPU), and objects from a "
+            "text-prompted detector (pip install 'reasmory[detectors]' plus weights, docs/grounding.md), which answer() "
+            "does not run on videos or photos yet",
+            hint=_build_hint(kind, source))
+    options["instances"] = hook
     memory: SpatialMemory = build_memory(inputs, **options)
     if not memory.objects:
-        raise BuildUnavailable(f"the memory built from {_what(kind, source)} has no objects: grounding objects "
-                               "(instance masks or a detector, lifted to 3D) is not wired into answer() for this source yet",
-                               hint=_build_hint(kind, source))
+        raise BuildUnavailable(f"no objects were grounded in {_what(kind, source)}", hint=_build_hint(kind, source))
     return memory
 
 
@@ -113,12 +118,10 @@ def _grounding(kind: Kind, source: Source) -> Callable[[SpatialMemory], Sequence
     if kind != "scene_folder":
         return None
     try:
-        from reasmory.memory.grounding import GroundingSettings, ground, synthetic_scene_inputs
+        from reasmory.memory.grounding.pipeline import GivenMaskGrounder
     except ImportError:
         return None
-    _, depth, masks, min_visible_pixels = synthetic_scene_inputs(Path(str(source)))
-    settings = GroundingSettings(min_visible_pixels=min_visible_pixels)
-    return lambda memory: ground(memory.frames, depth, masks, settings)
+    return GivenMaskGrounder(Path(str(source)))
 
 
 def _pipeline_entry(kind: Kind, source: Source) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -10,6 +11,9 @@ from rich.markup import escape
 from reasmory.cli.output import console
 from reasmory.errors import InputError
 from reasmory.memory import SpatialMemory
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 MODES = ("rgb", "semantic", "depth")
 SIDES = (16, 2048)
@@ -22,7 +26,7 @@ def render(
     mode: str = typer.Option("rgb", "--mode", help="rgb, semantic or depth (maps: rgb or semantic)."),
     width: int = typer.Option(640, "--width", help="Image width in pixels (camera renders)."),
     height: int = typer.Option(480, "--height", help="Image height in pixels (camera renders)."),
-    highlight: list[str] = typer.Option([], "--highlight", help="Map only: outline every instance of this label (repeat for more)."),
+    highlight: list[str] = typer.Option([], "--highlight", help="Maps: outline every instance of this label (repeatable)."),
     out: Path = typer.Option(..., "-o", "--out", help="PNG file to write."),
 ) -> None:
     """Render a memory from one of its cameras, or as a top-down map, to a PNG.
@@ -31,13 +35,7 @@ def render(
 
     Example: [cyan]reasmory render scene.rmem --camera 3 --mode semantic -o camera3.png[/]
     """
-    if bev == (camera is not None):
-        raise InputError("give either --camera K or --bev", hint="e.g. reasmory render scene.rmem --bev -o map.png")
-    allowed = MODES[:2] if bev else MODES
-    if mode not in allowed:
-        raise InputError(f"unknown mode '{mode}' for {'a map' if bev else 'a camera render'}", hint=f"use one of: {', '.join(allowed)}")
-    if out.suffix.lower() != ".png":
-        raise InputError(f"output '{out}' is not a .png file", hint="name the output like camera3.png")
+    _check_arguments(camera, bev, mode, width, height, highlight, out)
     loaded = SpatialMemory.load(memory)
     picture, what = _bev(loaded, mode, highlight) if bev else _camera(loaded, camera, mode, width, height)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +43,25 @@ def render(
     console.print(f"wrote {escape(str(out))} ({picture.width}×{picture.height}): {escape(what)}")
 
 
-def _camera(memory: SpatialMemory, index: int | None, mode: str, width: int, height: int) -> tuple:
+def _check_arguments(camera: int | None, bev: bool, mode: str, width: int, height: int, highlight: list[str],
+                     out: Path) -> None:
+    """Usage mistakes, found before the memory is read."""
+    if bev == (camera is not None):
+        raise InputError("give either --camera K or --bev", hint="e.g. reasmory render scene.rmem --bev -o map.png")
+    if highlight and not bev:
+        raise InputError("--highlight is for maps", hint="add --bev, or leave --highlight out")
+    allowed = MODES[:2] if bev else MODES
+    if mode not in allowed:
+        raise InputError(f"unknown mode '{mode}' for {'a map' if bev else 'a camera render'}",
+                         hint=f"use one of: {', '.join(allowed)}")
+    for name, side in (("width", width), ("height", height)):
+        if not SIDES[0] <= side <= SIDES[1]:
+            raise InputError(f"--{name} {side} is out of range", hint=f"use {SIDES[0]} to {SIDES[1]} pixels")
+    if out.suffix.lower() != ".png":
+        raise InputError(f"output '{out}' is not a .png file", hint="name the output like camera3.png")
+
+
+def _camera(memory: SpatialMemory, index: int | None, mode: str, width: int, height: int) -> tuple[Image, str]:
     from reasmory.memory.render import RenderCamera, render_view
 
     if not memory.frames:
@@ -53,14 +69,11 @@ def _camera(memory: SpatialMemory, index: int | None, mode: str, width: int, hei
     if index is None or not 0 <= index < len(memory.frames):
         raise InputError(f"no camera {index}: the memory has {len(memory.frames)} frames",
                          hint=f"use --camera 0 to {len(memory.frames) - 1}")
-    for name, side in (("width", width), ("height", height)):
-        if not SIDES[0] <= side <= SIDES[1]:
-            raise InputError(f"--{name} {side} is out of range", hint=f"use {SIDES[0]} to {SIDES[1]} pixels")
     view = render_view(memory, RenderCamera.from_frame(memory.frames[index], width, height), mode)
     return view.image, f"{mode} render from camera {index}"
 
 
-def _bev(memory: SpatialMemory, mode: str, labels: list[str]) -> tuple:
+def _bev(memory: SpatialMemory, mode: str, labels: list[str]) -> tuple[Image, str]:
     from reasmory.memory.render import render_bev
 
     chosen = []
@@ -68,8 +81,10 @@ def _bev(memory: SpatialMemory, mode: str, labels: list[str]) -> tuple:
         found = memory.find(label)
         if not found:
             close = memory.suggest(label)
-            hint = f"did you mean {', '.join(close)}?" if close else f"the memory holds: {', '.join(sorted(memory.labels())[:12])}"
-            raise InputError(f"no object '{label}' in memory to highlight", hint=hint)
+            held = ", ".join(sorted(memory.labels())[:12])
+            raise InputError(f"no object '{label}' in memory to highlight",
+                             hint=f"did you mean {', '.join(close)}?" if close else f"the memory holds: {held}")
         chosen += [o.id for o in found]
     picture = render_bev(memory, mode, highlight=chosen).image
-    return picture, f"{mode} top-down map, {len(memory.objects)} objects" + (f", {len(chosen)} highlighted" if chosen else "")
+    what = f"{mode} top-down map, {len(memory.objects)} objects" + (f", {len(chosen)} highlighted" if chosen else "")
+    return picture, what

@@ -83,7 +83,8 @@ def test_a_compiled_program_that_fails_is_repaired_by_the_vlm(living_room: Spati
     server.script('answer(count(objects("chair")))')
     result = answer(living_room, "How many unicorns are in this room?", **vlm)
     assert result.answer == "2" and result.generator == "vlm:scripted-vlm"
-    assert [(a.kind, a.generator, a.ok) for a in result.trace.attempts] == [("compile", "compiler", False), ("repair", "vlm:scripted-vlm", True)]
+    kinds = [(a.kind, a.generator, a.ok) for a in result.trace.attempts]
+    assert kinds == [("compile", "compiler", False), ("repair", "vlm:scripted-vlm", True)]
     assert '"code": "unknown-label"' in server.requests[0]["messages"][-1]["content"]
 
 
@@ -215,3 +216,13 @@ def test_programs_are_taken_out_of_code_fences() -> None:
 def test_mentioned_labels_tolerate_plurals_and_synonyms(living_room: SpatialMemory) -> None:
     assert mentioned_labels("Are the chairs nearer the couch or the TV?", living_room) == ["chair", "sofa", "tv"]
 
+
+
+def test_lists_of_images_go_to_the_reasoner_each_with_its_caption(tmp_path: Path) -> None:
+    from reasmory.answering.reasoner import image_parts, images_of
+
+    a, b = Image("a.png", 8, 6, "view from camera 0"), Image(str(tmp_path / "b.png"), 8, 6, "top-down map")
+    assert images_of(a) == [a] and images_of((a, b)) == [a, b] and images_of((a, 1.0)) is None and images_of(2.0) is None
+    parts = image_parts([a, b], tmp_path / "art")
+    assert [p.path for p in parts] == [tmp_path / "art" / "a.png", tmp_path / "b.png"]
+    assert parts[0].caption == "Picture 1 (8×6): view from camera 0" and parts[1].caption.startswith("Picture 2")

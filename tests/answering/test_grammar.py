@@ -8,6 +8,7 @@ parse with the real parser.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from importlib import resources
 
 import pytest
@@ -31,6 +32,15 @@ SAMPLES = 8
 def example_programs() -> list[str]:
     items = json.loads(resources.files("reasmory.answering").joinpath("examples.json").read_text())
     return [compile_question(item["question"]).source for item in items]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread() -> Iterator[None]:
+    """A hidden-32 model gains nothing from threads; on a busy 2-core machine they only contend."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

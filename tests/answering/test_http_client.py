@@ -80,7 +80,8 @@ def test_replies_that_are_not_chat_completions_are_errors(server: ScriptedServer
 
 
 def test_content_given_as_parts_is_joined(server: ScriptedServer) -> None:
-    server.script(Reply(body={"choices": [{"message": {"content": [{"type": "text", "text": "answer("}, {"type": "text", "text": "1)"}]}}]}))
+    parts = [{"type": "text", "text": "answer("}, {"type": "text", "text": "1)"}]
+    server.script(Reply(body={"choices": [{"message": {"content": parts}}]}))
     assert client(server).complete(ASK).text == "answer(1)"
 
 

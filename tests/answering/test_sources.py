@@ -116,21 +116,14 @@ def fake_pipeline(monkeypatch: pytest.MonkeyPatch, living_room: SpatialMemory) -
     return fake
 
 
-def test_builds_go_through_the_pipeline_with_the_settings(fake_pipeline: FakePipeline, living_room: SpatialMemory, tmp_path: Path) -> None:
+def test_videos_and_photos_are_refused_before_any_reconstruction(fake_pipeline: FakePipeline, tmp_path: Path) -> None:
     shots = images(tmp_path / "shots")
-    settings = Settings.load(backend="rgbd", cache_dir=tmp_path / "cache")
-    assert load_or_build_memory(shots, settings) is living_room
-    assert load_or_build_memory(tmp_path / "shots", settings) is living_room
-    assert fake_pipeline.calls == [([str(p) for p in shots], "rgbd", tmp_path / "cache"), (str(tmp_path / "shots"), "rgbd", tmp_path / "cache")]
-
-
-def test_a_built_memory_without_objects_names_the_missing_grounding(fake_pipeline: FakePipeline, living_room: SpatialMemory,
-                                                                   tmp_path: Path) -> None:
-    fake_pipeline.memory = living_room.with_objects([])
     (tmp_path / "v.mp4").write_bytes(b"")
-    with pytest.raises(BuildUnavailable, match="has no objects: grounding objects") as err:
-        load_or_build_memory(tmp_path / "v.mp4", Settings.load())
-    assert ".rmem memory that has objects" in (err.value.hint or "")
+    for source in (shots, tmp_path / "shots", tmp_path / "v.mp4"):
+        with pytest.raises(BuildUnavailable, match="sfm backend .* vggt .* text-prompted detector") as err:
+            load_or_build_memory(source, Settings.load(backend="rgbd", cache_dir=tmp_path / "cache"))
+        assert ".rmem memory that has objects" in (err.value.hint or "")
+    assert fake_pipeline.calls == []
 
 
 def test_a_pipeline_with_another_signature_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -167,3 +160,9 @@ def test_a_synth_scene_folder_is_built_with_its_given_instance_masks(tmp_path: P
     memory = first.memory
     assert memory.provenance.backend == "rgbd" and memory.objects and set(memory.label_counts()) <= scene_labels
     assert first.answer == str(memory.label_counts().get("window", 0)) and first.generator == "compiler"
+    import time
+
+    start = time.perf_counter()
+    second = answer(folder, "How many windows are in this room?", cache_dir=tmp_path / "cache")
+    assert time.perf_counter() - start < 5 and second.answer == first.answer  # a cache hit: nothing is rebuilt
+    assert list((tmp_path / "cache").glob("*.rmem"))

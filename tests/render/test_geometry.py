@@ -106,3 +106,11 @@ def test_made_up_views_look_level_along_their_heading(heading: float, side: str)
     assert abs(rows.mean() - 59.5) < 3
     expected = {"centre": (75, 84), "right": (116, 126), "left": (33, 43)}[side]  # 79.5 ± tan(20°)·114.3
     assert expected[0] <= cols.mean() <= expected[1]
+
+
+def test_the_floor_grid_of_a_ground_truth_memory_can_be_left_out(oracle: SpatialMemory) -> None:
+    camera = RenderCamera.from_frame(oracle.frames[0])
+    with_floor, without = (render_view(oracle, camera, "rgb", floor=f, legend=False) for f in (True, False))
+    assert (with_floor.depth > 0).sum() > (without.depth > 0).sum() > 0
+    objects = without.object >= 0
+    assert np.mean(with_floor.object[objects] == without.object[objects]) > 0.97  # floor splats only nibble at bases
