@@ -125,8 +125,10 @@ def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius:
     """
     level = torch.clamp(torch.ceil(torch.log2(radius.float() / LEVEL_RADIUS)), 1, MAX_LEVEL).to(torch.int64)
     counts = torch.bincount(level, minlength=MAX_LEVEL + 1).tolist()
-    merged: torch.Tensor | None = None
-    for lvl in range(max(i for i, c in enumerate(counts) if c), 0, -1):
+    top = max(i for i, c in enumerate(counts) if c)
+    merged = torch.full((-(-height // 2 ** (top + 1)), -(-width // 2 ** (top + 1))), EMPTY, dtype=torch.int64,
+                        device=keys.device)
+    for lvl in range(top, 0, -1):
         scale = 2**lvl
         zbuffer = ZBuffer(-(-width // scale), -(-height // scale), keys.device)
         if counts[lvl]:
@@ -139,8 +141,7 @@ def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius:
             flat = torch.where(inside, (lv + zbuffer.pad) * zbuffer.stride + lu + zbuffer.pad, zbuffer.spare)
             zbuffer.image.scatter_reduce_(0, flat, keys[pick] | (coarse_radius << INDEX_BITS), "amin")
         level_keys = zbuffer.finish()
-        merged = level_keys if merged is None else torch.minimum(level_keys, _double(merged, *level_keys.shape))
-    assert merged is not None
+        merged = torch.minimum(level_keys, _double(merged, *level_keys.shape))
     return _double(merged, height, width)
 
 

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from reasmory.interpreter import RunError, check, run
 
-from .program_gen import OPTIONS, memories, programs
+from reasmory.benchmarks.program_gen import OPTIONS, memories, programs
 from .scenes import cross_scene
 
 CROSS = cross_scene()

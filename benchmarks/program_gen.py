@@ -1,4 +1,4 @@
-"""Hypothesis strategies: random memories and random well-typed programs drawn from the registry."""
+"""Hypothesis strategies: random memories and random well-typed programs drawn from the registry (tests and the fuzzer)."""
 
 from __future__ import annotations
 
