@@ -11,7 +11,7 @@ imported only when a detector is built: `detectors_models` (inference) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -68,7 +68,7 @@ class DetectorConfig(BaseModel):
         """Load both checkpoints and build the detector (raises one InputError if a checkpoint is missing)."""
         from reasmory.memory.grounding.detectors_load import device_and_dtype, load
 
-        device, dtype = device_and_dtype(self.device, self.dtype)
+        _, dtype = device_and_dtype(self.device, self.dtype)  # a bad device fails before any weights load
         checkpoints = {"detector": self.detector_checkpoint, "segmenter": self.segmenter}
         defaults = {"detector": KIND_DEFAULTS[self.kind][0], "segmenter": DEFAULT_SEGMENTER}
         loaded = load(self.kind, checkpoints, defaults, self.offline, dtype)
@@ -84,10 +84,12 @@ class BoxSegmenter(Protocol):
 
 
 def as_rgb(image: np.ndarray | None) -> Image.Image:
-    """A frame (H, W, 3) uint8 RGB or (H, W) grey as a PIL RGB image."""
+    """A frame (H, W, 3) uint8 RGB or (H, W) uint8 grey as a PIL RGB image."""
     if image is None:
         raise InputError("the detector needs the frames' images", hint="pass image=… to ground()")
-    return Image.fromarray(np.asarray(image, dtype=np.uint8)).convert("RGB")
+    if image.dtype != np.uint8 or image.ndim not in (2, 3):
+        raise InputError(f"a frame image must be (H, W, 3) or (H, W) uint8, not {image.shape} {image.dtype}")
+    return Image.fromarray(image).convert("RGB")
 
 
 class TransformersDetector:
@@ -134,23 +136,32 @@ class TransformersDetector:
     def instances(self, index: int, image: np.ndarray | None) -> list[Instance2D]:
         return self.detect([image])[0]
 
-    def precompute(self, indices: Sequence[int], image: Callable[[int], np.ndarray]) -> PrecomputedInstances:
-        """Run over many frames in full batches (faster than `ground`'s one frame at a time)."""
-        found: dict[int, list[Instance2D]] = {}
-        step = self.config.batch_size
-        for start in range(0, len(indices), step):
-            chunk = list(indices[start : start + step])
-            found.update(zip(chunk, self.detect([image(i) for i in chunk])))
-        return PrecomputedInstances(found)
+    def batched(self, indices: Sequence[int], image: Callable[[int], np.ndarray]) -> BatchedInstances:
+        """A source for `ground` over these frames that detects `batch_size` frames per forward pass."""
+        return BatchedInstances(self, indices, image)
 
 
-class PrecomputedInstances:
-    """An `InstanceSource` that serves instances found ahead of time, frame by frame."""
+class BatchedInstances:
+    """An `InstanceSource` that detects frames in batches, in the order given, and forgets frames once served.
 
-    def __init__(self, found: Mapping[int, list[Instance2D]]) -> None:
-        self.found = dict(found)
+    `ground` asks for one frame at a time; asking for a frame not yet detected
+    detects it with the next `batch_size - 1` frames of `indices`, so a GPU sees
+    full batches while memory holds at most one batch of masks (frames asked
+    for in order).
+    """
+
+    def __init__(self, detector: TransformersDetector, indices: Sequence[int], image: Callable[[int], np.ndarray]) -> None:
+        self.detector = detector
+        self.indices = list(indices)
+        self.position = {index: at for at, index in enumerate(self.indices)}
+        self.image = image
+        self.pending: dict[int, list[Instance2D]] = {}
 
     def instances(self, index: int, image: np.ndarray | None = None) -> list[Instance2D]:
-        if index not in self.found:
-            raise InputError(f"no detections were computed for frame {index}")
-        return self.found[index]
+        if index not in self.pending:
+            if index not in self.position:
+                raise InputError(f"frame {index} is not among the frames given to the batched detector")
+            at = self.position[index]
+            chunk = self.indices[at : at + self.detector.config.batch_size]
+            self.pending.update(zip(chunk, self.detector.detect([self.image(i) for i in chunk])))
+        return self.pending.pop(index)

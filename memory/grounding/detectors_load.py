@@ -66,14 +66,24 @@ def unavailable(checkpoints: dict[str, str], defaults: dict[str, str], reason: s
     names = " and ".join(f"{role} '{ck}'" for role, ck in checkpoints.items())
     hub_ids = [ck if not looks_like_path(ck) else defaults[role] for role, ck in checkpoints.items()]
     fetch = "; ".join(f"`hf download {hub_id} --local-dir models/{hub_id.split('/')[-1]}`" for hub_id in hub_ids)
+    them = "them" if len(hub_ids) > 1 else "it"
     return InputError(
         f"cannot load the {names}: {reason or 'not a local folder or in the Hugging Face cache'}",
         hint=f"on a machine with network run {fetch} (older huggingface_hub: `huggingface-cli download`), "
-        "copy the folders here and point the checkpoints at them; see docs/grounding.md",
+        f"copy models/ here and point the config at {them}; see docs/grounding.md",
     )
 
 
+def check_model_type(source: str, local: bool, expected: str) -> None:
+    """Refuse a checkpoint of another model type: transformers would load it with random weights and a warning."""
+    found = transformers.AutoConfig.from_pretrained(source, local_files_only=local).model_type
+    if found != expected:
+        raise InputError(f"the checkpoint '{source}' holds a {found} model, not {expected}",
+                         hint="check the kind, detector and segmenter settings")
+
+
 def load_detector(kind: str, source: str, local: bool, dtype: torch.dtype) -> tuple[Any, Any]:
+    check_model_type(source, local, kind)
     model_cls, image_cls, processor_cls = (getattr(transformers, name) for name in DETECTOR_CLASSES[kind])
     model = model_cls.from_pretrained(source, local_files_only=local, dtype=dtype, **DETECTOR_OVERRIDES.get(kind, {}))
     image_processor = image_cls.from_pretrained(source, local_files_only=local)
@@ -82,6 +92,7 @@ def load_detector(kind: str, source: str, local: bool, dtype: torch.dtype) -> tu
 
 
 def load_segmenter(source: str, local: bool, dtype: torch.dtype) -> tuple[Any, Any]:
+    check_model_type(source, local, "sam")
     model = transformers.SamModel.from_pretrained(source, local_files_only=local, dtype=dtype)
     image_processor = transformers.SamImageProcessorPil.from_pretrained(source, local_files_only=local)
     return model, transformers.SamProcessor(image_processor=image_processor)
@@ -93,9 +104,10 @@ def load(kind: str, checkpoints: dict[str, str], defaults: dict[str, str], offli
     missing = {role: checkpoints[role] for role, found in where.items() if found is None}
     if missing:
         raise unavailable(missing, defaults)
+    located = {role: found for role, found in where.items() if found is not None}
     loaders = {"detector": functools.partial(load_detector, kind), "segmenter": load_segmenter}
     loaded = {}
-    for role, (source, local) in where.items():
+    for role, (source, local) in located.items():
         try:
             loaded[role] = loaders[role](source, local, dtype)
         except (OSError, ValueError) as exc:

@@ -1,0 +1,143 @@
+"""Gravity: find the floor, then rotate the world so z is up and the floor is at z = 0.
+
+The floor is the lowest large plane whose normal agrees with the cameras' mean
+up vector (the −y axis of OpenCV cameras, in world coordinates): people hold
+cameras roughly upright, so that vector tells floor from ceiling and walls,
+and RANSAC (Open3D `segment_plane`) makes the direction exact. When no plane
+qualifies, the cameras' up vector is used alone and the floor is put at a low
+percentile of the points' heights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+#: Points used for plane search at most (a random subset beyond this).
+_MAX_RANSAC_POINTS = 20_000
+
+
+class GravityConfig(BaseModel):
+    """How to find the floor."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mode: Literal["auto", "estimate", "off"] = Field(
+        default="auto",
+        description="estimate: find the floor and rotate z up; off: keep the reconstruction's frame; "
+        "auto: keep inputs whose poses are already gravity-aligned (e.g. synthetic scenes), else estimate",
+    )
+    max_planes: int = Field(default=6, ge=1, description="planes to extract, largest first")
+    max_tilt_deg: float = Field(default=30.0, gt=0, le=90, description="floor normal vs the cameras' up, at most")
+    min_inlier_fraction: float = Field(default=0.03, gt=0, lt=1, description="smallest plane worth considering")
+    distance_fraction: float = Field(default=0.008, gt=0, description="RANSAC inlier distance, fraction of scene size")
+    iterations: int = Field(default=300, ge=10, description="RANSAC iterations per plane")
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Gravity:
+    """The rigid transform from the reconstruction's frame to the gravity-aligned one."""
+
+    transform: np.ndarray
+    up: np.ndarray
+    method: str
+    camera_up_angle: float | None
+    floor_points: int
+
+    def apply_points(self, xyz: np.ndarray) -> np.ndarray:
+        return (np.asarray(xyz, np.float64) @ self.transform[:3, :3].T + self.transform[:3, 3]).astype(np.float32)
+
+    def apply_pose(self, pose: np.ndarray) -> np.ndarray:
+        return self.transform @ np.asarray(pose, np.float64)
+
+
+def cameras_up(poses: Sequence[np.ndarray]) -> np.ndarray | None:
+    """Mean of the cameras' up axes (−y of OpenCV cameras) in world coordinates, unit length."""
+    if not len(poses):
+        return None
+    up = -np.mean([np.asarray(p)[:3, 1] for p in poses], axis=0)
+    norm = np.linalg.norm(up)
+    return up / norm if norm > 1e-6 else None
+
+
+def rotation_to_z(up: np.ndarray) -> np.ndarray:
+    """The smallest rotation taking unit vector `up` to +z (Rodrigues)."""
+    up = up / np.linalg.norm(up)
+    z = np.array([0.0, 0.0, 1.0])
+    axis, cos = np.cross(up, z), float(up @ z)
+    sin = float(np.linalg.norm(axis))
+    if sin < 1e-12:
+        return np.eye(3) if cos > 0 else np.diag([1.0, -1.0, -1.0])
+    k = axis / sin
+    kx = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
+    return np.eye(3) + sin * kx + (1 - cos) * kx @ kx
+
+
+def _angle(a: np.ndarray, b: np.ndarray) -> float:
+    return math.degrees(math.acos(float(np.clip(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)), -1, 1))))
+
+
+def _planes(xyz: np.ndarray, cfg: GravityConfig) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Up to `max_planes` (unit normal, inlier points), largest first; normals refit by SVD."""
+    import open3d as o3d
+
+    o3d.utility.random.seed(cfg.seed)
+    lo, hi = np.percentile(xyz, [2, 98], axis=0)
+    threshold = cfg.distance_fraction * float(np.linalg.norm(hi - lo))
+    rest, found = xyz, []
+    for _ in range(cfg.max_planes):
+        if len(rest) < max(3, cfg.min_inlier_fraction * len(xyz)):
+            break
+        cloud = o3d.geometry.PointCloud(o3d.utility.Vector3dVector(rest))
+        _, idx = cloud.segment_plane(threshold, 3, cfg.iterations)
+        idx = np.asarray(idx, dtype=np.int64)
+        if len(idx) < cfg.min_inlier_fraction * len(xyz):
+            break
+        inliers = rest[idx]
+        normal = np.linalg.svd(inliers - inliers.mean(axis=0), full_matrices=False)[2][2]
+        found.append((normal, inliers))
+        rest = np.delete(rest, idx, axis=0)
+    return found
+
+
+def _floor(xyz: np.ndarray, centres: np.ndarray, up: np.ndarray, cfg: GravityConfig) -> tuple[np.ndarray, np.ndarray] | None:
+    """The floor plane: normal near `up` (pointing at the cameras), lowest below them."""
+    best, best_drop = None, -np.inf
+    for normal, inliers in _planes(xyz, cfg):
+        heights = (centres - inliers.mean(axis=0)) @ normal
+        normal, heights = (normal, heights) if np.median(heights) >= 0 else (-normal, -heights)
+        if _angle(normal, up) > cfg.max_tilt_deg or np.median(heights) <= 0:
+            continue
+        if np.median(heights) > best_drop:
+            best, best_drop = (normal, inliers), float(np.median(heights))
+    return best
+
+
+def estimate_gravity(xyz: np.ndarray, poses: Sequence[np.ndarray], config: GravityConfig | None = None) -> Gravity:
+    """Gravity-aligning transform for points `xyz` (N, 3) seen by cameras `poses` (camera-to-world)."""
+    cfg = config or GravityConfig()
+    xyz = np.asarray(xyz, np.float64)
+    cam_up = cameras_up(poses)
+    if cam_up is None or len(xyz) < 3:
+        raise ValueError("gravity needs cameras and at least 3 points")
+    if len(xyz) > _MAX_RANSAC_POINTS:
+        xyz = xyz[np.random.default_rng(cfg.seed).choice(len(xyz), _MAX_RANSAC_POINTS, replace=False)]
+    centres = np.array([np.asarray(p)[:3, 3] for p in poses])
+    floor = _floor(xyz, centres, cam_up, cfg)
+    if floor is not None:
+        up, inliers = floor
+        method, angle, count = "floor plane (RANSAC) + camera up", _angle(up, cam_up), len(inliers)
+        floor_height = float(np.median(inliers @ up))
+    else:
+        up, method, angle, count = cam_up, "camera up only (no floor plane found)", 0.0, 0
+        floor_height = float(np.percentile(xyz @ up, 1))
+    transform = np.eye(4)
+    transform[:3, :3] = rotation_to_z(up)
+    transform[2, 3] = -floor_height
+    return Gravity(transform=transform, up=up, method=method, camera_up_angle=angle, floor_points=count)

@@ -1,0 +1,211 @@
+"""`build_memory`: frames → reconstruction backend → clean-up → gravity → metric scale → SpatialMemory.
+
+Memories are cached by (content hash of the input files, build plan); see
+cache.py. `instances` is the hook for object instances: a function given the
+built memory (gravity-aligned, provisionally scaled, depth kept) that returns
+its objects; for up-to-scale backends their sizes then refine the scale. A
+hook with a `fingerprint` attribute (what its objects depend on) joins the
+cache key; builds with a hook that has none are not cached.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reasmory.errors import InputError
+from reasmory.memory.build import frames as frame_sources
+from reasmory.memory.build.backends import BACKENDS, Reconstruction
+from reasmory.memory.build.cache import MemoryCache, cache_key, hash_files
+from reasmory.memory.build.gravity import Gravity, estimate_gravity
+from reasmory.memory.build.layouts import detect_layout, load_rgbd
+from reasmory.memory.build.postprocess import clean
+from reasmory.memory.build.scale import ScaleEstimate, estimate_scale, from_objects
+from reasmory.memory.build.settings import BuildPlan, plan_build
+from reasmory.memory.build.world import move_frames, move_objects, move_points, similarity
+from reasmory.memory.model import MemoryArrays, ObjectInstance, Provenance, ScaleInfo, SceneFacts
+from reasmory.memory.spatial_memory import SpatialMemory
+
+Ground = Callable[[SpatialMemory], Sequence[ObjectInstance]]
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    memory: SpatialMemory
+    backend: str
+    cache_hit: bool
+    cache_path: Path | None
+    seconds: float
+
+
+def _layout_root(source: frame_sources.Source) -> Path | None:
+    if isinstance(source, (str, Path)) and Path(source).is_dir() and detect_layout(Path(source)) is not None:
+        return Path(source)
+    return None
+
+
+def open_input(source: frame_sources.Source, plan: BuildPlan, progress: bool = True) -> frame_sources.FrameSet:
+    """Sampled frames of an RGB-D folder layout, a video, an image folder or an image list."""
+    root = _layout_root(source)
+    if root is not None:
+        return load_rgbd(root, detect_layout(root), plan.sampling(), progress)
+    return frame_sources.load_frames(source, plan.sampling(), progress)
+
+
+def input_files(source: frame_sources.Source) -> list[Path]:
+    root = _layout_root(source)
+    return detect_layout(root).files(root) if root is not None else frame_sources.input_files(source)
+
+
+def resolve_backend(name: str, source: frame_sources.Source) -> str:
+    """`auto`: rgbd for RGB-D folders, vggt where it is installed and a GPU is present, else sfm."""
+    if name != "auto":
+        return name
+    if _layout_root(source) is not None:
+        return "rgbd"
+    if BACKENDS["vggt"].available() is None:
+        import torch
+
+        if torch.cuda.is_available():
+            return "vggt"
+    reason = BACKENDS["sfm"].available()
+    if reason is None:
+        return "sfm"
+    raise InputError("no reconstruction backend can run on this input here", hint=f"sfm: {reason}; or install vggt")
+
+
+def _versions(backend: str, kind: str) -> dict[str, str]:
+    wanted = ["reasmory", "numpy", "open3d", "pillow"] + {"sfm": ["pycolmap"], "vggt": ["torch", "vggt"]}.get(backend, [])
+    wanted += ["av"] if kind == "video" else []
+    versions = {}
+    for dist in wanted:
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            versions[dist] = "not installed"
+    return versions
+
+
+def _gravity(rec: Reconstruction, xyz: np.ndarray, given_aligned: bool, plan: BuildPlan) -> tuple[np.ndarray, str]:
+    """The rigid transform into the z-up world with the floor at z = 0, and a note on how."""
+    mode = plan.settings.gravity.mode
+    if mode == "off":
+        return np.eye(4), "gravity: off (the reconstruction's own frame; z may not be up)"
+    if mode == "auto" and given_aligned:
+        return np.eye(4), "gravity: the input's poses are already gravity-aligned (z up, floor at z = 0)"
+    found: Gravity = estimate_gravity(xyz, [f.pose_array for f in rec.frames], plan.settings.gravity)
+    return found.transform, f"gravity: {found.method}; floor normal {found.camera_up_angle:.1f}° from the cameras' mean up"
+
+
+def _scale(rec: Reconstruction, heights: np.ndarray, plan: BuildPlan) -> ScaleEstimate | None:
+    """The camera-height prior for up-to-scale backends (heights mean nothing without gravity)."""
+    if not rec.up_to_scale or not plan.settings.scale.enabled or plan.settings.gravity.mode == "off":
+        return None
+    return estimate_scale(heights, (), plan.settings.scale)
+
+
+def _scene(rec: Reconstruction, estimate: ScaleEstimate | None, plan: BuildPlan) -> SceneFacts:
+    if not rec.up_to_scale:
+        info = ScaleInfo(factor=1.0, method=f"metric input ({plan.backend.name})")
+    elif estimate is None:
+        info = ScaleInfo(factor=1.0, method="none: up to an unknown scale")
+    else:
+        info = estimate.info()
+    return SceneFacts(floor_z=0.0, scale=info)
+
+
+def reconstruct(source: frame_sources.Source, plan: BuildPlan, input_hash: str | None = None,
+                instances: Ground | None = None, progress: bool = True) -> SpatialMemory:
+    """Build a memory without the cache (see the module docstring)."""
+    frames = open_input(source, plan, progress)
+    rec = plan.backend.setup().reconstruct(frames, progress)
+    points = clean(rec.points, plan.settings.postprocess)
+    if len(points) < 3:
+        raise InputError(f"the {plan.backend.name} reconstruction kept only {len(points)} points", hint="give more frames with more overlap")
+    rigid, gravity_note = _gravity(rec, points.xyz, frames.gravity_aligned, plan)
+    estimate = _scale(rec, np.array([(rigid @ f.pose_array)[2, 3] for f in rec.frames]), plan)
+    factor = estimate.factor if estimate else 1.0
+    sim = similarity(rigid, factor)
+    scene = _scene(rec, estimate, plan)
+    keep = plan.settings.keep_depth
+    notes = [*rec.notes, f"frames: {rec.registered} registered of {len(frames)} sampled from {frames.available}",
+             f"points: {len(rec.points)} reconstructed, {len(points)} after clean-up", gravity_note,
+             f"scale: {scene.scale.method}"]
+    memory = SpatialMemory(
+        frames=move_frames(rec.frames, sim),
+        points=move_points(points, sim),
+        scene=scene,
+        provenance=Provenance(input_hash=input_hash, source=frames.source, backend=plan.backend.name,
+                              settings=plan.fingerprint(), versions=_versions(plan.backend.name, frames.kind), notes=notes),
+        arrays=MemoryArrays(
+            depth=rec.depth * factor if keep and rec.depth is not None else None,
+            confidence=rec.confidence if keep else None,
+            extra={"world_from_reconstruction": sim},
+        ),
+    )
+    if instances is None:
+        return memory
+    objects = list(instances(memory))
+    memory.provenance = memory.provenance.model_copy(update={
+        "settings": {**memory.provenance.settings, "grounding": getattr(instances, "fingerprint", None) or "a hook without fingerprint"},
+        "notes": [*memory.provenance.notes, f"objects: {len(objects)} from the instances hook"],
+    })
+    return with_objects(memory, objects, rec.up_to_scale and plan.settings.scale.enabled, plan)
+
+
+def with_objects(memory: SpatialMemory, objects: Sequence[ObjectInstance], rescale: bool, plan: BuildPlan) -> SpatialMemory:
+    """The memory holding `objects`; when `rescale`, their typical sizes refine the metric scale."""
+    refined = from_objects([(o.label, o.box) for o in objects], plan.settings.scale) if rescale else None
+    if refined is None or refined.votes < plan.settings.scale.min_objects:
+        return memory.with_objects(objects)
+    ratio = refined.factor
+    sim = similarity(np.eye(4), ratio)
+    scale = memory.scene.scale
+    scene = memory.scene.model_copy(update={"scale": ScaleInfo(factor=scale.factor * ratio, method=refined.method, spread=refined.spread)})
+    arrays = MemoryArrays(
+        depth=None if memory.arrays.depth is None else memory.arrays.depth * ratio,
+        confidence=memory.arrays.confidence,
+        extra={**memory.arrays.extra, "world_from_reconstruction": sim @ memory.arrays.extra["world_from_reconstruction"]},
+    )
+    prov = memory.provenance.model_copy(update={"notes": [*memory.provenance.notes, f"scale refined ×{ratio:.3f} by {refined.method}"]})
+    return SpatialMemory(move_frames(memory.frames, sim), move_points(memory.points, sim), move_objects(objects, sim),
+                         scene, prov, arrays, memory.synonyms)
+
+
+def run_build(source: frame_sources.Source, backend: str = "auto", *, cache_dir: str | Path | None = None,
+              use_cache: bool = True, instances: Ground | None = None, progress: bool = True, **settings: Any) -> BuildOutcome:
+    """Build (or fetch from the cache) the memory of `source`; see `build_memory`."""
+    start = time.perf_counter()
+    name = resolve_backend(backend, source)
+    plan = plan_build(name, **settings)
+    input_hash = hash_files(input_files(source))
+    fingerprint = getattr(instances, "fingerprint", None) if instances is not None else {}
+    if not use_cache or fingerprint is None:  # a grounding hook that cannot say what it reads is not cacheable
+        memory = reconstruct(source, plan, input_hash, instances, progress)
+        return BuildOutcome(memory, name, False, None, time.perf_counter() - start)
+    cache = MemoryCache(cache_dir)
+    key = cache_key(input_hash, {**plan.fingerprint(), "grounding": fingerprint})
+    memory, hit = cache.get_or_build(key, lambda: reconstruct(source, plan, input_hash, instances, progress))
+    return BuildOutcome(memory, name, hit, cache.path(key), time.perf_counter() - start)
+
+
+def build_memory(source: frame_sources.Source, backend: str = "auto", *, cache_dir: str | Path | None = None,
+                 use_cache: bool = True, instances: Ground | None = None, progress: bool = True,
+                 **settings: Any) -> SpatialMemory:
+    """The SpatialMemory of a video, image folder, image list or RGB-D folder.
+
+    `backend`: rgbd, sfm, vggt or auto. `settings`: frames, stride, keep_depth,
+    post-processing (voxel_size, min_confidence, drop_lowest, outlier_neighbors,
+    outlier_std), gravity (mode), scale (bool or dict), eye_height, and the
+    backend's own settings (docs/backends.md). `instances`: the grounding hook
+    (objects are empty without it); builds with it are cached when the hook has a
+    `fingerprint` (settings plus a hash of what it reads), else rebuilt each time.
+    """
+    return run_build(source, backend, cache_dir=cache_dir, use_cache=use_cache, instances=instances,
+                     progress=progress, **settings).memory

@@ -1,0 +1,107 @@
+"""Gravity from the floor plane and the cameras; metric scale from object sizes and camera height."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from reasmory.memory.boxes import OrientedBox
+from reasmory.memory.build.gravity import GravityConfig, cameras_up, estimate_gravity, rotation_to_z
+from reasmory.memory.build.scale import (
+    TYPICAL_SIZES,
+    ScaleConfig,
+    box_sides,
+    estimate_scale,
+    from_camera_height,
+    from_objects,
+)
+from reasmory.memory.build.synthetic import box_room, random_rotation
+from reasmory.memory.labels import LabelNormalizer
+
+
+def _angle(a: np.ndarray, b: np.ndarray) -> float:
+    return math.degrees(math.acos(float(np.clip(a @ b / np.linalg.norm(a) / np.linalg.norm(b), -1, 1))))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_up_is_recovered_within_2_degrees_in_a_randomly_rotated_room(seed: int) -> None:
+    rng = np.random.default_rng(1000 + seed)
+    rotation, shift, scale = random_rotation(rng), rng.normal(0, 5, 3), math.exp(rng.uniform(-1.5, 1.5))
+    room = box_room(seed).transformed(rotation, shift, scale)
+    gravity = estimate_gravity(room.xyz, room.poses)
+    assert gravity.method.startswith("floor plane")
+    assert _angle(gravity.up, rotation @ [0, 0, 1]) < 2.0
+    aligned = gravity.apply_points(room.xyz)
+    floor = aligned[np.abs(aligned[:, 2]) < 0.05 * scale]
+    assert len(floor) > 0.1 * len(aligned) and abs(np.median(floor[:, 2])) < 0.01 * scale
+    heights = [gravity.apply_pose(p)[2, 3] / scale for p in room.poses]
+    assert np.allclose(heights, 1.5, atol=0.2)
+
+
+def test_ceiling_and_walls_are_not_taken_for_the_floor() -> None:
+    room = box_room(3, size=(3.0, 3.0, 2.4), n_objects=0)
+    floorless = room.xyz[room.xyz[:, 2] > 0.05]  # walls and ceiling only
+    gravity = estimate_gravity(floorless, room.poses)
+    assert gravity.method.startswith("camera up only") and _angle(gravity.up, [0, 0, 1]) < 5
+
+
+def test_camera_up_and_rotation_to_z() -> None:
+    room = box_room(0)
+    assert _angle(cameras_up(room.poses), [0, 0, 1]) < 15
+    for up in (np.array([0.3, -0.2, 0.9]), np.array([0.0, 0.0, -1.0]), np.array([1.0, 0.0, 0.0])):
+        R = rotation_to_z(up)
+        assert np.allclose(R @ (up / np.linalg.norm(up)), [0, 0, 1]) and np.allclose(R @ R.T, np.eye(3))
+
+
+def test_gravity_needs_cameras() -> None:
+    with pytest.raises(ValueError):
+        estimate_gravity(np.zeros((10, 3)), [], GravityConfig())
+
+
+def test_scale_from_object_sizes_alone_is_within_10_percent_on_20_scaled_scenes() -> None:
+    """8 objects per scene, every side 15 % (log-normal) off its typical size: a real spread.
+
+    One scene in 20 here (seed 17: most objects drawn small) misses by 13 %; over 200 scenes
+    0.5 % miss 10 % (python -m reasmory.benchmarks.reconstruction reports the distribution).
+    """
+    errors = []
+    for seed in range(20):
+        rng = np.random.default_rng(2000 + seed)
+        true_scale = math.exp(rng.uniform(-2, 2))  # reconstruction units per metre
+        room = box_room(seed, n_objects=8).transformed(np.eye(3), np.zeros(3), true_scale)
+        estimate = from_objects(room.objects)
+        assert estimate is not None and estimate.votes == 8
+        errors.append(estimate.factor * true_scale - 1)
+    misses = [e for e in errors if abs(e) >= 0.10]
+    assert len(misses) <= 1 and max(map(abs, errors)) < 0.15, f"relative scale errors {np.round(errors, 3)}"
+    assert np.median(np.abs(errors)) < 0.03
+
+
+def test_scale_from_camera_height_and_the_choice_between_cues() -> None:
+    heights = np.array([0.74, 0.75, 0.76, 0.75])
+    by_height = from_camera_height(heights)
+    assert by_height.factor == pytest.approx(2.0) and "camera-height" in by_height.method
+    sofa = ("Sofas", OrientedBox.from_yaw([0, 0, 0.2], [1.0, 0.45, 0.425], 0.3))  # half the typical size
+    one = estimate_scale(heights, [sofa])
+    assert one.method.startswith("camera-height"), "one object is not enough to beat the camera height"
+    two = estimate_scale(heights, [sofa, ("couch", sofa[1])])
+    assert two.factor == pytest.approx(2.0) and two.method == "object-size priors (2 objects)"
+    assert from_objects([("spaceship", sofa[1])]) is None and estimate_scale(np.array([]), []) is None
+    assert estimate_scale(heights, [], ScaleConfig(eye_height=1.65)).factor == pytest.approx(2.2)
+
+
+def test_box_sides_use_the_vertical_axis_whatever_its_order() -> None:
+    lying = OrientedBox(center=(0, 0, 0), extents=(0.9, 2.0, 0.5), rotation=((0, 0, 1), (0, 1, 0), (-1, 0, 0)))
+    assert box_sides(lying) == (2.0, 0.5, 0.9)
+
+
+def test_typical_sizes_are_one_per_category_and_sensible() -> None:
+    canonical = [LabelNormalizer().canonical(k) for k in TYPICAL_SIZES]
+    assert len(set(canonical)) == len(canonical)
+    for label, sides in TYPICAL_SIZES.items():
+        known = [s for s in sides if s is not None]
+        assert known and all(0.01 < s < 3 for s in known), label
+        if sides[0] is not None and sides[1] is not None:
+            assert sides[0] >= sides[1], f"{label}: longer horizontal side first"
