@@ -8,8 +8,9 @@ import pytest
 from PIL import Image
 
 from reasmory.interpreter import REGISTRY, CheckError, Limits, RunError, check, run
-from reasmory.interpreter.context import Context
+from reasmory.interpreter.context import Context, OpError
 from reasmory.interpreter.ops.rendering import bev, render
+from reasmory.interpreter.ops.views import camera_view
 from reasmory.memory import SpatialMemory
 
 
@@ -60,12 +61,12 @@ def test_run_time_limits_hold_for_the_run_s_own_limits(oracle: SpatialMemory, tm
     assert info.value.diagnostics[0].code == "out-of-range"
     ctx = Context(memory=oracle, limits=Limits(max_renders=1), artifacts_dir=tmp_path)
     bev(ctx, "rgb", ())
-    with pytest.raises(Exception) as second:
+    with pytest.raises(OpError) as second:
         bev(ctx, "rgb", ())
-    assert getattr(second.value, "code", None) == "too-many-renders" and ctx.renders == 1 and len(ctx.artifacts) == 1
+    assert second.value.code == "too-many-renders" and ctx.renders == 1 and len(ctx.artifacts) == 1
 
 
 def test_without_an_artifacts_folder_images_go_to_a_temporary_one(oracle: SpatialMemory) -> None:
     ctx = Context(memory=oracle)
-    image = render(ctx, __import__("reasmory.interpreter.ops.views", fromlist=["camera_view"]).camera_view(ctx, 1), "depth", 48, 32)
+    image = render(ctx, camera_view(ctx, 1), "depth", 48, 32)
     assert Path(image.path).is_file() and ctx.artifacts == [image.path] and ctx.artifacts_dir is not None
