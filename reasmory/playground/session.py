@@ -28,11 +28,14 @@ class Outcome:
     source: str = ""
 
 
-def _shift(diagnostic: Diagnostic, lines: int, offset: int) -> Diagnostic:
+def _shift(diagnostic: Diagnostic, lines: int, offset: int, lead: int = 0) -> Diagnostic:
+    """Move a span of the whole session program onto the input's own text (`lead` characters were put before it)."""
     if diagnostic.span is None:
         return diagnostic
     s = diagnostic.span
-    span = Span(s.line - lines, s.column, s.end_line - lines, s.end_column, s.start - offset, s.end - offset)
+    first = lambda line, col: col - lead if line == lines + 1 else col  # noqa: E731
+    span = Span(s.line - lines, max(1, first(s.line, s.column)), s.end_line - lines, max(1, first(s.end_line, s.end_column)),
+                max(0, s.start - offset - lead), max(0, s.end - offset - lead))
     return diagnostic.model_copy(update={"span": span})
 
 
@@ -69,16 +72,17 @@ class PlaygroundSession:
         if isinstance(stmt, ExprStmt) and isinstance(stmt.value, Call) and stmt.value.func == "answer" and stmt.value.args:
             shown = parsed.text(stmt.value.args[0].span)
         program = prefix + (text + "\n" if isinstance(stmt, Assign) else "") + f"answer({shown})\n"
+        lead = 0 if isinstance(stmt, Assign) or shown != text else len("answer(")
         problems = [d for d in check(program, self.memory, self.options) if d.span is None or d.span.line > lines]
         if problems:
-            return Outcome(errors=[_shift(d, lines, offset) for d in problems], source=text)
+            return Outcome(errors=[_shift(d, lines, offset, lead) for d in problems], source=text)
         try:
             result = run(program, self.memory, self.options, artifacts_dir=self.artifacts_dir)
         except (CheckError, ParseError) as exc:
-            return Outcome(errors=[_shift(d, lines, offset) for d in exc.diagnostics], source=text)
+            return Outcome(errors=[_shift(d, lines, offset, lead) for d in exc.diagnostics], source=text)
         except RunError as exc:
             self.last_trace = exc.trace
-            return Outcome(errors=[_shift(d, lines, offset) for d in exc.diagnostics], source=text)
+            return Outcome(errors=[_shift(d, lines, offset, lead) for d in exc.diagnostics], source=text)
         except LanguageError as exc:
             return Outcome(errors=exc.diagnostics, source=text)
         self.last_trace = result.trace

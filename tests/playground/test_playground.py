@@ -1,6 +1,8 @@
 """The playground driven through prompt_toolkit's pipe input: define, ask, complete, mistype, save, re-run."""
 
 import io
+import threading
+import time
 import os
 import subprocess
 import sys
@@ -24,12 +26,20 @@ def memory_file(tmp_path: Path) -> Path:
     return from_scene(example_scene_path()).save(tmp_path / "room.rmem")
 
 
-def drive(session: PlaygroundSession, keys: str) -> str:
+def drive(session: PlaygroundSession, *chunks: str) -> str:
+    """Type the chunks with a pause between them (completion runs between keystrokes, as it does for a person)."""
     out = io.StringIO()
     console = Console(file=out, width=120, color_system=None)
     with create_pipe_input() as pipe:
-        pipe.send_text(keys)
+        def typist() -> None:
+            for chunk in chunks:
+                pipe.send_text(chunk)
+                time.sleep(0.4)
+
+        thread = threading.Thread(target=typist)
+        thread.start()
         repl(session, console, PromptSession(input=pipe, output=DummyOutput()))
+        thread.join()
     return out.getvalue()
 
 
@@ -38,24 +48,27 @@ def test_session_view_direction_typo_and_save(memory_file: Path, tmp_path: Path)
 
     session = PlaygroundSession(SpatialMemory.load(memory_file), ["A. left", "B. right"], tmp_path / "images")
     saved = tmp_path / "session.rp"
-    out = drive(session, (
-        'me = view(at=object("sofa"),\r'      # an open bracket: Enter continues the statement
+    out = drive(
+        session,
+        'me = view(at=object("sofa"),\r'          # an open bracket: Enter continues the statement
         '  facing=object("tv"))\r'
         'direction(object("lamp"), viewer=me)\r'
-        'direction(object("lampp"), viewer=me)\r'
-        ':vars\r'
-        f":save {saved}\r"
-        ":quit\r"
-    ))
+        'direction(object("lampp"), viewer=me)\r',
+        'count(objects("pil\t',                   # Tab completes the label: pil → pillow
+        '"))\r',
+        f":vars\r:save {saved}\r:quit\r",
+    )
     assert "view at sofa #0 facing tv #1" in out
     assert "→ left" in out
-    assert "no object 'lampp' in memory" in out and "did you mean 'lamp'?" in out and "^^^^^^^" in out
+    assert "→ 2 objects" in out  # count(objects("pillow")) after Tab completion
+    assert "no object 'lampp' in memory" in out and "did you mean 'lamp'?" in out
+    assert "line 1, column 18" in out and "^^^^^^^" in out  # the caret sits under "lampp" in what was typed
     assert saved.read_text() == (
-        'me = view(at=object("sofa"),\n  facing=object("tv"))\nanswer(direction(object("lamp"), viewer=me))\n'
+        'me = view(at=object("sofa"),\n  facing=object("tv"))\nanswer(count(objects("pillow")))\n'
     )
     proc = subprocess.run([sys.executable, "-m", "reasmory", "run", str(memory_file), str(saved)], capture_output=True, text=True,
                           env={**os.environ, "NO_COLOR": "1"})
-    assert proc.returncode == 0 and proc.stdout.strip() == "left"
+    assert proc.returncode == 0 and proc.stdout.strip() == "2"
 
 
 def test_completion_offers_labels_words_arguments_and_names() -> None:
@@ -72,6 +85,7 @@ def test_commands_list_objects_cameras_and_help(memory_file: Path) -> None:
 
     session = PlaygroundSession(SpatialMemory.load(memory_file))
     out = drive(session, ":objects\r:cameras\r:help turn\r:help\r:nope\r:trace\r:quit\r")
+    assert "pillow" in out
     assert "pillow" in out and "frame" in out
     assert 'turn(view: View, side: "left" | "right" | "back"' in out
     assert "unknown command :nope" in out and "nothing has run yet" in out
