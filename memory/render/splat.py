@@ -21,7 +21,12 @@ from __future__ import annotations
 
 import torch
 
-EMPTY = torch.iinfo(torch.int64).max
+INDEX_BITS = 27
+MAX_POINTS = 2**INDEX_BITS
+_INDEX_MASK = MAX_POINTS - 1
+_RADIUS_MASK = 31
+#: Greater than every key (its depth bits are a NaN's, which no depth has), with radius bits 0 so it never grows.
+EMPTY = (0x7FFFFFFF << 32) | _INDEX_MASK
 #: Largest splat radius grown at one resolution: at most this many passes per level.
 LEVEL_RADIUS = 4
 #: Wider splats go to 1/2, 1/4, … resolution, down to 1/2^MAX_LEVEL: radii reach LEVEL_RADIUS · 2^MAX_LEVEL.
@@ -29,10 +34,6 @@ MAX_LEVEL = 5
 MAX_RADIUS = LEVEL_RADIUS * 2**MAX_LEVEL
 #: Splats are this much wider than the point spacing, so slanted and unevenly sampled surfaces still close.
 COVER = 1.2
-INDEX_BITS = 27
-MAX_POINTS = 2**INDEX_BITS
-_INDEX_MASK = MAX_POINTS - 1
-_RADIUS_MASK = 31
 
 
 def pack(depth: torch.Tensor, index: torch.Tensor, radius: torch.Tensor | None = None) -> torch.Tensor:
@@ -101,7 +102,7 @@ def _grow(image: torch.Tensor) -> None:
     Each pass works only on a window around the splats still growing (near surfaces are usually a small
     part of the picture); the window can only shrink from one pass to the next.
     """
-    radius = torch.where(image == EMPTY, 0, (image >> INDEX_BITS) & _RADIUS_MASK)
+    radius = (image >> INDEX_BITS) & _RADIUS_MASK
     top, bottom, left, right = 0, image.shape[0], 0, image.shape[1]
     for ring in range(1, int(radius.max()) + 1):
         growing = radius[top:bottom, left:right] >= ring
@@ -113,7 +114,7 @@ def _grow(image: torch.Tensor) -> None:
         window, reach = image[top:bottom, left:right], radius[top:bottom, left:right]
         grown = _min3x3(torch.where(reach >= ring, window, EMPTY))
         window[1:-1, 1:-1] = torch.minimum(window[1:-1, 1:-1], grown)
-        reach.copy_(torch.where(window == EMPTY, 0, (window >> INDEX_BITS) & _RADIUS_MASK))
+        torch.bitwise_and(window >> INDEX_BITS, _RADIUS_MASK, out=reach)
 
 
 def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, width: int,
@@ -130,19 +131,25 @@ def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius:
                         device=keys.device)
     for lvl in range(top, 0, -1):
         scale = 2**lvl
-        zbuffer = ZBuffer(-(-width // scale), -(-height // scale), keys.device)
+        size = (-(-height // scale), -(-width // scale))
+        merged = _double(merged, *size)
         if counts[lvl]:
             pick = (level == lvl).nonzero().squeeze(1)
-            coarse_radius = torch.div(radius[pick] + scale - 1, scale, rounding_mode="floor")
-            lu = torch.div(u[pick], scale, rounding_mode="floor")
-            lv = torch.div(v[pick], scale, rounding_mode="floor")
-            inside = ((lu + coarse_radius >= 0) & (lu - coarse_radius < zbuffer.width)
-                      & (lv + coarse_radius >= 0) & (lv - coarse_radius < zbuffer.height))
-            flat = torch.where(inside, (lv + zbuffer.pad) * zbuffer.stride + lu + zbuffer.pad, zbuffer.spare)
-            zbuffer.image.scatter_reduce_(0, flat, keys[pick] | (coarse_radius << INDEX_BITS), "amin")
-        level_keys = zbuffer.finish()
-        merged = torch.minimum(level_keys, _double(merged, *level_keys.shape))
+            merged = torch.minimum(merged, _level(u[pick], v[pick], keys[pick], radius[pick], scale, size))
     return _double(merged, height, width)
+
+
+def _level(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, scale: int,
+           size: tuple[int, int]) -> torch.Tensor:
+    """Splats drawn on a grid `scale` times coarser, of `size` (rows, columns): radii shrink by `scale`, rounded up."""
+    zbuffer = ZBuffer(size[1], size[0], keys.device)
+    coarse_radius = torch.div(radius + scale - 1, scale, rounding_mode="floor")
+    lu, lv = torch.div(u, scale, rounding_mode="floor"), torch.div(v, scale, rounding_mode="floor")
+    inside = ((lu + coarse_radius >= 0) & (lu - coarse_radius < zbuffer.width)
+              & (lv + coarse_radius >= 0) & (lv - coarse_radius < zbuffer.height))
+    flat = torch.where(inside, (lv + zbuffer.pad) * zbuffer.stride + lu + zbuffer.pad, zbuffer.spare)
+    zbuffer.image.scatter_reduce_(0, flat, keys | (coarse_radius << INDEX_BITS), "amin")
+    return zbuffer.finish()
 
 
 def _double(image: torch.Tensor, height: int, width: int) -> torch.Tensor:

@@ -179,11 +179,13 @@ def surface_colours(pixels: Pixels, labels: tuple[str, ...], shade: np.ndarray, 
     if semantic:
         grey = 130 + pixels.rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) * (100 / 255)
         colours = np.where((pixels.label < 0)[..., None], grey[..., None], palette(labels)[pixels.label + 1])
-        colours = colours * shade[..., None]
+        out = np.clip(colours * shade[..., None], 0, 255).astype(np.uint8)
+    elif pixels.captured.all():
+        out = pixels.rgb.copy()
     else:
-        colours = pixels.rgb * np.where(pixels.captured, 1.0, shade).astype(np.float32)[..., None]
-    out = np.clip(colours, 0, 255).astype(np.uint8)
-    return np.where(pixels.hit[..., None], out, np.asarray(BACKGROUND, np.uint8))
+        out = np.clip(pixels.rgb * np.where(pixels.captured, 1.0, shade)[..., None], 0, 255).astype(np.uint8)
+    out[~pixels.hit] = BACKGROUND
+    return out
 
 
 def _depth_range(depth: np.ndarray) -> tuple[float, float]:
