@@ -56,7 +56,7 @@ class RenderCloud:
     floor's checker); normal (N, 3) float32 world unit normals where known
     (box surfaces, the floor), else zeros; label (N,) int64 index into
     `labels`, −1 for scene and floor points; owner (N,) int64 object id, −1
-    for scene and floor points; index (N,) int64 0 … N−1, which z-buffer
+    for scene and floor points; index (N,) int32 0 … N−1, which z-buffer
     keys carry. `ranges` maps "scene", "floor" and each object id to its
     [start, stop).
     """
@@ -159,7 +159,7 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
         captured=joined(each("captured", bool), bool, (0,)),
         label=joined(each("label", np.int64), np.int64, (0,)),
         owner=joined(owners, np.int64, (0,)),
-        index=torch.arange(start, device=device),
+        index=torch.arange(start, dtype=torch.int32, device=device),
         labels=labels,
         ranges=ranges,
         has_normals=any(p.normal.any() for p in parts),

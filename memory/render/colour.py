@@ -58,9 +58,9 @@ def turbo(t: np.ndarray) -> np.ndarray:
 
 
 def depth_colours(depth: np.ndarray, near: float, far: float) -> np.ndarray:
-    """(H, W, 3) uint8: near surfaces red, far ones blue (Turbo), nothing (depth 0) white."""
+    """(H, W, 3) uint8: near surfaces red, far ones blue (Turbo in 256 steps), nothing (depth 0) white."""
     t = 1.0 - (depth - near) / max(far - near, 1e-6)
-    out = turbo(t)
+    out = _TURBO_STEPS[np.clip(t * 255 + 0.5, 0, 255).astype(np.uint8)]
     out[depth <= 0] = BACKGROUND
     return out
 
@@ -74,3 +74,6 @@ def shading(normal: np.ndarray, rays: np.ndarray) -> np.ndarray:
     """
     cosine = np.abs(normal @ rays if rays.ndim == 1 else np.einsum("...k,...k->...", normal, rays))
     return np.where(normal.any(axis=-1), 0.55 + 0.45 * cosine, 1.0).astype(np.float32)
+
+
+_TURBO_STEPS = turbo(np.linspace(0.0, 1.0, 256))

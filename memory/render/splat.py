@@ -12,14 +12,19 @@ Radii above LEVEL_RADIUS are drawn at half, quarter, … resolution.
 
 `ZBuffer.add` takes pixel coordinates (n,) float32 (pixel centres at
 integers), depths (n,) float32 (metres, or any non-negative order such as
-height below a cut for maps), point indices (n,) int64 < 2²⁷ and footprints
+height below a cut for maps), point indices (n,) int32 or int64 < 2²⁷ and footprints
 (n,) float32, the pixels between neighbouring points of a surface. Key images
 are (H, W) int64 with `EMPTY` where no point landed.
 """
 
 from __future__ import annotations
 
+import sys
+
 import torch
+
+if sys.byteorder != "little":  # `pack` lays out int64 keys as two int32 halves, low half first
+    raise ImportError("reasmory.memory.render needs a little-endian machine")
 
 INDEX_BITS = 27
 MAX_POINTS = 2**INDEX_BITS
@@ -37,9 +42,15 @@ COVER = 1.2
 
 
 def pack(depth: torch.Tensor, index: torch.Tensor, radius: torch.Tensor | None = None) -> torch.Tensor:
-    """Keys ordering by depth first: (float32 bits of depth ≥ 0) << 32 | radius << 27 | index."""
-    keys = (depth.contiguous().view(torch.int32).to(torch.int64) << 32) | index
-    return keys if radius is None else keys | (radius.to(torch.int64) << INDEX_BITS)
+    """Keys ordering by depth first: (float32 bits of depth ≥ 0) << 32 | radius << 27 | index.
+
+    The two 32-bit halves are laid side by side and read as one int64, low half first as in a
+    little-endian int64 (x86, ARM, CUDA): no 64-bit arithmetic on the points at all.
+    """
+    low = index.to(torch.int32)
+    if radius is not None:
+        low = low | (radius.to(torch.int32) << INDEX_BITS)
+    return torch.stack([low, depth.contiguous().view(torch.int32)], dim=-1).view(torch.int64).squeeze(-1)
 
 
 def unpack_index(keys: torch.Tensor) -> torch.Tensor:
@@ -67,7 +78,7 @@ class ZBuffer:
 
     def add(self, u: torch.Tensor, v: torch.Tensor, depth: torch.Tensor, index: torch.Tensor, footprint: torch.Tensor,
             valid: torch.Tensor) -> None:
-        """Points `index` (int64) at pixels (u, v) (float32, centres at integers), spaced `footprint` pixels apart.
+        """Points `index` (integers) at pixels (u, v) (float32, centres at integers), spaced `footprint` pixels apart.
 
         `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored. Points off the image are
         clamped onto the outermost padding column or row, which their splats cannot grow out of.
