@@ -26,13 +26,10 @@ def point_box_distance(points: np.ndarray, box: OrientedBox) -> np.ndarray:
 def boxes_intersect(a: OrientedBox, b: OrientedBox, eps: float = 1e-9) -> bool:
     """Separating-axis test: True when the solid boxes overlap or touch."""
     ra, rb = a.R, b.R
-    axes = [ra[:, i] for i in range(3)] + [rb[:, i] for i in range(3)]
-    for i in range(3):
-        for j in range(3):
-            cross = np.cross(ra[:, i], rb[:, j])
-            norm = np.linalg.norm(cross)
-            if norm > 1e-9:
-                axes.append(cross / norm)
+    crosses = np.cross(ra.T[:, None, :], rb.T[None, :, :]).reshape(9, 3)
+    norms = np.linalg.norm(crosses, axis=1)
+    keep = norms > 1e-9
+    axes = [*ra.T, *rb.T, *(crosses[keep] / norms[keep, None])]
     axes_arr = np.asarray(axes)
     ha = np.abs(axes_arr @ ra) @ (a.e / 2)
     hb = np.abs(axes_arr @ rb) @ (b.e / 2)

@@ -101,6 +101,7 @@ class LabelNormalizer:
         table = dict(DEFAULT_SYNONYMS) if use_defaults else {}
         table.update(synonyms or {})
         self._synonyms = {self._basic(k): self._basic(v) for k, v in table.items()}
+        self._canonical: dict[str, str] = {}
 
     @staticmethod
     def _basic(text: str) -> str:
@@ -111,9 +112,12 @@ class LabelNormalizer:
         return " ".join(words)
 
     def canonical(self, label: str) -> str:
-        """Canonical form: lower case, single spaces, singular, synonyms resolved."""
-        basic = self._basic(label)
-        return self._synonyms.get(basic, basic)
+        """Canonical form: lower case, single spaces, singular, synonyms resolved (memoised: labels repeat)."""
+        found = self._canonical.get(label)
+        if found is None:
+            basic = self._basic(label)
+            found = self._canonical[label] = self._synonyms.get(basic, basic)
+        return found
 
     def same(self, a: str, b: str) -> bool:
         return self.canonical(a) == self.canonical(b)
@@ -122,6 +126,7 @@ class LabelNormalizer:
         """A new normaliser with extra synonyms on top of this one's."""
         new = LabelNormalizer(use_defaults=False)
         new._synonyms = dict(self._synonyms)
+        new._canonical = {}
         new._synonyms.update({self._basic(k): self._basic(v) for k, v in synonyms.items()})
         return new
 
