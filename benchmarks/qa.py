@@ -130,6 +130,18 @@ def task_rows(records: list[Record]) -> tuple[list[dict], float | None]:
     return rows, (sum(task_scores) / len(task_scores) if task_scores else None)
 
 
+TABLE_COLUMNS = ["task", "questions", "compiled", "evaluated", "score", "errors"]
+
+
+def task_table(rows: list[dict], overall: float | None, total: int) -> list[list]:
+    """The per-task rows as printed, plus the overall line; tasks with nothing scored say they need video."""
+    table = [[r["task"], r["questions"], f"{r['compiled_pct']:.1f}%", r["evaluated"],
+              "not evaluable (needs video)" if r["score"] is None else f"{r['score']:.4f}", r["errors"]] for r in rows]
+    table.append(["overall (mean of task scores)", total, "", sum(r["evaluated"] for r in rows),
+                  "-" if overall is None else f"{overall:.4f}", sum(r["errors"] for r in rows)])
+    return table
+
+
 def write_records(path: Path, records: list[Record], summary: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({**summary, "records": [r.model_dump() for r in records]}, indent=1), encoding="utf-8")

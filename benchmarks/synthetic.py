@@ -18,7 +18,9 @@ from typing import Literal
 from rich.console import Console
 from rich.progress import Progress
 
-from reasmory.benchmarks.qa import Question, Record, evaluate_all, load_questions, task_rows, write_records
+from reasmory.benchmarks.qa import (
+    TABLE_COLUMNS, Question, Record, evaluate_all, load_questions, task_rows, task_table, write_records,
+)
 from reasmory.benchmarks.report import emit, machine
 from reasmory.errors import InputError
 from reasmory.memory import SpatialMemory
@@ -69,14 +71,11 @@ def run_synthetic(scenes: int, seed: int, kind: MemoryKind, scenes_dir: Path, js
     records = evaluate_all(questions, lambda q: memories[q.scene_name])
     elapsed = time.perf_counter() - start
     rows, overall = task_rows(records)
-    table = [[r["task"], r["questions"], f"{r['compiled_pct']:.1f}%", r["evaluated"],
-              "-" if r["score"] is None else f"{r['score']:.4f}", r["errors"]] for r in rows]
-    table.append(["overall (mean of task scores)", len(records), "", sum(r["evaluated"] for r in rows),
-                  "-" if overall is None else f"{overall:.4f}", sum(r["errors"] for r in rows)])
+    table = task_table(rows, overall, len(records))
     summary = {"scenes": scenes, "seed": seed, "memory": kind, "frames": frames, "resolution": [width, height],
                "seconds": elapsed, "scene_seconds": built, "tasks": rows, "overall": overall, "machine": machine()}
     emit(f"Synthetic scenes ({scenes} scenes, {kind} memory, {len(records)} questions, {elapsed:.1f} s)",
-         ["task", "questions", "compiled", "evaluated", "score", "errors"], table, {}, None)
+         TABLE_COLUMNS, table, {}, None)
     if json_path is not None:
         write_records(json_path, records, summary)
         Console().print(f"wrote {json_path}")
