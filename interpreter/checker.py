@@ -16,7 +16,7 @@ from reasmory.interpreter.context import Limits
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.registry import REGISTRY, Operation, Param
 from reasmory.interpreter.types import (
-    ANY, BOOL, NONE, NUMBER, OBJECT, OBJECTS, TEXT, VIEW, Type, accepts, describe, is_list, join, list_of,
+    ANY, BOOL, NONE, NUMBER, OBJECT, OBJECTS, TEXT, VIEW, Type, accepts, describe, join, list_of,
 )
 from reasmory.memory import SpatialMemory
 

@@ -11,7 +11,7 @@ from reasmory.interpreter.registry import Param, operation
 from reasmory.interpreter.types import (
     ANY, BOOL, NUMBER, OBJECT, OBJECTS, POINT, TEXT, VIEW, Type, is_list, list_of,
 )
-from reasmory.interpreter.values import ObjectSet, Point, View
+from reasmory.interpreter.values import ObjectSet, Point
 from reasmory.memory.geometry import point_to_objects
 from reasmory.memory.model import ObjectInstance
 

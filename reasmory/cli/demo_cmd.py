@@ -57,7 +57,7 @@ def demo(
     from reasmory.interpreter import run
     from reasmory.memory.grounding.scene_memory import build_scene_memory
     from reasmory.synth.pipeline import make_config, synthesize
-    from reasmory.traces import ReportItem, trace_html
+    from reasmory.traces import ReportItem
 
     start = time.perf_counter()
     scene = out / "scene"

@@ -1,6 +1,5 @@
 """The `.rmem` store: bit-exact round trips, and refusal of anything damaged."""
 
-import io
 import os
 import subprocess
 import sys
