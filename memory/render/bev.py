@@ -18,7 +18,8 @@ import torch
 from PIL import Image, ImageDraw
 
 from reasmory.memory.render import draw
-from reasmory.memory.render.cloud import RenderCloud, cpu_threads, render_cloud
+from reasmory.memory.render.cloud import RenderCloud, render_cloud
+from reasmory.memory.render.threads import cpu_threads
 from reasmory.memory.render.colour import label_colour, shading
 from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack_index
 from reasmory.memory.render.view import object_bias, pixel_attributes, segments, surface_colours

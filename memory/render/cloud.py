@@ -8,10 +8,7 @@ its surface, from which splat sizes follow.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,18 +24,6 @@ from reasmory.memory.spatial_memory import SpatialMemory
 FLOOR_SPACING = 0.04
 FLOOR_TILE = 0.5
 FLOOR_MARGIN = 0.5
-
-
-def _env_threads() -> int:
-    """$REASMORY_RENDER_THREADS when it is a positive whole number, else 1."""
-    value = os.environ.get("REASMORY_RENDER_THREADS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
-
-
-#: Intra-op threads of a CPU render. A render is hundreds of short memory-bound ops; when other processes keep the
-#: cores busy, OpenMP workers waiting for them made each op 10–30× slower on a shared 2-core machine (measured).
-#: On a machine of its own, more threads may pay.
-CPU_THREADS = _env_threads()
 #: Mean points per voxel the spacing estimate aims for.
 _POINTS_PER_VOXEL = 8
 
@@ -80,20 +65,6 @@ class RenderCloud:
 def default_device() -> torch.device:
     """CUDA when present, else the CPU."""
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-@contextlib.contextmanager
-def cpu_threads(device: torch.device) -> Iterator[None]:
-    """Run torch's CPU ops on CPU_THREADS intra-op threads for the duration of a render, then restore the setting."""
-    if device.type != "cpu" or torch.get_num_threads() == CPU_THREADS:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(CPU_THREADS)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def render_cloud(memory: SpatialMemory, device: torch.device | None = None) -> RenderCloud:

@@ -19,7 +19,8 @@ from PIL import Image
 
 from reasmory.memory.render import draw
 from reasmory.memory.render.camera import RenderCamera
-from reasmory.memory.render.cloud import RenderCloud, cpu_threads, render_cloud
+from reasmory.memory.render.cloud import RenderCloud, render_cloud
+from reasmory.memory.render.threads import cpu_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
 from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack_index
 from reasmory.memory.spatial_memory import SpatialMemory

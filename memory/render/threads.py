@@ -1,0 +1,77 @@
+"""How many intra-op threads a CPU render runs on: as many as are free right now.
+
+A render is hundreds of short memory-bound torch ops. When other processes
+keep the cores busy, OpenMP workers waiting for a descheduled sibling made
+each op 10–30× slower on a shared 2-core machine (measured: a 200×150 render
+took 1.6 s on two threads and 52 ms on one), while on an idle one two threads
+render 1M points about 1.5× faster than one. So each render looks at what
+other processes are running at that moment (Linux `/proc`), unless
+$REASMORY_RENDER_THREADS fixes the number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import torch
+
+
+def _env_threads() -> int | None:
+    """$REASMORY_RENDER_THREADS when it is a positive whole number, else None (choose per render)."""
+    value = os.environ.get("REASMORY_RENDER_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+#: Threads of every CPU render when set; None chooses them per render (see `render_threads`).
+FIXED_THREADS: int | None = _env_threads()
+#: The threads the last CPU render ran on (benchmarks report them).
+last_threads = 0
+_depth = 0
+
+
+def busy_elsewhere() -> int | None:
+    """Tasks of other processes running right now, or None where /proc cannot tell."""
+    try:
+        running = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
+        own = sum(1 for task in Path("/proc/self/task").iterdir() if _task_state(task) == "R")
+    except (OSError, IndexError, ValueError):
+        return None
+    return max(0, running - own)
+
+
+def _task_state(task: Path) -> str:
+    stat = (task / "stat").read_text()
+    return stat[stat.rindex(")") + 2]  # the field after the command name, which may hold spaces or brackets
+
+
+def render_threads(available: int) -> int:
+    """FIXED_THREADS if set, else `available` threads less the tasks other processes are running, at least one."""
+    if FIXED_THREADS is not None:
+        return FIXED_THREADS
+    busy = busy_elsewhere()
+    if busy is None:
+        return available
+    return max(1, min(available, (os.cpu_count() or 1) - busy))
+
+
+@contextlib.contextmanager
+def cpu_threads(device: torch.device) -> Iterator[None]:
+    """Run a render's torch CPU ops on `render_threads` threads, then restore the setting (nested calls keep it)."""
+    global _depth, last_threads
+    if device.type != "cpu" or _depth:
+        yield
+        return
+    before = torch.get_num_threads()
+    wanted = last_threads = render_threads(before)
+    _depth += 1
+    try:
+        if wanted != before:
+            torch.set_num_threads(wanted)
+        yield
+    finally:
+        _depth -= 1
+        if wanted != before:
+            torch.set_num_threads(before)
