@@ -80,14 +80,14 @@ class Executor:
             ast.String: lambda n: n.value,
             ast.Bool: lambda n: n.value,
             ast.Name: lambda n: self.env[n.id],
-            ast.ListExpr: lambda n: tuple(self.eval(i) for i in n.items),
+            ast.ListExpr: lambda n: tuple(self.evaluate(i) for i in n.items),
             ast.Call: self._call,
             ast.BinOp: self._binop,
             ast.BoolOp: self._boolop,
             ast.UnaryOp: self._unary,
         }
 
-    def eval(self, node: ast.Expr) -> Any:
+    def evaluate(self, node: ast.Expr) -> Any:
         return self._eval[type(node)](node)
 
     def run(self) -> Any:
@@ -103,7 +103,7 @@ class Executor:
         step = TraceStep(index=index, span=stmt.span, source=self.program.text(stmt.span))
         self.trace.steps.append(step)
         try:
-            value = self.eval(stmt.value)
+            value = self.evaluate(stmt.value)
         finally:
             step.duration_ms = (time.perf_counter() - start) * 1000
             step.calls = self.calls
@@ -139,8 +139,8 @@ class Executor:
         op = REGISTRY.get(node.func)
         if op is None:
             raise self._stop("unknown-operation", f"no operation '{node.func}'", node.func_span)
-        positional = [self.eval(a) for a in node.args]
-        keywords = {k.name: self.eval(k.value) for k in node.keywords}
+        positional = [self.evaluate(a) for a in node.args]
+        keywords = {k.name: self.evaluate(k.value) for k in node.keywords}
         arguments = self._bind(op, positional, keywords, node)
         start = time.perf_counter()
         try:
@@ -176,7 +176,7 @@ class Executor:
         return arguments
 
     def _binop(self, node: ast.BinOp) -> Any:
-        left, right = self.eval(node.left), self.eval(node.right)
+        left, right = self.evaluate(node.left), self.evaluate(node.right)
         if node.op in _COMPARE:
             return _COMPARE[node.op](left, right)
         if node.op == "/" and right == 0:
@@ -187,13 +187,13 @@ class Executor:
         return result
 
     def _boolop(self, node: ast.BoolOp) -> bool:
-        left = self.eval(node.left)
+        left = self.evaluate(node.left)
         if node.op == "and":
-            return bool(left and self.eval(node.right))
-        return bool(left or self.eval(node.right))
+            return bool(left and self.evaluate(node.right))
+        return bool(left or self.evaluate(node.right))
 
     def _unary(self, node: ast.UnaryOp) -> Any:
-        value = self.eval(node.operand)
+        value = self.evaluate(node.operand)
         return (not value) if node.op == "not" else -value
 
     def _stop(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> _Stop:
