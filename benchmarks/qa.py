@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from reasmory.benchmarks.metrics import score
 from reasmory.compiler import UnsupportedQuestion, compile_question
-from reasmory.errors import InputError
+from reasmory.errors import InputError, first_problem
 from reasmory.interpreter import CheckError, LanguageError, ParseError, run
 from reasmory.memory import SpatialMemory
 
@@ -64,8 +64,8 @@ def load_questions(path: Path) -> list[Question]:
         try:
             questions.append(Question.model_validate_json(line))
         except ValidationError as exc:
-            err = exc.errors()[0]
-            raise InputError(f"{path}:{number}: {'.'.join(map(str, err['loc'])) or 'line'}: {err['msg']}") from None
+            where, what = first_problem(exc, "line")
+            raise InputError(f"{path}:{number}: {where}: {what}") from None
     return questions
 
 
@@ -140,6 +140,20 @@ def task_table(rows: list[dict], overall: float | None, total: int) -> list[list
     table.append(["overall (mean of task scores)", total, "", sum(r["evaluated"] for r in rows),
                   "-" if overall is None else f"{overall:.4f}", sum(r["errors"] for r in rows)])
     return table
+
+
+def report(records: list[Record], title: str, summary: dict, json_path: Path | None) -> float | None:
+    """Print the per-task table, write per-question records with the summary; returns the overall score."""
+    from rich.console import Console
+
+    from reasmory.benchmarks.report import emit, machine
+
+    rows, overall = task_rows(records)
+    emit(title, TABLE_COLUMNS, task_table(rows, overall, len(records)), {}, None)
+    if json_path is not None:
+        write_records(json_path, records, {**summary, "tasks": rows, "overall": overall, "machine": machine()})
+        Console().print(f"wrote {json_path}")
+    return overall
 
 
 def write_records(path: Path, records: list[Record], summary: dict) -> None:

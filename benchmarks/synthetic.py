@@ -18,10 +18,7 @@ from typing import Literal
 from rich.console import Console
 from rich.progress import Progress
 
-from reasmory.benchmarks.qa import (
-    TABLE_COLUMNS, Question, Record, evaluate_all, load_questions, task_rows, task_table, write_records,
-)
-from reasmory.benchmarks.report import emit, machine
+from reasmory.benchmarks.qa import Question, Record, evaluate_all, load_questions, report
 from reasmory.errors import InputError
 from reasmory.memory import SpatialMemory
 from reasmory.memory.oracle import from_scene
@@ -70,13 +67,7 @@ def run_synthetic(scenes: int, seed: int, kind: MemoryKind, scenes_dir: Path, js
     built = time.perf_counter() - start
     records = evaluate_all(questions, lambda q: memories[q.scene_name])
     elapsed = time.perf_counter() - start
-    rows, overall = task_rows(records)
-    table = task_table(rows, overall, len(records))
     summary = {"scenes": scenes, "seed": seed, "memory": kind, "frames": frames, "resolution": [width, height],
-               "seconds": elapsed, "scene_seconds": built, "tasks": rows, "overall": overall, "machine": machine()}
-    emit(f"Synthetic scenes ({scenes} scenes, {kind} memory, {len(records)} questions, {elapsed:.1f} s)",
-         TABLE_COLUMNS, table, {}, None)
-    if json_path is not None:
-        write_records(json_path, records, summary)
-        Console().print(f"wrote {json_path}")
-    return records, overall
+               "seconds": elapsed, "scene_seconds": built}
+    title = f"Synthetic scenes ({scenes} scenes, {kind} memory, {len(records)} questions, {elapsed:.1f} s)"
+    return records, report(records, title, summary, json_path)

@@ -17,10 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from reasmory.benchmarks.qa import (
-    TABLE_COLUMNS, Question, Record, evaluate_all, load_questions, task_rows, task_table, write_records,
-)
-from reasmory.benchmarks.report import emit, machine
+from reasmory.benchmarks.qa import Question, Record, evaluate_all, load_questions, report
 from reasmory.errors import InputError
 from reasmory.memory import SpatialMemory
 from reasmory.memory.oracle import from_vsibench
@@ -55,13 +52,6 @@ def run_vsibench(questions_path: Path, meta_dir: Path, json_path: Path | None, l
         task = progress.add_task("VSI-Bench", total=len(questions))
         records = evaluate_all(questions, memories, NOT_EVALUABLE_ON_BOXES, lambda: progress.advance(task))
     elapsed = time.perf_counter() - start
-    rows, overall = task_rows(records)
-    table = task_table(rows, overall, len(records))
-    summary = {"questions_file": str(questions_path), "memory": "oracle (meta_info boxes)", "seconds": elapsed,
-               "tasks": rows, "overall": overall, "machine": machine()}
-    emit(f"VSI-Bench on oracle memories ({len(records)} questions, {elapsed:.1f} s)",
-         TABLE_COLUMNS, table, {}, None)
-    if json_path is not None:
-        write_records(json_path, records, summary)
-        Console().print(f"wrote {json_path}")
-    return records, overall
+    summary = {"questions_file": str(questions_path), "memory": "oracle (meta_info boxes)", "seconds": elapsed}
+    title = f"VSI-Bench on oracle memories ({len(records)} questions, {elapsed:.1f} s)"
+    return records, report(records, title, summary, json_path)

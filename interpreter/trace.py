@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from reasmory.errors import InputError
+from reasmory.errors import InputError, first_problem
 from reasmory.interpreter.ast import Span
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.values import Image, ObjectSet, Point, View
@@ -130,8 +130,7 @@ class Trace(BaseModel):
         try:
             return cls.model_validate_json(path.read_bytes())
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "top level"
-            raise InputError(f"'{path}' is not a valid Reasmory trace: {where}: {err['msg']}") from None
+            where, what = first_problem(exc)
+            raise InputError(f"'{path}' is not a valid Reasmory trace: {where}: {what}") from None
         except (ValueError, json.JSONDecodeError) as exc:
             raise InputError(f"'{path}' is not a valid Reasmory trace: {exc}") from None

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from reasmory.errors import InputError
+from reasmory.errors import InputError, first_problem
 from reasmory.memory.boxes import OrientedBox
 from reasmory.memory.cameras import intrinsics_from_fov, look_at_pose, visible_frames
 from reasmory.memory.geometry import polygon_area
@@ -126,9 +126,8 @@ def load_scene_description(path: str | Path) -> SceneDescription:
     try:
         return SceneDescription.model_validate_json(path.read_bytes())
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "top level"
-        raise InputError(f"invalid scene description '{path}': {where}: {err['msg']}") from None
+        where, what = first_problem(exc)
+        raise InputError(f"invalid scene description '{path}': {where}: {what}") from None
 
 
 def from_scene(scene: SceneDescription | str | Path) -> SpatialMemory:

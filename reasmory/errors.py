@@ -26,6 +26,12 @@ class ReasmoryError(Exception):
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
+def first_problem(exc: Exception, whole: str = "top level") -> tuple[str, str]:
+    """(where, what) of a pydantic ValidationError's first error: the dotted field path (or `whole`) and its message."""
+    err = exc.errors()[0]  # type: ignore[attr-defined]
+    return ".".join(str(p) for p in err["loc"]) or whole, err["msg"]
+
+
 class InputError(ReasmoryError):
     """A file, folder or argument the user gave cannot be used."""
 

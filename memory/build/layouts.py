@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from reasmory.errors import InputError
+from reasmory.errors import InputError, first_problem
 from reasmory.memory.build.frames import FrameSet, InputFrame, Sampling, check_same_size, list_images, read_image
 from reasmory.memory.build.progress import progress_bar
 
@@ -85,9 +85,8 @@ def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
-        raise InputError(f"'{path}' is not valid: {where}: {first['msg']}", hint="see docs/backends.md for the layout") from None
+        where, what = first_problem(exc)
+        raise InputError(f"'{path}' is not valid: {where}: {what}", hint="see docs/backends.md for the layout") from None
 
 
 def checked_pose(matrix: Any, what: str) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from reasmory.errors import InputError
+from reasmory.errors import InputError, first_problem
 from reasmory.memory.build.backends import BackendConfig, backend_class, backend_config
 from reasmory.memory.build.frames import Sampling
 from reasmory.memory.build.gravity import GravityConfig
@@ -78,7 +78,6 @@ def plan_build(backend: str, **settings: Any) -> BuildPlan:
     try:
         build = BuildSettings(**top, postprocess=post, gravity=gravity, scale=scale)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"bad build setting '{where}': {first['msg']}", hint="see docs/backends.md for the settings") from None
+        where, what = first_problem(exc, "")
+        raise InputError(f"bad build setting '{where}': {what}", hint="see docs/backends.md for the settings") from None
     return BuildPlan(backend=backend_config(backend, **settings), settings=build)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from reasmory.errors import InputError
+from reasmory.errors import InputError, first_problem
 from reasmory.synth.formats import cameras_file, default_min_pixels, dump_json, scene_description, visible_frames
 from reasmory.synth.layout import place_all
 from reasmory.synth.model import SynthScene
@@ -55,8 +55,8 @@ def make_config(**values: object) -> SynthConfig:
     try:
         return SynthConfig(**values)  # type: ignore[arg-type]
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise InputError(f"invalid synth setting '{'.'.join(map(str, err['loc']))}': {err['msg']}") from None
+        where, what = first_problem(exc, "")
+        raise InputError(f"invalid synth setting '{where}': {what}") from None
 
 
 @dataclass

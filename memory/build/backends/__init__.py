@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reasmory.errors import InputError
+from reasmory.errors import InputError, first_problem
 from reasmory.memory.build.backends.base import Backend, BackendConfig, Reconstruction
 from reasmory.memory.build.backends.rgbd import RGBDConfig
 from reasmory.memory.build.backends.sfm import SfmConfig
@@ -33,10 +33,9 @@ def backend_config(name: str, **settings: Any) -> BackendConfig:
     try:
         return cls(**settings)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
+        field, what = first_problem(exc, "")
         allowed = ", ".join(cls.model_fields)
-        raise InputError(f"bad setting '{field}' for the {name} backend: {first['msg']}", hint=f"its settings are: {allowed}") from None
+        raise InputError(f"bad setting '{field}' for the {name} backend: {what}", hint=f"its settings are: {allowed}") from None
 
 
 __all__ = ["BACKENDS", "Backend", "BackendConfig", "Reconstruction", "backend_class", "backend_config"]
