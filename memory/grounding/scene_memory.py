@@ -59,19 +59,11 @@ def _noisy(depth: Callable[[int], np.ndarray], relative: float, seed: int) -> Ca
 
 def scene_points(frames: list[Frame], depth: Callable[[int], np.ndarray], stride: int = 4, every: int = 2, spacing: float = 0.03) -> PointCloud:
     """Back-projected depth of every `every`-th frame at every `stride`-th pixel, one point per `spacing` voxel."""
-    chunks, owners = [], []
-    for f in frames[::every]:
-        d = depth(f.index)[::stride, ::stride]
-        v, u = np.nonzero(d > 0)
-        z = d[v, u].astype(np.float64)
-        K = f.K_array
-        cam = np.stack([(u * stride - K[0, 2]) * z / K[0, 0], (v * stride - K[1, 2]) * z / K[1, 1], z], axis=1)
-        pose = f.pose_array
-        chunks.append(cam @ pose[:3, :3].T + pose[:3, 3])
-        owners.append(np.full(len(z), f.index, np.int32))
+    from reasmory.memory.build.backends.base import backproject
+
+    chunks = [backproject(depth(f.index), f.K_array, f.pose_array, stride)[0] for f in frames[::every]]
     xyz = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, 3), np.float32)
-    kept = thin(xyz, spacing)
-    return PointCloud.from_xyz(kept)
+    return PointCloud.from_xyz(thin(xyz, spacing))
 
 
 def build_scene_memory(folder: Path, settings: GroundingSettings | None = None, noise: Noise = Noise()) -> SpatialMemory:
