@@ -147,16 +147,13 @@ class Checker:
         return list_of(item)
 
     def _binop(self, node: ast.BinOp, depth: int) -> Type:
+        """Arithmetic and ordering need numbers; == and != compare any two values of one type."""
         left, right = self.expr(node.left, depth + 1), self.expr(node.right, depth + 1)
-        if node.op in ast.COMPARISONS:
-            if node.op in ("==", "!=") and (left == right or ANY in (left, right)):
-                return BOOL
-            allowed = (NUMBER,)
-        else:
-            allowed = (NUMBER,)
+        if node.op in ("==", "!=") and (left == right or ANY in (left, right)):
+            return BOOL
         for side, t in ((node.left, left), (node.right, right)):
-            if not accepts(t, allowed):
-                self.error("type-mismatch", f"'{node.op}' needs numbers, got {t}", side.span, expected=describe(allowed))
+            if not accepts(t, (NUMBER,)):
+                self.error("type-mismatch", f"'{node.op}' needs numbers, got {t}", side.span, expected="Number")
         return BOOL if node.op in ast.COMPARISONS else NUMBER
 
     def _boolop(self, node: ast.BoolOp, depth: int) -> Type:
