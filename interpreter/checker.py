@@ -55,8 +55,9 @@ class Checker:
             ast.UnaryOp: self._unary,
         }
 
-    def error(self, code: str, message: str, span: ast.Span | None, expected: str | None = None, hint: str | None = None) -> None:
-        self.found.append(Diagnostic(stage="check", code=code, message=message, span=span, expected=expected, hint=hint))
+    def error(self, code: str, message: str, span: ast.Span | None, expected: str | None = None, hint: str | None = None,
+              subject: str | None = None) -> None:
+        self.found.append(Diagnostic(stage="check", code=code, message=message, span=span, expected=expected, hint=hint, subject=subject))
 
     # ----- program level ----------------------------------------------
     def run(self) -> list[Diagnostic]:
@@ -253,7 +254,7 @@ class Checker:
         close = self.memory.suggest(arg.value)
         held = ", ".join(sorted(self.memory.labels())[:12])
         self.error("unknown-label", f"no object '{arg.value}' in memory", arg.span, expected="a label the memory holds",
-                   hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"the memory holds: {held}")
+                   hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"the memory holds: {held}", subject=arg.value)
 
     def _literal_number(self, op: Operation, param: Param, arg: ast.Number) -> None:
         value = arg.value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter.ast import Span
@@ -27,6 +27,7 @@ class Diagnostic(BaseModel):
     expected: str | None = None
     hint: str | None = None
     severity: Literal["error", "warning"] = "error"
+    subject: str | None = Field(default=None, description="what the problem is about, e.g. the label a memory lacks")
 
     def where(self) -> str:
         return f"line {self.span.line}, column {self.span.column}" if self.span else "program"

@@ -20,6 +20,7 @@ from reasmory.interpreter.values import Image, ObjectSet, Point, View
 from reasmory.memory.model import ObjectInstance
 
 TRACE_SCHEMA_VERSION = 1
+TRACE_HINT = "give a trace written by `reasmory run --trace` or `reasmory answer --trace`"
 _MAX_ITEMS = 20
 
 
@@ -82,10 +83,10 @@ class TraceStep(BaseModel):
 
 
 class Attempt(BaseModel):
-    """One try at producing or using a program: compiling, asking the VLM, a repair, the fallback, the reasoner."""
+    """One try at producing or using a program: compiling, asking the VLM, a repair, the fallback, the reasoner, or grounding labels on demand."""
 
     index: int
-    kind: Literal["compile", "generate", "repair", "fallback", "reason"]
+    kind: Literal["compile", "generate", "repair", "fallback", "reason", "ground"]
     generator: str = Field(description="compiler, vlm:<model> or fallback")
     program: str | None = None
     reply: str | None = Field(default=None, description="the model's raw reply")
@@ -131,6 +132,6 @@ class Trace(BaseModel):
             return cls.model_validate_json(path.read_bytes())
         except ValidationError as exc:
             where, what = first_problem(exc)
-            raise InputError(f"'{path}' is not a valid Reasmory trace: {where}: {what}") from None
+            raise InputError(f"'{path}' is not a valid Reasmory trace: {where}: {what}", hint=TRACE_HINT) from None
         except (ValueError, json.JSONDecodeError) as exc:
-            raise InputError(f"'{path}' is not a valid Reasmory trace: {exc}") from None
+            raise InputError(f"'{path}' is not a valid Reasmory trace: {exc}", hint=TRACE_HINT) from None

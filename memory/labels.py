@@ -33,6 +33,18 @@ _IRREGULAR = {
 }
 _NOT_PLURAL = {"glass", "mattress", "bus", "lens", "gas", "dress", "chess", "series", "species", "stairs", "pants", "shorts", "scissors", "blinds", "canvas", "cactus", "class"}
 
+#: Categories a detector looks for when a memory is built from a video or photos: VSI-Bench's object
+#: categories (ScanNet, ARKitScenes, ScanNet++), most frequent first. Labels outside it are grounded on demand.
+DEFAULT_VOCABULARY: tuple[str, ...] = (
+    "table", "chair", "door", "tv", "sofa", "bed", "trash bin", "window", "refrigerator", "stool", "toilet", "monitor",
+    "pillow", "backpack", "ceiling light", "stove", "bathtub", "keyboard", "washer", "telephone", "heater", "bookshelf",
+    "mirror", "lamp", "fireplace", "whiteboard", "computer mouse", "microwave", "printer", "plant", "radiator",
+    "counter", "towel", "nightstand", "cup", "clock", "dishwasher", "power strip", "computer tower", "laptop",
+    "exhaust fan", "closet", "kettle", "blanket", "fan", "suitcase", "basket", "shoes", "cutting board", "coat hanger",
+    "bucket", "crate", "pan", "headphones", "shoe rack", "bowl", "table lamp", "oven", "mattress", "guitar", "piano",
+    "paper bag",
+)
+
 #: Default synonyms (variant → canonical). Canonical names follow VSI-Bench's categories.
 DEFAULT_SYNONYMS: dict[str, str] = {
     "couch": "sofa",

@@ -89,7 +89,7 @@ def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int
         parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
-        raise MemoryFileError(f"cannot write memory to '{path}': {exc.strerror or exc}", hint="choose a writable folder") from None
+        raise MemoryFileError(f"cannot write memory to '{path}': {exc.strerror or exc}", hint="choose a writable folder") from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w+b") as fh:
@@ -111,7 +111,7 @@ def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise MemoryFileError(f"cannot write memory to '{path}': {exc.strerror or exc}", hint="check free space and permissions") from None
+        raise MemoryFileError(f"cannot write memory to '{path}': {exc.strerror or exc}", hint="check free space and permissions") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

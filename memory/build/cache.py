@@ -14,6 +14,7 @@ platform's user cache folder (`~/.cache/reasmory` on Linux, honouring
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -96,13 +97,14 @@ class MemoryCache:
             self.root.mkdir(parents=True, exist_ok=True)
             handle = open(self.root / f"{key}.lock", "a+b")  # noqa: SIM115  (closed below, after unlocking)
         except OSError as exc:
-            raise InputError(f"cannot use cache folder '{self.root}': {exc.strerror or exc}",
-                             hint=f"choose a writable folder with --cache-dir or ${ENV_VAR}") from None
+            raise self._unwritable(exc) from None
         try:
             if sys.platform != "win32":
                 import fcntl
 
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                for stale in self.root.glob(f".{key}.rmem.*.tmp"):  # a killed writer's; writers hold this lock
+                    stale.unlink(missing_ok=True)
             yield
         finally:
             handle.close()  # closing releases the flock
@@ -117,5 +119,45 @@ class MemoryCache:
             if memory is not None:
                 return memory, True
             memory = build()
-            memory.save(self.path(key))
+            self._store(memory, key)
             return memory, False
+
+    def _store(self, memory: SpatialMemory, key: str) -> None:
+        """Save an entry (atomically: a failed write leaves no entry), with write failures naming the cache folder."""
+        try:
+            memory.save(self.path(key))
+        except MemoryFileError as exc:
+            if isinstance(exc.__cause__, OSError):
+                raise self._unwritable(exc.__cause__) from None
+            raise
+
+    def _unwritable(self, exc: OSError) -> InputError:
+        """The one-line error for a cache folder that cannot be written: full, read-only, not permitted, …"""
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        reason, fix = ("the disk is full", "free space there") if full else (exc.strerror or str(exc), "make it writable")
+        return InputError(f"cannot write to the cache folder '{self.root}': {reason}",
+                          hint=f"{fix}, or choose another folder with --cache-dir or ${ENV_VAR}")
+
+    def entry_for(self, memory: SpatialMemory) -> Path | None:
+        """The entry a built memory is stored under here (its input hash and build settings), or None."""
+        prov = memory.provenance
+        if prov.input_hash is None:
+            return None
+        settings = {k: v for k, v in prov.settings.items() if k != "on_demand"}
+        settings.setdefault("grounding", {})
+        path = self.path(cache_key(prov.input_hash, settings))
+        return path if path.is_file() else None
+
+
+def update_entry(path: Path, change: Callable[[SpatialMemory], SpatialMemory | None]) -> SpatialMemory | None:
+    """Change a cache entry in place, under its lock: `change` gets the entry as stored now (another process may
+    have grown it meanwhile) and returns the memory to store, or None to leave it; returns what is stored."""
+    cache = MemoryCache(path.parent)
+    with cache.lock(path.stem):
+        current = cache.get(path.stem)
+        if current is None:
+            return None
+        changed = change(current)
+        if changed is not None:
+            cache._store(changed, path.stem)
+        return changed or current

@@ -15,6 +15,7 @@ so their timestamp is their position in the sorted list (one "second" apart).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from reasmory.memory.build.progress import progress_bar
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp", ".ts"})
 LIST_SUFFIX = ".txt"
+#: Largest frame accepted (8K video and 50-megapixel photos fit); reconstruction needs far fewer pixels.
+MAX_FRAME_PIXELS = 50_000_000
 
 Source = str | Path | Sequence[str | Path]
 
@@ -182,10 +185,29 @@ def read_image(path: Path) -> np.ndarray:
     if not path.is_file():
         raise InputError(f"no such image: '{path}'", hint="check the path (list files are relative to their folder)")
     try:
-        with Image.open(path) as img:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit is lower
+            img = Image.open(path)
+        with img:
+            _check_pixels(f"image '{path}'", img.size)
             return np.asarray(ImageOps.exif_transpose(img).convert("RGB"))
+    except Image.DecompressionBombError:
+        raise _too_large(f"image '{path}'") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise InputError(f"cannot read image '{path}': {exc}", hint="the file is not an image or is damaged") from None
+
+
+def _too_large(what: str, size: tuple[int, int] | None = None) -> InputError:
+    """The error for a frame over MAX_FRAME_PIXELS; `what` names it ("image 'a.jpg'")."""
+    dims = f" is {size[0]}×{size[1]}," if size else " is"
+    return InputError(f"{what}{dims} over the limit of {MAX_FRAME_PIXELS // 1_000_000} megapixels per frame",
+                      hint="downscale it first, e.g. to 1920 pixels wide (ffmpeg -vf scale=1920:-2, or mogrify -resize 1920x)")
+
+
+def _check_pixels(what: str, size: tuple[int, int]) -> None:
+    """Refuse a (width, height) frame over MAX_FRAME_PIXELS before it is decoded."""
+    if size[0] * size[1] > MAX_FRAME_PIXELS:
+        raise _too_large(what, size)
 
 
 def check_same_size(frames: Sequence[InputFrame]) -> None:
@@ -203,12 +225,14 @@ def check_same_size(frames: Sequence[InputFrame]) -> None:
 
 
 def _count_video_frames(path: Path) -> int:
+    """The number of frames, once the file is known to hold a video stream of frames within the size limit."""
     import av
 
     with av.open(str(path)) as container:
         if not container.streams.video:
             raise InputError(f"'{path}' has no video stream", hint="give a video file with pictures in it")
         stream = container.streams.video[0]
+        _check_pixels(f"video '{path}'", (stream.width, stream.height))
         return sum(1 for packet in container.demux(stream) if packet.size)
 
 
@@ -237,7 +261,7 @@ def _read_video(path: Path, sampling: Sampling, progress: bool) -> tuple[list[In
                     image = upright(frame.to_ndarray(format="rgb24"), frame.rotation)
                     frames.append(InputFrame(len(frames), number, time - start, f"{path}#frame={number}", image))
     except av.FFmpegError as exc:
-        raise InputError(f"cannot decode video '{path}': {exc}", hint="the file is damaged or not a video") from None
+        raise InputError(f"cannot decode video '{path}': {exc.strerror or exc}", hint="the file is damaged or not a video") from None
     if not frames:
         raise InputError(f"no frames could be decoded from '{path}'", hint="the file is damaged or not a video")
     return frames, total

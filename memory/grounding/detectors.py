@@ -114,6 +114,15 @@ class TransformersDetector:
         return cls(config, BOX_DETECTORS[config.kind](detector, detector_processor, config.prompts),
                    SamMasks(segmenter, segmenter_processor))
 
+    @property
+    def name(self) -> str:
+        return f"{self.config.kind}:{self.config.detector_checkpoint}"
+
+    def with_labels(self, labels: Sequence[str]) -> TransformersDetector:
+        """The same loaded models asked for other labels (on-demand grounding: no second load)."""
+        config = self.config.model_copy(update={"labels": tuple(labels)})
+        return TransformersDetector(config, type(self.boxes)(self.boxes.model, self.boxes.processor, config.prompts), self.masks)
+
     def detect(self, images: Sequence[np.ndarray | None]) -> list[list[Instance2D]]:
         """Instances in each image, `batch_size` images per forward pass."""
         found: list[list[Instance2D]] = []

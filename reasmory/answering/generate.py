@@ -25,7 +25,8 @@ from reasmory.interpreter import LanguageError, RunResult
 from reasmory.interpreter.trace import Attempt
 from reasmory.memory import SpatialMemory
 
-Runner = Callable[[str], RunResult]
+Runner = Callable[[str, SpatialMemory], RunResult]
+Grounder = Callable[[SpatialMemory, list[str], int], tuple[SpatialMemory, Attempt]]
 Refusal = tuple[str, LanguageError]  # a refused program and why
 Kind = Literal["compile", "generate", "repair", "fallback"]
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n(.*?)```", re.DOTALL)
@@ -50,6 +51,7 @@ class Search:
     settings: Settings
     client: VLMClient | None
     runner: Runner
+    grounder: Grounder | None = None
     attempts: list[Attempt] = field(default_factory=list)
 
     def run(self) -> Outcome:
@@ -84,7 +86,7 @@ class Search:
 
     def _from_vlm(self, client: VLMClient, refused: Refusal | None) -> Outcome | None:
         """Ask, then send refusals back at most `max_repairs` times; None when every program was refused."""
-        messages: list[Message] = program_messages(self.question, self.options, self.memory)
+        messages: list[Message] = program_messages(self.question, self.options, self.memory, open_labels=self.grounder is not None)
         grammar = None if self.settings.grammar == "off" else decoding_grammar()
         repairs = self.settings.max_repairs
         if refused is not None:
@@ -115,15 +117,26 @@ class Search:
         attempt = Attempt(index=len(self.attempts), kind=kind, generator=generator, program=source, reply=reply, constrained=constrained)
         self.attempts.append(attempt)
         try:
-            result = self.runner(source)
+            result = self.runner(source, self.memory)
         except LanguageError as exc:
             attempt.diagnostics = list(exc.diagnostics)
             attempt.error = str(exc)
-            return None, (source, exc)
-        finally:
             attempt.duration_ms = (time.perf_counter() - start) * 1000
+            if self._ground_missing(exc):
+                return self._try(source, kind, generator, reply=reply, constrained=constrained)
+            return None, (source, exc)
+        attempt.duration_ms = (time.perf_counter() - start) * 1000
         attempt.ok, attempt.answer = True, result.answer
         return Outcome(source, generator, result), None
+
+    def _ground_missing(self, refusal: LanguageError) -> bool:
+        """Ground the labels the memory lacks (when a grounder is set); True when any was found, so the program runs again."""
+        missing = list(dict.fromkeys(d.subject for d in refusal.diagnostics if d.code == "unknown-label" and d.subject))
+        if self.grounder is None or not missing:
+            return False
+        self.memory, attempt = self.grounder(self.memory, missing, len(self.attempts))
+        self.attempts.append(attempt)
+        return attempt.ok
 
 
 def extract_program(reply: str) -> str:

@@ -19,16 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from reasmory.answering.clients import VLMClient, make_client
-from reasmory.answering.generate import Outcome, Search
+from reasmory.answering.detection import OnDemand, configured_detector
+from reasmory.answering.generate import Grounder, Outcome, Search
 from reasmory.answering.reasoner import image_parts, images_of, reason
 from reasmory.answering.settings import Settings
 from reasmory.answering.sources import Source, load_or_build_memory
 from reasmory.compiler import VLM_HINT, UnsupportedQuestion
-from reasmory.errors import ReasmoryError
+from reasmory.errors import InputError, ReasmoryError
 from reasmory.interpreter import RunResult
 from reasmory.interpreter import run as run_program
 from reasmory.interpreter.trace import Attempt, Trace
 from reasmory.memory import SpatialMemory
+from reasmory.memory.build.cache import MemoryCache
+from reasmory.memory.grounding.on_demand import PromptedDetector
 
 
 @dataclass(frozen=True)
@@ -49,32 +52,49 @@ def answer(
     options: Sequence[str] | None = None,
     *,
     client: VLMClient | None = None,
+    grounder: PromptedDetector | None = None,
     artifacts_dir: str | Path | None = None,
     **settings: Any,
 ) -> Answer:
     """Answer a question about a memory, a `.rmem`, a scene folder, a video or images.
 
     `settings` override the config file and `REASMORY_*` variables (see `Settings`);
-    `client` replaces the configured VLM (e.g. a loaded local model).
+    `client` replaces the configured VLM (e.g. a loaded local model), `grounder`
+    the configured detector (anything with `name` and `with_labels(labels)`).
     """
+    _check_question(question)
     config = Settings.load(**settings)
-    memory = load_or_build_memory(source, config)
+    detector = grounder if grounder is not None else configured_detector(config)
+    memory = load_or_build_memory(source, config, detector)
+    on_demand = None
+    if detector is not None and config.ground_on_demand:
+        on_demand = OnDemand(detector, config.ground_frames, MemoryCache(config.cache_dir).entry_for(memory))
     vlm = client if client is not None else make_client(config)
     try:
-        return _answer(memory, question, list(options or []), config, vlm, artifacts_dir)
+        return _answer(memory, question, list(options or []), config, vlm, artifacts_dir, on_demand)
     finally:
         if client is None and vlm is not None and hasattr(vlm, "close"):
             vlm.close()
 
 
+def _check_question(question: str) -> None:
+    """Bad input, found before any memory is loaded or built: an empty question, or text that is not UTF-8."""
+    if not question.strip():
+        raise InputError("the question is empty", hint="ask a question about the scene, in quotes")
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("the question is not UTF-8 text", hint="set a UTF-8 locale in your terminal, or re-type the question") from None
+
+
 def _answer(memory: SpatialMemory, question: str, options: list[str], config: Settings, vlm: VLMClient | None,
-            artifacts_dir: str | Path | None) -> Answer:
+            artifacts_dir: str | Path | None, grounder: Grounder | None) -> Answer:
     artifacts = Path(artifacts_dir) if artifacts_dir else config.cache_dir / "runs" / _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
 
-    def runner(program: str) -> RunResult:
+    def runner(program: str, memory: SpatialMemory) -> RunResult:
         return run_program(program, memory, options, artifacts_dir=artifacts, question=question)
 
-    search = Search(question, options, memory, config, vlm, runner)
+    search = Search(question, options, memory, config, vlm, runner, grounder)
     try:
         outcome = search.run()
         final, value = _final_answer(outcome, question, options, vlm, artifacts, search.attempts)
@@ -83,7 +103,7 @@ def _answer(memory: SpatialMemory, question: str, options: list[str], config: Se
         raise
     trace = outcome.result.trace
     trace.generator, trace.attempts, trace.answer = outcome.generator, list(search.attempts), final
-    return Answer(final, outcome.program, trace, memory, outcome.generator, value)
+    return Answer(final, outcome.program, trace, search.memory, outcome.generator, value)
 
 
 def _final_answer(outcome: Outcome, question: str, options: list[str], client: VLMClient | None, artifacts: Path,

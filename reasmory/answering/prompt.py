@@ -76,15 +76,20 @@ def _question_block(question: str, options: Sequence[str] | None) -> str:
     return text
 
 
-def program_messages(question: str, options: Sequence[str] | None, memory: SpatialMemory) -> list[Message]:
-    """The conversation that asks for a program."""
+OPEN_LABELS = ("A detector is configured: a program may also name an object label not listed above; "
+               "it is looked for in the frames before the program runs again.")
+
+
+def program_messages(question: str, options: Sequence[str] | None, memory: SpatialMemory,
+                     open_labels: bool = False) -> list[Message]:
+    """The conversation that asks for a program (`open_labels`: labels the memory lacks are grounded on demand)."""
     system = "\n\n".join([
         FRAMING,
         "## Grammar (Lark)\n" + grammar_text().strip(),
         "## Operations\n" + operations_reference(),
         "## Worked examples (about another scene)\n" + worked_examples(),
     ])
-    user = "## This scene\n" + memory_summary(memory) + "\n\n" + _question_block(question, options)
+    user = "## This scene\n" + memory_summary(memory) + ("\n" + OPEN_LABELS if open_labels else "") + "\n\n" + _question_block(question, options)
     return [Message(role="system", text=system), Message(role="user", text=user)]
 
 

@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from reasmory.errors import InputError
 from reasmory.memory.build.cache import default_cache_dir
+from reasmory.memory.labels import DEFAULT_VOCABULARY
 
 
 def default_config_path() -> Path:
@@ -51,6 +52,17 @@ class Settings(BaseSettings):
         "auto", description="auto: the offline compiler for the questions it knows, else the VLM; or only one of them")
     cache_dir: Path = Field(default_factory=default_cache_dir, description="built memories and run artifacts (the build cache's folder)")
     backend: str = Field("auto", description="reconstruction backend for building memories from videos or images")
+    detector: Literal["none", "owlv2", "grounding-dino"] = Field(
+        "none", description="text-prompted detector (+ SAM) that grounds objects in videos and photos, and labels a program asks "
+        "for that the memory lacks; needs pip install 'reasmory[detectors]' and weights (docs/grounding.md)")
+    detector_checkpoint: str | None = Field(None, description="the detector's local folder or hub id (None: the kind's default)")
+    segmenter_checkpoint: str | None = Field(None, description="the SAM checkpoint's local folder or hub id (None: facebook/sam-vit-base)")
+    detector_device: str = Field("auto", description="auto (CUDA when present), cpu, cuda or cuda:N")
+    detector_threshold: float | None = Field(None, ge=0, le=1, description="minimum box score (None: the detector's default)")
+    detector_labels: list[str] = Field(default_factory=lambda: list(DEFAULT_VOCABULARY), min_length=1,
+                                       description="categories grounded when a memory is built from a video or photos")
+    ground_on_demand: bool = Field(True, description="ground a label a program asks for that the memory lacks (needs a detector)")
+    ground_frames: int = Field(32, ge=1, description="most frames the detector looks at when grounding a label on demand")
 
     @classmethod
     def settings_customise_sources(

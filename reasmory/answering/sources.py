@@ -6,7 +6,8 @@ another RGB-D folder, a video, an image folder, a `.txt` list of images or a
 list of image paths. Memories and `.rmem` files load directly; everything
 else is built (and cached by input hash) by the build pipeline,
 `reasmory.memory.build.pipeline.build_memory`; a scene folder's objects come
-from its given instance masks through the pipeline's grounding hook. `_build`
+from its given instance masks, other inputs' from the configured text-prompted
+detector, through the pipeline's grounding hook. `_build`
 and `_grounding` are the seams: where the pipeline, or the grounding of
 objects, is missing, the user gets one line naming what, never a traceback.
 """
@@ -24,6 +25,7 @@ from reasmory.errors import InputError, ReasmoryError
 from reasmory.memory import SpatialMemory
 from reasmory.memory.build.frames import IMAGE_SUFFIXES, LIST_SUFFIX, VIDEO_SUFFIXES
 from reasmory.memory.build.layouts import detect_layout
+from reasmory.memory.grounding.on_demand import PromptedDetector
 from reasmory.memory.model import ObjectInstance
 
 Kind = Literal["memory", "rmem", "scene_folder", "rgbd_folder", "video", "image_folder", "image_list", "images"]
@@ -72,8 +74,11 @@ def classify(source: Source) -> Kind:
     return "images"
 
 
-def load_or_build_memory(source: Source, settings: Settings) -> SpatialMemory:
-    """The memory for a source: as given, loaded from `.rmem`, or built (and cached) by the build pipeline."""
+def load_or_build_memory(source: Source, settings: Settings, detector: PromptedDetector | None = None) -> SpatialMemory:
+    """The memory for a source: as given, loaded from `.rmem`, or built (and cached) by the build pipeline.
+
+    `detector` grounds the objects of videos, photos and RGB-D folders (scene folders bring their own masks).
+    """
     kind = classify(source)
     if kind == "memory":
         assert isinstance(source, SpatialMemory)
@@ -81,10 +86,10 @@ def load_or_build_memory(source: Source, settings: Settings) -> SpatialMemory:
     if kind == "rmem":
         assert isinstance(source, (str, Path))
         return SpatialMemory.load(source)
-    return _build(kind, source, settings)
+    return _build(kind, source, settings, detector)
 
 
-def _build(kind: Kind, source: Source, settings: Settings) -> SpatialMemory:
+def _build(kind: Kind, source: Source, settings: Settings, detector: PromptedDetector | None) -> SpatialMemory:
     """Build through the pipeline, with objects from the grounding hook where there is one."""
     build_memory = _pipeline_entry(kind, source)
     options: dict[str, Any] = {"backend": settings.backend, "cache_dir": settings.cache_dir, "instances": None}
@@ -95,14 +100,12 @@ def _build(kind: Kind, source: Source, settings: Settings) -> SpatialMemory:
         called = ", ".join(["source", *(f"{k}=" for k in options)])
         raise BuildUnavailable(f"{PIPELINE}.build_memory does not take ({called}) as answer() calls it",
                                hint="update reasmory.answering.sources._build to the pipeline's signature") from None
-    hook = _grounding(kind, source)
+    hook = _grounding(kind, source, settings, detector)
     if hook is None:  # say so before spending minutes on a reconstruction that could hold no objects
         raise BuildUnavailable(
-            f"answering about {_what(kind, source)} needs its objects in 3D: cameras and points come from the sfm backend "
-            "(pycolmap, installed) or vggt (pip install vggt from its git repository, on a GPU), and objects from a "
-            "text-prompted detector (pip install 'reasmory[detectors]' plus weights, docs/grounding.md), which answer() "
-            "does not run on videos or photos yet",
-            hint=_build_hint(kind, source))
+            f"answering about {_what(kind, source)} needs a text-prompted detector to find its objects, and none is configured",
+            hint="set REASMORY_DETECTOR=owlv2 (or detector=… in answer()) after pip install 'reasmory[detectors]' and "
+                 f"fetching its weights (docs/grounding.md); {_build_hint(kind, source)}")
     options["instances"] = hook
     memory: SpatialMemory = build_memory(inputs, **options)
     if not memory.objects:
@@ -110,18 +113,19 @@ def _build(kind: Kind, source: Source, settings: Settings) -> SpatialMemory:
     return memory
 
 
-def _grounding(kind: Kind, source: Source) -> Callable[[SpatialMemory], Sequence[ObjectInstance]] | None:
-    """The pipeline's `instances=` hook: a scene folder's given instance masks lifted with its depth maps.
-
-    Videos and photos get None until a detector is wired here; so does everything when grounding is not installed.
-    """
-    if kind != "scene_folder":
-        return None
-    try:
+def _grounding(kind: Kind, source: Source, settings: Settings,
+               detector: PromptedDetector | None) -> Callable[[SpatialMemory], Sequence[ObjectInstance]] | None:
+    """The pipeline's `instances=` hook: a scene folder's given instance masks lifted with its depth maps, else the
+    detector over every frame for `detector_labels`; None when neither is there."""
+    if kind == "scene_folder":
         from reasmory.memory.grounding.pipeline import GivenMaskGrounder
-    except ImportError:
+
+        return GivenMaskGrounder(Path(str(source)))
+    if detector is None:
         return None
-    return GivenMaskGrounder(Path(str(source)))
+    from reasmory.answering.detection import DetectorGrounder
+
+    return DetectorGrounder(detector, settings.detector_labels, {"detector": detector.name, **getattr(detector, "options", {})})
 
 
 def _pipeline_entry(kind: Kind, source: Source) -> Any:

@@ -34,6 +34,7 @@ def answer(
     """Answer a question about a scene: the offline compiler or the configured VLM writes a program, which runs on the memory.
 
     Free-form questions need a VLM: REASMORY_VLM_BASE_URL and REASMORY_VLM_MODEL (see docs/vlm.md).
+    Videos, photos, and labels a memory lacks need a detector: REASMORY_DETECTOR=owlv2 and its checkpoints.
 
     Example: [cyan]reasmory answer scene.rmem "How many chairs are in this room?" --trace trace.json[/]
     """

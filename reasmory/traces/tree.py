@@ -54,6 +54,8 @@ def trace_tree(trace: Trace) -> Tree:
     if trace.question:
         title = f"[bold]{escape(trace.question)}[/]\n" + title
     root = Tree(title)
+    if len(trace.attempts) > 1:
+        _attempts(root, trace)
     for step in trace.steps:
         label = highlighted(step.source.strip())
         label.append(f"   {step.duration_ms:.2f} ms", "dim")
@@ -68,3 +70,13 @@ def trace_tree(trace: Trace) -> Tree:
     if trace.error is not None:
         root.add(f"[bold red]error[{escape(trace.error.code)}] {escape(trace.error.one_line())}[/]")
     return root
+
+
+def _attempts(root: Tree, trace: Trace) -> None:
+    """How the program was obtained: compiles, VLM replies, repairs, labels grounded on demand."""
+    node = root.add("[bold]attempts[/]")
+    for attempt in trace.attempts:
+        mark = "[green]✓[/]" if attempt.ok else "[red]✗[/]"
+        outcome = attempt.answer if attempt.ok or attempt.kind == "ground" else attempt.error
+        node.add(f"{mark} {attempt.kind} [dim]{escape(attempt.generator)}[/] {escape((outcome or '').splitlines()[0] if outcome else '')}"
+                 f"  [dim]{attempt.duration_ms:.0f} ms[/]")

@@ -184,7 +184,7 @@ def test_image_answers_need_a_vlm_to_look_at_them(living_room: SpatialMemory, be
     from reasmory.answering.pipeline import _final_answer
     from reasmory.answering.settings import Settings
 
-    outcome_runner = lambda src: run(src, living_room, [], artifacts_dir=tmp_path)  # noqa: E731
+    outcome_runner = lambda src, memory: run(src, memory, [], artifacts_dir=tmp_path)  # noqa: E731
     search = Search("q", [], living_room, Settings.load(), None, outcome_runner)
     outcome, _ = search._try('answer(bev(mode="semantic"))\n', "fallback", "fallback")
     with pytest.raises(UnsupportedQuestion, match="answers with pictures"):

@@ -28,6 +28,9 @@ def test_the_program_prompt_is_built_from_the_languages_own_sources(living_room:
         assert compile_question(item["question"]).source.strip() in system.text
     assert "Question: Where is the lamp?\nOptions: A. left | B. right" in user.text
     assert "chair ×2" in user.text and "pillow ×2" in user.text
+    assert "detector is configured" not in user.text
+    _, open_user = program_messages("Where is the lamp?", None, living_room, open_labels=True)
+    assert "may also name an object label not listed" in open_user.text
 
 
 def test_the_memory_summary_says_what_programs_may_use(living_room: SpatialMemory) -> None:

@@ -120,9 +120,9 @@ def test_videos_and_photos_are_refused_before_any_reconstruction(fake_pipeline: 
     shots = images(tmp_path / "shots")
     (tmp_path / "v.mp4").write_bytes(b"")
     for source in (shots, tmp_path / "shots", tmp_path / "v.mp4"):
-        with pytest.raises(BuildUnavailable, match="sfm backend .* vggt .* text-prompted detector") as err:
+        with pytest.raises(BuildUnavailable, match="needs a text-prompted detector .* none is configured") as err:
             load_or_build_memory(source, Settings.load(backend="rgbd", cache_dir=tmp_path / "cache"))
-        assert ".rmem memory that has objects" in (err.value.hint or "")
+        assert "REASMORY_DETECTOR=owlv2" in (err.value.hint or "") and ".rmem memory that has objects" in (err.value.hint or "")
     assert fake_pipeline.calls == []
 
 

@@ -1,9 +1,24 @@
 """A short bounded fuzzing round on every test run (the full round: python -m reasmory.benchmarks.fuzz)."""
 
-from reasmory.benchmarks.fuzz import fuzz
+import random
+
+from reasmory.benchmarks.fuzz import fuzz, mutate
 
 
 def test_a_bounded_fuzzing_round_finds_nothing() -> None:
-    result = fuzz(200, seed=1)
-    assert result["programs"] >= 200 and result["failures"] == 0
-    assert result["outcomes"].get("ran to an answer", 0) > 20 and result["outcomes"].get("rejected by the checker", 0) > 20
+    result = fuzz(1000, seed=1)
+    outcomes = result["outcomes"]
+    assert result["programs"] >= 1000 and result["failures"] == 0
+    assert outcomes["well-typed"] >= 150 and outcomes["mutated"] >= 450 and outcomes["text"] >= 150
+    assert outcomes.get("ran to an answer", 0) > 50 and outcomes.get("refused by the parser or checker", 0) > 200
+
+
+def test_rounds_split_over_worker_processes_add_up() -> None:
+    result = fuzz(60, seed=2, workers=2)
+    assert result["workers"] == 2 and result["programs"] >= 60 and sum(result["outcomes"][k] for k in ("well-typed", "mutated", "text")) == result["programs"]
+
+
+def test_mutations_change_the_program() -> None:
+    rnd = random.Random(0)
+    source = 'a = objects("chair")\nanswer(count(a))\n'
+    assert sum(mutate(source, rnd) != source for _ in range(50)) >= 45

@@ -29,6 +29,8 @@ from reasmory.memory.model import PointCloud
 
 #: Up to this many frames, unordered photo sets are matched exhaustively under `matching="auto"`.
 _EXHAUSTIVE_UP_TO = 60
+#: Fewest frames structure-from-motion can register (two views fix a pair, a third confirms it).
+MIN_FRAMES = 3
 
 
 def _require_pycolmap() -> Any:
@@ -47,6 +49,9 @@ class SfmBackend(Backend):
     def reconstruct(self, frames: FrameSet, progress: bool = True) -> Reconstruction:
         from PIL import Image
 
+        if len(frames) < MIN_FRAMES:  # refuse before pycolmap spends seconds on it
+            raise InputError(f"structure-from-motion needs at least {MIN_FRAMES} frames, the input has {len(frames)}",
+                             hint="give more frames with more overlap (a slow, steady video works best), or try --backend vggt")
         with tempfile.TemporaryDirectory(prefix="reasmory-sfm-") as tmp:
             images = Path(tmp) / "images"
             images.mkdir()
@@ -98,7 +103,7 @@ class SfmBackend(Backend):
 
     def _convert(self, model: Any, names: list[str], frames: FrameSet) -> Reconstruction:
         registered = model.num_reg_images() if model is not None else 0
-        needed = max(3, math.ceil(self.config.min_registered * len(frames)))
+        needed = max(MIN_FRAMES, math.ceil(self.config.min_registered * len(frames)))
         if registered < needed:
             raise InputError(
                 f"structure-from-motion registered only {registered} of {len(frames)} frames (needs {needed})",

@@ -138,7 +138,8 @@ class OpenAIClient:
             if response.status_code not in _RETRY_STATUS:
                 return response, attempt + 1
             last = f"HTTP {response.status_code}: {_error_text(response)}"
-        raise VLMError(f"the VLM at {self.url} gave no answer after {self.retries + 1} tries; last: {last}",
+        tries = "1 try" if self.retries == 0 else f"{self.retries + 1} tries"
+        raise VLMError(f"the VLM at {self.url} gave no answer after {tries}; last: {last}",
                        hint="check that the server is up, or raise REASMORY_VLM_TIMEOUT / REASMORY_VLM_RETRIES")
 
     def _wait(self, attempt: int, response: httpx.Response | None) -> float:
