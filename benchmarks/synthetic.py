@@ -1,11 +1,13 @@
 """Synthetic scenes answered end to end: exact ground truth for every question family.
 
-    reasmory bench synthetic --scenes 20 --seed 0 --memory oracle [--json OUT]
+    reasmory bench synthetic --scenes 20 --seed 0 --memory oracle [--json OUT] [--executor ray --results OUT.jsonl]
 
 Scenes are generated (or reused from `--scenes-dir`), their questions compiled,
 checked, run and scored with VSI-Bench's metrics, in the same report format as
 the VSI-Bench runner. `oracle` builds each memory from `scene.json`; `rgbd` builds it from the depth maps,
-camera poses and instance masks (grounding), without reading scene.json.
+camera poses and instance masks (grounding), without reading scene.json. Scenes
+are generated, memories built and questions answered on the executor
+(reasmory.batch: local, or ray), resuming from a results file when one is given.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Literal
 from rich.console import Console
 from rich.progress import Progress
 
-from reasmory.benchmarks.qa import Question, Record, evaluate_all, load_questions, report
+from reasmory.batch import Executor, LocalExecutor
+from reasmory.benchmarks.qa import Record, load_questions, report
+from reasmory.benchmarks.qa_batch import QAJob, question_items, run_questions, run_summary
 from reasmory.errors import InputError
 from reasmory.memory import SpatialMemory
 from reasmory.memory.oracle import from_scene
@@ -50,24 +54,49 @@ def memory_builder(kind: MemoryKind) -> Callable[[Path], SpatialMemory]:
     )
 
 
-def run_synthetic(scenes: int, seed: int, kind: MemoryKind, scenes_dir: Path, json_path: Path | None,
-                  frames: int = 32, width: int = 320, height: int = 240) -> tuple[list[Record], float | None]:
-    build = memory_builder(kind)
-    start = time.perf_counter()
-    questions: list[Question] = []
-    memories: dict[str, SpatialMemory] = {}
+class SyntheticJob(QAJob):
+    """Memories of synthetic scene folders (groups are their absolute paths), optionally through the memory cache."""
+
+    suite: str = "synthetic"
+    memory: MemoryKind = "oracle"
+    cache_dir: Path | None = None
+
+    def fingerprint(self) -> dict:
+        return {"suite": self.suite, "memory": self.memory}  # where the cache lives changes no answer
+
+    def build(self, group: str) -> SpatialMemory:
+        build = memory_builder(self.memory)
+        if self.cache_dir is None or self.memory == "oracle":  # oracle memories cost less than a cache look-up
+            return build(Path(group))
+        from reasmory.memory.build.cache import MemoryCache, cache_key, hash_files
+
+        files = sorted(p for p in Path(group).rglob("*") if p.is_file() and p.name != "questions.jsonl")
+        key = cache_key(hash_files(files), {"builder": f"benchmarks.synthetic/{self.memory}"})
+        return MemoryCache(self.cache_dir).get_or_build(key, lambda: build(Path(group)))[0]
+
+
+def prepare_scenes(executor: Executor, scenes: int, seed: int, scenes_dir: Path, frames: int, width: int, height: int) -> list[Path]:
+    """The scene folders, the missing ones generated on the executor."""
+    calls = [(scenes_dir.resolve() / f"synth_{s:05d}", s, frames, width, height) for s in range(seed, seed + scenes)]
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("scenes", total=scenes)
-        for s in range(seed, seed + scenes):
-            folder = ensure_scene(scenes_dir / f"synth_{s:05d}", s, frames, width, height)
-            scene_questions = load_questions(folder / "questions.jsonl")
-            memories[folder.name] = build(folder)
-            questions += [q.model_copy(update={"scene_name": folder.name}) for q in scene_questions]
-            progress.advance(task)
-    built = time.perf_counter() - start
-    records = evaluate_all(questions, lambda q: memories[q.scene_name])
+        return executor.map(ensure_scene, calls, lambda: progress.advance(task))
+
+
+def run_synthetic(scenes: int, seed: int, kind: MemoryKind, scenes_dir: Path, json_path: Path | None,
+                  frames: int = 32, width: int = 320, height: int = 240, *, executor: Executor | None = None,
+                  results: Path | None = None, cache_dir: Path | None = None) -> tuple[list[Record], float | None]:
+    """Every question of every scene answered and scored; `executor` (entered) defaults to the local one."""
+    memory_builder(kind)  # refuse unsupported kinds before generating anything
+    executor = executor or LocalExecutor()
+    job = SyntheticJob(memory=kind, cache_dir=cache_dir)
+    start = time.perf_counter()
+    folders = prepare_scenes(executor, scenes, seed, scenes_dir, frames, width, height)
+    prepared = time.perf_counter() - start
+    questions = [(str(f), q.model_copy(update={"scene_name": f.name})) for f in folders for q in load_questions(f / "questions.jsonl")]
+    records, run = run_questions(job, question_items(job, questions), executor, results)
     elapsed = time.perf_counter() - start
     summary = {"scenes": scenes, "seed": seed, "memory": kind, "frames": frames, "resolution": [width, height],
-               "seconds": elapsed, "scene_seconds": built}
-    title = f"Synthetic scenes ({scenes} scenes, {kind} memory, {len(records)} questions, {elapsed:.1f} s)"
+               "seconds": elapsed, "scene_seconds": prepared, **run_summary(run)}
+    title = f"Synthetic scenes ({scenes} scenes, {kind} memory, {len(records)} questions, {elapsed:.1f} s, {run.executor} executor)"
     return records, report(records, title, summary, json_path)

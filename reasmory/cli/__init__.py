@@ -11,7 +11,9 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from reasmory.cli import answer_cmd, bench_cmd, build_cmd, demo_cmd, memory_cmd, playground_cmd, program_cmd, render_cmd, synth_cmd, trace_cmd
+from reasmory.cli import (
+    answer_cmd, batch_cmd, bench_cmd, build_cmd, demo_cmd, memory_cmd, playground_cmd, program_cmd, render_cmd, synth_cmd, trace_cmd,
+)
 from reasmory.cli.output import print_error
 from reasmory.errors import ReasmoryError
 
@@ -34,6 +36,7 @@ app.command("run")(program_cmd.run)
 app.command("playground")(playground_cmd.playground)
 app.command("render")(render_cmd.render)
 app.command("answer")(answer_cmd.answer)
+app.command("batch")(batch_cmd.batch)
 
 _state = {"debug": False}
 

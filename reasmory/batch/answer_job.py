@@ -1,0 +1,134 @@
+"""`reasmory batch`: a JSON Lines file of {source, question, options} answered with `reasmory.answer` on any executor.
+
+Each source's memory is built (or loaded, or fetched from the build cache)
+once, on a GPU actor when the backend needs one; every question about it is
+then answered against that memory. Each answer starts from the memory as
+built: labels grounded on demand for one question go to the cache entry, not
+to the next question's copy, so answers do not depend on the order they run
+in. Relative sources are relative to the input file's folder, so the file can
+move with its data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from reasmory.batch.executor import Failure
+from reasmory.batch.items import Item, item_key
+from reasmory.errors import InputError, first_problem
+from reasmory.memory import SpatialMemory
+
+#: Settings that change no answer (where things are cached, how long to wait): left out of the item keys.
+_NOT_IN_KEY = {"config", "cache_dir", "vlm_api_key", "vlm_timeout", "vlm_retries", "vlm_backoff"}
+GPU_BACKENDS = frozenset({"vggt"})
+
+
+class BatchInput(BaseModel):
+    """One line of the input file; `id`, `question_type` and `ground_truth` are optional (the latter two give scores)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    source: str
+    question: str
+    options: list[str] = []
+    id: str | int | None = None
+    question_type: str | None = None
+    ground_truth: str | None = None
+
+
+def load_inputs(path: Path) -> list[BatchInput]:
+    """The input lines, sources made absolute; errors name the line."""
+    if not path.is_file():
+        raise InputError(f"no input file at '{path}'", hint='give a JSON Lines file of {"source": …, "question": …, "options": […]}')
+    inputs = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            entry = BatchInput.model_validate_json(line)
+        except ValidationError as exc:
+            where, what = first_problem(exc, "line")
+            raise InputError(f"{path}:{number}: {where}: {what}") from None
+        inputs.append(entry.model_copy(update={"source": str((path.parent / Path(entry.source).expanduser()).resolve())}))
+    return inputs
+
+
+def source_identity(source: str) -> str:
+    """The path, plus size and modification time for files: a replaced file is answered again."""
+    path = Path(source)
+    if path.is_file():
+        stat = path.stat()
+        return f"{source}|{stat.st_size}|{stat.st_mtime_ns}"
+    return source
+
+
+class AnswerJob(BaseModel):
+    """Build with `load_or_build_memory`, answer with `answer`, both under the same resolved settings on every node."""
+
+    settings: dict[str, Any]
+    gpus_per_build: float = 0.0
+    artifacts_dir: Path | None = None
+
+    def items(self, inputs: list[BatchInput]) -> list[Item]:
+        fingerprint = {k: v for k, v in self.settings.items() if k not in _NOT_IN_KEY}
+        identities = {s: source_identity(s) for s in {i.source for i in inputs}}
+        return [Item(key=item_key(identities[i.source], i.question, i.options, item=i.model_dump(exclude={"source"}),
+                                  settings=fingerprint), group=i.source, payload=i.model_dump()) for i in inputs]
+
+    def build(self, group: str) -> SpatialMemory:
+        """As `answer()` builds it: the configured detector grounds the objects of videos and photos."""
+        from reasmory.answering import Settings, load_or_build_memory
+        from reasmory.answering.detection import configured_detector
+
+        settings = Settings.load(**self.settings)
+        return load_or_build_memory(group, settings, configured_detector(settings))
+
+    def answer(self, item: Item, memory: SpatialMemory) -> dict[str, Any]:
+        from reasmory.answering import answer
+
+        entry = BatchInput.model_validate(item.payload)
+        start = time.perf_counter()
+        artifacts = self.artifacts_dir / item.key if self.artifacts_dir else None
+        result = answer(memory, entry.question, entry.options, artifacts_dir=artifacts, **self.settings)
+        return {**item.payload, "status": "answered", "answer": result.answer, "program": result.program,
+                "generator": result.generator, "error": None, "score": _score(entry, result.answer),
+                "duration_ms": (time.perf_counter() - start) * 1000}
+
+    def failed(self, item: Item, failure: Failure) -> dict[str, Any] | None:
+        entry = BatchInput.model_validate(item.payload)
+        return {**item.payload, "status": "error", "answer": None, "program": None, "generator": None,
+                "error": failure.one_line(), "score": _score(entry, None), "duration_ms": 0.0}
+
+
+def _score(entry: BatchInput, prediction: str | None) -> float | None:
+    if entry.ground_truth is None:
+        return None
+    from reasmory.benchmarks.metrics import score
+    from reasmory.benchmarks.qa import NUMERIC_TYPES
+
+    return score(prediction, entry.ground_truth, entry.question_type in NUMERIC_TYPES)
+
+
+def task_table(results: list[dict[str, Any]]) -> tuple[list[list[Any]], float | None]:
+    """Per question_type: items, answered, errors, mean score (errors score 0); and the mean of the task scores."""
+    by_task: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in results:
+        by_task[r.get("question_type") or "-"].append(r)
+    rows, scores = [], []
+    for task in sorted(by_task):
+        rs = by_task[task]
+        scored = [r["score"] for r in rs if r.get("score") is not None]
+        mean = sum(scored) / len(scored) if scored else None
+        if mean is not None:
+            scores.append(mean)
+        rows.append([task, len(rs), sum(r["status"] == "answered" for r in rs), sum(r["status"] == "error" for r in rs),
+                     "-" if mean is None else f"{mean:.4f}"])
+    overall = sum(scores) / len(scores) if scores else None
+    rows.append(["overall (mean of task scores)", len(results), sum(r[2] for r in rows), sum(r[3] for r in rows),
+                 "-" if overall is None else f"{overall:.4f}"])
+    return rows, overall
