@@ -110,8 +110,11 @@ def _fake_vggt(monkeypatch: pytest.MonkeyPatch, poses: np.ndarray, K_model: np.n
     import torch
 
     class VGGT(torch.nn.Module):
+        loads = 0
+
         @classmethod
         def from_pretrained(cls, name: str) -> VGGT:
+            cls.loads += 1
             return cls()
 
         def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -137,7 +140,8 @@ def test_vggt_backend_end_to_end_with_a_stand_in_model(monkeypatch: pytest.Monke
     grid = geo.model_grid(width, height)
     K_model = np.array([[300.0, 0, grid.width / 2], [0, 300.0, grid.height / 2], [0, 0, 1]])
     poses = np.stack([np.eye(4)] + [_random_pose(rng) for _ in range(n - 1)])
-    _fake_vggt(monkeypatch, poses, K_model, depth=2.0, scales=[1.0, 0.5, 3.0])
+    scales = [1.0, 0.5, 3.0]
+    _fake_vggt(monkeypatch, poses, K_model, depth=2.0, scales=scales)
     frames = [InputFrame(i, i, i / 10, f"f{i}", np.full((height, width, 3), 20 * i, np.uint8)) for i in range(n)]
     rec = VggtConfig(chunk_size=3, device="cpu").setup().reconstruct(FrameSet(frames, "fake", "list", n), progress=False)
     assert rec.up_to_scale and rec.registered == n
@@ -146,3 +150,6 @@ def test_vggt_backend_end_to_end_with_a_stand_in_model(monkeypatch: pytest.Monke
     assert rec.depth.shape == (n, height, width) and np.allclose(rec.depth, 2.0, atol=1e-5)
     assert np.allclose(rec.confidence, 1 - 1 / 3, atol=1e-6)
     assert "3 pass(es) on cpu (float32)" in rec.notes[0]
+    scales += [1.0, 1.0, 1.0]
+    VggtConfig(chunk_size=3, device="cpu").setup().reconstruct(FrameSet(frames, "fake", "list", n), progress=False)
+    assert sys.modules["vggt.models.vggt"].VGGT.loads == 1  # the second build reuses the loaded model

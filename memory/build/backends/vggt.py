@@ -11,6 +11,7 @@ authors report to be more accurate than its point-map head.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import pickle
 from dataclasses import dataclass
@@ -37,9 +38,14 @@ def require_vggt() -> None:
         raise InputError(MISSING, hint=f"install it with: {INSTALL}  (or use --backend sfm)")
 
 
-def _load_model(weights: str) -> Any:
+@functools.lru_cache(maxsize=1)
+def _model_on(model_cls: Any, weights: str, device: str) -> Any:
+    """The loaded model on `device`, kept for the next build in this process (a GPU actor builds many videos)."""
+    return _load_model(model_cls, weights).to(device).eval()
+
+
+def _load_model(VGGT: Any, weights: str) -> Any:  # noqa: N803  (the model class)
     import torch
-    from vggt.models.vggt import VGGT
 
     path = Path(weights).expanduser()
     try:
@@ -117,7 +123,9 @@ class VggtBackend(Backend):
 
         cfg = self.config
         device, dtype = _device_dtype(cfg.device, cfg.dtype)
-        model = _load_model(cfg.weights).to(device).eval()
+        from vggt.models.vggt import VGGT
+
+        model = _model_on(VGGT, cfg.weights, str(device))
         n, hw = len(images), images.shape[-2:]
         poses, K = np.zeros((n, 4, 4)), np.zeros((n, 3, 3))
         depth, conf = np.zeros((n, *hw), np.float32), np.zeros((n, *hw), np.float32)
