@@ -55,11 +55,11 @@ class SpatialMemory:
         return save_memory(self, path)
 
     @classmethod
-    def load(cls, path: str | Path) -> SpatialMemory:
-        """Load and verify a `.rmem` file (refuses corrupt or newer files)."""
+    def load(cls, path: str | Path, max_points: int | None = None) -> SpatialMemory:
+        """Load and verify a `.rmem` file (refuses corrupt or newer files, and ones over `max_points` points)."""
         from reasmory.memory.store import load_memory
 
-        return load_memory(path)
+        return load_memory(path, max_points)
 
     def with_objects(self, objects: Sequence[ObjectInstance]) -> SpatialMemory:
         """A copy of this memory holding `objects` instead of its own."""

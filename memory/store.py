@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from reasmory.errors import MemoryFileError
+from reasmory.errors import InputError, MemoryFileError
 from reasmory.memory.model import (
     SCHEMA_VERSION,
     Frame,
@@ -38,6 +38,8 @@ from reasmory.memory.model import (
 from reasmory.memory.spatial_memory import SpatialMemory
 
 FORMAT_TAG = "reasmory-memory"
+MAX_POINTS_ENV = "REASMORY_MAX_POINTS"
+DEFAULT_MAX_POINTS = 50_000_000
 _COMMENT_PREFIX = b"RMEM1 sha256:"
 _COMMENT_LEN = len(_COMMENT_PREFIX) + 64
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -162,9 +164,42 @@ def _read_array(data: bytes, info: zipfile.ZipInfo) -> np.ndarray:
     return arr.reshape(shape, order="F" if fortran else "C")
 
 
-def load_memory(path: str | Path) -> SpatialMemory:
-    """Load a `.rmem` file, refusing it whole (MemoryFileError) if anything is wrong."""
+def max_points_default() -> int:
+    """The most points a memory may hold when loaded: `$REASMORY_MAX_POINTS`, else 50 million (≈ 1.2 GB)."""
+    value = os.environ.get(MAX_POINTS_ENV, "")
+    try:
+        return int(value) if value else DEFAULT_MAX_POINTS
+    except ValueError:
+        raise InputError(f"{MAX_POINTS_ENV}={value!r} is not a whole number", hint=f"set {MAX_POINTS_ENV} to a number of points") from None
+
+
+def point_count(path: Path) -> int | None:
+    """The memory's number of points from its `.npy` header, reading no more of the file (None when unreadable)."""
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("arrays/points_xyz.npy") as fh:
+            version = np.lib.format.read_magic(fh)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            return int(read_header(fh)[0][0])
+    except Exception:  # noqa: BLE001 — a damaged file: the verified read that follows says what is wrong
+        return None
+
+
+def _too_many_points(path: Path, count: int, limit: int) -> InputError:
+    return InputError(f"memory '{path}' holds {count:,} points, over the limit of {limit:,}",
+                      hint=f"build it with fewer (reasmory build --set voxel_size=0.02), or raise the limit with "
+                           f"{MAX_POINTS_ENV} or max_points=")
+
+
+def load_memory(path: str | Path, max_points: int | None = None) -> SpatialMemory:
+    """Load a `.rmem` file, refusing it whole (MemoryFileError) if anything is wrong.
+
+    A memory of more than `max_points` points (default `max_points_default()`) is refused before it is read.
+    """
     path = Path(path)
+    limit = max_points_default() if max_points is None else max_points
+    count = point_count(path) if path.is_file() else None
+    if count is not None and count > limit and path.stat().st_size >= 12 * count:  # a size that fits the count: no bit flip
+        raise _too_many_points(path, count, limit)
     data = _verified_bytes(path)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -182,6 +217,8 @@ def load_memory(path: str | Path) -> SpatialMemory:
         )
     try:
         arrays = {name: _read_array(data, zf.getinfo(f"arrays/{name}.npy")) for name in manifest["arrays"]}
+        if len(arrays["points_xyz"]) > limit:
+            raise _too_many_points(path, len(arrays["points_xyz"]), limit)
         offsets = arrays["object_offsets"]
         obj_points = arrays["object_points"]
         objects = []

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from reasmory.benchmarks.memory_io import synthetic_memory
-from reasmory.errors import MemoryFileError
+from reasmory.errors import InputError, MemoryFileError
 from reasmory.memory import SpatialMemory
 from reasmory.memory.model import MemoryArrays
 from reasmory.memory.store import save_memory
@@ -39,6 +39,34 @@ def test_round_trip_is_bit_exact(saved: tuple[SpatialMemory, Path]) -> None:
     assert back.arrays.extra["instance"].tobytes() == mem.arrays.extra["instance"].tobytes()
     assert back.scene == mem.scene and back.provenance == mem.provenance
     assert back.memory_id == mem.memory_id
+
+
+def test_the_points_limit_holds_at_the_boundary(saved: tuple[SpatialMemory, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    mem, path = saved
+    n = len(mem.points)
+    assert len(SpatialMemory.load(path, max_points=n).points) == n
+    with pytest.raises(InputError, match=f"holds {n:,} points, over the limit of {n - 1:,}") as caught:
+        SpatialMemory.load(path, max_points=n - 1)
+    assert "REASMORY_MAX_POINTS" in (caught.value.hint or "")
+    monkeypatch.setenv("REASMORY_MAX_POINTS", str(n - 1))
+    with pytest.raises(InputError, match="over the limit"):
+        SpatialMemory.load(path)
+    monkeypatch.setenv("REASMORY_MAX_POINTS", "many")
+    with pytest.raises(InputError, match="is not a whole number"):
+        SpatialMemory.load(path)
+
+
+def test_the_points_limit_is_checked_before_the_file_is_read(saved: tuple[SpatialMemory, Path], monkeypatch) -> None:
+    from reasmory.memory import store
+
+    real_read = store._verified_bytes
+    monkeypatch.setattr(store, "_verified_bytes", lambda path: pytest.fail("the whole file was read"))
+    with pytest.raises(InputError, match="over the limit"):
+        SpatialMemory.load(saved[1], max_points=10)
+    monkeypatch.setattr(store, "_verified_bytes", real_read)
+    monkeypatch.setattr(store, "point_count", lambda path: None)  # a header that could not be peeked at
+    with pytest.raises(InputError, match="over the limit"):
+        SpatialMemory.load(saved[1], max_points=10)
 
 
 def test_loaded_arrays_are_read_only(saved: tuple[SpatialMemory, Path]) -> None:

@@ -49,6 +49,7 @@ def test_a_view_inside_an_object_leaves_that_object_out(oracle: SpatialMemory, t
 def test_the_checker_refuses_too_many_renders_and_oversized_images(oracle: SpatialMemory) -> None:
     two = 'a = bev()\nanswer(render(camera(0), width=64, height=48))\n'
     assert [d.code for d in check(two, oracle, limits=Limits(max_renders=1))] == ["too-many-renders"]
+    assert check(two, oracle, limits=Limits(max_renders=2)) == []  # at the limit
     (wide,) = check('answer(render(camera(0), width=5000))', oracle)
     assert (wide.code, wide.span.column) == ("out-of-range", 32)
     with pytest.raises(CheckError):
@@ -57,8 +58,10 @@ def test_the_checker_refuses_too_many_renders_and_oversized_images(oracle: Spati
 
 def test_run_time_limits_hold_for_the_run_s_own_limits(oracle: SpatialMemory, tmp_path: Path) -> None:
     with pytest.raises(RunError) as info:
-        run('answer(render(camera(0), width=640, height=480))', oracle, limits=Limits(max_image_side=256), artifacts_dir=tmp_path)
+        run('answer(render(camera(0), width=257, height=192))', oracle, limits=Limits(max_image_side=256), artifacts_dir=tmp_path)
     assert info.value.diagnostics[0].code == "out-of-range"
+    at_limit = run('answer(render(camera(0), width=256, height=192))', oracle, limits=Limits(max_image_side=256), artifacts_dir=tmp_path)
+    assert at_limit.trace.answer_value is not None
     ctx = Context(memory=oracle, limits=Limits(max_renders=1), artifacts_dir=tmp_path)
     bev(ctx, "rgb", ())
     with pytest.raises(OpError) as second:
