@@ -21,3 +21,18 @@ def test_no_generic_top_level_modules_are_installed() -> None:
     import reasmory.memory
 
     assert reasmory.memory.__name__ == "reasmory.memory"
+
+
+def test_no_submodule_shadows_a_name_its_package_exports() -> None:
+    """Importing a submodule sets it as an attribute of its package: one named like an exported function replaces
+    the function for everyone imported later (`reasmory.interpreter.highlight` once did)."""
+    import importlib
+    import pkgutil
+
+    packages = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    clashes = {}
+    for name in packages:
+        package = importlib.import_module(name)
+        exported = set(getattr(package, "__all__", ()))
+        clashes |= {f"{name}.{m.name}" for m in pkgutil.iter_modules(package.__path__) if m.name in exported}
+    assert not clashes

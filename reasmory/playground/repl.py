@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from reasmory.interpreter.errors import highlight
-from reasmory.interpreter.highlight import tokens
+from reasmory.interpreter.syntax import tokens
 from reasmory.playground.commands import COMMANDS
 from reasmory.playground.completion import CompletionState, suggest
 from reasmory.playground.session import Outcome, PlaygroundSession

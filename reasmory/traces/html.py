@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from reasmory.interpreter.highlight import tokens
+from reasmory.interpreter.syntax import tokens
 from reasmory.interpreter.trace import Trace
 from reasmory.traces.tree import value_text
 

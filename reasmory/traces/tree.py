@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.text import Text
 from rich.tree import Tree
 
-from reasmory.interpreter.highlight import tokens
+from reasmory.interpreter.syntax import tokens
 from reasmory.interpreter.trace import Trace
 
 STYLES = {"operation": "bold cyan", "name": "white", "keyword": "magenta", "string": "green", "number": "yellow",

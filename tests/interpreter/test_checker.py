@@ -77,3 +77,4 @@ def _limit_cases():
 def test_limits_hold_at_the_boundary(cross, name, limits, at_limit, over_limit, code) -> None:
     assert check(at_limit, cross, limits=limits) == []
     assert code in [d.code for d in check(over_limit, cross, limits=limits)]
+
