@@ -2,9 +2,12 @@
 
 A fragment joins the track of the same label whose voxels it touches most
 (each fragment voxel counts when a track voxel lies within one voxel of it);
-touching tracks of one label are merged at the end, and each track is split
-into its spatially separate parts (connected components of its voxels), so two
-chairs side by side stay two chairs. Tracks seen in too few views or with too few points are dropped.
+touching tracks of one label are merged at the end; within a track the
+fragments are shifted onto each other (camera pose errors pile up copies of
+each surface); and each track is split into its spatially separate parts
+(connected components of its voxels), so two chairs side by side stay two
+chairs, unless one mask covers two parts (one object seen in pieces). Tracks
+seen in too few views or with too few points are dropped.
 """
 
 from __future__ import annotations
@@ -46,10 +49,15 @@ def _keys(points: np.ndarray, size: float) -> np.ndarray:
 
 def thin(points: np.ndarray, size: float) -> np.ndarray:
     """One point per `size` voxel (the first), to bound memory and time."""
+    return points[thin_indices(points, size)]
+
+
+def thin_indices(points: np.ndarray, size: float) -> np.ndarray:
+    """Sorted indices of the points `thin` keeps."""
     if len(points) == 0:
-        return points
+        return np.zeros(0, np.int64)
     _, first = np.unique(_keys(points, size), return_index=True)
-    return points[np.sort(first)]
+    return np.sort(first)
 
 
 @dataclass(eq=False)
@@ -60,6 +68,7 @@ class Fragment:
     pixels: int
     box_2d: tuple[float, float, float, float]
     score: float = 1.0
+    outline: np.ndarray | None = None  # per point: 0 inside, 1 the object's own outline, 2 a cut view (lift.outline_codes)
 
 
 @dataclass(eq=False)
@@ -91,6 +100,12 @@ class Track:
     def boxes_2d(self) -> dict[int, tuple[float, float, float, float]]:
         return {f.frame: f.box_2d for f in self.fragments}
 
+    def outline(self) -> tuple[np.ndarray, np.ndarray]:
+        """All fragments' points and their outline codes (0 where a fragment has none)."""
+        points = np.concatenate([f.points for f in self.fragments])
+        codes = [f.outline if f.outline is not None else np.zeros(len(f.points), np.uint8) for f in self.fragments]
+        return points.astype(np.float64), np.concatenate(codes)
+
     @property
     def score(self) -> float:
         return float(np.mean([f.score for f in self.fragments])) if self.fragments else 0.0
@@ -98,11 +113,18 @@ class Track:
 
 @dataclass(frozen=True)
 class AssociationSettings:
+    """`link_fraction`: two parts one mask covers with at least this share of its points each stay one object;
+    `align_radius`, `align_min_shift`: fragments are shifted onto each other (pose errors) within that radius, when
+    the shift is at least that."""
+
     voxel: float = 0.05
     match_fraction: float = 0.25
     merge_fraction: float = 0.2
     point_spacing: float = 0.02
     split_eps: float = 0.08
+    link_fraction: float = 0.15
+    align_radius: float = 0.08
+    align_min_shift: float = 0.01
     min_views: int = 2
     min_points: int = 30
 
@@ -122,8 +144,45 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
             track.add(fragment, keys)
             tracks.append(track)
     tracks = _merge_touching(tracks, settings)
+    for track in tracks:
+        align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
     tracks = [part for t in tracks for part in _split(t, settings)]
     return [t for t in tracks if len(t.pixels) >= settings.min_views and len(t.points) >= settings.min_points]
+
+
+def align_fragments(fragments: list[Fragment], radius: float, min_shift: float, iterations: int = 3, k: int = 16,
+                    sample: int = 100) -> None:
+    """Shift each fragment onto the others (translation only). Camera pose errors move a view's points as a whole,
+    which piles up copies of each surface; each point's offset is the mean offset to the other views' points
+    among its `k` nearest within `radius` (their consensus, not the nearest copy), and a fragment moves by the median
+    of its points' offsets (up to `sample` points per fragment are used). Views that agree within `min_shift` (the
+    points' spacing) stay, and so does a view with too little overlap with the others."""
+    if len(fragments) < 3:
+        return
+    picks = [np.linspace(0, len(f.points) - 1, min(sample, len(f.points))).astype(int) for f in fragments]
+    owner = np.repeat(np.arange(len(fragments)), [len(p) for p in picks])
+    for _ in range(iterations):
+        points = np.concatenate([f.points[p] for f, p in zip(fragments, picks, strict=True)]).astype(np.float64)
+        dist, idx = cKDTree(points).query(points, k=min(k, len(points)), distance_upper_bound=radius)
+        idx = np.minimum(idx, len(points) - 1)
+        other = (owner[idx] != owner[:, None]) & np.isfinite(dist)
+        count = other.sum(axis=1)
+        offset = ((points[idx] - points[:, None]) * other[..., None]).sum(axis=1) / np.maximum(count, 1)[:, None]
+        for i, fragment in enumerate(fragments):
+            shift = _fragment_shift(offset[(owner == i) & (count > 0)], len(picks[i]))
+            if np.linalg.norm(shift) >= min_shift:
+                fragment.points = (fragment.points + shift).astype(np.float32)
+
+
+def _fragment_shift(offsets: np.ndarray, size: int, overlap: float = 0.3) -> np.ndarray:
+    """Median offset of a fragment's matched points, or zero when under `overlap` of its points found a match."""
+    return np.median(offsets, axis=0) if len(offsets) >= max(overlap * size, 5) else np.zeros(3)
+
+
+def merge_tracks(track: Track, other: Track, spacing: float) -> None:
+    """`other` folded into `track`: fragments, voxels and (re-thinned) points."""
+    track.absorb(other)
+    track.points = thin(np.concatenate([track.points, other.points]), spacing)
 
 
 def _merge_touching(tracks: list[Track], settings: AssociationSettings) -> list[Track]:
@@ -157,7 +216,11 @@ def _components(points: np.ndarray, eps: float) -> np.ndarray:
 
 
 def _split(track: Track, settings: AssociationSettings) -> list[Track]:
-    """The track's spatially separate parts as tracks of their own; each fragment goes where most of its points fall."""
+    """The track's spatially separate parts as tracks of their own; each fragment goes where most of its points fall.
+
+    Parts that one mask covers substantially together are one object seen in pieces (a lamp's shade and its
+    pole, with the shade's underside never seen), so they stay together.
+    """
     raw = np.concatenate([f.points for f in track.fragments])
     owner = np.repeat(np.arange(len(track.fragments)), [len(f.points) for f in track.fragments])
     _, first, inverse = np.unique(_keys(raw, settings.point_spacing), return_index=True, return_inverse=True)
@@ -166,23 +229,43 @@ def _split(track: Track, settings: AssociationSettings) -> list[Track]:
         track.points = points
         return [track]
     labels = _components(points, settings.split_eps)
-    clusters = [c for c in range(labels.max() + 1) if (labels == c).sum() >= max(settings.min_points, 0.1 * len(points))]
-    if len(clusters) <= 1:  # one object: keep thin parts that look detached (a lamp's pole); the box fit trims outliers
+    sizes = np.bincount(labels)
+    big = np.nonzero(sizes >= max(settings.min_points, 0.1 * len(points)))[0]
+    if len(big) <= 1:  # one object: keep thin parts that look detached (a lamp's pole); the box fit trims outliers
         track.points = points
         return [track]
-    votes = labels[inverse.ravel()]
+    group = _linked_groups(labels[inverse.ravel()], owner, big, settings.link_fraction)
+    labels = group[labels]
+    votes = np.where(np.isin(labels, group[big]), labels, -1)[inverse.ravel()]  # detached bits do not vote
     parts, orphans = [], []
-    for c in clusters:
+    for c in np.unique(group[big]):
         mine = [f for i, f in enumerate(track.fragments) if _majority(votes[owner == i]) == c]
         part_points = points[labels == c]
         if mine:
             parts.append(Track(track.label, voxel_keys(part_points, settings.voxel), mine, part_points))
         else:
             orphans.append(part_points)
+    if len(parts) <= 1:
+        track.points = points
+        return [track]
     for orphan in orphans:  # a part no view is mostly about (a lamp's pole under its shade) joins the nearest part
         nearest = min(parts, key=lambda p: cKDTree(p.points).query(orphan, k=1)[0].min())
         nearest.points = np.concatenate([nearest.points, orphan])
     return parts
+
+
+def _linked_groups(votes: np.ndarray, owner: np.ndarray, big: np.ndarray, share: float) -> np.ndarray:
+    """Component → group id: big components that one fragment covers with at least `share` of its points each are
+    one group; small components keep their own id (they are not separate objects, only detached bits)."""
+    n = int(max(votes.max(), big.max())) + 1
+    counts = np.zeros((owner.max() + 1, n))
+    np.add.at(counts, (owner, votes), 1)
+    covered = counts[:, big] >= share * counts.sum(axis=1, keepdims=True)
+    group = np.arange(n)
+    for row in covered[covered.sum(axis=1) > 1]:
+        linked = big[row]
+        group[np.isin(group, group[linked])] = group[linked].min()
+    return group
 
 
 def _majority(labels: np.ndarray) -> int:

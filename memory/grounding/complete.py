@@ -1,19 +1,34 @@
 """Amodal completion of boxes fitted to what the cameras saw.
 
-Furniture is often seen only from above or from one side. A box is grown
-down to what supports it (the floor or another object's top) when the space
-beneath was never seen empty, and a box seen only as a thin surface gets a
-minimum thickness on its hidden side. Depth is z-depth in metres (0 = unknown).
+Furniture is often seen only in part: from above, from the front, or cut by
+the image border (a door's top above every frame). What was never observed
+may still be object, what was observed and yielded no object points is not.
+A point counts as observed when some camera had it in view and not hidden:
+its depth there reaches the point. So a box is
+
+- rested on its support (the floor or another object's top) when it floats
+  just above it, or when the space beneath was never observed;
+- grown towards its category's typical size (`TYPICAL_SIZES`) through the
+  faces no view pinned down (`open_faces`), as far as the space beyond was
+  never observed (a refrigerator seen only from the front gets its depth
+  behind the front, up to the wall; a door cut by the image border its top);
+- given a minimum thickness on its hidden side when seen only as a surface.
+
+Depth is z-depth in metres (0 = unknown).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from reasmory.memory.boxes import OrientedBox
+from reasmory.memory.grounding.visibility import DepthFn, sight
 from reasmory.memory.model import Frame
+
+Sides = tuple[float | None, float | None, float | None]
+_PRIORITY = {"far": 0, "cut": 1, "short": 2}  # which open face grows first when both of an axis are open
 
 
 def _column_samples(box: OrientedBox, bottom: float, top: float, n: int = 5, layers: int = 4) -> np.ndarray:
@@ -25,56 +40,189 @@ def _column_samples(box: OrientedBox, bottom: float, top: float, n: int = 5, lay
     return np.c_[xy, z]
 
 
-def seen_empty_fraction(points: np.ndarray, frames: Sequence[Frame], depth: Callable[[int], np.ndarray], margin: float = 0.05) -> float:
-    """Share of the points that some camera saw through (observed depth beyond the point)."""
-    free = np.zeros(len(points), bool)
-    for frame in frames:
-        pose = frame.pose_array
-        cam = (points - pose[:3, 3]) @ pose[:3, :3]
-        z = cam[:, 2]
-        ok = z > 0.05
-        u = np.round(cam[:, 0] / np.where(ok, z, 1) * frame.K_array[0, 0] + frame.K_array[0, 2]).astype(int)
-        v = np.round(cam[:, 1] / np.where(ok, z, 1) * frame.K_array[1, 1] + frame.K_array[1, 2]).astype(int)
-        ok &= (u >= 0) & (u < frame.width) & (v >= 0) & (v < frame.height)
-        d = depth(frame.index)[v[ok], u[ok]]
-        free[np.nonzero(ok)[0][d > z[ok] + margin]] = True
-    return float(free.mean())
-
-
-def support_height(box: OrientedBox, others: Sequence[OrientedBox], floor_z: float) -> float:
-    """Where the box would rest: the highest top of an object under its footprint (capped at the box's
-    bottom, for objects sitting inside another's box, like a pillow on a sofa), else the floor."""
-    lo, hi = box.aabb()
+def support_height(box: OrientedBox, others: Sequence[OrientedBox], floor_z: float, under: float = 0.5,
+                   margin: float = 0.05) -> float:
+    """Where the box would rest: the highest top of an object under at least `under` of its footprint (that object's
+    footprint grown by `margin`: a tv hung 2 cm in front of the wall above a cabinet standing 2 cm off it), capped at
+    the box's bottom (objects sitting inside another's box, like a pillow on a sofa); else the floor."""
+    samples = _column_samples(box, 0.0, 0.0, layers=1)
+    lo = box.c[2] - box.e[2] / 2
     tops = [floor_z]
     for other in others:
-        olo, ohi = other.aabb()
-        overlaps = (olo[:2] < hi[:2]).all() and (ohi[:2] > lo[:2]).all()
-        if overlaps and olo[2] < lo[2]:
-            tops.append(float(min(ohi[2], lo[2])))
+        olo = other.c[2] - other.e[2] / 2
+        if olo < lo and other.contains(np.c_[samples[:, :2], np.full(len(samples), other.c[2])], margin).mean() >= under:
+            tops.append(float(min(olo + other.e[2], lo)))
     return max(tops)
+
+
+def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], depth: DepthFn,
+                    height: float | None = None, contact: float = 0.03, hidden: float = 0.2) -> OrientedBox:
+    """The box's bottom lowered to `support` when within `contact` of it, when less than `hidden` of the space
+    beneath was observed, or when the box is under half the typical `height` and the support lies within 1.5 ×
+    that height below its top (a stool seen from above: its seat, with the floor seen between its legs)."""
+    lo, hi = box.c[2] - box.e[2] / 2, box.c[2] + box.e[2] / 2
+    gap = lo - support
+    if gap <= 0:
+        return box
+    squat = height is not None and box.e[2] < 0.5 * height and hi - support <= 1.5 * height
+    if gap <= contact or squat or sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden:
+        return _with_z(box, support, hi)
+    return box
+
+
+def _with_z(box: OrientedBox, lo: float, hi: float) -> OrientedBox:
+    centre, extents = box.c.copy(), box.e.copy()
+    centre[2], extents[2] = (lo + hi) / 2, hi - lo
+    return OrientedBox(center=tuple(centre), extents=tuple(extents), rotation=box.rotation)
+
+
+def hidden_run(box: OrientedBox, axis: int, sign: float, reach: float, frames: Sequence[Frame], depth: DepthFn,
+               step: float = 0.025, skip: int = 2, hidden: float = 0.2, n: int = 5) -> tuple[float, float]:
+    """How far (metres, up to `reach`) beyond the box's `sign` face along `axis` the space was never observed, and
+    the share of it never observed: slabs `step` thick are tested outwards until less than `hidden` of one's
+    samples was never observed (a chair's seat hidden behind its back fills only the slabs' lower part). The first
+    `skip` slabs are not tested: they hold what the box fit trimmed off and the object's own outline pixels, whose
+    depth the lifting dropped; so a run is 0 or longer than them."""
+    steps = max(int(np.ceil(reach / step)), skip + 1)
+    lateral = np.linspace(-0.4, 0.4, n)
+    others = [k for k in range(3) if k != axis]
+    grid = np.zeros((steps - skip, n, n, 3))
+    grid[..., axis] = sign * (box.e[axis] / 2 + (np.arange(skip, steps)[:, None, None] + 0.5) * step)
+    grid[..., others[0]] = lateral[None, :, None] * box.e[others[0]]
+    grid[..., others[1]] = lateral[None, None, :] * box.e[others[1]]
+    world = grid.reshape(-1, 3) @ box.R.T + box.c
+    seen = sight(world, frames, depth).reached.reshape(steps - skip, -1).mean(axis=1)
+    first = np.nonzero(seen > 1 - hidden)[0]
+    end = int(first[0]) if len(first) else len(seen)
+    if end == 0:
+        return 0.0, 0.0
+    return min(reach, float(end + skip) * step), float(1 - seen[:end].mean())
+
+
+def backing(box: OrientedBox, axis: int, sign: float, reach: float, frames: Sequence[Frame], depth: DepthFn,
+            hidden_is_wall: bool = False, step: float = 0.01) -> float | None:
+    """Distance beyond the box's `sign` face along horizontal `axis` to the surface it stands against (a wall), seen
+    beside the object: on either side, the first offset where nearly all that the cameras had in view next to it is a
+    surface (reached within 3 cm, never seen through), or with `hidden_is_wall` where most is not seen through (for
+    a reach of a few cm: a flush wall seen at a grazing angle). Space merely hidden there is otherwise no wall (a
+    chair's back at a table). The farther side counts (the nearer may be a neighbour); None when no wall shows."""
+    side_axis = 1 - axis
+    t = np.arange(0.0, reach + step / 2, step)
+    beside = box.e[side_axis] / 2 + np.array([0.05, 0.1, 0.15])
+    heights = np.linspace(-0.3, 0.3, 5) * box.e[2]
+    found = []
+    for side in (1.0, -1.0):
+        grid = np.zeros((len(t), len(beside), len(heights), 3))
+        grid[..., axis] = sign * (box.e[axis] / 2 + t)[:, None, None]
+        grid[..., side_axis] = side * beside[None, :, None]
+        grid[..., 2] = heights[None, None, :]
+        world = grid.reshape(-1, 3) @ box.R.T + box.c
+        near, tight = sight(world, frames, depth, margin=0.03), sight(world, frames, depth, margin=0.01)
+        wall = (near.in_view if hidden_is_wall else near.reached) & ~tight.free
+        share = wall.reshape(len(t), -1).sum(axis=1) / np.maximum(near.in_view.reshape(len(t), -1).sum(axis=1), 1)
+        hits = np.nonzero(share >= (0.5 if hidden_is_wall else 0.8))[0]  # a wall fills the view beside; a table only part
+        if len(hits):
+            found.append(float(t[hits[0]]))
+    return max(found) if found else None
+
+
+def open_faces(box: OrientedBox, points: np.ndarray, outline: np.ndarray, cameras: np.ndarray, typical: Sides | None = None,
+               thin: float = 0.1, short: float = 0.5, near: float = 0.05, cut_share: float = 0.5,
+               min_edge: int = 5) -> dict[tuple[int, float], str]:
+    """Faces (axis, ±1) whose position no view pinned down, so the object may extend beyond them: "far", the far
+    side of a surface seen from one side only (thinner than `thin`, every camera in front); "short", both faces of
+    an axis along which the box is under `short` × its typical side (a chair of which only the back was seen);
+    "cut", a face whose nearby outline points (`outline` codes of the lifted `points`) mostly lie where the view was
+    cut (image border, occluder)."""
+    local = (points - box.c) @ box.R
+    toward = (cameras - box.c) @ box.R
+    faces = {}
+    for axis in range(3):
+        for sign in (1.0, -1.0):
+            if axis < 2 and box.e[axis] < thin and np.all(sign * toward[:, axis] < 0):
+                faces[axis, sign] = "far"
+                continue
+            if typical is not None and box.e[axis] < short * (typical[axis] or 0.0):
+                faces[axis, sign] = "short"
+                continue
+            codes = outline[sign * local[:, axis] >= box.e[axis] / 2 - near]
+            codes = codes[codes > 0]
+            if len(codes) >= min_edge and np.mean(codes == 2) >= cut_share:
+                faces[axis, sign] = "cut"
+    return faces
+
+
+def _reach(box: OrientedBox, axis: int, sign: float, kind: str, need: float, frames: Sequence[Frame], depth: DepthFn,
+           wall_reach: float, shortfall: float) -> tuple[float, float]:
+    """How far the open face may move out, and how hidden that space is: through unobserved space towards the
+    typical size (`need` more), a far side no farther than the wall behind; with no size to grow to, a far side
+    reaches a wall within `wall_reach`."""
+    wall = backing(box, axis, sign, max(need, wall_reach), frames, depth) if kind == "far" else None
+    if need >= shortfall:
+        run, share = hidden_run(box, axis, sign, need, frames, depth)
+        return (run if wall is None else min(run, wall)), share
+    return (wall if wall is not None and wall <= wall_reach else 0.0), 1.0
+
+
+def extend_open_faces(box: OrientedBox, faces: dict[tuple[int, float], str], typical: Sides | None,
+                      frames: Sequence[Frame], depth: DepthFn, wall_reach: float = 0.1,
+                      shortfall: float = 0.05) -> OrientedBox:
+    """The box grown through its open `faces` (height only upwards; the support handles down): towards the typical
+    sides (longer horizontal, shorter horizontal, height), first through the far side of a seen surface, else the more
+    hidden of two opposite faces, and far sides of seen surfaces back to the wall they stand against."""
+    centre, extents = box.c.copy(), box.e.copy()
+    for axis in range(3):
+        need = max(((typical or (None,) * 3)[axis] or 0.0) - box.e[axis], 0.0)
+        reach = {sign: _reach(box, axis, sign, faces[axis, sign], need, frames, depth, wall_reach, shortfall)
+                 for sign in (1.0, -1.0) if (axis, sign) in faces and not (axis == 2 and sign < 0)}
+        grow = {sign: r for sign, (r, _) in reach.items()}
+        if need >= shortfall:
+            left = need
+            for sign in sorted(reach, key=lambda k: (_PRIORITY[faces[axis, k]], -reach[k][1])):
+                grow[sign] = min(grow[sign], left)
+                left -= grow[sign]
+        ahead, behind = grow.get(1.0, 0.0), grow.get(-1.0, 0.0)
+        centre += box.R[:, axis] * (ahead - behind) / 2
+        extents[axis] += ahead + behind
+    return OrientedBox(center=tuple(centre), extents=tuple(extents), rotation=box.rotation)
+
+
+def thicken(box: OrientedBox, seen: Sequence[Frame], frames: Sequence[Frame], depth: DepthFn,
+            min_thickness: float) -> OrientedBox:
+    """Horizontal sides thinner than `min_thickness` grown on the side away from the `seen` cameras, up to the wall
+    behind when there is one (a door, a whiteboard), and the rest towards the cameras."""
+    centre, extents = box.c.copy(), box.e.copy()
+    seen_from = np.mean([f.position for f in seen], axis=0) if seen else centre
+    for axis in (0, 1):
+        need = min_thickness - extents[axis]
+        if need <= 0:
+            continue
+        away = 1.0 if float((box.c - seen_from) @ box.R[:, axis]) > 0 else -1.0
+        wall = backing(box, axis, away, need, frames, depth, hidden_is_wall=True)
+        back = need if wall is None else min(wall, need)
+        centre += box.R[:, axis] * away * (back - (need - back)) / 2
+        extents[axis] = min_thickness
+    return OrientedBox(center=tuple(centre), extents=tuple(extents), rotation=box.rotation)
 
 
 def complete_box(
     box: OrientedBox,
     others: Sequence[OrientedBox],
     frames: Sequence[Frame],
-    depth: Callable[[int], np.ndarray],
+    depth: DepthFn,
     floor_z: float | None,
     min_thickness: float = 0.05,
+    typical: Sides | None = None,
+    seen: Sequence[Frame] | None = None,
+    outline: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> OrientedBox:
-    """The box grown down to its support when the space beneath was never seen empty, and thickened if thin."""
-    centre, extents = box.c.copy(), box.e.copy()
-    lo, hi = centre[2] - extents[2] / 2, centre[2] + extents[2] / 2
+    """The box rested on its support, grown through its open faces (found from its lifted points and their outline
+    codes) into unobserved space, and thickened if thin. `seen`: the frames that show it (default all); observation
+    is judged in all `frames`."""
+    seen = frames if seen is None else seen
     if floor_z is not None:
-        support = support_height(box, others, floor_z)
-        if lo - support > 0.02 and seen_empty_fraction(_column_samples(box, support, lo), frames, depth) < 0.2:
-            lo = support
-    centre[2], extents[2] = (lo + hi) / 2, hi - lo
-    seen_from = np.mean([f.position for f in frames], axis=0) if frames else centre
-    for axis in (0, 1):
-        if extents[axis] < min_thickness:
-            direction = box.R[:, axis]
-            away = 1.0 if float((centre - seen_from) @ direction) > 0 else -1.0
-            centre += away * direction * (min_thickness - extents[axis]) / 2
-            extents[axis] = min_thickness
-    return OrientedBox(center=tuple(centre), extents=tuple(extents), rotation=box.rotation)
+        box = rest_on_support(box, support_height(box, others, floor_z), frames, depth, (typical or (None,) * 3)[2])
+    if outline is not None and seen:
+        faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical)
+        box = extend_open_faces(box, faces, typical, frames, depth)
+    return thicken(box, seen, frames, depth, min_thickness)

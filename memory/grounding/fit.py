@@ -1,9 +1,13 @@
 """Gravity-aligned oriented boxes fitted to an object's points, robust to stray points.
 
-Yaw comes from the minimum-area rectangle around the floor-plane convex hull
-of the trimmed points (the principal axes of furniture are its sides);
-extents are trimmed percentiles along those axes, so a few outliers cannot
-inflate the box. World z is up.
+Yaw is the direction whose (trimmed) rectangle hugs the floor-plane points
+most closely (smallest mean distance from each point to the nearest side).
+The minimum-area rectangle is not used: for an L of points (a front and one
+side seen) or a thin slab seen with one edge, the hypotenuse-aligned
+rectangle has the same area as the true one, so its yaw is a coin toss,
+while closeness is zero only for the true sides. Extents are trimmed
+percentiles along the chosen axes, so a few outliers cannot inflate the box.
+World z is up.
 """
 
 from __future__ import annotations
@@ -11,26 +15,34 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.spatial import ConvexHull, QhullError
 
 from reasmory.memory.boxes import OrientedBox
 
+_MAX_YAW_POINTS = 3000
 
-def _min_area_yaw(xy: np.ndarray) -> float:
-    """Yaw (radians) of the minimum-area rectangle enclosing the 2D points."""
-    try:
-        hull = xy[ConvexHull(xy).vertices]
-    except (QhullError, ValueError):
-        centred = xy - xy.mean(axis=0)
-        _, _, vt = np.linalg.svd(centred, full_matrices=False)
-        return math.atan2(vt[0, 1], vt[0, 0])
-    edges = np.diff(np.vstack([hull, hull[:1]]), axis=0)
-    angles = np.unique(np.mod(np.arctan2(edges[:, 1], edges[:, 0]), math.pi / 2))
+
+def closeness(xy: np.ndarray, angles: np.ndarray, trim: float = 2.0) -> np.ndarray:
+    """Per angle (radians): mean distance from each point to the nearest side of its rectangle, whose sides are
+    the `trim` and 100 − `trim` percentiles (so a handle or a few stray points cannot tilt it)."""
     c, s = np.cos(angles), np.sin(angles)
-    u = hull @ np.stack([c, s])
-    v = hull @ np.stack([-s, c])
-    areas = np.ptp(u, axis=0) * np.ptp(v, axis=0)
-    return float(angles[int(np.argmin(areas))])
+    d = None
+    for axis in (np.stack([c, s]), np.stack([-s, c])):
+        t = xy @ axis
+        lo, hi = np.percentile(t, [trim, 100 - trim], axis=0)
+        near = np.minimum(np.abs(t - lo), np.abs(hi - t))
+        d = near if d is None else np.minimum(d, near)
+    return d.mean(axis=0)
+
+
+def fit_yaw(xy: np.ndarray) -> float:
+    """Yaw (radians, in [0, π/2)) of the rectangle that hugs the 2D points best: a 1° sweep, then a 0.02° refinement."""
+    if len(xy) > _MAX_YAW_POINTS:
+        xy = xy[np.linspace(0, len(xy) - 1, _MAX_YAW_POINTS).astype(int)]
+    xy = xy - xy.mean(axis=0)
+    coarse = np.radians(np.arange(0.0, 90.0, 1.0))
+    best = coarse[int(np.argmin(closeness(xy, coarse)))]
+    fine = best + np.radians(np.arange(-1.0, 1.0 + 1e-9, 0.02))
+    return float(np.mod(fine[int(np.argmin(closeness(xy, fine)))], math.pi / 2))
 
 
 def fit_box(points: np.ndarray, trim: float = 1.0) -> OrientedBox:
@@ -41,7 +53,7 @@ def fit_box(points: np.ndarray, trim: float = 1.0) -> OrientedBox:
     centre = np.median(xy, axis=0)
     radius = np.linalg.norm(xy - centre, axis=1)
     core = xy[radius <= np.percentile(radius, 100 - trim)] if len(xy) > 20 else xy
-    yaw = _min_area_yaw(core)
+    yaw = fit_yaw(core)
     axes = np.array([[math.cos(yaw), math.sin(yaw)], [-math.sin(yaw), math.cos(yaw)]])
     local = xy @ axes.T
     lo, hi = np.percentile(local, [trim, 100 - trim], axis=0)

@@ -1,14 +1,17 @@
 """Grounding: 2D instances in every frame → one ObjectInstance per physical object.
 
 Masks are lifted with the frame's depth and pose, fragments are associated
-across frames in 3D, and each object gets gravity-aligned box, its points,
-the frames where it is visible (mask of at least `min_visible_pixels`) and
-its 2D boxes.
+across frames in 3D, and each object gets a gravity-aligned box completed
+amodally (complete.py), its points, the frames where it is visible (mask of
+at least `min_visible_pixels`) and its 2D boxes. Two tracks of one label
+whose completed boxes coincide are one object seen from sides that never
+met, and are merged.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,10 +21,12 @@ import numpy as np
 from PIL import Image
 
 from reasmory.errors import InputError
-from reasmory.memory.grounding.associate import AssociationSettings, Fragment, associate, thin
-from reasmory.memory.grounding.complete import complete_box
+from reasmory.memory.boxes import OrientedBox, iou_3d
+from reasmory.memory.build.scale import TYPICAL_SIZES
+from reasmory.memory.grounding.associate import AssociationSettings, Fragment, Track, associate, merge_tracks, thin_indices
+from reasmory.memory.grounding.complete import Sides, complete_box
 from reasmory.memory.grounding.fit import fit_box
-from reasmory.memory.grounding.lift import depth_edges, lift_mask
+from reasmory.memory.grounding.lift import depth_edges, depth_noise, lift_instance, mask_bounds
 from reasmory.memory.grounding.sources import GivenMasks, InstanceSource
 from reasmory.memory.labels import LabelNormalizer
 from reasmory.memory.model import Frame, ObjectInstance
@@ -32,6 +37,10 @@ ImageFn = Callable[[int], np.ndarray]
 
 @dataclass(frozen=True)
 class GroundingSettings:
+    """How masks become objects. `typical_sizes`: complete boxes towards `TYPICAL_SIZES` through faces no view pinned
+    down; `denoise_above`: smooth a frame's depth within masks when its estimated relative noise exceeds this;
+    `coincide`: merge two tracks of one label whose completed boxes overlap by this share of the smaller."""
+
     erode: int = 1
     depth_relative: float = 0.04
     depth_absolute: float = 0.03
@@ -39,7 +48,15 @@ class GroundingSettings:
     min_visible_pixels: int = 50
     floor_z: float | None = 0.0
     min_thickness: float = 0.05
+    typical_sizes: bool = True
+    denoise_above: float = 0.002
+    coincide: float = 0.3
     association: AssociationSettings = field(default_factory=AssociationSettings)
+
+
+def typical_sides(normalizer: LabelNormalizer) -> dict[str, Sides]:
+    """Canonical label → typical (longer horizontal, shorter horizontal, height) sides, for amodal completion."""
+    return {normalizer.canonical(k): v for k, v in TYPICAL_SIZES.items()}
 
 
 def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normalizer: LabelNormalizer,
@@ -48,14 +65,18 @@ def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normali
     if depth.shape != (frame.height, frame.width):
         raise InputError(f"depth of frame {frame.index} is {depth.shape[1]}×{depth.shape[0]}, the frame is {frame.width}×{frame.height}")
     edges = depth_edges(depth, settings.depth_relative, settings.depth_absolute)
+    noise = depth_noise(depth)
+    noise = noise if noise > settings.denoise_above else 0.0
     found = []
     for inst in instances:
-        points = lift_mask(inst.mask, depth, frame.K_array, frame.pose_array, edges, settings.erode,
-                           settings.depth_relative, settings.depth_absolute)
+        points, outline = lift_instance(inst.mask, depth, frame.K_array, frame.pose_array, edges, settings.erode,
+                                        settings.depth_relative, settings.depth_absolute, noise)
         if len(points) < settings.min_fragment_points:
             continue
-        points = thin(points, settings.association.point_spacing)
-        found.append(Fragment(normalizer.canonical(inst.label), points, frame.index, int(inst.mask.sum()), inst.box, inst.score))
+        keep = thin_indices(points, settings.association.point_spacing)
+        y0, y1, x0, x1 = mask_bounds(inst.mask)
+        found.append(Fragment(normalizer.canonical(inst.label), points[keep], frame.index, int(inst.mask.sum()),
+                              (float(x0), float(y0), float(x1), float(y1)), inst.score, outline[keep]))
     return found
 
 
@@ -81,28 +102,58 @@ def ground(
         if progress is not None:
             progress(done, len(frames))
     tracks = associate(fragments, settings.association)
-    by_index = {f.index: f for f in frames}
-    raw = [fit_box(t.points) for t in tracks]
-    objects = []
-    for i, track in enumerate(tracks):
-        pixels = track.pixels
-        seen = [by_index[k] for k in sorted(pixels, key=pixels.get, reverse=True)[:8]]
-        others = raw[:i] + raw[i + 1 :]
-        box = complete_box(raw[i], others, seen, depth, settings.floor_z, settings.min_thickness)
-        visible = sorted(f for f, px in pixels.items() if px >= settings.min_visible_pixels) or sorted(pixels)
-        objects.append(ObjectInstance(
-            id=0,
-            label=display[track.label],
-            score=track.score,
-            box=box,
-            points=track.points.astype(np.float32),
-            frames=visible,
-            boxes_2d={k: v for k, v in track.boxes_2d.items() if k in visible},
-            first_seen=visible[0],
-            attributes={"views": len(pixels), "fragments": len(track.fragments)},
-        ))
+    typical = typical_sides(normalizer) if settings.typical_sizes else {}
+    boxes = complete_boxes(tracks, list(frames), depth, settings, typical)
+    while (pair := coinciding(tracks, boxes, settings.coincide)) is not None:
+        merge_tracks(tracks[pair[0]], tracks.pop(pair[1]), settings.association.point_spacing)
+        boxes = complete_boxes(tracks, list(frames), depth, settings, typical)
+    objects = [_instance(track, box, display[track.label], settings.min_visible_pixels) for track, box in zip(tracks, boxes, strict=True)]
     objects.sort(key=lambda o: (o.first_seen, o.box.center))
     return [o.model_copy(update={"id": i}) for i, o in enumerate(objects)]
+
+
+def complete_boxes(tracks: list[Track], frames: list[Frame], depth: DepthFn, settings: GroundingSettings,
+                   typical: dict[str, Sides]) -> list[OrientedBox]:
+    """Each track's fitted box, completed amodally (`complete_box`) against the others' fitted boxes."""
+    by_index = {f.index: f for f in frames}
+    raw = [fit_box(t.points) for t in tracks]
+    boxes = []
+    for i, track in enumerate(tracks):
+        pixels = track.pixels
+        seen = [by_index[k] for k in sorted(pixels, key=pixels.get, reverse=True)]
+        boxes.append(complete_box(raw[i], raw[:i] + raw[i + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
+                                  typical.get(track.label), seen, track.outline()))
+    return boxes
+
+
+def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> tuple[int, int] | None:
+    """Two tracks of one label whose completed boxes overlap by at least `share` of the smaller box: one object whose
+    views never met (a stove seen from its left, then from its right), to be merged."""
+    for i, j in itertools.combinations(range(len(tracks)), 2):
+        a, b = boxes[i], boxes[j]
+        (alo, ahi), (blo, bhi) = a.aabb(), b.aabb()
+        if tracks[i].label != tracks[j].label or (alo > bhi).any() or (blo > ahi).any():
+            continue
+        iou = iou_3d(a, b)
+        if iou * (a.volume() + b.volume()) / (1 + iou) >= share * min(a.volume(), b.volume()):
+            return i, j
+    return None
+
+
+def _instance(track: Track, box: OrientedBox, label: str, min_visible_pixels: int) -> ObjectInstance:
+    pixels = track.pixels
+    visible = sorted(f for f, px in pixels.items() if px >= min_visible_pixels) or sorted(pixels)
+    return ObjectInstance(
+        id=0,
+        label=label,
+        score=track.score,
+        box=box,
+        points=track.points.astype(np.float32),
+        frames=visible,
+        boxes_2d={k: v for k, v in track.boxes_2d.items() if k in visible},
+        first_seen=visible[0],
+        attributes={"views": len(pixels), "fragments": len(track.fragments)},
+    )
 
 
 def read_depth_png(path: Path, scale: float) -> np.ndarray:

@@ -8,6 +8,7 @@ noise (relative depth noise, pose jitter) measures robustness.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,17 +67,24 @@ def scene_points(frames: list[Frame], depth: Callable[[int], np.ndarray], stride
     return PointCloud.from_xyz(thin(xyz, spacing))
 
 
-def build_scene_memory(folder: Path, settings: GroundingSettings | None = None, noise: Noise = Noise()) -> SpatialMemory:
-    """The scene's memory from its depth maps, camera poses and instance maps."""
+def build_scene_memory(folder: Path, settings: GroundingSettings | None = None, noise: Noise = Noise(),
+                       timings: dict[str, float] | None = None) -> SpatialMemory:
+    """The scene's memory from its depth maps, camera poses and instance maps; `timings`, when given, receives the
+    seconds spent grounding objects ("grounding") and back-projecting the scene's points ("points")."""
     frames, depth, masks, min_pixels = synthetic_scene_inputs(folder)
     if noise.depth_relative > 0:
         depth = _noisy(depth, noise.depth_relative, noise.seed)
     frames = _jitter(frames, noise)
     settings = settings or GroundingSettings(min_visible_pixels=min_pixels)
+    start = time.perf_counter()
     objects = ground(frames, depth, masks, settings)
+    middle = time.perf_counter()
+    points = scene_points(frames, depth)
+    if timings is not None:
+        timings.update(grounding=middle - start, points=time.perf_counter() - middle)
     return SpatialMemory(
         frames=frames,
-        points=scene_points(frames, depth),
+        points=points,
         objects=objects,
         scene=SceneFacts(floor_z=0.0),
         provenance=Provenance(source=str(folder), backend="rgbd+given-masks",

@@ -1,0 +1,46 @@
+"""What the cameras saw at given world points: the evidence amodal completion stands on.
+
+A point is *in view* in a frame when it projects inside the image onto a
+pixel with depth; *reached* when, in some frame, the depth there is at least
+the point's own (less a margin): it was visible or seen through, so had an
+object been there, its mask would have covered it; *free* when some frame saw
+past it (depth beyond it plus the margin). Depth is z-depth in metres (0 = unknown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from reasmory.memory.model import Frame
+
+DepthFn = Callable[[int], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Sight:
+    in_view: np.ndarray
+    reached: np.ndarray
+    free: np.ndarray
+
+
+def sight(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, margin: float = 0.02) -> Sight:
+    """Per point, over all frames: in view, reached, free (see the module's doc)."""
+    in_view, reached, free = (np.zeros(len(points), bool) for _ in range(3))
+    for frame in frames:
+        pose, K = frame.pose_array, frame.K_array
+        cam = (points - pose[:3, 3]) @ pose[:3, :3]
+        z = cam[:, 2]
+        ok = z > 0.05
+        u = np.round(cam[:, 0] / np.where(ok, z, 1) * K[0, 0] + K[0, 2]).astype(int)
+        v = np.round(cam[:, 1] / np.where(ok, z, 1) * K[1, 1] + K[1, 2]).astype(int)
+        ok &= (u >= 0) & (u < frame.width) & (v >= 0) & (v < frame.height)
+        idx = np.nonzero(ok)[0]
+        d = depth(frame.index)[v[ok], u[ok]]
+        z = z[ok]
+        in_view[idx[d > 0]] = True
+        reached[idx[(d > 0) & (d >= z - margin)]] = True
+        free[idx[d > z + margin]] = True
+    return Sight(in_view, reached, free)
