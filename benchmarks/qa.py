@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from reasmory.benchmarks.metrics import score
 from reasmory.compiler import UnsupportedQuestion, compile_question
-from reasmory.errors import InputError, first_problem
 from reasmory.interpreter import CheckError, LanguageError, ParseError, run
+from reasmory.jsonl import read_models
 from reasmory.memory import SpatialMemory
 
 NUMERIC_TYPES = frozenset({"object_counting", "object_size_estimation", "room_size_estimation", "object_abs_distance"})
@@ -55,18 +55,7 @@ class Record(BaseModel):
 
 def load_questions(path: Path) -> list[Question]:
     """Questions from a JSON Lines file, with errors naming the line."""
-    if not path.is_file():
-        raise InputError(f"no questions file at '{path}'", hint="pass a JSON Lines file in VSI-Bench's format")
-    questions = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            questions.append(Question.model_validate_json(line))
-        except ValidationError as exc:
-            where, what = first_problem(exc, "line")
-            raise InputError(f"{path}:{number}: {where}: {what}") from None
-    return questions
+    return read_models(path, Question, "questions file", "pass a JSON Lines file in VSI-Bench's format")
 
 
 def evaluate(question: Question, memory: SpatialMemory, not_evaluable: dict[str, str] | None = None) -> Record:

@@ -98,20 +98,6 @@ def outline_codes(mask: np.ndarray, depth: np.ndarray, boundary: np.ndarray, rel
     return codes
 
 
-def lift_mask(
-    mask: np.ndarray,
-    depth: np.ndarray,
-    K: np.ndarray,
-    pose: np.ndarray,
-    edges: np.ndarray | None = None,
-    erode: int = 1,
-    relative: float = 0.04,
-    absolute: float = 0.03,
-) -> np.ndarray:
-    """World points of the mask's pixels with trustworthy depth."""
-    return lift_instance(mask, depth, K, pose, edges, erode, relative, absolute)[0]
-
-
 def lift_instance(
     mask: np.ndarray,
     depth: np.ndarray,

@@ -16,11 +16,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from reasmory.batch.executor import Failure
 from reasmory.batch.items import Item, item_key
-from reasmory.errors import InputError, first_problem
+from reasmory.jsonl import read_models
 from reasmory.memory import SpatialMemory
 
 #: Settings that change no answer (where things are cached, how long to wait): left out of the item keys.
@@ -43,19 +43,8 @@ class BatchInput(BaseModel):
 
 def load_inputs(path: Path) -> list[BatchInput]:
     """The input lines, sources made absolute; errors name the line."""
-    if not path.is_file():
-        raise InputError(f"no input file at '{path}'", hint='give a JSON Lines file of {"source": …, "question": …, "options": […]}')
-    inputs = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            entry = BatchInput.model_validate_json(line)
-        except ValidationError as exc:
-            where, what = first_problem(exc, "line")
-            raise InputError(f"{path}:{number}: {where}: {what}") from None
-        inputs.append(entry.model_copy(update={"source": str((path.parent / Path(entry.source).expanduser()).resolve())}))
-    return inputs
+    entries = read_models(path, BatchInput, "input file", 'give a JSON Lines file of {"source": …, "question": …, "options": […]}')
+    return [e.model_copy(update={"source": str((path.parent / Path(e.source).expanduser()).resolve())}) for e in entries]
 
 
 def source_identity(source: str) -> str:

@@ -12,7 +12,7 @@ from reasmory.memory.grounding import GivenMasks, GroundingSettings, ground, syn
 from reasmory.memory.grounding.associate import AssociationSettings, Fragment, associate
 from reasmory.memory.grounding.complete import complete_box, support_height
 from reasmory.memory.grounding.fit import fit_box
-from reasmory.memory.grounding.lift import depth_edges, lift_mask, outline_codes
+from reasmory.memory.grounding.lift import depth_edges, lift_instance, outline_codes
 from reasmory.memory.grounding.scene_memory import build_scene_memory
 from reasmory.memory.grounding.sources import Instance2D
 from reasmory.memory.model import Frame
@@ -36,7 +36,7 @@ def test_lifted_points_lie_in_their_objects_boxes(scene: Path) -> None:
     ids = masks.id_map(frame.index)
     lifted = 0
     for obj_id in np.unique(ids[ids >= 0]):
-        pts = lift_mask(ids == obj_id, d, frame.K_array, frame.pose_array, depth_edges(d), 1)
+        pts, _ = lift_instance(ids == obj_id, d, frame.K_array, frame.pose_array, depth_edges(d), 1)
         lifted += len(pts)
         assert truth[int(obj_id)].box.contains(pts, margin=0.01).mean() > 0.99
     assert lifted > 1000
