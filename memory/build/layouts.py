@@ -169,12 +169,17 @@ class _SynthFrame(BaseModel):
     timestamp: float | None = None
 
 
-class _SynthCameras(BaseModel):
+class SynthCameras(BaseModel):
+    """`cameras.json` of a `reasmory synth` folder, as far as building and grounding read it."""
+
     model_config = ConfigDict(extra="ignore")
 
     format: str
     K: list[list[float]]
+    width: int | None = Field(default=None, gt=0)
+    height: int | None = Field(default=None, gt=0)
     depth_scale: float = Field(default=1000.0, gt=0)
+    min_visible_pixels: int = Field(default=50, ge=1)
     frames: list[_SynthFrame] = Field(min_length=1)
 
 
@@ -193,8 +198,13 @@ class SynthLayout(RGBDLayout):
         return '"reasmory-cameras"' in head
 
     @classmethod
+    def cameras(cls, root: Path) -> SynthCameras:
+        """The folder's validated `cameras.json` (one InputError naming the first problem)."""
+        return _validate(SynthCameras, _read_json(root / "cameras.json"), root / "cameras.json")
+
+    @classmethod
     def records(cls, root: Path) -> tuple[list[RGBDRecord], float]:
-        cams: _SynthCameras = _validate(_SynthCameras, _read_json(root / "cameras.json"), root / "cameras.json")
+        cams = cls.cameras(root)
         K = np.asarray(cams.K, np.float64)
         records = [
             RGBDRecord(root / f.image, root / f.depth, K, checked_pose(f.pose, f"frame {i} ({f.image})"), f.timestamp)

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from reasmory.errors import InputError
 from reasmory.memory.boxes import OrientedBox, iou_3d
@@ -156,28 +154,21 @@ def _instance(track: Track, box: OrientedBox, label: str, min_visible_pixels: in
     )
 
 
-def read_depth_png(path: Path, scale: float) -> np.ndarray:
-    try:
-        with Image.open(path) as img:
-            return np.asarray(img).astype(np.float32) / scale
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read depth map '{path}': {exc}") from None
-
-
 def synthetic_scene_inputs(folder: Path) -> tuple[list[Frame], DepthFn, GivenMasks, int]:
     """Frames, depth reader, given masks and the visibility threshold of a `reasmory synth` folder."""
-    try:
-        cams = json.loads((folder / "cameras.json").read_text())
-    except (OSError, ValueError) as exc:
-        raise InputError(f"'{folder}' is not a synthetic scene folder: {exc}", hint="make one with 'reasmory synth'") from None
+    from reasmory.memory.build.layouts import SynthLayout, read_depth
+
+    if not SynthLayout.detect(folder):
+        raise InputError(f"'{folder}' is not a synthetic scene folder (no reasmory cameras.json)", hint="make one with 'reasmory synth'")
+    cams = SynthLayout.cameras(folder)
+    files = [folder / f.depth for f in cams.frames]
+    height, width = (cams.height, cams.width) if cams.width and cams.height else read_depth(files[0], cams.depth_scale).shape
     frames = [
-        Frame(index=f["index"], timestamp=f.get("timestamp", 0.0), width=cams["width"], height=cams["height"],
-              K=tuple(map(tuple, cams["K"])), pose=tuple(map(tuple, f["pose"])), image=f.get("image"))
-        for f in cams["frames"]
+        Frame(index=i, timestamp=f.timestamp or 0.0, width=width, height=height, K=tuple(map(tuple, cams.K)),
+              pose=tuple(map(tuple, f.pose)), image=f.image)
+        for i, f in enumerate(cams.frames)
     ]
-    files = {f["index"]: folder / f["depth"] for f in cams["frames"]}
-    scale = float(cams.get("depth_scale", 1000.0))
-    return frames, lambda i: read_depth_png(files[i], scale), GivenMasks.from_synthetic_scene(folder), int(cams.get("min_visible_pixels", 50))
+    return frames, lambda i: read_depth(files[i], cams.depth_scale), GivenMasks.from_synthetic_scene(folder), cams.min_visible_pixels
 
 
 class GivenMaskGrounder:
