@@ -5,7 +5,7 @@
 A failure is any exception outside the language's own errors, a run past the
 time budget by more than a second (a worker that hangs is killed by a watchdog
 and reported), a sampled program whose traced allocations pass a bound, or a
-worker whose peak resident memory grows past a bound over its round (a leak).
+worker whose peak resident memory grows past a bound after a warm-up (a leak).
 Each example draws a memory (kept in a per-worker pool: building memories is
 slower than running programs), one well-typed program from the operation
 registry, mutated copies of it (junk inserted, a character deleted, tokens
@@ -36,10 +36,11 @@ from reasmory.interpreter import LanguageError, Limits, check, run
 JUNK = ['"', "(", ")", ",", "=", "x", "1", "[", " and ", "\n", "#", "distance(", "'", ";", "-", "answer(", "9" * 30]
 LIMITS = Limits(time_budget_s=2.0)
 MEMORY_BOUND_MB = 100.0  # per traced program: what one check + run may allocate
-GROWTH_BOUND_MB = 150.0  # per worker: how far its peak resident memory may rise over a round
+GROWTH_BOUND_MB = 150.0  # per worker: how far its peak resident memory may rise after the warm-up
 MUTANTS = 3
 POOL = 24
 TRACE_EVERY = 8
+WARM_UP = 200  # programs run before a worker's resident memory is taken as its baseline
 RUN_EXAMPLES = 400  # examples per hypothesis run: its engine keeps every run's choices until the run ends
 WATCHDOG_S = LIMITS.time_budget_s + 30.0
 
@@ -93,10 +94,13 @@ class _Round:
         self.outcomes: Counter = Counter()
         self.worst_traced_mb = 0.0
         self.tried = 0
+        self.rss_warm: float | None = None
 
     def one(self, source: str, kind: str, memory) -> None:
         self.outcomes[kind] += 1
         self.tried += 1
+        if self.tried == WARM_UP:  # lazy imports and caches are in place: growth from here on is the program's
+            self.rss_warm = _peak_rss_mb()
         traced = self.tried % TRACE_EVERY == 0
         if traced:
             tracemalloc.start()
@@ -155,11 +159,10 @@ def fuzz_round(count: int, seed_value: int, watchdog: bool = False) -> dict:
                 faulthandler.cancel_dump_traceback_later()
 
     start = time.perf_counter()
-    rss_start = _peak_rss_mb()
     while state.tried < count:
         example()
         example = seed(seed_value + state.tried)(example)
-    grown = _peak_rss_mb() - rss_start
+    grown = 0.0 if state.rss_warm is None else _peak_rss_mb() - state.rss_warm
     if grown > GROWTH_BOUND_MB:
         raise FuzzFailure(f"peak resident memory rose {grown:.0f} MB over {state.tried} programs (bound {GROWTH_BOUND_MB:.0f} MB)")
     return {"programs": state.tried, "seconds": time.perf_counter() - start, "peak_traced_mb": state.worst_traced_mb,
