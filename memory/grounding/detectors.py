@@ -64,14 +64,25 @@ class DetectorConfig(BaseModel):
     def threshold(self) -> float:
         return KIND_DEFAULTS[self.kind][2] if self.score_threshold is None else self.score_threshold
 
+    @property
+    def checkpoints(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(role → checkpoint to load, role → the kind's default checkpoint) for the detector and the segmenter."""
+        return ({"detector": self.detector_checkpoint, "segmenter": self.segmenter},
+                {"detector": KIND_DEFAULTS[self.kind][0], "segmenter": DEFAULT_SEGMENTER})
+
+    def check(self) -> None:
+        """Fail now, loading nothing, if the device is unusable or a checkpoint can be had neither locally nor from the hub."""
+        from reasmory.memory.grounding.detectors_load import device_and_dtype, locate_all
+
+        device_and_dtype(self.device, self.dtype)
+        locate_all(*self.checkpoints, self.offline)
+
     def setup(self) -> TransformersDetector:
         """Load both checkpoints and build the detector (raises one InputError if a checkpoint is missing)."""
         from reasmory.memory.grounding.detectors_load import device_and_dtype, load
 
         _, dtype = device_and_dtype(self.device, self.dtype)  # a bad device fails before any weights load
-        checkpoints = {"detector": self.detector_checkpoint, "segmenter": self.segmenter}
-        defaults = {"detector": KIND_DEFAULTS[self.kind][0], "segmenter": DEFAULT_SEGMENTER}
-        loaded = load(self.kind, checkpoints, defaults, self.offline, dtype)
+        loaded = load(self.kind, *self.checkpoints, self.offline, dtype)
         return TransformersDetector.from_models(self, *loaded["detector"], *loaded["segmenter"])
 
 

@@ -98,13 +98,18 @@ def load_segmenter(source: str, local: bool, dtype: torch.dtype) -> tuple[Any, A
     return model, transformers.SamProcessor(image_processor=image_processor)
 
 
-def load(kind: str, checkpoints: dict[str, str], defaults: dict[str, str], offline: bool, dtype: torch.dtype) -> dict[str, tuple[Any, Any]]:
-    """role ("detector", "segmenter") → (model, processor), every checkpoint located before any is loaded."""
+def locate_all(checkpoints: dict[str, str], defaults: dict[str, str], offline: bool) -> dict[str, tuple[str, bool]]:
+    """role → (what to load, local files only); one InputError naming every checkpoint that cannot be had."""
     where = {role: locate(ck, offline) for role, ck in checkpoints.items()}
     missing = {role: checkpoints[role] for role, found in where.items() if found is None}
     if missing:
         raise unavailable(missing, defaults)
-    located = {role: found for role, found in where.items() if found is not None}
+    return {role: found for role, found in where.items() if found is not None}
+
+
+def load(kind: str, checkpoints: dict[str, str], defaults: dict[str, str], offline: bool, dtype: torch.dtype) -> dict[str, tuple[Any, Any]]:
+    """role ("detector", "segmenter") → (model, processor), every checkpoint located before any is loaded."""
+    located = locate_all(checkpoints, defaults, offline)
     loaders = {"detector": functools.partial(load_detector, kind), "segmenter": load_segmenter}
     loaded = {}
     for role, (source, local) in located.items():

@@ -51,6 +51,12 @@ class LazyDetector:
     def with_labels(self, labels: Sequence[str]) -> Any:
         return _loaded(tuple(sorted(self.options.items()))).with_labels(labels)
 
+    def check(self) -> None:
+        """Refuse now a device or a checkpoint that loading would refuse later (before minutes of reconstruction)."""
+        from reasmory.memory.grounding.detectors import DetectorConfig
+
+        DetectorConfig(labels=("object",), **self.options).check()
+
 
 def configured_detector(settings: Settings) -> LazyDetector | None:
     """The settings' detector, or None when none is configured."""

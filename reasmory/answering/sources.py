@@ -125,6 +125,8 @@ def _grounding(kind: Kind, source: Source, settings: Settings,
         return None
     from reasmory.answering.detection import DetectorGrounder
 
+    if hasattr(detector, "check"):
+        detector.check()
     return DetectorGrounder(detector, settings.detector_labels, {"detector": detector.name, **getattr(detector, "options", {})})
 
 

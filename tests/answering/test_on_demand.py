@@ -170,3 +170,17 @@ def test_groundings_of_one_cached_memory_by_two_callers_keep_both(scene: Path, t
     for memory in (grown, stored):
         assert memory.has_label("lamp") and memory.has_label("tv")
         assert memory.provenance.settings["on_demand"].keys() == {"lamp", "tv"}
+
+
+def test_a_detector_that_cannot_load_is_refused_before_reconstructing(scene: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from reasmory.errors import InputError
+    from reasmory.memory.build import pipeline
+
+    monkeypatch.setattr(pipeline, "reconstruct", lambda *a, **k: pytest.fail("reconstructed before checking the detector"))
+    folder = tmp_path / "rgbd"
+    shutil.copytree(scene, folder, ignore=shutil.ignore_patterns("instances", "scene.json"))
+    with pytest.raises(InputError, match="cannot load the detector '.*absent'") as caught:
+        answer(folder, "How many tables are in this room?", cache_dir=tmp_path / "cache", detector="owlv2",
+               detector_checkpoint=str(tmp_path / "absent"), detector_device="cpu")
+    assert "hf download google/owlv2-base-patch16-ensemble" in (caught.value.hint or "")
