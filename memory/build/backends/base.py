@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from reasmory.errors import InputError
 from reasmory.memory.build.frames import FrameSet, InputFrame
 from reasmory.memory.model import Frame, PointCloud
 
@@ -77,8 +78,16 @@ class BackendConfig(BaseModel):
         return self.backend(self)
 
     @classmethod
+    def require(cls) -> None:
+        """Raise an InputError naming what this backend needs and this installation lacks (nothing, by default)."""
+
+    @classmethod
     def available(cls) -> str | None:
         """None when the backend can run here, else why not (one line)."""
+        try:
+            cls.require()
+        except InputError as exc:
+            return exc.one_line()
         return None
 
 

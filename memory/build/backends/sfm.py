@@ -164,9 +164,5 @@ class SfmConfig(BackendConfig):
     verbose: bool = Field(default=False, description="show COLMAP's own log")
 
     @classmethod
-    def available(cls) -> str | None:
-        try:
-            _require_pycolmap()
-        except InputError as exc:
-            return exc.one_line()
-        return None
+    def require(cls) -> None:
+        _require_pycolmap()

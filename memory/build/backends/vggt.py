@@ -164,9 +164,5 @@ class VggtConfig(BackendConfig):
     chunk_size: int = Field(default=64, ge=2, description="frames per forward pass; longer inputs share frame 0 across passes")
 
     @classmethod
-    def available(cls) -> str | None:
-        try:
-            require_vggt()
-        except InputError as exc:
-            return exc.one_line()
-        return None
+    def require(cls) -> None:
+        require_vggt()
