@@ -13,12 +13,13 @@ environment variables, defaults. The config file is `config=` when given, else
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError, TomlConfigSettingsSource
 
 from reasmory.errors import InputError
 from reasmory.memory.build.cache import default_cache_dir
@@ -91,6 +92,11 @@ class Settings(BaseSettings):
                 raise InputError(f"unknown setting '{field}'", hint="known settings: " + ", ".join(cls.model_fields)) from None
             hint = f"set it with {field}=… or REASMORY_{field.upper()}"
             raise InputError(f"invalid setting '{field}': {err['msg']}", hint=hint) from None
+        except SettingsError as exc:  # a list or other structured value that is not JSON, from the environment
+            field = re.search(r'field "(\w+)"', str(exc))
+            name = field.group(1) if field else "a setting"
+            raise InputError(f"cannot read REASMORY_{name.upper()} from the environment: {str(exc).splitlines()[0]}",
+                             hint=f'give it as JSON, e.g. REASMORY_{name.upper()}=\'["chair", "table"]\'') from None
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"the settings file is not valid TOML: {exc}", hint="fix it or point REASMORY_CONFIG elsewhere") from None
 

@@ -79,3 +79,14 @@ def test_bad_settings_are_one_line_input_errors(setup: dict, message: str, tmp_p
 def test_a_local_model_alone_configures_the_transformers_backend() -> None:
     assert Settings.load(vlm_backend="transformers", vlm_model="/models/qwen").vlm_configured()
     assert not Settings.load(vlm_model="only-a-model").vlm_configured()
+
+
+def test_list_settings_come_from_the_environment_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reasmory.errors import InputError
+
+    monkeypatch.setenv("REASMORY_DETECTOR_LABELS", '["chair", "fire extinguisher"]')
+    assert Settings.load().detector_labels == ["chair", "fire extinguisher"]
+    monkeypatch.setenv("REASMORY_DETECTOR_LABELS", "chair, table")
+    with pytest.raises(InputError, match="cannot read REASMORY_DETECTOR_LABELS from the environment") as caught:
+        Settings.load()
+    assert "give it as JSON" in (caught.value.hint or "")
