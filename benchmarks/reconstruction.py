@@ -30,12 +30,12 @@ import numpy as np
 
 from reasmory.benchmarks.report import emit, percentile
 from reasmory.memory.boxes import OrientedBox
-from reasmory.memory.build.evaluation import trajectory_error
-from reasmory.memory.build.gravity import estimate_gravity
-from reasmory.memory.build.pipeline import reconstruct, run_build
-from reasmory.memory.build.scale import from_camera_height, from_objects
-from reasmory.memory.build.settings import plan_build
-from reasmory.memory.build.synthetic import box_room, random_rotation
+from reasmory.memory.reconstruction.evaluation import trajectory_error
+from reasmory.memory.reconstruction.gravity import estimate_gravity
+from reasmory.memory.reconstruction.pipeline import reconstruct, run_build
+from reasmory.memory.reconstruction.scale import from_camera_height, from_objects
+from reasmory.memory.reconstruction.settings import plan_build
+from reasmory.memory.reconstruction.synthetic import box_room, random_rotation
 
 DATA = Path(os.environ.get("REASMORY_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data"
 
@@ -49,7 +49,7 @@ def _surface_errors(memory: Any, root: Path) -> np.ndarray:
     from PIL import Image
     from scipy.spatial import cKDTree
 
-    from reasmory.memory.build.backends.base import backproject
+    from reasmory.memory.reconstruction.backends.base import backproject
 
     back = np.linalg.inv(memory.arrays.extra["world_from_reconstruction"])
     xyz = memory.points.xyz.astype(np.float64) @ back[:3, :3].T + back[:3, 3]
@@ -91,8 +91,8 @@ def bench_sfm_livingroom(root: Path, stride: int) -> dict[str, Any]:
 
 
 def bench_sfm_kitchen(root: Path) -> dict[str, Any]:
-    from reasmory.memory.build.backends.sfm import SfmConfig
-    from reasmory.memory.build.frames import load_frames
+    from reasmory.memory.reconstruction.backends.sfm import SfmConfig
+    from reasmory.memory.reconstruction.frames import load_frames
 
     frames = load_frames(root, progress=False)
     start = time.perf_counter()

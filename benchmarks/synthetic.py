@@ -68,7 +68,7 @@ class SyntheticJob(QAJob):
         build = memory_builder(self.memory)
         if self.cache_dir is None or self.memory == "oracle":  # oracle memories cost less than a cache look-up
             return build(Path(group))
-        from reasmory.memory.build.cache import MemoryCache, cache_key, hash_files
+        from reasmory.memory.reconstruction.cache import MemoryCache, cache_key, hash_files
 
         files = sorted(p for p in Path(group).rglob("*") if p.is_file() and p.name != "questions.jsonl")
         key = cache_key(hash_files(files), {"builder": f"benchmarks.synthetic/{self.memory}"})

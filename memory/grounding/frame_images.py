@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from reasmory.memory.build.frames import read_image, upright
+from reasmory.memory.reconstruction.frames import read_image, upright
 from reasmory.memory.model import Frame
 from reasmory.memory.spatial_memory import SpatialMemory
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from reasmory.errors import InputError
 from reasmory.memory.boxes import OrientedBox, iou_3d
-from reasmory.memory.build.scale import TYPICAL_SIZES
+from reasmory.memory.reconstruction.scale import TYPICAL_SIZES
 from reasmory.memory.grounding.associate import AssociationSettings, Fragment, Track, associate, merge_tracks, thin_indices
 from reasmory.memory.grounding.complete import Sides, complete_box
 from reasmory.memory.grounding.fit import fit_box
@@ -156,7 +156,7 @@ def _instance(track: Track, box: OrientedBox, label: str, min_visible_pixels: in
 
 def synthetic_scene_inputs(folder: Path) -> tuple[list[Frame], DepthFn, GivenMasks, int]:
     """Frames, depth reader, given masks and the visibility threshold of a `reasmory synth` folder."""
-    from reasmory.memory.build.layouts import SynthLayout, read_depth
+    from reasmory.memory.reconstruction.layouts import SynthLayout, read_depth
 
     if not SynthLayout.detect(folder):
         raise InputError(f"'{folder}' is not a synthetic scene folder (no reasmory cameras.json)", hint="make one with 'reasmory synth'")
@@ -184,7 +184,7 @@ class GivenMaskGrounder:
         """What the result depends on beyond the reconstruction's inputs: settings and the masks' contents."""
         from dataclasses import asdict
 
-        from reasmory.memory.build.cache import hash_files
+        from reasmory.memory.reconstruction.cache import hash_files
 
         files = sorted((self.folder / "instances").glob("*.png")) + [self.folder / "scene.json"]
         return {"kind": "given-masks", "settings": asdict(self.settings), "masks": hash_files(files)}

@@ -60,7 +60,7 @@ def _noisy(depth: Callable[[int], np.ndarray], relative: float, seed: int) -> Ca
 
 def scene_points(frames: list[Frame], depth: Callable[[int], np.ndarray], stride: int = 4, every: int = 2, spacing: float = 0.03) -> PointCloud:
     """Back-projected depth of every `every`-th frame at every `stride`-th pixel, one point per `spacing` voxel."""
-    from reasmory.memory.build.backends.base import backproject
+    from reasmory.memory.reconstruction.backends.base import backproject
 
     chunks = [backproject(depth(f.index), f.K_array, f.pose_array, stride)[0] for f in frames[::every]]
     xyz = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, 3), np.float32)

@@ -20,7 +20,7 @@ from reasmory.answering.settings import Settings
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter.trace import Attempt
 from reasmory.memory import SpatialMemory
-from reasmory.memory.build.cache import update_entry
+from reasmory.memory.reconstruction.cache import update_entry
 from reasmory.memory.grounding.on_demand import Grounded, ground_labels
 from reasmory.memory.model import ObjectInstance
 

@@ -30,7 +30,7 @@ from reasmory.interpreter import RunResult
 from reasmory.interpreter import run as run_program
 from reasmory.interpreter.trace import Attempt, Trace
 from reasmory.memory import SpatialMemory
-from reasmory.memory.build.cache import MemoryCache
+from reasmory.memory.reconstruction.cache import MemoryCache
 from reasmory.memory.grounding.on_demand import PromptedDetector
 
 

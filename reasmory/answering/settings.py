@@ -22,7 +22,7 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError, TomlConfigSettingsSource
 
 from reasmory.errors import InputError
-from reasmory.memory.build.cache import default_cache_dir
+from reasmory.memory.reconstruction.cache import default_cache_dir
 from reasmory.memory.labels import DEFAULT_VOCABULARY
 
 

@@ -5,7 +5,7 @@ written by `reasmory synth` (scene.json, cameras.json, depth/, instances/),
 another RGB-D folder, a video, an image folder, a `.txt` list of images or a
 list of image paths. Memories and `.rmem` files load directly; everything
 else is built (and cached by input hash) by the build pipeline,
-`reasmory.memory.build.pipeline.build_memory`; a scene folder's objects come
+`reasmory.memory.reconstruction.pipeline.build_memory`; a scene folder's objects come
 from its given instance masks, other inputs' from the configured text-prompted
 detector, through the pipeline's grounding hook. `_build`
 and `_grounding` are the seams: where the pipeline, or the grounding of
@@ -23,14 +23,14 @@ from typing import Any, Literal
 from reasmory.answering.settings import Settings
 from reasmory.errors import InputError, ReasmoryError
 from reasmory.memory import SpatialMemory
-from reasmory.memory.build.frames import IMAGE_SUFFIXES, LIST_SUFFIX, VIDEO_SUFFIXES
-from reasmory.memory.build.layouts import detect_layout
+from reasmory.memory.reconstruction.frames import IMAGE_SUFFIXES, LIST_SUFFIX, VIDEO_SUFFIXES
+from reasmory.memory.reconstruction.layouts import detect_layout
 from reasmory.memory.grounding.on_demand import PromptedDetector
 from reasmory.memory.model import ObjectInstance
 
 Kind = Literal["memory", "rmem", "scene_folder", "rgbd_folder", "video", "image_folder", "image_list", "images"]
 Source = SpatialMemory | str | Path | Sequence[str | Path]
-PIPELINE = "reasmory.memory.build.pipeline"
+PIPELINE = "reasmory.memory.reconstruction.pipeline"
 _SCENE_PARTS = ("scene.json", "cameras.json", "depth", "instances")
 _WHAT = {
     "scene_folder": "the synthetic scene folder",

@@ -56,7 +56,7 @@ def build(
 
     Example: [cyan]reasmory build shared/data/livingroom1_micro -o living.rmem[/]
     """
-    from reasmory.memory.build import run_build
+    from reasmory.memory.reconstruction import run_build
 
     extra = parse_settings(settings)
     for key, value in (("frames", frames), ("stride", stride)):

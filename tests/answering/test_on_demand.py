@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from reasmory.interpreter import LanguageError
-from reasmory.memory.build.cache import MemoryCache, update_entry
+from reasmory.memory.reconstruction.cache import MemoryCache, update_entry
 from reasmory.memory.grounding.frame_images import FrameDepth, FrameImages
 from reasmory.memory.grounding.sources import GivenMasks
 from rich.console import Console
@@ -22,7 +22,7 @@ from rich.console import Console
 from reasmory.answering import answer
 from reasmory.synth import make_config, synthesize
 from reasmory.traces import trace_tree
-from tests.build.conftest import write_video
+from tests.reconstruction.conftest import write_video
 
 
 class MaskPrompts:
@@ -175,7 +175,7 @@ def test_groundings_of_one_cached_memory_by_two_callers_keep_both(scene: Path, t
 def test_a_detector_that_cannot_load_is_refused_before_reconstructing(scene: Path, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from reasmory.errors import InputError
-    from reasmory.memory.build import pipeline
+    from reasmory.memory.reconstruction import pipeline
 
     monkeypatch.setattr(pipeline, "reconstruct", lambda *a, **k: pytest.fail("reconstructed before checking the detector"))
     folder = tmp_path / "rgbd"

@@ -76,7 +76,7 @@ def test_memories_and_rmem_files_load_directly(living_room: SpatialMemory, livin
 
 @pytest.mark.parametrize("kind", ["scene_folder", "video", "image_folder", "images"])
 def test_without_a_build_pipeline_one_line_names_what_is_missing(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sources, "PIPELINE", "reasmory.memory.build.not_installed")
+    monkeypatch.setattr(sources, "PIPELINE", "reasmory.memory.reconstruction.not_installed")
     source = {
         "scene_folder": lambda: scene_folder(tmp_path / "synth"),
         "video": lambda: (tmp_path / "v.mp4").write_bytes(b"") or tmp_path / "v.mp4",
@@ -86,7 +86,7 @@ def test_without_a_build_pipeline_one_line_names_what_is_missing(kind: str, tmp_
     with pytest.raises(BuildUnavailable) as err:
         load_or_build_memory(source, Settings.load())
     line = err.value.one_line()
-    assert "\n" not in line and "needs a memory built from it" in line and "reasmory.memory.build.not_installed.build_memory" in line
+    assert "\n" not in line and "needs a memory built from it" in line and "reasmory.memory.reconstruction.not_installed.build_memory" in line
     assert err.value.exit_code == 2
     if kind == "scene_folder":
         assert "reasmory memory from-scene" in line and "scene.json" in line

@@ -28,7 +28,7 @@ from PIL import Image
 from reasmory.cli import main
 from reasmory.errors import InputError, MemoryFileError, ReasmoryError
 from tests.answering.conftest import Reply, ScriptedServer
-from tests.build.conftest import manifest_scene, write_video
+from tests.reconstruction.conftest import manifest_scene, write_video
 
 COUNT = "How many chairs are in this room?"
 FREE_FORM = "What is the nicest chair?"
@@ -117,7 +117,7 @@ def trace_file(ctx: Ctx, text: str) -> list[str]:
 
 def huge_video(ctx: Ctx) -> list[str]:
     """A 1920×1088 video against a limit lowered to 2 megapixels (a real 50-megapixel video is too slow to make)."""
-    from reasmory.memory.build import frames
+    from reasmory.memory.reconstruction import frames
 
     ctx.monkeypatch.setattr(frames, "MAX_FRAME_PIXELS", 2_000_000)
     return ["build", str(write_video(ctx.tmp / "big.mp4", frames=1, size=(1920, 1088)))]
@@ -142,7 +142,7 @@ def build_into_cache(ctx: Ctx) -> list[str]:
 
 def read_only_cache(ctx: Ctx) -> list[str]:
     """chmod 0555; as root (whom modes do not stop) the lock file's open is refused the way the kernel refuses a user."""
-    from reasmory.memory.build import cache
+    from reasmory.memory.reconstruction import cache
 
     cache_dir = ctx.tmp / "cache"
     cache_dir.mkdir()
@@ -314,7 +314,7 @@ def test_non_utf8_bytes_on_the_real_command_line(living_room_rmem: Path, tmp_pat
 def _library_cases(tmp: Path, rmem_path: Path) -> dict[str, tuple[Callable[[], object], type[ReasmoryError], str]]:
     from reasmory.interpreter.trace import Trace
     from reasmory.memory import SpatialMemory
-    from reasmory.memory.build.frames import load_frames
+    from reasmory.memory.reconstruction.frames import load_frames
 
     from reasmory.answering import answer
     from reasmory.answering.clients.base import Message, VLMError
@@ -350,7 +350,7 @@ def test_a_full_disk_leaves_no_partial_cache_entry(tmp_path: Path, monkeypatch: 
     """The cache API itself: ENOSPC half-way through an entry raises InputError naming the folder; nothing is left."""
     from reasmory.benchmarks.memory_io import synthetic_memory
     from reasmory.memory import store
-    from reasmory.memory.build.cache import MemoryCache
+    from reasmory.memory.reconstruction.cache import MemoryCache
 
     monkeypatch.setattr(store.os, "fdopen", lambda fd, mode="r", *args, **kwargs: FullDisk(fd, "r+"))
     cache = MemoryCache(tmp_path / "cache")

@@ -19,7 +19,7 @@ QUESTION = "How many chair(s) are in this room?"
 
 WORKER = """
 import json, os, sys
-from reasmory.memory.build import pipeline
+from reasmory.memory.reconstruction import pipeline
 
 folder, cache, log = sys.argv[1:4]
 reconstruct = pipeline.reconstruct

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from reasmory.benchmarks.memory_io import synthetic_memory
 from reasmory.memory import SpatialMemory
-from reasmory.memory.build.cache import MemoryCache
+from reasmory.memory.reconstruction.cache import MemoryCache
 
 ITERATIONS = 200
 KEYS = ("a", "b")

@@ -22,10 +22,10 @@ import numpy as np
 from pydantic import Field
 
 from reasmory.errors import InputError
-from reasmory.memory.build.backends import vggt_geometry as geo
-from reasmory.memory.build.backends.base import Backend, BackendConfig, Reconstruction, backproject, make_frame
-from reasmory.memory.build.frames import FrameSet
-from reasmory.memory.build.progress import progress_bar
+from reasmory.memory.reconstruction.backends import vggt_geometry as geo
+from reasmory.memory.reconstruction.backends.base import Backend, BackendConfig, Reconstruction, backproject, make_frame
+from reasmory.memory.reconstruction.frames import FrameSet
+from reasmory.memory.reconstruction.progress import progress_bar
 from reasmory.memory.model import PointCloud
 
 INSTALL = 'pip install "vggt @ git+https://github.com/facebookresearch/vggt"'

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reasmory.memory.boxes import OrientedBox
-from reasmory.memory.build.scale import TYPICAL_SIZES
+from reasmory.memory.reconstruction.scale import TYPICAL_SIZES
 from reasmory.memory.cameras import look_at_pose
 
 

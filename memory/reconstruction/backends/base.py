@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from reasmory.errors import InputError
-from reasmory.memory.build.frames import FrameSet, InputFrame
+from reasmory.memory.reconstruction.frames import FrameSet, InputFrame
 from reasmory.memory.model import Frame, PointCloud
 
 

@@ -15,10 +15,10 @@ import numpy as np
 from pydantic import Field
 
 from reasmory.errors import InputError
-from reasmory.memory.build.backends.base import Backend, BackendConfig, Reconstruction, backproject, make_frame
-from reasmory.memory.build.frames import FrameSet
-from reasmory.memory.build.postprocess import voxel_downsample
-from reasmory.memory.build.progress import progress_bar
+from reasmory.memory.reconstruction.backends.base import Backend, BackendConfig, Reconstruction, backproject, make_frame
+from reasmory.memory.reconstruction.frames import FrameSet
+from reasmory.memory.reconstruction.postprocess import voxel_downsample
+from reasmory.memory.reconstruction.progress import progress_bar
 from reasmory.memory.model import PointCloud
 
 #: Fuse this many frames before merging voxels, so memory stays bounded on long inputs.

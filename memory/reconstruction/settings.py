@@ -18,11 +18,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reasmory.errors import InputError, first_problem
-from reasmory.memory.build.backends import BackendConfig, backend_class, backend_config
-from reasmory.memory.build.frames import Sampling
-from reasmory.memory.build.gravity import GravityConfig
-from reasmory.memory.build.postprocess import PostprocessConfig
-from reasmory.memory.build.scale import ScaleConfig
+from reasmory.memory.reconstruction.backends import BackendConfig, backend_class, backend_config
+from reasmory.memory.reconstruction.frames import Sampling
+from reasmory.memory.reconstruction.gravity import GravityConfig
+from reasmory.memory.reconstruction.postprocess import PostprocessConfig
+from reasmory.memory.reconstruction.scale import ScaleConfig
 
 
 class BuildSettings(BaseModel):

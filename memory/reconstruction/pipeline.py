@@ -20,15 +20,15 @@ from typing import Any
 import numpy as np
 
 from reasmory.errors import InputError
-from reasmory.memory.build import frames as frame_sources
-from reasmory.memory.build.backends import BACKENDS, Reconstruction
-from reasmory.memory.build.cache import MemoryCache, cache_key, hash_files
-from reasmory.memory.build.gravity import Gravity, estimate_gravity
-from reasmory.memory.build.layouts import detect_layout, load_rgbd
-from reasmory.memory.build.postprocess import clean
-from reasmory.memory.build.scale import ScaleEstimate, estimate_scale, from_objects
-from reasmory.memory.build.settings import BuildPlan, plan_build
-from reasmory.memory.build.world import move_frames, move_objects, move_points, similarity
+from reasmory.memory.reconstruction import frames as frame_sources
+from reasmory.memory.reconstruction.backends import BACKENDS, Reconstruction
+from reasmory.memory.reconstruction.cache import MemoryCache, cache_key, hash_files
+from reasmory.memory.reconstruction.gravity import Gravity, estimate_gravity
+from reasmory.memory.reconstruction.layouts import detect_layout, load_rgbd
+from reasmory.memory.reconstruction.postprocess import clean
+from reasmory.memory.reconstruction.scale import ScaleEstimate, estimate_scale, from_objects
+from reasmory.memory.reconstruction.settings import BuildPlan, plan_build
+from reasmory.memory.reconstruction.world import move_frames, move_objects, move_points, similarity
 from reasmory.memory.model import MemoryArrays, ObjectInstance, Provenance, ScaleInfo, SceneFacts
 from reasmory.memory.spatial_memory import SpatialMemory
 

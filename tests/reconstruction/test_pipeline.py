@@ -16,13 +16,13 @@ from PIL import Image
 from reasmory.cli import build_cmd
 from reasmory.errors import InputError
 from reasmory.memory.boxes import OrientedBox
-from reasmory.memory.build import build_memory, run_build
-from reasmory.memory.build.cache import ENV_VAR, cache_key, default_cache_dir, hash_files
-from reasmory.memory.build.pipeline import with_objects
-from reasmory.memory.build.settings import plan_build
+from reasmory.memory.reconstruction import build_memory, run_build
+from reasmory.memory.reconstruction.cache import ENV_VAR, cache_key, default_cache_dir, hash_files
+from reasmory.memory.reconstruction.pipeline import with_objects
+from reasmory.memory.reconstruction.settings import plan_build
 from reasmory.memory.model import Frame, ObjectInstance, PointCloud, ScaleInfo, SceneFacts
 from reasmory.memory.spatial_memory import SpatialMemory
-from tests.build.conftest import manifest_scene
+from tests.reconstruction.conftest import manifest_scene
 
 ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
 REPO = Path(__file__).resolve().parents[2]

@@ -11,11 +11,11 @@ from PIL import Image
 from scipy.spatial import cKDTree
 
 from reasmory.errors import InputError
-from reasmory.memory.build import build_memory
-from reasmory.memory.build.backends.rgbd import RGBDConfig
-from reasmory.memory.build.frames import Sampling, load_frames
-from reasmory.memory.build.layouts import ColorDepthPosesLayout, ManifestLayout, SynthLayout, detect_layout, load_rgbd
-from tests.build.conftest import manifest_scene
+from reasmory.memory.reconstruction import build_memory
+from reasmory.memory.reconstruction.backends.rgbd import RGBDConfig
+from reasmory.memory.reconstruction.frames import Sampling, load_frames
+from reasmory.memory.reconstruction.layouts import ColorDepthPosesLayout, ManifestLayout, SynthLayout, detect_layout, load_rgbd
+from tests.reconstruction.conftest import manifest_scene
 
 
 def _given_poses(root: Path) -> dict[str, np.ndarray]:

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from reasmory.errors import InputError
-from reasmory.memory.build import build_memory
-from reasmory.memory.build.backends.sfm import SfmConfig
-from reasmory.memory.build.evaluation import trajectory_error
-from reasmory.memory.build.frames import Sampling, load_frames
+from reasmory.memory.reconstruction import build_memory
+from reasmory.memory.reconstruction.backends.sfm import SfmConfig
+from reasmory.memory.reconstruction.evaluation import trajectory_error
+from reasmory.memory.reconstruction.frames import Sampling, load_frames
 
 
 @pytest.mark.slow
@@ -49,7 +49,7 @@ def test_unrelated_images_are_refused_with_a_hint(tmp_path: Path) -> None:
 
 
 def test_known_intrinsics_are_kept_fixed(livingroom: Path) -> None:
-    from reasmory.memory.build.layouts import ColorDepthPosesLayout, load_rgbd
+    from reasmory.memory.reconstruction.layouts import ColorDepthPosesLayout, load_rgbd
 
     frames = load_rgbd(livingroom, ColorDepthPosesLayout, Sampling(frames=8), progress=False)
     frames.frames[:] = frames.frames[:6]  # six neighbouring-enough frames keep this quick

@@ -6,6 +6,6 @@ SpatialMemory, cached by input content and settings (cache.py). The entry
 point is `build_memory` (pipeline.py).
 """
 
-from reasmory.memory.build.pipeline import BuildOutcome, build_memory, run_build
+from reasmory.memory.reconstruction.pipeline import BuildOutcome, build_memory, run_build
 
 __all__ = ["BuildOutcome", "build_memory", "run_build"]

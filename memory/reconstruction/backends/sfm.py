@@ -23,8 +23,8 @@ import numpy as np
 from pydantic import Field
 
 from reasmory.errors import InputError
-from reasmory.memory.build.backends.base import Backend, BackendConfig, Reconstruction, make_frame
-from reasmory.memory.build.frames import FrameSet
+from reasmory.memory.reconstruction.backends.base import Backend, BackendConfig, Reconstruction, make_frame
+from reasmory.memory.reconstruction.frames import FrameSet
 from reasmory.memory.model import PointCloud
 
 #: Up to this many frames, unordered photo sets are matched exhaustively under `matching="auto"`.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from reasmory.memory.build.evaluation import rotation_angle_deg, trajectory_error, umeyama
-from reasmory.memory.build.postprocess import PostprocessConfig, clean, filter_confidence, remove_outliers, voxel_downsample
-from reasmory.memory.build.synthetic import random_rotation
+from reasmory.memory.reconstruction.evaluation import rotation_angle_deg, trajectory_error, umeyama
+from reasmory.memory.reconstruction.postprocess import PostprocessConfig, clean, filter_confidence, remove_outliers, voxel_downsample
+from reasmory.memory.reconstruction.synthetic import random_rotation
 from reasmory.memory.model import PointCloud
 
 

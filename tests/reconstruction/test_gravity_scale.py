@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from reasmory.memory.boxes import OrientedBox
-from reasmory.memory.build.gravity import GravityConfig, cameras_up, estimate_gravity, rotation_to_z
-from reasmory.memory.build.scale import (
+from reasmory.memory.reconstruction.gravity import GravityConfig, cameras_up, estimate_gravity, rotation_to_z
+from reasmory.memory.reconstruction.scale import (
     TYPICAL_SIZES,
     ScaleConfig,
     box_sides,
@@ -17,7 +17,7 @@ from reasmory.memory.build.scale import (
     from_camera_height,
     from_objects,
 )
-from reasmory.memory.build.synthetic import box_room, random_rotation
+from reasmory.memory.reconstruction.synthetic import box_room, random_rotation
 from reasmory.memory.labels import LabelNormalizer
 
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from reasmory.errors import InputError
-from reasmory.memory.build.frames import Sampling, input_files, load_frames, upright
-from tests.build.conftest import write_video
+from reasmory.memory.reconstruction.frames import Sampling, input_files, load_frames, upright
+from tests.reconstruction.conftest import write_video
 
 
 def _images(folder: Path, names: list[str], size: tuple[int, int] = (32, 24)) -> Path:

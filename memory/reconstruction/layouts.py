@@ -20,8 +20,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reasmory.errors import InputError, first_problem
-from reasmory.memory.build.frames import FrameSet, InputFrame, Sampling, check_same_size, list_images, read_image
-from reasmory.memory.build.progress import progress_bar
+from reasmory.memory.reconstruction.frames import FrameSet, InputFrame, Sampling, check_same_size, list_images, read_image
+from reasmory.memory.reconstruction.progress import progress_bar
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from reasmory.errors import InputError, first_problem
-from reasmory.memory.build.backends.base import Backend, BackendConfig, Reconstruction
-from reasmory.memory.build.backends.rgbd import RGBDConfig
-from reasmory.memory.build.backends.sfm import SfmConfig
-from reasmory.memory.build.backends.vggt import VggtConfig
+from reasmory.memory.reconstruction.backends.base import Backend, BackendConfig, Reconstruction
+from reasmory.memory.reconstruction.backends.rgbd import RGBDConfig
+from reasmory.memory.reconstruction.backends.sfm import SfmConfig
+from reasmory.memory.reconstruction.backends.vggt import VggtConfig
 
 #: Every backend by name.
 BACKENDS: dict[str, type[BackendConfig]] = {cfg.name: cfg for cfg in (RGBDConfig, SfmConfig, VggtConfig)}

@@ -18,10 +18,10 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from reasmory.errors import InputError
-from reasmory.memory.build.backends import vggt_geometry as geo
-from reasmory.memory.build.backends.vggt import INSTALL, VggtConfig
-from reasmory.memory.build.frames import FrameSet, InputFrame
-from reasmory.memory.build.synthetic import random_rotation
+from reasmory.memory.reconstruction.backends import vggt_geometry as geo
+from reasmory.memory.reconstruction.backends.vggt import INSTALL, VggtConfig
+from reasmory.memory.reconstruction.frames import FrameSet, InputFrame
+from reasmory.memory.reconstruction.synthetic import random_rotation
 
 
 def encode(pose: np.ndarray, K: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
