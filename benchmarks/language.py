@@ -55,7 +55,7 @@ def measure(memory: SpatialMemory, name: str, source: str, repeat: int) -> dict:
     parse_py_t = timeit(lambda: parse(source, use_cython=False), repeat)
     check_t = timeit(lambda: check_program(program, memory, len(OPTIONS)), repeat)
     both_t = timeit(lambda: check(source, memory, OPTIONS), repeat)
-    memory.geometry.clear()
+    memory.clear_caches()
     cold = timeit(lambda: run(program, memory, OPTIONS), 1, warmup=0)[0]
     exec_t = timeit(lambda: run(program, memory, OPTIONS), repeat)
     py_t = timeit(lambda: pyast.parse(source), repeat)

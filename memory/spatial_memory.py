@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,16 +9,19 @@ from typing import Any
 import numpy as np
 
 from reasmory.errors import MemoryQueryError
-from reasmory.memory.geometry import ObjectGeometryCache, closest_pair, footprint_area, polygon_area
+from reasmory.memory import nearest
+from reasmory.memory.geometry import footprint_area, polygon_area
 from reasmory.memory.labels import LabelNormalizer
+from reasmory.memory.object_index import ObjectIndex
 from reasmory.memory.model import Frame, MemoryArrays, ObjectInstance, PointCloud, Provenance, SceneFacts
 
 
 class SpatialMemory:
     """Frames, points, objects, scene facts and provenance of one scene.
 
-    Instances are treated as immutable once built: queries cache per-object
-    KD-trees, so add objects with `with_objects` (which returns a new memory).
+    Instances are treated as immutable once built: queries use an index of the
+    objects built on first use (labels, boxes and bounds as arrays), so add
+    objects with `with_objects` (which returns a new memory).
     """
 
     def __init__(
@@ -40,12 +42,11 @@ class SpatialMemory:
         self.arrays: MemoryArrays = arrays or MemoryArrays()
         self.synonyms: dict[str, str] = dict(synonyms or {})
         self.normalizer = LabelNormalizer(self.synonyms)
-        self.geometry = ObjectGeometryCache()
         self.memory_id: str | None = None
-        ids = [o.id for o in self.objects]
-        if len(set(ids)) != len(ids):
-            raise ValueError("object ids must be unique")
+        self._index: ObjectIndex | None = None
         self._by_id = {o.id: o for o in self.objects}
+        if len(self._by_id) != len(self.objects):
+            raise ValueError("object ids must be unique")
 
     # ----- persistence -------------------------------------------------
     def save(self, path: str | Path) -> Path:
@@ -65,13 +66,25 @@ class SpatialMemory:
         """A copy of this memory holding `objects` instead of its own."""
         return SpatialMemory(self.frames, self.points, objects, self.scene, self.provenance, self.arrays, self.synonyms)
 
+    @property
+    def index(self) -> ObjectIndex:
+        """Labels and geometry of the objects as arrays, built on first use (again if `objects` was replaced)."""
+        index = self._index
+        if index is None or index.objects is not self.objects or index.n != len(self.objects):
+            index = self._index = ObjectIndex(self.objects, self.normalizer)
+        return index
+
+    def clear_caches(self) -> None:
+        """Forget the object index (benchmarks use this to time a first query)."""
+        self._index = None
+
     # ----- labels ------------------------------------------------------
     def labels(self) -> list[str]:
         """Distinct object labels (as stored), in order of first appearance in `objects`."""
-        return list(dict.fromkeys(o.label for o in self.objects))
+        return list(self.index.labels)
 
     def label_counts(self) -> dict[str, int]:
-        return dict(Counter(o.label for o in self.objects))
+        return dict(self.index.label_counts)
 
     def canonical(self, label: str) -> str:
         return self.normalizer.canonical(label)
@@ -81,8 +94,7 @@ class SpatialMemory:
 
     def find(self, label: str) -> list[ObjectInstance]:
         """Every instance whose label matches (case, plurals and synonyms tolerated)."""
-        key = self.canonical(label)
-        return [o for o in self.objects if self.canonical(o.label) == key]
+        return [self.objects[i] for i in self.index.label_rows(self.canonical(label))]
 
     def suggest(self, label: str, n: int = 3) -> list[str]:
         """Labels in the memory that look like `label`."""
@@ -104,11 +116,39 @@ class SpatialMemory:
     def closest_objects(
         self, a: ObjectInstance | Iterable[ObjectInstance], b: ObjectInstance | Iterable[ObjectInstance]
     ) -> tuple[float, ObjectInstance, ObjectInstance]:
+        """The nearest pair between two objects or groups: (metres, the one of a, the one of b)."""
         group_a = [a] if isinstance(a, ObjectInstance) else list(a)
         group_b = [b] if isinstance(b, ObjectInstance) else list(b)
         if not group_a or not group_b:
             raise MemoryQueryError("cannot measure a distance to an empty set of objects")
-        return closest_pair(group_a, group_b, self.geometry)
+        index = self.index
+        d, row_a, row_b = nearest.nearest_pair(index, index.rows(group_a), index.rows(group_b))
+        return d, self.objects[row_a], self.objects[row_b]
+
+    def distances_from(
+        self, objects: Sequence[ObjectInstance], to: Sequence[ObjectInstance] | np.ndarray, keep: nearest.Keep = "min",
+        tol: float = 0.0,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Closest-point distances from objects to a group of objects or to a point (3,), for those that can win.
+
+        Returns (positions in `objects`, metres): every object whose distance is within `tol` of the smallest
+        (keep="min") or largest (keep="max") one is included; others may be left out unmeasured.
+        """
+        index = self.index
+        rows = index.rows(objects)
+        if isinstance(to, np.ndarray):
+            return nearest.distances_to_point(index, rows, to, keep, tol)
+        return nearest.distances_to_group(index, rows, index.rows(to), keep, tol)
+
+    def centre_distance(self, a: Sequence[ObjectInstance], b: Sequence[ObjectInstance] | np.ndarray) -> float:
+        """Metres between the nearest box centres of two groups (or of a group and a point (3,))."""
+        index = self.index
+        rows = index.rows(a)
+        if isinstance(b, np.ndarray):
+            row = rows[int(np.argmin(np.linalg.norm(index.centre[rows] - b, axis=1)))]
+            return float(np.linalg.norm(index.centre[row] - b))
+        row_a, row_b = nearest.nearest_centres(index, rows, index.rows(b))
+        return float(np.linalg.norm(index.centre[row_a] - index.centre[row_b]))
 
     @staticmethod
     def extents(obj: ObjectInstance) -> tuple[float, float, float]:
