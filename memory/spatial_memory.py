@@ -90,7 +90,7 @@ class SpatialMemory:
         return self.normalizer.canonical(label)
 
     def has_label(self, label: str) -> bool:
-        return bool(self.find(label))
+        return self.canonical(label) in self.index.by_label
 
     def find(self, label: str) -> list[ObjectInstance]:
         """Every instance whose label matches (case, plurals and synonyms tolerated)."""
