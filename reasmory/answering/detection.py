@@ -14,15 +14,17 @@ import functools
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reasmory.answering.settings import Settings
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter.trace import Attempt
 from reasmory.memory import SpatialMemory
 from reasmory.memory.reconstruction.cache import update_entry
-from reasmory.memory.grounding.on_demand import Grounded, ground_labels
 from reasmory.memory.model import ObjectInstance
+
+if TYPE_CHECKING:
+    from reasmory.memory.grounding.on_demand import Grounded
 
 
 def detector_options(settings: Settings) -> dict[str, Any]:
@@ -76,6 +78,8 @@ class DetectorGrounder:
         return {"kind": "detector", "labels": list(self.labels), **self.settings}
 
     def __call__(self, memory: SpatialMemory) -> list[ObjectInstance]:
+        from reasmory.memory.grounding.on_demand import ground_labels
+
         return list(ground_labels(memory, self.labels, self.detector, max_frames=len(memory.frames)).memory.objects)
 
 
@@ -93,6 +97,8 @@ class OnDemand:
         A cached memory is grown under its entry's lock, from the entry as stored now: two processes grounding
         labels in one memory at once keep both their findings, and the second finds the first's labels there.
         """
+        from reasmory.memory.grounding.on_demand import ground_labels
+
         start = time.perf_counter()
         attempt = Attempt(index=index, kind="ground", generator=self.detector.name)
         runs: list[Grounded] = []

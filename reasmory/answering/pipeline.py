@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reasmory.answering.clients import VLMClient, make_client
 from reasmory.answering.detection import OnDemand, configured_detector
@@ -31,7 +31,9 @@ from reasmory.interpreter import run as run_program
 from reasmory.interpreter.trace import Attempt, Trace
 from reasmory.memory import SpatialMemory
 from reasmory.memory.reconstruction.cache import MemoryCache
-from reasmory.memory.grounding.on_demand import PromptedDetector
+
+if TYPE_CHECKING:
+    from reasmory.memory.grounding.on_demand import PromptedDetector
 
 
 @dataclass(frozen=True)

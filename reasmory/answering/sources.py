@@ -18,15 +18,17 @@ import importlib
 import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reasmory.answering.settings import Settings
 from reasmory.errors import InputError, ReasmoryError
 from reasmory.memory import SpatialMemory
 from reasmory.memory.reconstruction.frames import IMAGE_SUFFIXES, LIST_SUFFIX, VIDEO_SUFFIXES
 from reasmory.memory.reconstruction.layouts import detect_layout
-from reasmory.memory.grounding.on_demand import PromptedDetector
 from reasmory.memory.model import ObjectInstance
+
+if TYPE_CHECKING:
+    from reasmory.memory.grounding.on_demand import PromptedDetector
 
 Kind = Literal["memory", "rmem", "scene_folder", "rgbd_folder", "video", "image_folder", "image_list", "images"]
 Source = SpatialMemory | str | Path | Sequence[str | Path]

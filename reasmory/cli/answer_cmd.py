@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
-from reasmory.cli.output import console, err_console
+from reasmory.cli.output import console, err_console, escape
 from reasmory.errors import ReasmoryError
 
 if TYPE_CHECKING:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from reasmory.cli.output import console
-from reasmory.memory import SpatialMemory
+from reasmory.cli.output import console, escape
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from reasmory.memory import SpatialMemory
 
 app = typer.Typer(help="Inspect memories and build them from ground-truth annotations.", no_args_is_help=True)
 
@@ -20,6 +23,8 @@ def info(path: Path = typer.Argument(..., help="A .rmem memory file.", show_defa
 
     Example: [cyan]reasmory memory info scene.rmem[/]
     """
+    from reasmory.memory import SpatialMemory
+
     memory = SpatialMemory.load(path)
     console.print(memory_overview(memory, path))
     console.print(objects_table(memory))
@@ -30,6 +35,8 @@ def info(path: Path = typer.Argument(..., help="A .rmem memory file.", show_defa
 
 
 def memory_overview(memory: SpatialMemory, path: Path) -> Table:
+    from rich.table import Table
+
     scene, prov = memory.scene, memory.provenance
     table = Table(title=f"Memory {escape(str(path))}", show_header=False, title_justify="left")
     table.add_column(style="bold")
@@ -56,6 +63,8 @@ def memory_overview(memory: SpatialMemory, path: Path) -> Table:
 
 
 def objects_table(memory: SpatialMemory) -> Table:
+    from rich.table import Table
+
     table = Table(title="Objects per label", title_justify="left")
     table.add_column("label")
     table.add_column("count", justify="right")

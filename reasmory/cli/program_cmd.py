@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
-from reasmory.cli.output import console, err_console
+from reasmory.cli.output import console, err_console, escape
 from reasmory.errors import InputError
-from reasmory.memory import SpatialMemory
 
 
 def read_program(path: Path) -> str:
@@ -49,6 +47,8 @@ def check(
     from reasmory.interpreter import CheckError
     from reasmory.interpreter import check as check_source
 
+    from reasmory.memory import SpatialMemory
+
     source = read_program(program)
     diagnostics = check_source(source, SpatialMemory.load(memory), options)
     if diagnostics:
@@ -71,6 +71,7 @@ def run(
     """
     from reasmory.interpreter import LanguageError, RunError
     from reasmory.interpreter import run as run_source
+    from reasmory.memory import SpatialMemory
 
     source = read_program(program)
     all_options = [*(options or []), *(more_options or [])]
