@@ -3,20 +3,33 @@
 Scene points come first, then every object's own points, then (for memories
 without scene points, e.g. ground-truth ones built from boxes) a floor grid
 so that renders show where the floor is. Each point carries the spacing of
-its surface, from which splat sizes follow.
+its surface, from which splat sizes follow, and large runs are reordered
+into blocks for levels of detail (lod.py).
+
+The costly part — spacings and block orders, seconds for millions of points
+— is the preparation. For a memory read from a `.rmem` file it is also kept
+on disk, under the cache folder (`render/<memory id>-v<version>.npz`; the id
+is the file's checksum), so the next process that renders that memory
+(a second `reasmory render`) reads it instead of computing it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 import weakref
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
-from scipy.spatial import cKDTree
 
 from reasmory.memory.model import ObjectInstance
 from reasmory.memory.render.colour import label_colour
+from reasmory.memory.render.lod import Blocks, block_order
 from reasmory.memory.render.splat import MAX_POINTS
 from reasmory.memory.spatial_memory import SpatialMemory
 
@@ -26,6 +39,10 @@ FLOOR_TILE = 0.5
 FLOOR_MARGIN = 0.5
 #: Mean points per voxel the spacing estimate aims for.
 _POINTS_PER_VOXEL = 8
+#: Objects with at least this many points get per-voxel spacings like scene points (a KD-tree of them all is slow).
+LARGE_OBJECT = 50_000
+#: Version of the preparation kept on disk: change it when spacings or block orders are computed differently.
+PREPARATION_VERSION = 1
 
 _CACHE: weakref.WeakKeyDictionary[SpatialMemory, dict[str, RenderCloud]] = weakref.WeakKeyDictionary()
 
@@ -43,7 +60,7 @@ class RenderCloud:
     `labels`, −1 for scene and floor points; owner (N,) int64 object id, −1
     for scene and floor points; index (N,) int32 0 … N−1, which z-buffer
     keys carry. `ranges` maps "scene", "floor" and each object id to its
-    [start, stop).
+    [start, stop); `blocks` cut every range into level-of-detail blocks.
     """
 
     xyz: torch.Tensor
@@ -56,6 +73,7 @@ class RenderCloud:
     index: torch.Tensor
     labels: tuple[str, ...]
     ranges: dict[str | int, tuple[int, int]]
+    blocks: Blocks
     has_normals: bool = False
 
     def __len__(self) -> int:
@@ -78,34 +96,66 @@ def render_cloud(memory: SpatialMemory, device: torch.device | None = None) -> R
 
 @dataclass
 class _Part:
-    """One run of points before they are joined: a name ("scene", "floor" or an object id) and (n, …) arrays."""
+    """One run of points before they are joined: a name ("scene", "floor" or an object id), (n, …) arrays, and how
+    to work out its spacing."""
 
     name: str | int
     xyz: np.ndarray
-    spacing: np.ndarray
     rgb: np.ndarray
-    normal: np.ndarray
+    normal: np.ndarray | None
     captured: bool
     label: int
+    spacing: Callable[[np.ndarray], np.ndarray]
 
 
-def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
+@dataclass(frozen=True)
+class Preparation:
+    """What is costly to compute: order (N,) int32, each part's points in block order (positions within the part,
+    parts one after the other); spacing (N,) float32 in that order; the blocks."""
+
+    order: np.ndarray
+    spacing: np.ndarray
+    blocks: Blocks
+
+
+def _parts(memory: SpatialMemory) -> tuple[list[_Part], tuple[str, ...]]:
     labels = tuple(memory.labels())
     index = {label: i for i, label in enumerate(labels)}
     parts: list[_Part] = []
     if len(memory.points):
         xyz = memory.points.xyz
-        parts.append(_Part("scene", xyz, surface_spacing(xyz), memory.points.rgb, np.zeros_like(xyz), True, -1))
+        parts.append(_Part("scene", xyz, memory.points.rgb, None, True, -1, surface_spacing))
     for obj in memory.objects:
         if len(obj.points):
             xyz = np.asarray(obj.points, np.float32)
-            normal = box_normals(obj, xyz) if obj.attributes.get("geometry") == "box" else np.zeros_like(xyz)
+            normal = box_normals(obj, xyz) if obj.attributes.get("geometry") == "box" else None
             rgb = np.broadcast_to(np.asarray(stand_in_colour(obj), np.uint8), xyz.shape)
-            parts.append(_Part(obj.id, xyz, sample_spacing(xyz), rgb, normal, False, index[obj.label]))
+            spacing = sample_spacing if len(xyz) < LARGE_OBJECT else surface_spacing
+            parts.append(_Part(obj.id, xyz, rgb, normal, False, index[obj.label], spacing))
     if not len(memory.points):
         xyz, rgb = floor_grid(memory)
         up = np.broadcast_to(np.array([0, 0, 1], np.float32), xyz.shape)
-        parts.append(_Part("floor", xyz, np.full(len(xyz), FLOOR_SPACING, np.float32), rgb, up, False, -1))
+        parts.append(_Part("floor", xyz, rgb, up, False, -1, lambda p: np.full(len(p), FLOOR_SPACING, np.float32)))
+    return parts, labels
+
+
+def prepare(parts: list[_Part]) -> Preparation:
+    """Spacings and block orders of every part (the seconds-long step for large clouds)."""
+    orders, spacings, blocks = [], [], []
+    offset = 0
+    for part in parts:
+        spacing = np.asarray(part.spacing(part.xyz), np.float32)
+        order, part_blocks = block_order(part.xyz, spacing)
+        orders.append(order.astype(np.int32))
+        spacings.append(spacing[order])
+        blocks.append(part_blocks.shifted(offset))
+        offset += len(part.xyz)
+    return Preparation(np.concatenate(orders) if orders else np.zeros(0, np.int32),
+                       np.concatenate(spacings) if spacings else np.zeros(0, np.float32), Blocks.join(blocks))
+
+
+def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
+    parts, labels = _parts(memory)
     ranges: dict[str | int, tuple[int, int]] = {}
     start = 0
     for part in parts:
@@ -113,6 +163,10 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
         start += len(part.xyz)
     if start > MAX_POINTS:
         raise ValueError(f"{start:,} points are more than a render can index ({MAX_POINTS:,})")
+    preparation = _stored(memory, start)
+    if preparation is None:
+        preparation = prepare(parts)
+        _store(memory, preparation)
 
     def joined(values: list[np.ndarray], dtype: type, shape: tuple[int, ...]) -> torch.Tensor:
         array = np.concatenate([np.asarray(v, dtype) for v in values]) if values else np.zeros(shape, dtype)
@@ -121,20 +175,75 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
     def each(field: str, dtype: type) -> list[np.ndarray]:
         return [np.full(len(p.xyz), getattr(p, field), dtype) for p in parts]
 
+    def ordered(field: str) -> list[np.ndarray]:
+        """The field of every part in block order (no gather for values that are the same for all its points)."""
+        out = []
+        for part in parts:
+            first, stop = ranges[part.name]
+            values = getattr(part, field)
+            if values is None:
+                values = np.broadcast_to(np.zeros(3, np.float32), part.xyz.shape)
+            uniform = values.ndim == 0 or values.strides[0] == 0
+            out.append(values if uniform or not len(values) else values[preparation.order[first:stop]])
+        return out
+
     owners = [np.full(len(p.xyz), p.name if isinstance(p.name, int) else -1, np.int64) for p in parts]
     return RenderCloud(
-        xyz=joined([p.xyz for p in parts], np.float32, (0, 3)).T.contiguous(),
-        spacing=joined([p.spacing for p in parts], np.float32, (0,)),
-        rgb=joined([p.rgb for p in parts], np.uint8, (0, 3)),
-        normal=joined([p.normal for p in parts], np.float32, (0, 3)),
+        xyz=joined(ordered("xyz"), np.float32, (0, 3)).T.contiguous(),
+        spacing=torch.from_numpy(np.ascontiguousarray(preparation.spacing, np.float32)).to(device),
+        rgb=joined(ordered("rgb"), np.uint8, (0, 3)),
+        normal=joined(ordered("normal"), np.float32, (0, 3)),
         captured=joined(each("captured", bool), bool, (0,)),
         label=joined(each("label", np.int64), np.int64, (0,)),
         owner=joined(owners, np.int64, (0,)),
         index=torch.arange(start, dtype=torch.int32, device=device),
         labels=labels,
         ranges=ranges,
-        has_normals=any(p.normal.any() for p in parts),
+        blocks=preparation.blocks,
+        has_normals=any(p.normal is not None and p.normal.any() for p in parts),
     )
+
+
+def _stored_path(memory: SpatialMemory) -> Path | None:
+    if memory.memory_id is None:
+        return None
+    from reasmory.memory.reconstruction.cache import default_cache_dir
+
+    return default_cache_dir() / "render" / f"{memory.memory_id}-v{PREPARATION_VERSION}.npz"
+
+
+def _stored(memory: SpatialMemory, points: int) -> Preparation | None:
+    """The preparation kept on disk for this memory's file, if there is a sound one."""
+    path = _stored_path(memory)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            stored = Preparation(data["order"], data["spacing"], Blocks(*(data[f"blocks_{f}"] for f in Blocks.FIELDS)))
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # damaged: compute it again
+        return None
+    counts_fit = int(stored.blocks.count.sum()) == points and (stored.blocks.start < max(points, 1)).all()
+    if len(stored.order) != points or len(stored.spacing) != points or not counts_fit:
+        return None
+    return stored
+
+
+def _store(memory: SpatialMemory, preparation: Preparation) -> None:
+    """Keep the preparation for the next process (best effort: a cache that cannot be written is skipped)."""
+    path = _stored_path(memory)
+    if path is None:
+        return
+    arrays = {"order": preparation.order, "spacing": preparation.spacing,
+              **{f"blocks_{f}": getattr(preparation.blocks, f) for f in Blocks.FIELDS}}
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, **arrays)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def box_normals(obj: ObjectInstance, xyz: np.ndarray) -> np.ndarray:
@@ -154,6 +263,8 @@ def sample_spacing(xyz: np.ndarray, sample: int = 4000) -> np.ndarray:
     """
     if len(xyz) < 5:
         return np.full(len(xyz), 0.05, np.float32)
+    from scipy.spatial import cKDTree
+
     tree = cKDTree(xyz)
     probe = xyz[:: max(1, len(xyz) // sample)]
     distance, _ = tree.query(probe, k=5)

@@ -19,10 +19,11 @@ from PIL import Image
 
 from reasmory.memory.render import draw
 from reasmory.memory.render.camera import RenderCamera
+from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.threads import cpu_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
-from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack_index
+from reasmory.memory.render.splat import COVER, ZBuffer, fill_holes, unpack_index
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Mode = Literal["rgb", "semantic", "depth"]
@@ -79,9 +80,10 @@ def object_bias(cloud: RenderCloud, mode: str) -> float | None:
 
 def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int | str] = (), object_bias: float | None = 0.0,
               fill: bool = True) -> Raster:
-    """Project every drawable point, splat it by its footprint (focal · spacing / depth) and keep the nearest.
+    """Project the drawable points in view, splat each by its footprint (focal · spacing / depth), keep the nearest.
 
-    Object points are pushed `object_bias` (relative) deeper, or left out when it is None.
+    Blocks out of view are skipped and far ones thinned (lod.py). Object points are pushed `object_bias`
+    (relative) deeper, or left out when it is None.
     """
     with cpu_threads(cloud.xyz.device):
         return _rasterize(cloud, camera, hidden, object_bias, fill)
@@ -92,12 +94,19 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     device = cloud.xyz.device
     P = torch.as_tensor(camera.projection(), dtype=torch.float32, device=device)
     zbuffer = ZBuffer(camera.width, camera.height, device)
+    drawn, widen = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, NEAR, COVER)
     for start, stop, bias in segments(cloud, hidden, object_bias):
-        proj = torch.addmm(P[:, 3:], P[:, :3], cloud.xyz[:, start:stop])
+        inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
+        picked, scale = lod.selection(cloud.blocks, np.where(inside, drawn, 0), widen)
+        if not len(picked):
+            continue
+        picked_t = torch.from_numpy(picked).to(device)
+        proj = torch.addmm(P[:, 3:], P[:, :3], cloud.xyz.index_select(1, picked_t))
         z = proj[2]
         inverse = torch.reciprocal(z)
-        footprint = torch.mul(cloud.spacing[start:stop], inverse).mul_(camera.focal)
-        zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, cloud.index[start:stop],
+        spacing = cloud.spacing.index_select(0, picked_t).mul_(torch.from_numpy(scale).to(device))
+        footprint = torch.mul(spacing, inverse).mul_(camera.focal)
+        zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, picked_t,
                     footprint, z > NEAR)
     keys = zbuffer.finish()
     index = unpack_index(fill_holes(keys) if fill else keys)
