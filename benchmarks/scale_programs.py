@@ -83,7 +83,13 @@ def _timed(fn: Any, repeat: int, warmup: int = 1) -> tuple[float, Any]:
 
 def measure(n_objects: int, kind: str, repeat: int) -> dict[str, dict[str, Any]]:
     """Seconds (median) and answer of every program on one scale scene; the first query's index build apart."""
-    from reasmory.interpreter import check, run
+    from reasmory.interpreter import Limits, check
+    from reasmory.interpreter import run as run_program
+
+    limits = Limits(time_budget_s=3600)  # time it, however slow the version
+
+    def run(source: str, memory: Any) -> Any:
+        return run_program(source, memory, limits=limits)
 
     memory = _scenes().object_scene(n_objects, kind)
     first, _ = _timed(lambda: run(PROGRAMS["objects(label)"], memory), 1, warmup=0)

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from reasmory.memory import ObjectInstance, OrientedBox, PointCloud, SpatialMemory
+from reasmory.memory import ObjectInstance, OrientedBox, SpatialMemory
 
 LABELS = (
     "chair", "table", "door", "window", "sofa", "bed", "lamp", "shelf", "cabinet", "tv", "plant", "stool",
@@ -52,23 +52,3 @@ def object_scene(n_objects: int, kind: str = "box", seed: int = 0) -> SpatialMem
             points = (box.c + (unit * box.e) @ box.R.T).astype(np.float32)
             objects.append(ObjectInstance(id=i, label=LABELS[labels[i]], box=box, points=points, frames=[i % 50]))
     return SpatialMemory(objects=objects)
-
-
-def point_scene(n_points: int, seed: int = 0) -> SpatialMemory:
-    """n coloured scene points over a 6 × 5 m room's floor, walls and a dozen boxes, which own their points."""
-    rng = np.random.default_rng(seed)
-    room = OrientedBox(center=(3.0, 2.5, 1.3), extents=(6.0, 5.0, 2.6))
-    boxes = [OrientedBox.from_yaw([rng.uniform(1, 5), rng.uniform(1, 4), 0.4], rng.uniform(0.4, 1.4, 3), rng.uniform(0, 3))
-             for _ in range(12)]
-    surfaces = [room.sample_surface(0.05, 400_000)] + [b.sample_surface(0.03) for b in boxes]
-    sizes = np.array([len(s) for s in surfaces], np.float64)
-    counts = rng.multinomial(n_points, sizes / sizes.sum())
-    parts = [s[rng.integers(0, len(s), c)] + rng.normal(0, 0.01, (c, 3)).astype(np.float32)
-             for s, c in zip(surfaces, counts)]
-    xyz = np.concatenate(parts).astype(np.float32)
-    rgb = rng.integers(60, 230, size=(n_points, 3), dtype=np.uint8)
-    starts = np.cumsum(counts)[:-1]
-    objects = [ObjectInstance(id=i, label=LABELS[i % len(LABELS)], box=box, points=part, frames=[i])
-               for i, (box, part) in enumerate(zip(boxes, np.split(xyz, starts)[1:]))]
-    return SpatialMemory(points=PointCloud.from_xyz(xyz, rgb, frame=rng.integers(0, 64, n_points, dtype=np.int32)),
-                         objects=objects)
