@@ -23,10 +23,8 @@ import numpy as np
 from reasmory.memory.box_distance import box_pair_distances, points_to_boxes
 from reasmory.memory.object_index import ObjectIndex
 
-#: Below this many pairs, bounds are computed for every pair at once (no KD-tree, no scipy import).
+#: Below this many pairs (of objects, or of points), every pair is measured at once: no KD-tree, no scipy import.
 ALL_PAIRS = 1 << 14
-#: Below this many point pairs, point objects are compared point by point instead of through a KD-tree.
-ALL_POINT_PAIRS = 1 << 18
 #: Pairs measured per round when looking for the single nearest pair (rounds stop once bounds exceed the best).
 ROUND = 2048
 Keep = Literal["min", "max"]
@@ -126,16 +124,12 @@ def _points_to_solid(ix: ObjectIndex, shaped: np.ndarray, solid: np.ndarray) -> 
     return _group_min(d, owner, owner, len(shaped))[0]
 
 
-def _point_sets(ix: ObjectIndex, a: np.ndarray, b: np.ndarray, limit: float) -> tuple[np.ndarray, np.ndarray]:
+def _point_sets(ix: ObjectIndex, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each row of a: its closest-point distance to the points of all rows of b, and which row of b."""
     pa, owner_a = ix.point_rows(a)
     pb, owner_b = ix.point_rows(b)
-    if len(pa) * len(pb) <= ALL_POINT_PAIRS:
-        d, j = _nearest(pa, pb)
-    else:
-        d, j = _kdtree(pb).query(pa, k=1, distance_upper_bound=_slack(limit))
-    found = np.isfinite(d)
-    best, partner = _group_min(d[found], owner_a[found], owner_b[j[found]], len(a))
+    d, j = _nearest(pa, pb)
+    best, partner = _group_min(d, owner_a, owner_b[j], len(a))
     return best, np.where(partner >= 0, b[np.maximum(partner, 0)], -1)
 
 
@@ -148,24 +142,22 @@ def pair_minima(ix: ObjectIndex, a: np.ndarray, pa: np.ndarray, pb: np.ndarray) 
     """
     ia = a[pa]
     solid_a, solid_b = ix.solid[ia], ix.solid[pb]
-    values, groups, partners = [], [], []
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (distances, positions in a, partner rows)
     both = solid_a & solid_b
     if both.any():
-        values.append(_solid_pairs(ix, ia[both], pb[both]))
-        groups.append(pa[both]), partners.append(pb[both])
-    for shaped_side, mask in ((0, solid_a & ~solid_b), (1, ~solid_a & solid_b)):
+        found.append((_solid_pairs(ix, ia[both], pb[both]), pa[both], pb[both]))
+    for mask, shaped, solid in ((solid_a & ~solid_b, pb, ia), (~solid_a & solid_b, ia, pb)):
         if mask.any():
-            shaped, solid = (pb[mask], ia[mask]) if shaped_side == 0 else (ia[mask], pb[mask])
-            values.append(_points_to_solid(ix, shaped, solid))
-            groups.append(pa[mask]), partners.append(pb[mask])
+            found.append((_points_to_solid(ix, shaped[mask], solid[mask]), pa[mask], pb[mask]))
     neither = ~solid_a & ~solid_b
     if neither.any():
         rows_a = np.unique(pa[neither])
-        d, partner = _point_sets(ix, a[rows_a], np.unique(pb[neither]), np.inf)
-        values.append(d), groups.append(rows_a), partners.append(partner)
-    if not values:
+        d, partner = _point_sets(ix, a[rows_a], np.unique(pb[neither]))
+        found.append((d, rows_a, partner))
+    if not found:
         return np.full(len(a), np.inf), np.full(len(a), -1, np.int64)
-    return _group_min(np.concatenate(values), np.concatenate(groups), np.concatenate(partners), len(a))
+    values, groups, partners = (np.concatenate(column) for column in zip(*found))
+    return _group_min(values, groups, partners, len(a))
 
 
 def nearest_pair(ix: ObjectIndex, a: np.ndarray, b: np.ndarray) -> tuple[float, int, int]:

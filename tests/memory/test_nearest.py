@@ -43,7 +43,6 @@ def _pair(a: ObjectInstance, b: ObjectInstance) -> float:
 def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "kd-tree":
         monkeypatch.setattr(nearest, "ALL_PAIRS", 0)
-        monkeypatch.setattr(nearest, "ALL_POINT_PAIRS", 0)
         monkeypatch.setattr(nearest, "ROUND", 3)
     return request.param
 
