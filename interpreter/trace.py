@@ -42,8 +42,9 @@ def summarize(value: Any, unit: str | None = None) -> dict[str, Any]:
     if isinstance(value, ObjectInstance):
         return {"type": "Object", "id": value.id, "label": value.label, "center": [_round(c) for c in value.box.center]}
     if isinstance(value, ObjectSet):
+        labels = value.labels if value.labels is not None else sorted({o.label for o in value.objects})
         return {"type": "Objects", "label": value.label, "count": len(value), "ids": [o.id for o in value.objects[:_MAX_ITEMS]],
-                "labels": sorted({o.label for o in value.objects})}
+                "labels": list(labels)}
     if isinstance(value, View):
         out = {"type": "View", "origin": value.origin, "position": [_round(c) for c in value.position], "heading_deg": _round(value.heading_deg)}
         if value.frame is not None:

@@ -52,12 +52,15 @@ class ObjectIndex:
             observations.append(o.observations)
         self.by_label = {k: np.asarray(v, np.int64) for k, v in rows_by_label.items()}
         self.labels = list(self.label_counts)
+        code = {label: i for i, label in enumerate(self.labels)}
+        self.label_code = np.fromiter((code[o.label] for o in objects), np.int64, self.n)
         boxes = np.asarray(numbers, np.float64).reshape(-1, 15)
         self.centre = boxes[:, :3].copy()
         self.half = boxes[:, 3:6] / 2
         self.rotation = boxes[:, 6:].reshape(-1, 3, 3).copy()
         self.solid = np.asarray(solid, bool)
         self.observations = np.asarray(observations, np.int64)
+        self.ids = np.fromiter(self.row_of_id, np.int64, self.n)
 
     def rows(self, objects: Iterable[ObjectInstance]) -> np.ndarray:
         """(k,) int64 rows of the given objects of this memory."""
@@ -65,6 +68,13 @@ class ObjectIndex:
 
     def label_rows(self, canonical: str) -> np.ndarray:
         return self.by_label.get(canonical, np.zeros(0, np.int64))
+
+    def objects_of(self, rows: np.ndarray) -> tuple[ObjectInstance, ...]:
+        return tuple(map(self.objects.__getitem__, rows.tolist()))
+
+    def labels_of(self, rows: np.ndarray) -> tuple[str, ...]:
+        """The distinct labels (as stored) of the rows, sorted."""
+        return tuple(sorted(self.labels[c] for c in np.unique(self.label_code[rows]).tolist()))
 
     @cached_property
     def _point_table(self) -> tuple[np.ndarray, np.ndarray]:

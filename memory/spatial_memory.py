@@ -16,6 +16,10 @@ from reasmory.memory.object_index import ObjectIndex
 from reasmory.memory.model import Frame, MemoryArrays, ObjectInstance, PointCloud, Provenance, SceneFacts
 
 
+#: An object, objects, or their rows in the memory's object index.
+Group = ObjectInstance | Iterable[ObjectInstance] | np.ndarray
+
+
 class SpatialMemory:
     """Frames, points, objects, scene facts and provenance of one scene.
 
@@ -94,7 +98,11 @@ class SpatialMemory:
 
     def find(self, label: str) -> list[ObjectInstance]:
         """Every instance whose label matches (case, plurals and synonyms tolerated)."""
-        return [self.objects[i] for i in self.index.label_rows(self.canonical(label))]
+        return list(self.index.objects_of(self.find_rows(label)))
+
+    def find_rows(self, label: str) -> np.ndarray:
+        """The index rows of every instance whose label matches (see `find`)."""
+        return self.index.label_rows(self.canonical(label))
 
     def suggest(self, label: str, n: int = 3) -> list[str]:
         """Labels in the memory that look like `label`."""
@@ -107,48 +115,48 @@ class SpatialMemory:
             raise MemoryQueryError(f"no object with id {object_id} in memory") from None
 
     # ----- geometry ----------------------------------------------------
-    def closest_distance(
-        self, a: ObjectInstance | Iterable[ObjectInstance], b: ObjectInstance | Iterable[ObjectInstance]
-    ) -> float:
+    def closest_distance(self, a: Group, b: Group) -> float:
         """Metres between the closest points of two objects (or the nearest pair of two groups)."""
         return self.closest_objects(a, b)[0]
 
-    def closest_objects(
-        self, a: ObjectInstance | Iterable[ObjectInstance], b: ObjectInstance | Iterable[ObjectInstance]
-    ) -> tuple[float, ObjectInstance, ObjectInstance]:
+    def rows(self, group: Group) -> np.ndarray:
+        """Index rows of an object, of objects, or rows already (returned as they are)."""
+        if isinstance(group, np.ndarray):
+            return group
+        return self.index.rows([group] if isinstance(group, ObjectInstance) else group)
+
+    def closest_objects(self, a: Group, b: Group) -> tuple[float, ObjectInstance, ObjectInstance]:
         """The nearest pair between two objects or groups: (metres, the one of a, the one of b)."""
-        group_a = [a] if isinstance(a, ObjectInstance) else list(a)
-        group_b = [b] if isinstance(b, ObjectInstance) else list(b)
-        if not group_a or not group_b:
+        rows_a, rows_b = self.rows(a), self.rows(b)
+        if not len(rows_a) or not len(rows_b):
             raise MemoryQueryError("cannot measure a distance to an empty set of objects")
-        index = self.index
-        d, row_a, row_b = nearest.nearest_pair(index, index.rows(group_a), index.rows(group_b))
+        d, row_a, row_b = nearest.nearest_pair(self.index, rows_a, rows_b)
         return d, self.objects[row_a], self.objects[row_b]
 
-    def distances_from(
-        self, objects: Sequence[ObjectInstance], to: Sequence[ObjectInstance] | np.ndarray, keep: nearest.Keep = "min",
-        tol: float = 0.0,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Closest-point distances from objects to a group of objects or to a point (3,), for those that can win.
+    def distances_from(self, objects: Group, to: Group, keep: nearest.Keep = "min", tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Closest-point distances from each of `objects` to the group `to`, for those that can win.
 
         Returns (positions in `objects`, metres): every object whose distance is within `tol` of the smallest
         (keep="min") or largest (keep="max") one is included; others may be left out unmeasured.
         """
-        index = self.index
-        rows = index.rows(objects)
-        if isinstance(to, np.ndarray):
-            return nearest.distances_to_point(index, rows, to, keep, tol)
-        return nearest.distances_to_group(index, rows, index.rows(to), keep, tol)
+        return nearest.distances_to_group(self.index, self.rows(objects), self.rows(to), keep, tol)
 
-    def centre_distance(self, a: Sequence[ObjectInstance], b: Sequence[ObjectInstance] | np.ndarray) -> float:
-        """Metres between the nearest box centres of two groups (or of a group and a point (3,))."""
-        index = self.index
-        rows = index.rows(a)
-        if isinstance(b, np.ndarray):
-            row = rows[int(np.argmin(np.linalg.norm(index.centre[rows] - b, axis=1)))]
-            return float(np.linalg.norm(index.centre[row] - b))
-        row_a, row_b = nearest.nearest_centres(index, rows, index.rows(b))
-        return float(np.linalg.norm(index.centre[row_a] - index.centre[row_b]))
+    def distances_to_point(self, objects: Group, point: np.ndarray, keep: nearest.Keep = "min",
+                           tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Like `distances_from`, to a point (3,) world metres."""
+        return nearest.distances_to_point(self.index, self.rows(objects), point, keep, tol)
+
+    def centre_distance(self, a: Group, b: Group) -> float:
+        """Metres between the nearest box centres of two groups."""
+        row_a, row_b = nearest.nearest_centres(self.index, self.rows(a), self.rows(b))
+        return float(np.linalg.norm(self.index.centre[row_a] - self.index.centre[row_b]))
+
+    def centre_distance_to_point(self, a: Group, point: np.ndarray) -> float:
+        """Metres from a point (3,) to the nearest box centre of a group."""
+        centre = self.index.centre
+        rows = self.rows(a)
+        row = rows[int(np.argmin(np.linalg.norm(centre[rows] - point, axis=1)))]
+        return float(np.linalg.norm(centre[row] - point))
 
     @staticmethod
     def extents(obj: ObjectInstance) -> tuple[float, float, float]:

@@ -6,7 +6,7 @@ import numpy as np
 
 from reasmory.errors import MemoryQueryError
 from reasmory.interpreter.context import Context, OpError
-from reasmory.interpreter.ops.resolve import group, one_object, position
+from reasmory.interpreter.ops.resolve import group, object_set, one_object, position, rows
 from reasmory.interpreter.registry import Param, operation
 from reasmory.interpreter.types import (
     ANY, BOOL, NUMBER, OBJECT, OBJECTS, POINT, TEXT, VIEW, Type, is_list, list_of,
@@ -20,16 +20,16 @@ GROUPS = (OBJECTS, list_of(OBJECTS))
 
 @operation("objects", [Param("label", (TEXT,), label=True)], OBJECTS, "every instance of a category (case, plurals and synonyms tolerated)", category="objects")
 def objects_(ctx: Context, label: str) -> ObjectSet:
-    return ObjectSet(label, tuple(ctx.memory.find(label)))
+    return object_set(ctx, label, ctx.memory.find_rows(label))
 
 
 @operation("object", [Param("label", (TEXT,), label=True)], OBJECT, "the one instance of a category; with several, the most observed (a warning names the others)", category="objects")
 def object_(ctx: Context, label: str) -> ObjectInstance:
-    found = ctx.memory.find(label)
-    if not found:
+    found = ctx.memory.find_rows(label)
+    if not len(found):
         close = ctx.memory.suggest(label)
         raise OpError(f"no object '{label}' in memory", hint=f"did you mean {', '.join(map(repr, close))}?" if close else None, code="unknown-label")
-    return one_object(ctx, ObjectSet(label, tuple(found)), f"object(\"{label}\")")
+    return one_object(ctx, object_set(ctx, label, found), f"object(\"{label}\")")
 
 
 @operation("exists", [Param("label", (TEXT,))], BOOL, "whether the memory holds any instance of the category", category="objects")
@@ -99,12 +99,15 @@ def measure(ctx: Context, a: object, b: object, mode: str) -> float:
     if not _is_obj(a) and not _is_obj(b):
         return float(np.linalg.norm(position(ctx, a, "a") - position(ctx, b, "b")))
     objs, other = (a, b) if _is_obj(a) else (b, a)
-    target = group(other) if _is_obj(other) else position(ctx, other, "point")
+    memory = ctx.memory
+    if not _is_obj(other):
+        point = position(ctx, other, "point")
+        if mode == "center":
+            return memory.centre_distance_to_point(rows(ctx, objs), point)
+        return float(memory.distances_to_point(rows(ctx, objs), point)[1].min())
     if mode == "center":
-        return ctx.memory.centre_distance(group(objs), target)
-    if isinstance(target, np.ndarray):
-        return float(ctx.memory.distances_from(group(objs), target)[1].min())
-    return ctx.memory.closest_distance(group(objs), target)
+        return memory.centre_distance(rows(ctx, objs), rows(ctx, other))
+    return memory.closest_distance(rows(ctx, objs), rows(ctx, other))
 
 
 @operation(
@@ -139,8 +142,11 @@ def _scores(ctx: Context, candidates: object, to: object, farthest: bool) -> lis
     if not items:
         return []
     _refuse_empty(to)
-    target = group(to) if _is_obj(to) else position(ctx, to, "point")
-    positions, distances = ctx.memory.distances_from(items, target, "max" if farthest else "min", 2 * TIE_M)
+    keep = "max" if farthest else "min"
+    if _is_obj(to):
+        positions, distances = ctx.memory.distances_from(rows(ctx, candidates), rows(ctx, to), keep, 2 * TIE_M)
+    else:
+        positions, distances = ctx.memory.distances_to_point(rows(ctx, candidates), position(ctx, to, "point"), keep, 2 * TIE_M)
     return [(float(d), int(i), items[i]) for i, d in zip(positions, distances)]
 
 

@@ -24,7 +24,7 @@ BLOCK_M = 0.5
 #: Runs of fewer points are one block, kept in their own order and always drawn whole (small objects gain nothing).
 MIN_BLOCKED = 20_000
 #: Points per covered pixel a thinned block keeps (splats widen to close the gaps a sample leaves).
-POINTS_PER_PIXEL = 1.5
+POINTS_PER_PIXEL = 1.0
 #: Blocks keep at least this many points (a far block still shows its shape).
 MIN_DRAWN = 16
 #: Random bits below the block key that shuffle each block (block keys stay far below 2^(63 − this)).
@@ -116,10 +116,12 @@ def visible(blocks: Blocks, projection: np.ndarray, focal: float, width: int, he
     return drawn, widen
 
 
-def selection(blocks: Blocks, drawn: np.ndarray, widen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(m,) int64 indices of the points to draw (each chosen block's first `drawn`) and (m,) float32 splat factors."""
+def selection(blocks: Blocks, drawn: np.ndarray, widen: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The points to draw — each chosen block's first `drawn` — as [start, stop) runs (neighbouring ones merged, so
+    the points are sliced, not gathered one by one), and (m,) float32 splat factors, one per point drawn."""
     chosen = np.flatnonzero(drawn)
-    counts = drawn[chosen]
-    total = int(counts.sum())
-    first = np.repeat(blocks.start[chosen] - (np.cumsum(counts) - counts), counts)
-    return first + np.arange(total, dtype=np.int64), np.repeat(widen[chosen], counts)
+    starts, stops = blocks.start[chosen], blocks.start[chosen] + drawn[chosen]
+    joins = np.flatnonzero(starts[1:] != stops[:-1]) + 1
+    run_starts, run_stops = np.split(starts, joins), np.split(stops, joins)
+    runs = [(int(a[0]), int(b[-1])) for a, b in zip(run_starts, run_stops) if len(a)]
+    return runs, np.repeat(widen[chosen], drawn[chosen]).astype(np.float32)

@@ -97,22 +97,30 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     drawn, widen = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, NEAR, COVER)
     for start, stop, bias in segments(cloud, hidden, object_bias):
         inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
-        picked, scale = lod.selection(cloud.blocks, np.where(inside, drawn, 0), widen)
-        if not len(picked):
+        runs, scale = lod.selection(cloud.blocks, np.where(inside, drawn, 0), widen)
+        if not runs:
             continue
-        picked_t = torch.from_numpy(picked).to(device)
-        proj = torch.addmm(P[:, 3:], P[:, :3], cloud.xyz.index_select(1, picked_t))
+        xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
+        proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
         z = proj[2]
         inverse = torch.reciprocal(z)
-        spacing = cloud.spacing.index_select(0, picked_t).mul_(torch.from_numpy(scale).to(device))
-        footprint = torch.mul(spacing, inverse).mul_(camera.focal)
-        zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, picked_t,
-                    footprint, z > NEAR)
+        footprint = spacing.mul_(torch.from_numpy(scale).to(device)).mul_(inverse).mul_(camera.focal)
+        zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, index, footprint, z > NEAR)
     keys = zbuffer.finish()
     index = unpack_index(fill_holes(keys) if fill else keys)
     seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
     depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
     return Raster(index.cpu().numpy(), depth.cpu().numpy())
+
+
+def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
+    """The [start, stop) runs of a (…, N) tensor's last axis, joined (slices, not a gather: much faster on the CPU)."""
+    if len(runs) == 1:
+        return values[..., runs[0][0] : runs[0][1]].clone()
+    if values.device.type == "cpu":
+        array = values.numpy()
+        return torch.from_numpy(np.concatenate([array[..., a:b] for a, b in runs], axis=-1))
+    return torch.cat([values[..., a:b] for a, b in runs], dim=-1)
 
 
 def render_view(memory: SpatialMemory, camera: RenderCamera, mode: Mode = "rgb", hidden: Collection[int] = (),

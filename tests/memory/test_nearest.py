@@ -74,7 +74,7 @@ def test_distances_to_a_group_keep_every_possible_winner(seed: int, keep: str, p
 def test_distances_to_a_point(seed: int, keep: str) -> None:
     memory = _memory(seed)
     point = np.array([4.0, 4.0, 1.0])
-    positions, distances = memory.distances_from(memory.objects, point, keep, tol=0.05)
+    positions, distances = memory.distances_to_point(memory.objects, point, keep, tol=0.05)
     brute = np.array([
         float(point_box_distance(point[None], o.box)[0]) if o.attributes.get("geometry") == "box"
         else float(np.linalg.norm(_geometry(o) - point, axis=1).min())
@@ -92,7 +92,7 @@ def test_centre_distance_is_the_nearest_centre_pair(seed: int, path: str) -> Non
     brute = min(float(np.linalg.norm(a.box.c - b.box.c)) for a in chairs for b in tables)
     assert memory.centre_distance(chairs, tables) == brute
     point = np.array([1.0, 2.0, 0.5])
-    assert memory.centre_distance(chairs, point) == min(float(np.linalg.norm(a.box.c - point)) for a in chairs)
+    assert memory.centre_distance_to_point(chairs, point) == min(float(np.linalg.norm(a.box.c - point)) for a in chairs)
 
 
 def test_an_object_is_at_distance_zero_from_itself_and_groups_may_share_members() -> None:

@@ -42,12 +42,16 @@ def test_blocks_behind_the_camera_or_beside_the_image_are_not_drawn(room: Spatia
     assert (drawn[~far_behind] > 0).any()
 
 
-def test_every_point_of_a_chosen_prefix_is_drawn_once(room: SpatialMemory) -> None:
+@pytest.mark.parametrize("most", [7, 10**9])
+def test_every_point_of_a_chosen_prefix_is_drawn_once(room: SpatialMemory, most: int) -> None:
     blocks = render_cloud(room).blocks
-    drawn = np.minimum(blocks.count, 7)
-    picked, widen = lod.selection(blocks, drawn, np.sqrt(blocks.count / drawn).astype(np.float32))
-    assert len(picked) == drawn.sum() == len(np.unique(picked))
+    drawn = np.minimum(blocks.count, most)
+    drawn[::3] = 0
+    runs, widen = lod.selection(blocks, drawn, np.sqrt(blocks.count / np.maximum(drawn, 1)).astype(np.float32))
+    picked = np.concatenate([np.arange(a, b) for a, b in runs])
+    assert len(picked) == len(widen) == drawn.sum() == len(np.unique(picked))
     assert (np.searchsorted(blocks.start, picked, side="right") - 1 == np.repeat(np.arange(len(blocks.start)), drawn)).all()
+    assert all(b < c for (_, b), (c, _) in zip(runs, runs[1:]))  # neighbouring runs are merged
 
 
 def test_a_second_process_reads_the_preparation_from_the_cache(room: SpatialMemory, tmp_path: Path,
