@@ -8,28 +8,24 @@ into blocks for levels of detail (lod.py).
 
 The costly part — spacings and block orders, seconds for millions of points
 — is the preparation. For a memory read from a `.rmem` file it is also kept
-on disk, under the cache folder (`render/<memory id>-v<version>.npz`; the id
-is the file's checksum), so the next process that renders that memory
-(a second `reasmory render`) reads it instead of computing it.
+on disk (prepared.py), so the next process that renders that memory (a
+second `reasmory render`) maps it instead of computing it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import weakref
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
 
 from reasmory.memory.model import ObjectInstance
 from reasmory.memory.render.colour import label_colour
+from reasmory.memory.render import prepared
 from reasmory.memory.render.lod import Blocks, block_order
+from reasmory.memory.render.prepared import Preparation
 from reasmory.memory.render.splat import MAX_POINTS
 from reasmory.memory.spatial_memory import SpatialMemory
 
@@ -41,8 +37,6 @@ FLOOR_MARGIN = 0.5
 _POINTS_PER_VOXEL = 8
 #: Objects with at least this many points get per-voxel spacings like scene points (a KD-tree of them all is slow).
 LARGE_OBJECT = 50_000
-#: Version of the preparation kept on disk: change it when spacings or block orders are computed differently.
-PREPARATION_VERSION = 1
 
 _CACHE: weakref.WeakKeyDictionary[SpatialMemory, dict[str, RenderCloud]] = weakref.WeakKeyDictionary()
 
@@ -53,24 +47,27 @@ class RenderCloud:
 
     xyz (3, N) float32 world metres (3×N: `K[R|t] @ xyz` is fast in torch);
     spacing (N,) float32 metres to the neighbouring points on the surface;
-    rgb (N, 3) uint8; captured (N,) bool, whether rgb was observed (else a
-    stand-in: the object's `colour` attribute or its label colour, the
-    floor's checker); normal (N, 3) float32 world unit normals where known
-    (box surfaces, the floor), else zeros; label (N,) int64 index into
-    `labels`, −1 for scene and floor points; owner (N,) int64 object id, −1
-    for scene and floor points; index (N,) int32 0 … N−1, which z-buffer
-    keys carry. `ranges` maps "scene", "floor" and each object id to its
-    [start, stop); `blocks` cut every range into level-of-detail blocks.
+    rgb (N, 3) uint8; normal (N, 3) float32 world unit normals where known
+    (box surfaces, the floor), else zeros — (0, 3) when no point has one;
+    index (N,) int32 0 … N−1, which z-buffer keys carry. Points come in
+    runs, one per part ("scene", "floor", each object id): `ranges` maps a
+    part to its [start, stop); part_start (P,) int64 the runs' starts in
+    order, and per run: part_captured (P,) bool, whether its rgb was
+    observed (else a stand-in: the object's `colour` attribute or its label
+    colour, the floor's checker), part_label (P,) int64 index into
+    `labels` (−1 for scene and floor), part_owner (P,) int64 object id (−1
+    for scene and floor). `blocks` cut every run into level-of-detail blocks.
     """
 
     xyz: torch.Tensor
     spacing: torch.Tensor
     rgb: torch.Tensor
     normal: torch.Tensor
-    captured: torch.Tensor
-    label: torch.Tensor
-    owner: torch.Tensor
     index: torch.Tensor
+    part_start: torch.Tensor
+    part_captured: torch.Tensor
+    part_label: torch.Tensor
+    part_owner: torch.Tensor
     labels: tuple[str, ...]
     ranges: dict[str | int, tuple[int, int]]
     blocks: Blocks
@@ -108,16 +105,6 @@ class _Part:
     spacing: Callable[[np.ndarray], np.ndarray]
 
 
-@dataclass(frozen=True)
-class Preparation:
-    """What is costly to compute: order (N,) int32, each part's points in block order (positions within the part,
-    parts one after the other); spacing (N,) float32 in that order; the blocks."""
-
-    order: np.ndarray
-    spacing: np.ndarray
-    blocks: Blocks
-
-
 def _parts(memory: SpatialMemory) -> tuple[list[_Part], tuple[str, ...]]:
     labels = tuple(memory.labels())
     index = {label: i for i, label in enumerate(labels)}
@@ -140,18 +127,35 @@ def _parts(memory: SpatialMemory) -> tuple[list[_Part], tuple[str, ...]]:
 
 
 def prepare(parts: list[_Part]) -> Preparation:
-    """Spacings and block orders of every part (the seconds-long step for large clouds)."""
+    """Spacings and block orders of every part, and the points in that order (seconds for large clouds)."""
     orders, spacings, blocks = [], [], []
     offset = 0
     for part in parts:
         spacing = np.asarray(part.spacing(part.xyz), np.float32)
         order, part_blocks = block_order(part.xyz, spacing)
-        orders.append(order.astype(np.int32))
+        orders.append(order)
         spacings.append(spacing[order])
         blocks.append(part_blocks.shifted(offset))
         offset += len(part.xyz)
-    return Preparation(np.concatenate(orders) if orders else np.zeros(0, np.int32),
-                       np.concatenate(spacings) if spacings else np.zeros(0, np.float32), Blocks.join(blocks))
+
+    def ordered(field: str, dtype: type) -> np.ndarray:
+        """The field of every part in block order (no gather for values that are the same for all its points)."""
+        out = []
+        for part, order in zip(parts, orders):
+            values = getattr(part, field)
+            if values is None:
+                values = np.broadcast_to(np.zeros(3, np.float32), part.xyz.shape)
+            out.append(values if values.strides[0] == 0 or not len(values) else values[order])
+        return np.concatenate([np.asarray(v, dtype) for v in out]) if out else np.zeros((0, 3), dtype)
+
+    has_normals = any(p.normal is not None and p.normal.any() for p in parts)
+    return Preparation(
+        xyz=np.ascontiguousarray(ordered("xyz", np.float32).T),
+        spacing=np.concatenate(spacings) if spacings else np.zeros(0, np.float32),
+        rgb=ordered("rgb", np.uint8),
+        normal=ordered("normal", np.float32) if has_normals else None,
+        blocks=Blocks.join(blocks),
+    )
 
 
 def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
@@ -163,87 +167,29 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
         start += len(part.xyz)
     if start > MAX_POINTS:
         raise ValueError(f"{start:,} points are more than a render can index ({MAX_POINTS:,})")
-    preparation = _stored(memory, start)
+    preparation = prepared.stored(memory, start)
     if preparation is None:
         preparation = prepare(parts)
-        _store(memory, preparation)
+        prepared.store(memory, preparation)
 
-    def joined(values: list[np.ndarray], dtype: type, shape: tuple[int, ...]) -> torch.Tensor:
-        array = np.concatenate([np.asarray(v, dtype) for v in values]) if values else np.zeros(shape, dtype)
-        return torch.from_numpy(np.ascontiguousarray(array)).to(device)
+    def tensor(values: np.ndarray | list[object], dtype: type) -> torch.Tensor:
+        return torch.from_numpy(np.asarray(values, dtype)).to(device)
 
-    def each(field: str, dtype: type) -> list[np.ndarray]:
-        return [np.full(len(p.xyz), getattr(p, field), dtype) for p in parts]
-
-    def ordered(field: str) -> list[np.ndarray]:
-        """The field of every part in block order (no gather for values that are the same for all its points)."""
-        out = []
-        for part in parts:
-            first, stop = ranges[part.name]
-            values = getattr(part, field)
-            if values is None:
-                values = np.broadcast_to(np.zeros(3, np.float32), part.xyz.shape)
-            uniform = values.ndim == 0 or values.strides[0] == 0
-            out.append(values if uniform or not len(values) else values[preparation.order[first:stop]])
-        return out
-
-    owners = [np.full(len(p.xyz), p.name if isinstance(p.name, int) else -1, np.int64) for p in parts]
     return RenderCloud(
-        xyz=joined(ordered("xyz"), np.float32, (0, 3)).T.contiguous(),
-        spacing=torch.from_numpy(np.ascontiguousarray(preparation.spacing, np.float32)).to(device),
-        rgb=joined(ordered("rgb"), np.uint8, (0, 3)),
-        normal=joined(ordered("normal"), np.float32, (0, 3)),
-        captured=joined(each("captured", bool), bool, (0,)),
-        label=joined(each("label", np.int64), np.int64, (0,)),
-        owner=joined(owners, np.int64, (0,)),
+        xyz=tensor(preparation.xyz, np.float32),
+        spacing=tensor(preparation.spacing, np.float32),
+        rgb=tensor(preparation.rgb, np.uint8),
+        normal=tensor(preparation.normal, np.float32) if preparation.normal is not None else torch.zeros((0, 3), device=device),
         index=torch.arange(start, dtype=torch.int32, device=device),
+        part_start=tensor([ranges[p.name][0] for p in parts], np.int64),
+        part_captured=tensor([p.captured for p in parts], bool),
+        part_label=tensor([p.label for p in parts], np.int64),
+        part_owner=tensor([p.name if isinstance(p.name, int) else -1 for p in parts], np.int64),
         labels=labels,
         ranges=ranges,
         blocks=preparation.blocks,
-        has_normals=any(p.normal is not None and p.normal.any() for p in parts),
+        has_normals=preparation.normal is not None,
     )
-
-
-def _stored_path(memory: SpatialMemory) -> Path | None:
-    if memory.memory_id is None:
-        return None
-    from reasmory.memory.reconstruction.cache import default_cache_dir
-
-    return default_cache_dir() / "render" / f"{memory.memory_id}-v{PREPARATION_VERSION}.npz"
-
-
-def _stored(memory: SpatialMemory, points: int) -> Preparation | None:
-    """The preparation kept on disk for this memory's file, if there is a sound one."""
-    path = _stored_path(memory)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            stored = Preparation(data["order"], data["spacing"], Blocks(*(data[f"blocks_{f}"] for f in Blocks.FIELDS)))
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # damaged: compute it again
-        return None
-    counts_fit = int(stored.blocks.count.sum()) == points and (stored.blocks.start < max(points, 1)).all()
-    if len(stored.order) != points or len(stored.spacing) != points or not counts_fit:
-        return None
-    return stored
-
-
-def _store(memory: SpatialMemory, preparation: Preparation) -> None:
-    """Keep the preparation for the next process (best effort: a cache that cannot be written is skipped)."""
-    path = _stored_path(memory)
-    if path is None:
-        return
-    arrays = {"order": preparation.order, "spacing": preparation.spacing,
-              **{f"blocks_{f}": getattr(preparation.blocks, f) for f in Blocks.FIELDS}}
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **arrays)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
 
 
 def box_normals(obj: ObjectInstance, xyz: np.ndarray) -> np.ndarray:

@@ -187,9 +187,16 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
             chosen = torch.where(hit_t, chosen, empty)
         return chosen.cpu().numpy().reshape(*index.shape, *values.shape[1:])
 
+    def per_part(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
+        chosen = values.index_select(0, part)
+        if empty is not None:
+            chosen = torch.where(hit_t, chosen, empty)
+        return chosen.cpu().numpy().reshape(index.shape)
+
+    part = torch.searchsorted(cloud.part_start, picked, right=True) - 1  # the run each winner belongs to
     normal = gather(cloud.normal) if cloud.has_normals else np.zeros((*index.shape, 3), np.float32)
-    return Pixels(hit=hit, rgb=gather(cloud.rgb), captured=gather(cloud.captured), normal=normal,
-                  label=gather(cloud.label, -1), owner=gather(cloud.owner, -1))
+    return Pixels(hit=hit, rgb=gather(cloud.rgb), captured=per_part(cloud.part_captured), normal=normal,
+                  label=per_part(cloud.part_label, -1), owner=per_part(cloud.part_owner, -1))
 
 
 def surface_colours(pixels: Pixels, labels: tuple[str, ...], shade: np.ndarray, semantic: bool) -> np.ndarray:

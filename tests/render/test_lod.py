@@ -59,11 +59,13 @@ def test_a_second_process_reads_the_preparation_from_the_cache(room: SpatialMemo
     monkeypatch.setenv("REASMORY_CACHE_DIR", str(tmp_path / "cache"))
     path = room.save(tmp_path / "room.rmem")
     first = render_cloud(SpatialMemory.load(path))
-    assert list((tmp_path / "cache" / "render").glob("*.npz"))
+    assert list((tmp_path / "cache" / "render").glob("*/xyz.npy"))
     monkeypatch.setattr(cloud_module, "prepare", lambda parts: pytest.fail("the preparation was computed again"))
     second = render_cloud(SpatialMemory.load(path))  # a new memory object: nothing kept in this process
     assert bool((first.xyz == second.xyz).all()) and bool((first.spacing == second.spacing).all())
     assert (first.blocks.start == second.blocks.start).all()
+    camera = cameras()[0]
+    assert (rasterize(first, camera).index == rasterize(second, camera).index).all()
 
 
 def test_a_damaged_or_foreign_preparation_is_computed_again(room: SpatialMemory, tmp_path: Path,
@@ -71,10 +73,12 @@ def test_a_damaged_or_foreign_preparation_is_computed_again(room: SpatialMemory,
     monkeypatch.setenv("REASMORY_CACHE_DIR", str(tmp_path / "cache"))
     path = room.save(tmp_path / "room.rmem")
     expected = render_cloud(SpatialMemory.load(path))
-    (stored,) = (tmp_path / "cache" / "render").glob("*.npz")
-    for damage in (b"not an npz", stored.read_bytes()[: stored.stat().st_size // 2]):
-        stored.write_bytes(damage)
+    (folder,) = (tmp_path / "cache" / "render").iterdir()
+    xyz = folder / "xyz.npy"
+    for damage in (b"not an npy file", xyz.read_bytes()[: xyz.stat().st_size // 2]):
+        xyz.write_bytes(damage)
         again = render_cloud(SpatialMemory.load(path))
         assert bool((again.xyz == expected.xyz).all())
-    np.savez(stored, order=np.zeros(3, np.int32), spacing=np.zeros(3, np.float32))
+    np.save(folder / "spacing.npy", np.zeros(3, np.float32))
     assert bool((render_cloud(SpatialMemory.load(path)).xyz == expected.xyz).all())
+    assert [p.name for p in (tmp_path / "cache" / "render").iterdir()] == [folder.name]  # replaced, no leftovers
