@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from reasmory.cli.output import console
+from reasmory.cli.output import console, print_warnings
 from reasmory.errors import InputError
 
 
@@ -53,11 +53,13 @@ def build(
     """Build a scene's 3D memory (cameras, points, gravity, metric scale) from a video, photos or an RGB-D folder.
 
     A scene folder from `reasmory synth` brings its own instance masks: its objects are grounded from them, as
-    `reasmory answer` does. A second build of the same input with the same settings is a cache hit and takes well under a second.
+    `reasmory answer` does. A sparse or weak memory (few points per m², few registered frames, cameras off the
+    trajectory) is flagged. A second build of the same input with the same settings is a cache hit and takes well under a second.
 
     Example: [cyan]reasmory build shared/data/livingroom1_micro -o living.rmem[/]
     """
     from reasmory.memory.grounding.pipeline import given_mask_grounder
+    from reasmory.memory.quality import memory_warnings
     from reasmory.memory.reconstruction import run_build
 
     extra = parse_settings(settings)
@@ -69,6 +71,7 @@ def build(
     memory = outcome.memory
     written = memory.save(out) if out is not None else None
     console.print(_summary(outcome, written))
+    print_warnings(memory_warnings(memory))
 
 
 def _summary(outcome: Any, written: Path | None) -> Table:
