@@ -57,11 +57,12 @@ def _layout(trace: bool) -> Any:
 
     world = rrb.Spatial3DView(origin="world", name="memory")
     if not trace:
-        return rrb.Blueprint(world, collapse_panels=False)
+        return rrb.Blueprint(world, rrb.SelectionPanel(state="collapsed"), rrb.TimePanel(state="collapsed"))
     side = rrb.Vertical(rrb.TextDocumentView(origin="trace/program", name="program"),
                         rrb.Spatial2DView(origin="trace/images", name="rendered images"),
                         rrb.TextLogView(origin="trace/steps", name="steps"), row_shares=[2, 3, 2])
-    return rrb.Blueprint(rrb.Horizontal(world, side, column_shares=[3, 2]), collapse_panels=False)
+    return rrb.Blueprint(rrb.Horizontal(world, side, column_shares=[3, 2]), rrb.SelectionPanel(state="collapsed"),
+                         rrb.TimePanel(timeline="step"))
 
 
 def _record(log: Callable[[Any], None], layout: Any, out: Path | None, spawn: bool) -> Path | None:
