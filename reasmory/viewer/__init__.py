@@ -1,8 +1,9 @@
 """Memories and traces in the Rerun viewer (`reasmory view`): an interactive 3D look at what a program ran on.
 
     from reasmory.viewer import view_memory, view_trace
-    view_memory(memory, out="scene.rrd")                       # points, objects, cameras, floor, gravity
-    view_trace(trace, memory, out="trace.rrd", base=Path("."))  # the same, plus every step on the `step` timeline
+    view_memory(memory, "scene.rrd")          # points, objects, cameras, floor, gravity
+    view_trace(trace, memory, "trace.rrd")    # the same, plus every step on the `step` timeline (memory may be None)
+    open_viewer(Path("scene.rrd"))            # the native viewer, in a process of its own
 
 Entity layout (world z up, metres; cameras with OpenCV axes):
 
@@ -19,6 +20,6 @@ Entity layout (world z up, metres; cameras with OpenCV axes):
 `rerun-sdk` is an optional extra (`pip install 'reasmory[viewer]'`); it is imported only here.
 """
 
-from reasmory.viewer.recording import view_memory, view_trace
+from reasmory.viewer.recording import open_viewer, view_memory, view_trace
 
-__all__ = ["view_memory", "view_trace"]
+__all__ = ["open_viewer", "view_memory", "view_trace"]

@@ -1,4 +1,4 @@
-"""Writing a Rerun recording (`.rrd`) of a memory or a trace, and opening it in the viewer.
+"""Writing a Rerun recording (`.rrd`) of a memory or a trace, and opening it in the native viewer.
 
 The file is written under a temporary name and renamed when complete, so a failed run never leaves half a
 recording where the viewer would open it. The recording carries a default layout: the 3D scene, and for a trace
@@ -29,16 +29,16 @@ def rerun_sdk() -> Any:
     return rerun
 
 
-def view_memory(memory: SpatialMemory, out: Path | None = None, spawn: bool = False, image_root: Path | None = None) -> Path | None:
-    """Record the memory to `out` (.rrd) and/or show it in a spawned viewer; returns the file written."""
+def view_memory(memory: SpatialMemory, out: str | Path, image_root: Path | None = None) -> Path:
+    """Record the memory to `out` (.rrd); returns the file written."""
     from reasmory.viewer.scene import log_memory
 
-    return _record(lambda rec: log_memory(rec, memory, image_root), _layout(trace=False), out, spawn)
+    return _record(lambda rec: log_memory(rec, memory, image_root), _layout(trace=False), out)
 
 
-def view_trace(trace: Trace, memory: SpatialMemory | None = None, out: Path | None = None, spawn: bool = False,
-               base: Path = Path("."), image_root: Path | None = None) -> Path | None:
-    """Record the trace (on top of its memory, when given) to `out` and/or a spawned viewer; returns the file written."""
+def view_trace(trace: Trace, memory: SpatialMemory | None, out: str | Path, base: Path = Path("."),
+               image_root: Path | None = None) -> Path:
+    """Record the trace (on top of its memory, when given) to `out` (.rrd); returns the file written."""
     from reasmory.viewer.scene import log_memory
     from reasmory.viewer.steps import log_trace
 
@@ -47,7 +47,7 @@ def view_trace(trace: Trace, memory: SpatialMemory | None = None, out: Path | No
             log_memory(rec, memory, image_root)
         log_trace(rec, trace, memory, base)
 
-    return _record(log, _layout(trace=True), out, spawn)
+    return _record(log, _layout(trace=True), out)
 
 
 def _layout(trace: bool) -> Any:
@@ -65,30 +65,47 @@ def _layout(trace: bool) -> Any:
                          rrb.TimePanel(timeline="step"))
 
 
-def _record(log: Callable[[Any], None], layout: Any, out: Path | None, spawn: bool) -> Path | None:
-    rr = rerun_sdk()
-    rec = rr.RecordingStream(APPLICATION, recording_id=uuid.uuid4())
-    sinks = []
-    partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp") if out is not None else None
-    if partial is not None:
+def open_viewer(recording: Path, wait_s: float = 2.0) -> None:
+    """Open a written recording in the native viewer rerun-sdk installs (found on PATH, else beside this Python), as a
+    process of its own; a viewer that cannot start (no display, say) is reported with what it printed."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    beside = Path(sys.executable).parent / "rerun"
+    executable = shutil.which("rerun") or (str(beside) if beside.is_file() else None)
+    if executable is None:
+        raise InputError("the Rerun viewer is not installed", hint="pip install 'reasmory[viewer]', or open the .rrd elsewhere")
+    with tempfile.TemporaryFile() as log:
+        viewer = subprocess.Popen([executable, str(recording)], stdout=log, stderr=log, start_new_session=True)
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-        except OSError as exc:
-            raise InputError(f"cannot write '{out}': {exc.strerror or exc}", hint="choose another -o path") from None
-        sinks.append(rr.FileSink(str(partial)))
-    if spawn:
-        rec.spawn(connect=False, default_blueprint=layout)
-        sinks.append(rr.GrpcSink())
-    rec.set_sinks(*sinks, default_blueprint=layout)
+            code = viewer.wait(timeout=wait_s)
+        except subprocess.TimeoutExpired:
+            return  # running: the window is the user's now
+        log.seek(0)
+        said = [line.strip() for line in log.read().decode(errors="replace").splitlines() if line.strip()]
+    why = said[-1] if said else f"exit status {code}"
+    raise InputError(f"the Rerun viewer could not start: {why}", hint=f"open {recording} on a machine with a display: rerun {recording}")
+
+
+def _record(log: Callable[[Any], None], layout: Any, out: str | Path) -> Path:
+    rr = rerun_sdk()
+    out = Path(out)
+    rec = rr.RecordingStream(APPLICATION, recording_id=uuid.uuid4())
+    partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write '{out}': {exc.strerror or exc}", hint="choose another -o path") from None
+    rec.set_sinks(rr.FileSink(str(partial)), default_blueprint=layout)
     try:
         log(rec)
         rec.flush()
     except BaseException:
         rec.disconnect()
-        if partial is not None:
-            partial.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
     rec.disconnect()
-    if partial is not None and out is not None:
-        partial.replace(out)
+    partial.replace(out)
     return out

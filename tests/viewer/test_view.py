@@ -150,6 +150,12 @@ def test_bad_input_is_one_line_with_exit_2(room: Path, tmp_path: Path, monkeypat
     proc = reasmory("view", str(tmp_path / "bad.json"))
     assert proc.returncode == 2 and "not a valid Reasmory trace" in proc.stderr and not (tmp_path / "bad.rrd").exists()
 
+    headless = {k: v for k, v in ENV.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET")}
+    spawned = subprocess.run([sys.executable, "-m", "reasmory", "view", str(room), "-o", str(tmp_path / "s.rrd"), "--spawn"],
+                             capture_output=True, text=True, env=headless, timeout=120)
+    assert spawned.returncode == 2 and "the Rerun viewer could not start" in spawned.stderr, spawned.stderr
+    assert (tmp_path / "s.rrd").is_file() and len(spawned.stderr.strip().splitlines()) == 1  # the recording is written first
+
     from reasmory.cli import main
 
     monkeypatch.setitem(sys.modules, "rerun", None)  # rerun-sdk not installed
