@@ -4,7 +4,10 @@ Scene points come first, then every object's own points, then (for memories
 without scene points, e.g. ground-truth ones built from boxes) a floor grid
 so that renders show where the floor is. Each point carries the spacing of
 its surface, from which splat sizes follow, and large runs are reordered
-into blocks for levels of detail (lod.py).
+into blocks for levels of detail (lod.py). A sparse memory's points (a few
+hundred per m² of floor, e.g. SfM features: `reasmory.memory.quality`) do not
+sample surfaces, so splats sized to close them would be large squares: they
+are drawn as dots of `dot_width` pixels instead.
 
 The costly part — spacings and block orders, seconds for millions of points
 — is the preparation. For a memory read from a `.rmem` file it is also kept
@@ -22,6 +25,7 @@ import numpy as np
 import torch
 
 from reasmory.memory.model import ObjectInstance
+from reasmory.memory.quality import is_sparse
 from reasmory.memory.render.colour import label_colour
 from reasmory.memory.render import prepared
 from reasmory.memory.render.lod import Blocks, block_order
@@ -37,6 +41,8 @@ FLOOR_MARGIN = 0.5
 _POINTS_PER_VOXEL = 8
 #: Objects with at least this many points get per-voxel spacings like scene points (a KD-tree of them all is slow).
 LARGE_OBJECT = 50_000
+#: Width in pixels of a sparse memory's dots in a 640-pixel-wide picture (scaled with the picture).
+DOT_PIXELS = 3.0
 
 _CACHE: weakref.WeakKeyDictionary[SpatialMemory, dict[str, RenderCloud]] = weakref.WeakKeyDictionary()
 
@@ -72,9 +78,21 @@ class RenderCloud:
     ranges: dict[str | int, tuple[int, int]]
     blocks: Blocks
     has_normals: bool = False
+    sparse: bool = False
 
     def __len__(self) -> int:
         return int(self.xyz.shape[1])
+
+    def dot_width(self, width: int) -> float:
+        """Pixels across a sparse memory's dots in a `width`-pixel picture."""
+        return max(2.0, DOT_PIXELS * width / 640)
+
+    def footprint(self, start: int, stop: int, pixels_per_metre: torch.Tensor | float, width: int) -> torch.Tensor:
+        """(stop − start,) float32 splat widths in pixels of points start … stop−1: their surface spacing at
+        `pixels_per_metre` (a tensor per point, or one scale), or dots for a sparse memory in a `width`-pixel picture."""
+        if self.sparse:
+            return torch.full((stop - start,), self.dot_width(width), dtype=torch.float32, device=self.xyz.device)
+        return self.spacing[start:stop] * pixels_per_metre
 
 
 def default_device() -> torch.device:
@@ -189,6 +207,7 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
         ranges=ranges,
         blocks=preparation.blocks,
         has_normals=preparation.normal is not None,
+        sparse=is_sparse(memory),
     )
 
 

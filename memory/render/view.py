@@ -95,6 +95,8 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     P = torch.as_tensor(camera.projection(), dtype=torch.float32, device=device)
     zbuffer = ZBuffer(camera.width, camera.height, device)
     drawn, widen = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, NEAR, COVER)
+    if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
+        drawn = np.where(drawn > 0, cloud.blocks.count, 0)
     for start, stop, bias in segments(cloud, hidden, object_bias):
         inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
         runs, scale = lod.selection(cloud.blocks, np.where(inside, drawn, 0), widen)
@@ -104,7 +106,10 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
         proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
         z = proj[2]
         inverse = torch.reciprocal(z)
-        footprint = spacing.mul_(torch.from_numpy(scale).to(device)).mul_(inverse).mul_(camera.focal)
+        if cloud.sparse:
+            footprint = torch.full_like(inverse, cloud.dot_width(camera.width))
+        else:
+            footprint = spacing.mul_(torch.from_numpy(scale).to(device)).mul_(inverse).mul_(camera.focal)
         zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, index, footprint, z > NEAR)
     keys = zbuffer.finish()
     index = unpack_index(fill_holes(keys) if fill else keys)
