@@ -14,18 +14,27 @@ if TYPE_CHECKING:
 
 
 class _LazyConsole:
-    """Stands for a rich Console, made on first use."""
+    """Stands for a rich Console, made on first use (rich's progress bars and live displays take it as theirs)."""
 
     def __init__(self, stderr: bool) -> None:
         self._stderr = stderr
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    def _real(self) -> Console:
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(stderr=self._stderr, highlight=False)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)
+
+    def __enter__(self) -> Console:
+        return self._real().__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._real().__exit__(*exc)
 
 
 console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
