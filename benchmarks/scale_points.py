@@ -23,19 +23,13 @@ from typing import Any
 import numpy as np
 
 from reasmory.benchmarks.render import cameras, room_boxes, room_memory
+from reasmory.benchmarks.report import median, timeit
 from reasmory.memory import SpatialMemory
 from reasmory.memory.boxes import OrientedBox
 
 
 def _median(fn: Callable[[], Any], repeat: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median(timeit(fn, repeat, warmup))
 
 
 def _box_mesh(box: OrientedBox) -> Any:
@@ -82,8 +76,10 @@ def measure(n_points: int, repeat: int, folder: Path, open3d: bool) -> dict[str,
     path, npz = folder / f"room{n_points}.rmem", folder / f"room{n_points}.npz"
     arrays = _arrays(memory)
     row: dict[str, Any] = {"points": n_points, "drawable": None}
-    row["np.savez s"] = _median(lambda: np.savez(npz, **arrays), repeat)
-    row["save s"] = _median(lambda: memory.save(path), repeat)
+    savez, save = (lambda: np.savez(npz, **arrays)), (lambda: memory.save(path))
+    savez(), save()
+    pairs = [(timeit(savez, 1, warmup=0)[0], timeit(save, 1, warmup=0)[0]) for _ in range(repeat)]  # alternating
+    row["np.savez s"], row["save s"] = (statistics.median(column) for column in zip(*pairs))
     row["load s"] = _median(lambda: SpatialMemory.load(path), repeat)
     loaded = SpatialMemory.load(path)
     start = time.perf_counter()
@@ -92,15 +88,33 @@ def measure(n_points: int, repeat: int, folder: Path, open3d: bool) -> dict[str,
     row["drawable"] = len(cloud)
     del cloud, loaded
     gc.collect()
-    row["prepare from cache s"] = _median(lambda: render_cloud(SpatialMemory.load(path)), max(1, repeat // 2), warmup=0)
+
+    def from_cache() -> float:
+        """What a second process does before its first render: the memory just loaded, its preparation mapped."""
+        fresh = SpatialMemory.load(path)
+        start = time.perf_counter()
+        render_cloud(fresh)
+        return time.perf_counter() - start
+
+    row["prepare from cache s"] = statistics.median(from_cache() for _ in range(max(1, repeat // 2)))
     del arrays
     gc.collect()
     loaded = SpatialMemory.load(path)
     views = cameras()
-    row["render s"] = statistics.median(_median(lambda v=v: render_view(loaded, v, "rgb"), repeat) for v in views)
-    if open3d:
-        cast = open3d_caster()
-        row["open3d raycast s"] = statistics.median(_median(lambda v=v: cast(v), repeat) for v in views)
+    cast = open3d_caster() if open3d else None
+    ours, theirs = [], []
+    for view in views:  # warm-up: the first render of a view and Open3D's first cast build their structures
+        render_view(loaded, view, "rgb")
+        if cast is not None:
+            cast(view)
+    for _ in range(repeat):  # alternating, so machine load falls on both alike
+        for view in views:
+            ours.append(median(timeit(lambda v=view: render_view(loaded, v, "rgb"), 1, warmup=0)))
+            if cast is not None:
+                theirs.append(median(timeit(lambda v=view: cast(v), 1, warmup=0)))
+    row["render s"] = statistics.median(ours)
+    if cast is not None:
+        row["open3d raycast s"] = statistics.median(theirs)
         depth = rasterize(render_cloud(loaded), views[0], object_bias=None).depth
         truth = cast(views[0])
         both = (depth > 0) & np.isfinite(truth)

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from reasmory.benchmarks.report import median, timeit
 from reasmory.interpreter import check
 from reasmory.interpreter.parser import parse_reference
 from reasmory.memory import Frame, ObjectInstance, OrientedBox, SpatialMemory
@@ -83,13 +84,7 @@ def startup(rounds: int) -> dict[str, Any]:
 
 
 def _median_call(fn: Any, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median(timeit(fn, repeat))
 
 
 def _peer_verifier(peer: Path) -> Any:
