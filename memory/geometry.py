@@ -1,4 +1,4 @@
-"""Floor areas: of a polygon, and of a point cloud's footprint seen from above.
+"""Object geometry kinds, and floor areas: of a polygon, and of a point cloud's footprint seen from above.
 
 Distances between objects live in `nearest.py`, over the arrays of `object_index.py`.
 """
@@ -8,6 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+
+from reasmory.memory.model import ObjectInstance
+
+
+def is_solid_box(obj: ObjectInstance) -> bool:
+    """Ground-truth objects are their boxes: distances to them are exact box distances."""
+    return obj.attributes.get("geometry") == "box"
 
 
 def polygon_area(polygon: Sequence[tuple[float, float]]) -> float:

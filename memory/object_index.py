@@ -25,6 +25,7 @@ from itertools import chain
 import numpy as np
 
 from reasmory.memory.box_distance import box_corners
+from reasmory.memory.geometry import is_solid_box
 from reasmory.memory.labels import LabelNormalizer
 from reasmory.memory.model import ObjectInstance
 
@@ -48,7 +49,7 @@ class ObjectIndex:
             numbers += box.center
             numbers += box.extents
             numbers += chain.from_iterable(box.rotation)
-            solid.append(o.attributes.get("geometry") == "box")
+            solid.append(is_solid_box(o))
             observations.append(o.observations)
         self.by_label = {k: np.asarray(v, np.int64) for k, v in rows_by_label.items()}
         self.labels = list(self.label_counts)

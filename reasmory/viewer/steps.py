@@ -200,4 +200,4 @@ def locations(value: dict[str, Any], mode: str, memory: SpatialMemory | None) ->
         return np.array([value["center"]], np.float64) if "center" in value else np.zeros((0, 3))
     if mode == "center":
         return np.array([o.box.center for o in objects], np.float64)
-    return np.concatenate([memory.geometry.points(o) for o in objects]).astype(np.float64)  # type: ignore[union-attr]
+    return np.concatenate([o.points if len(o.points) else o.box.corners() for o in objects]).astype(np.float64)
