@@ -22,7 +22,7 @@ from reasmory.answering.settings import Settings
 from reasmory.compiler import VLM_HINT, UnsupportedQuestion, compile_question
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter import LanguageError, RunResult
-from reasmory.interpreter.trace import Attempt
+from reasmory.interpreter.trace import Attempt, Constrained, Usage
 from reasmory.memory import SpatialMemory
 
 Runner = Callable[[str, SpatialMemory], RunResult]
@@ -104,17 +104,19 @@ class Search:
                                              duration_ms=(time.perf_counter() - start) * 1000))
                 raise
             source = extract_program(completion.text)
-            outcome, refusal = self._try(source, kind, client.name, reply=completion.text, constrained=completion.constrained, start=start)
+            outcome, refusal = self._try(source, kind, client.name, reply=completion.text, constrained=completion.constrained,
+                                         usage=completion.usage, start=start)
             if refusal is None:
                 return outcome
             messages += repair_messages(refusal[0], refusal[1].diagnostics)
         return None
 
-    def _try(self, source: str, kind: Kind, generator: str, *, reply: str | None = None, constrained: bool = False,
-             start: float | None = None) -> tuple[Outcome, None] | tuple[None, Refusal]:
+    def _try(self, source: str, kind: Kind, generator: str, *, reply: str | None = None, constrained: Constrained = False,
+             usage: Usage | None = None, start: float | None = None) -> tuple[Outcome, None] | tuple[None, Refusal]:
         """Run one program, recording the attempt; (outcome, None) or (None, (source, error))."""
         start = time.perf_counter() if start is None else start
-        attempt = Attempt(index=len(self.attempts), kind=kind, generator=generator, program=source, reply=reply, constrained=constrained)
+        attempt = Attempt(index=len(self.attempts), kind=kind, generator=generator, program=source, reply=reply, constrained=constrained,
+                          usage=usage or Usage())
         self.attempts.append(attempt)
         try:
             result = self.runner(source, self.memory)

@@ -52,6 +52,7 @@ def test_free_form_questions_without_a_vlm_say_what_to_configure(living_room: Sp
 
 def test_a_vlm_writes_the_program_from_a_generated_prompt_under_the_grammar(living_room: SpatialMemory, server: ScriptedServer,
                                                                            vlm: dict) -> None:
+    server.owned_by = "vllm"
     server.script("```\n" + GOOD + "```")
     result = answer(living_room, FREE, **vlm)
     assert result.answer == "yes" and result.generator == "vlm:scripted-vlm" and result.program == GOOD
