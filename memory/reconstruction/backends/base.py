@@ -70,6 +70,8 @@ class BackendConfig(BaseModel):
     postprocess_defaults: ClassVar[dict[str, Any]] = {}
     #: Frames to sample when the user does not say (None = all).
     default_frames: ClassVar[int | None] = None
+    #: Gives every one of a handful of photos (FEW_PHOTOS or fewer) a camera, so "image k" has a view.
+    few_views: ClassVar[bool] = False
 
     #: The class `setup()` builds.
     backend: ClassVar[type[Backend]]

@@ -155,6 +155,7 @@ class VggtConfig(BackendConfig):
     summary = "the VGGT model: cameras + dense depth in one pass (GPU, up to scale; optional package)"
     up_to_scale = True
     default_frames = 64
+    few_views = True
     backend = VggtBackend
     postprocess_defaults = {"drop_lowest": 0.3, "outlier_neighbors": 20, "outlier_std": 2.0}
 
