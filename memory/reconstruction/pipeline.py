@@ -22,6 +22,7 @@ import numpy as np
 from reasmory.errors import InputError
 from reasmory.memory.reconstruction import frames as frame_sources
 from reasmory.memory.reconstruction.backends import BACKENDS, Reconstruction, backend_class
+from reasmory.memory.reconstruction.backends.base import FEW_PHOTOS
 from reasmory.memory.reconstruction.cache import MemoryCache, cache_key, hash_files
 from reasmory.memory.reconstruction.gravity import Gravity, estimate_gravity
 from reasmory.memory.reconstruction.layouts import detect_layout, load_rgbd
@@ -61,10 +62,6 @@ def open_input(source: frame_sources.Source, plan: BuildPlan, progress: bool = T
 def input_files(source: frame_sources.Source) -> list[Path]:
     root = _layout_root(source)
     return detect_layout(root).files(root) if root is not None else frame_sources.input_files(source)
-
-
-#: A source of this many photos or fewer is a set of views ("image 1", "image 2", …): each needs a camera.
-FEW_PHOTOS = 4
 
 
 def resolve_backend(name: str, source: frame_sources.Source) -> str:

@@ -6,7 +6,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -139,6 +139,24 @@ class ScriptedServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class MaskPrompts:
+    """A prompted detector that answers from a synthetic scene's instance maps: exact instances of the labels asked for."""
+
+    name = "given-masks"
+
+    def __init__(self, folder: Path) -> None:
+        from reasmory.memory.grounding.sources import GivenMasks
+
+        self.masks = GivenMasks.from_synthetic_scene(folder)
+        self.asked: list[tuple[str, ...]] = []
+
+    def with_labels(self, labels: Sequence[str]) -> Any:
+        from reasmory.memory.grounding.sources import GivenMasks
+
+        self.asked.append(tuple(labels))
+        return GivenMasks(self.masks.id_map, {k: v for k, v in self.masks.labels.items() if v in labels})
 
 
 @pytest.fixture

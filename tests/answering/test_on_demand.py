@@ -8,7 +8,6 @@ answer must be exact; the real transformers path runs with tiny random models
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,6 @@ import pytest
 from reasmory.interpreter import LanguageError
 from reasmory.memory.reconstruction.cache import MemoryCache, update_entry
 from reasmory.memory.grounding.frame_images import FrameDepth, FrameImages
-from reasmory.memory.grounding.sources import GivenMasks
 from rich.console import Console
 
 from reasmory.answering import answer
@@ -24,19 +22,7 @@ from reasmory.synth import make_config, synthesize
 from reasmory.traces import trace_tree
 from tests.reconstruction.conftest import write_video
 
-
-class MaskPrompts:
-    """A prompted detector that answers from the scene's instance maps: exact instances of the labels asked for."""
-
-    name = "given-masks"
-
-    def __init__(self, folder: Path) -> None:
-        self.masks = GivenMasks.from_synthetic_scene(folder)
-        self.asked: list[tuple[str, ...]] = []
-
-    def with_labels(self, labels: Sequence[str]) -> GivenMasks:
-        self.asked.append(tuple(labels))
-        return GivenMasks(self.masks.id_map, {k: v for k, v in self.masks.labels.items() if v in labels})
+from .conftest import MaskPrompts
 
 
 @pytest.fixture(scope="module")

@@ -56,6 +56,10 @@ class Backend(ABC):
         """Cameras and points for `frames`, in the backend's world frame and units."""
 
 
+#: A source of this many photos or fewer is a set of views ("image 1", "image 2", …): each needs a camera.
+FEW_PHOTOS = 4
+
+
 class BackendConfig(BaseModel):
     """Settings of one backend; `setup()` builds it. Subclasses set the class variables."""
 
