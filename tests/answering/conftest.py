@@ -6,7 +6,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -79,6 +79,8 @@ class ScriptedServer:
         self.model_lists = 0
         #: Like a server with a small context: longer prompts are refused with 400, whatever else the request holds.
         self.max_prompt_chars: int | None = None
+        #: Answers each request from its body instead of the script (a model that reads the question).
+        self.responder: Callable[[dict[str, Any]], Reply | str] | None = None
         self._lock = threading.Lock()
         server = self
 
@@ -96,8 +98,7 @@ class ScriptedServer:
                     server.requests.append(body)
                     server.paths.append(self.path)
                     server.headers.append(dict(self.headers))
-                    reply = server.too_long(body) or (server.replies.pop(0) if server.replies else
-                                                      Reply(status=500, body={"error": {"message": "script exhausted"}}))
+                    reply = server.too_long(body) or server.next_reply(body)
                 time.sleep(reply.delay)
                 status = reply.status
                 if self.path not in ("/v1/chat/completions", "/v1/responses"):
@@ -123,6 +124,12 @@ class ScriptedServer:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
+
+    def next_reply(self, body: dict[str, Any]) -> Reply:
+        if self.responder is not None:
+            found = self.responder(body)
+            return chat(found) if isinstance(found, str) else found
+        return self.replies.pop(0) if self.replies else Reply(status=500, body={"error": {"message": "script exhausted"}})
 
     def too_long(self, body: dict[str, Any]) -> Reply | None:
         """vLLM's refusal of a prompt over the context, or None."""
