@@ -11,10 +11,13 @@ list of entries:
      "data_source": ""}
 
 `path` is one video (an absolute path on the authors' machine) or a list of
-image paths relative to the paper's repository. Media are looked for under a
-folder the user gives (`--media DIR`): the longest tail of the path that exists
-under it wins, so DIR may be any ancestor of the files (the data root, the
-repository, or the folder holding them).
+image paths relative to the paper's repository (links there into the MindCube
+dataset on the authors' storage). Media are looked for under the folders the user
+gives (`--media DIR`, repeatable): the longest tail of the path that exists under
+one of them wins, so DIR may be any ancestor of the files (the data root, the
+repository, or the folder holding them), and a link whose target is missing is
+followed the same way (the repository's MindCube links find the photos in a copy of
+the MindCube dataset given as another DIR).
 
 Each entry's memory comes, first match wins, from: the VSI-Bench boxes when a
 `meta_info` folder is given (vsi-tiny only: the oracle upper bound); a `.rmem`
@@ -26,6 +29,8 @@ detector, cached).
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -112,27 +117,37 @@ def _mismatch(entry: Entry, expect: Expect) -> str | None:
     return None
 
 
-def find_media(path: str, root: Path) -> Path | None:
-    """The file under `root` that `path` names: its longest tail that exists there (None when none does)."""
+def find_media(path: str, roots: Sequence[Path], follow: bool = True) -> Path | None:
+    """The file `path` names: its longest tail that exists under one of `roots` (None when none does).
+
+    A link there whose target is missing (the paper's MindCube photos are links into the MindCube dataset on the
+    authors' storage) is followed: its target is looked for under the roots the same way.
+    """
     parts = [p for p in PurePosixPath(path.replace("\\", "/")).parts if p not in ("/", "..", ".")]
     for start in range(len(parts)):
-        candidate = root.joinpath(*parts[start:])
-        if candidate.is_file():
-            return candidate
+        for root in roots:
+            candidate = root.joinpath(*parts[start:])
+            if candidate.is_file():
+                return candidate
+            if follow and candidate.is_symlink():
+                found = find_media(os.readlink(candidate), roots, follow=False)
+                if found is not None:
+                    return found
     return None
 
 
-def memory_key(entry: Entry, fmt: Format, media: Path | None, meta_dir: Path | None) -> tuple[str | None, str | None]:
+def memory_key(entry: Entry, fmt: Format, media: Sequence[Path], meta_dir: Path | None) -> tuple[str | None, str | None]:
     """(the key of the entry's memory, None) or (None, why it cannot have one); see the module docstring."""
     if meta_dir is not None and fmt == "vsi-tiny":
         video = PurePosixPath(str(entry.path))
         return f"oracle:{video.parent.name}/{video.stem}", None
-    if media is None:
+    if not media:
         return None, "no media folder given"
     found = [find_media(p, media) for p in entry.photos]
     missing = [p for p, f in zip(entry.photos, found) if f is None]
     if missing:
-        return None, f"media not found under {media}: {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+        where = ", ".join(str(m) for m in media)
+        return None, f"media not found under {where}: {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
     files = [f for f in found if f is not None]
     beside = files[0].with_suffix(".rmem")
     if beside.is_file():

@@ -7,9 +7,11 @@ Every entry is answered with the configured settings (VLM, grammar, backend,
 detector, prices) through the batch executors, each memory built once; the
 report is per category (the files' `original_question_type`) with the paper's
 scores over all questions and over the attempted ones, model calls, tokens and
-cost. An entry is not attempted when its media are missing or its memory cannot
-be built (the reason is recorded); a question the generator declines, or whose
-programs all fail, is attempted and scores 0.
+cost. An entry is not attempted when its media are missing, its memory cannot
+be built, or (on the VSI-Bench boxes) it needs what boxes lack (appearance order
+needs the video's frames, routes name landmarks); the reason is recorded. A
+question the generator declines, or whose programs all fail, is attempted and
+scores 0.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +28,7 @@ from pydantic import BaseModel
 from reasmory.batch import Executor, Failure, Item, LocalExecutor, ResultStore, item_key, run_items
 from reasmory.benchmarks import paper_metrics
 from reasmory.benchmarks.annotations import Entry, Format, load_entries, memory_key
+from reasmory.benchmarks.vsibench import NOT_EVALUABLE_ON_BOXES
 from reasmory.errors import InputError, ReasmoryError
 from reasmory.interpreter.trace import Usage
 from reasmory.memory import SpatialMemory
@@ -109,15 +113,16 @@ def _record(entry: Entry, memory: str | None, status: Status, reason: str | None
                        question=entry.problem, memory=memory, status=status, solution=entry.solution, reason=reason)
 
 
-def run_annotations(path: Path, fmt: Format, media: Path | None, settings: dict[str, Any], *, meta_dir: Path | None = None,
+def run_annotations(path: Path, fmt: Format, media: Sequence[Path], settings: dict[str, Any], *, meta_dir: Path | None = None,
                     json_path: Path | None = None, limit: int | None = None, executor: Executor | None = None,
                     results: Path | None = None, gpus_per_build: float = 0.0) -> list[PaperRecord]:
     """Answer and score every entry of `path` (see the module docstring); prints the report, writes JSON when asked."""
     oracle = meta_dir is not None and fmt == "vsi-tiny"
-    if media is None and not oracle:
+    if not media and not oracle:
         raise InputError("the questions' media are needed (--media)", hint="pass the folder holding the benchmark's videos or photos")
-    if media is not None and not media.is_dir():
-        raise InputError(f"no media folder at '{media}'", hint="pass the folder holding the benchmark's videos or photos (--media)")
+    for folder in media:
+        if not folder.is_dir():
+            raise InputError(f"no media folder at '{folder}'", hint="pass the folder holding the benchmark's videos or photos (--media)")
     if meta_dir is not None and not meta_dir.is_dir():
         raise InputError(f"no VSI-Bench meta_info folder at '{meta_dir}'", hint="pass the folder holding *_meta_info_val.json")
     entries = load_entries(path, fmt)[:limit]
@@ -127,6 +132,8 @@ def run_annotations(path: Path, fmt: Format, media: Path | None, settings: dict[
     items: list[tuple[int, Item]] = []
     for i, entry in enumerate(entries):
         key, reason = memory_key(entry, fmt, media, job.meta_dir)
+        if key is not None and key.startswith("oracle:") and entry.original_question_type in NOT_EVALUABLE_ON_BOXES:
+            key, reason = None, f"on the benchmark's boxes: {NOT_EVALUABLE_ON_BOXES[entry.original_question_type]}"
         if key is None:
             records[i] = _record(entry, None, "not-attempted", reason)
             continue
@@ -207,4 +214,4 @@ def report(records: list[PaperRecord], path: Path, fmt: Format, settings: dict[s
 def _reason_kind(reason: str | None) -> str:
     """A reason without the entry's own file name, so alike reasons count together."""
     text = reason or "unknown"
-    return text.split(": ", 1)[0] if text.startswith("media not found") else text
+    return text.rsplit(": ", 1)[0] if text.startswith("media not found") else text

@@ -84,8 +84,9 @@ class PaperGenerator(str, Enum):
 def annotations(
     file: Path = typer.Argument(..., metavar="FILE.json", show_default=False,
                                 help="One of the paper's evaluation/annotation/*.json files (or one in the same format), read as it is."),
-    media: Path | None = typer.Option(None, "--media", help=(
-        "Folder under which the files' videos or photos lie (any ancestor of them); not needed with --meta-dir.")),
+    media: list[Path] = typer.Option(None, "--media", help=(
+        "Folder under which the files' videos or photos lie (any ancestor of them; repeat for several, e.g. the paper's "
+        "repository and the MindCube dataset its photo links point into); not needed with --meta-dir.")),
     fmt: PaperFormat = typer.Option(..., "--format", help="vsi-tiny, mindcube-tiny or vlm4d."),
     generator: PaperGenerator = typer.Option(PaperGenerator.vlm, "--generator",
                                              help="vlm: the configured VLM writes every program (the paper's protocol); compiler: offline only; auto: both."),
@@ -117,5 +118,5 @@ def annotations(
                          hint="set REASMORY_VLM_BASE_URL and REASMORY_VLM_MODEL (docs/reproduce.md), or use --generator compiler")
     gpus = 1.0 if settings.backend in GPU_BACKENDS else 0.0
     with open_executor(executor, address, cpus, chunk_size) as ex:
-        run_annotations(file, fmt.value, media, settings.model_dump(exclude={"config"}), meta_dir=meta_dir,  # type: ignore[arg-type]
+        run_annotations(file, fmt.value, media or [], settings.model_dump(exclude={"config"}), meta_dir=meta_dir,  # type: ignore[arg-type]
                         json_path=json_out, limit=limit, executor=ex, results=results, gpus_per_build=gpus)

@@ -122,8 +122,21 @@ def test_media_are_found_under_any_ancestor(tmp_path: Path) -> None:
     video.parent.mkdir(parents=True)
     video.write_bytes(b"")
     for root in (tmp_path / "data", tmp_path / "data" / "VSIBench", video.parent):
-        assert find_media("/ssd3/jxhe_cache/VSIBench/arkitscenes/41069043.mp4", root) == video
-    assert find_media("/ssd3/jxhe_cache/VSIBench/scannet/scene0000_00.mp4", tmp_path / "data") is None
+        assert find_media("/ssd3/jxhe_cache/VSIBench/arkitscenes/41069043.mp4", [tmp_path / "elsewhere", root]) == video
+    assert find_media("/ssd3/jxhe_cache/VSIBench/scannet/scene0000_00.mp4", [tmp_path / "data"]) is None
+
+
+def test_links_into_another_dataset_are_followed_under_the_media_folders(tmp_path: Path) -> None:
+    """The paper's repository holds its MindCube photos as links into the MindCube dataset on the authors' storage."""
+    repo, mindcube = tmp_path / "Reasmory", tmp_path / "datasets" / "MindCube"
+    photo = mindcube / "other_all_image" / "among" / "cup_004" / "left_130.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"jpg")
+    link = repo / ASSETS / "pid_0001_img_1.jpg"
+    link.parent.mkdir(parents=True)
+    link.symlink_to("/ssd3/someone/MindCube/other_all_image/among/cup_004/left_130.jpg")
+    assert find_media(f"{ASSETS}/pid_0001_img_1.jpg", [repo, tmp_path / "datasets"]) == photo
+    assert find_media(f"{ASSETS}/pid_0001_img_1.jpg", [repo]) is None
 
 
 def test_vsi_tiny_on_the_benchmarks_boxes_with_the_compiler(env: dict[str, Any], tmp_path: Path) -> None:
@@ -133,7 +146,7 @@ def test_vsi_tiny_on_the_benchmarks_boxes_with_the_compiler(env: dict[str, Any],
     path = tmp_path / "eval_vsibench_tiny_small.json"
     path.write_text(json.dumps(entries))
     out = tmp_path / "vsi.json"
-    records = run_annotations(path, "vsi-tiny", None, settings_of(generator="compiler", **env), meta_dir=VSIBENCH / "meta_info",
+    records = run_annotations(path, "vsi-tiny", [], settings_of(generator="compiler", **env), meta_dir=VSIBENCH / "meta_info",
                               json_path=out)
     assert len(records) == len(entries) == 21
     counting = [r for r in records if r.category == "object_counting" and r.status == "answered"]
@@ -149,8 +162,10 @@ def test_vsi_tiny_on_the_benchmarks_boxes_with_the_compiler(env: dict[str, Any],
     assert rows["all questions (mean_all)"]["score_all"] == pytest.approx(sum(r.reward for r in records) / 21)
     assert rows["object_counting"]["attempted"] == 2 and rows["object_counting"]["questions"] == 3
     assert rows["object_counting"]["score_attempted"] == 1.0 and rows["object_counting"]["score_all"] == pytest.approx(2 / 3)
-    assert data["usage"]["calls"] == 0 and data["not_attempted"] == [{"problem_id": 99, "reason": missing.reason}]
-    assert rows["obj_appearance_order"]["answered"] == 0  # box-only memories have no frames: errors, scored 0
+    assert data["usage"]["calls"] == 0 and {"problem_id": 99, "reason": missing.reason} in data["not_attempted"]
+    order = rows["obj_appearance_order"]  # box-only memories have no frames: not attempted, and why
+    assert order["attempted"] == 0 and order["score_attempted"] is None
+    assert any("needs the video's frames" in (r["reason"] or "") for r in data["not_attempted"])
 
 
 def living_room_photos(root: Path, living_room: SpatialMemory, pid: int, photos: int, memory: bool = True) -> list[str]:
@@ -194,7 +209,7 @@ def test_mindcube_tiny_with_a_scripted_vlm_counts_calls_tokens_and_cost(vlm: tup
     path = tmp_path / "eval_mindcube_small.json"
     path.write_text(json.dumps(entries))
     out = tmp_path / "mindcube.json"
-    records = {r.problem_id: r for r in run_annotations(path, "mindcube-tiny", media, settings_of(**settings), json_path=out)}
+    records = {r.problem_id: r for r in run_annotations(path, "mindcube-tiny", [media], settings_of(**settings), json_path=out)}
     assert [records[i].status for i in range(1, 7)] == ["answered"] * 4 + ["not-attempted"] * 2
     assert records[1].prediction == "D" and records[1].reward == 1.0 and records[1].program == PROGRAMS[BEHIND] + "\n"
     assert records[3].reward == 1.0 and records[2].reward == float(records[2].prediction == "A")
@@ -225,7 +240,7 @@ def test_vlm4d_videos_with_memories_beside_them(vlm: tuple[ScriptedServer, dict[
                              f"/ssd3/x/VLM4D/videos_real/{clip}.mp4", source_url="https://example.org/clip.mp4"))
     path = tmp_path / "eval_vlm4d_small.json"
     path.write_text(json.dumps(entries))
-    records = run_annotations(path, "vlm4d", tmp_path / "data", settings_of(**settings))
+    records = run_annotations(path, "vlm4d", [tmp_path / "data"], settings_of(**settings))
     assert [r.category for r in records] == ["vlm4d_ego", "vlm4d_allo"] and all(r.status == "answered" for r in records)
     assert {r.memory for r in records} == {f"rmem:{media / 'ego4d/clip_001.rmem'}", f"rmem:{media / 'davis/clip_002.rmem'}"}
     assert all(r.usage.calls == 1 and r.usage.output_tokens == 40 for r in records)
@@ -270,9 +285,9 @@ def test_the_ray_executor_gives_the_same_records(vlm: tuple[ScriptedServer, dict
     path = tmp_path / "eval.json"
     path.write_text(json.dumps([entry(i, q, "spatial reasoning", "multiple choice", ["A. door", "B. tv", "C. left", "D. right"],
                                       "A", three) for i, q in enumerate([BEHIND, TABLE], 1)]))
-    local = run_annotations(path, "mindcube-tiny", media, settings_of(**settings))
+    local = run_annotations(path, "mindcube-tiny", [media], settings_of(**settings))
     with make_executor("ray", cpus=2) as ray:
-        remote = run_annotations(path, "mindcube-tiny", media, settings_of(**settings), executor=ray)
+        remote = run_annotations(path, "mindcube-tiny", [media], settings_of(**settings), executor=ray)
     strip = {"duration_ms"}
     assert [r.model_dump(exclude=strip) for r in remote] == [r.model_dump(exclude=strip) for r in local]
     assert [r.prediction for r in remote] == ["A", "C"]
