@@ -111,6 +111,13 @@ class Usage(BaseModel):
     def total(cls, usages: Iterable[Usage]) -> Usage:
         return sum(usages, cls())
 
+    def line(self) -> str:
+        """"2 model calls, 3,104 tokens in (1,024 cached), 212 out, $0.0012" (no cost without prices)."""
+        cached = f" ({self.cached_input_tokens:,} cached)" if self.cached_input_tokens else ""
+        cost = "" if self.cost_usd is None else f", ${self.cost_usd:.4f}"
+        calls = "1 model call" if self.calls == 1 else f"{self.calls} model calls"
+        return f"{calls}, {self.input_tokens:,} tokens in{cached}, {self.output_tokens:,} out{cost}"
+
 
 #: Whether a reply was decoded under the grammar: true only when known (our own decoder, vLLM, an OpenAI grammar tool).
 Constrained = bool | Literal["sent, not confirmed"]

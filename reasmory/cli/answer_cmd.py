@@ -13,7 +13,7 @@ from reasmory.cli.output import console, err_console
 from reasmory.errors import ReasmoryError
 
 if TYPE_CHECKING:
-    from reasmory.interpreter.trace import Trace, Usage
+    from reasmory.interpreter.trace import Trace
 
 
 class GeneratorChoice(str, Enum):
@@ -58,7 +58,7 @@ def answer(
         raise
     err_console.print(f"[dim]program ({escape(result.generator)}):[/]\n{escape(result.program.rstrip())}", highlight=False)
     if result.usage.calls:
-        err_console.print(f"[dim]{usage_line(result.usage)}[/]", highlight=False)
+        err_console.print(f"[dim]{escape(result.usage.line())}[/]", highlight=False)
     console.print(escape(result.answer or ""), highlight=False)
     if trace is not None:
         result.trace.save(trace)
@@ -76,11 +76,3 @@ def _failure_trace(exc: ReasmoryError, question: str, options: list[str]) -> Tra
     error = diagnostics[0] if diagnostics else Diagnostic(stage="run", code="no-answer", message=exc.message, hint=exc.hint)
     return Trace(program=attempts[-1].program or "", question=question, options=options, attempts=attempts, error=error,
                  usage=Usage.total(a.usage for a in attempts))
-
-
-def usage_line(usage: Usage) -> str:
-    """"model: 2 calls, 3,104 tokens in (1,024 cached), 212 out, $0.0012" (no cost without prices)."""
-    cached = f" ({usage.cached_input_tokens:,} cached)" if usage.cached_input_tokens else ""
-    cost = "" if usage.cost_usd is None else f", ${usage.cost_usd:.4f}"
-    calls = "1 call" if usage.calls == 1 else f"{usage.calls} calls"
-    return f"model: {calls}, {usage.input_tokens:,} tokens in{cached}, {usage.output_tokens:,} out{cost}"

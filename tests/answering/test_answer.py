@@ -227,3 +227,19 @@ def test_lists_of_images_go_to_the_reasoner_each_with_its_caption(tmp_path: Path
     parts = image_parts([a, b], tmp_path / "art")
     assert [p.path for p in parts] == [tmp_path / "art" / "a.png", tmp_path / "b.png"]
     assert parts[0].caption == "Picture 1 (8×6): view from camera 0" and parts[1].caption.startswith("Picture 2")
+
+
+def test_the_trace_tree_shows_usage_and_whether_the_grammar_applied(living_room: SpatialMemory, server: ScriptedServer,
+                                                                    vlm: dict) -> None:
+    from rich.console import Console
+
+    from reasmory.traces import trace_tree
+
+    server.script(Reply(text='answer(object("couchh"))', usage=(1200, 30)), Reply(text=GOOD, usage=(1300, 25)))
+    result = answer(living_room, FREE, vlm_input_price=1.0, vlm_output_price=10.0, **vlm)
+    assert result.usage.calls == 2 and result.trace.usage == result.usage and result.usage.input_tokens == 2500
+    console = Console(record=True, width=200)
+    console.print(trace_tree(result.trace))
+    text = console.export_text()
+    assert f"attempts  (2 model calls, 2,500 tokens in, 55 out, ${result.usage.cost_usd:.4f})" in text
+    assert text.count("grammar sent, not confirmed") == 2
