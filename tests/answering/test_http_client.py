@@ -153,6 +153,16 @@ def test_fields_a_reasoning_model_refuses_are_left_out_or_renamed_once(server: S
     assert "temperature" not in server.requests[3] and server.requests[3]["max_completion_tokens"] == 64
 
 
+def test_a_grammar_refused_after_a_sampling_field_is_retried_with_what_was_learnt(server: ScriptedServer) -> None:
+    temperature = Reply(status=400, body={"error": {"message": "Unsupported value: 'temperature'", "param": "temperature"}})
+    grammar = Reply(status=400, body={"error": {"message": "Unrecognized request argument supplied: guided_grammar"}})
+    server.script(temperature, grammar, "answer(1)")
+    completion = client(server, grammar="auto").complete(ASK, grammar="start: NAME")
+    assert completion.text == "answer(1)" and completion.constrained is False and completion.tries == 3
+    assert "temperature" not in server.requests[1] and "guided_grammar" in server.requests[1]
+    assert "temperature" not in server.requests[2] and "guided_grammar" not in server.requests[2]
+
+
 def test_a_reply_cut_off_before_any_text_says_to_raise_the_limit(server: ScriptedServer) -> None:
     server.script(Reply(body={"choices": [{"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": None}}]}))
     with pytest.raises(VLMError, match="cut off at 512 tokens") as err:

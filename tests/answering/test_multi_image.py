@@ -112,4 +112,4 @@ def test_other_backends_refuse_a_few_photos_naming_vggt(room: Path, monkeypatch:
     monkeypatch.setitem(__import__("sys").modules, "vggt", None)  # vggt not installed: auto cannot help either
     with pytest.raises(InputError, match="3 photos need the vggt backend") as err:
         build_memory(sources, "auto", cache_dir=tmp_path)
-    assert "install vggt" in (err.value.hint or "")
+    assert "pip install \"vggt @ git+" in (err.value.hint or "") and "--backend sfm" not in (err.value.hint or "")

@@ -102,7 +102,7 @@ class OpenAIClient:
         style = self._grammar_style() if grammar is not None else None
         grammar = grammar if style is not None else None
         request = wire.body(self.api, self.model, messages, self._sampling(), grammar, style or "vllm")
-        response, tries = self._post_adapting(request, messages, grammar, style)
+        response, tries, request = self._post_adapting(request, messages, grammar, style)
         if grammar is not None and response.status_code in _REFUSED:
             response, more, dropped = self._without_grammar(request, response)
             tries += more
@@ -151,8 +151,10 @@ class OpenAIClient:
         return wire.Sampling(self.max_tokens, temperature, self.reasoning_effort, field)
 
     def _post_adapting(self, request: dict[str, Any], messages: Sequence[Message], grammar: str | None,
-                       style: wire.GrammarStyle | None) -> tuple[httpx.Response, int]:
-        """POST; a refusal that names `temperature` or `max_tokens` is adapted to once and asked again."""
+                       style: wire.GrammarStyle | None) -> tuple[httpx.Response, int, dict[str, Any]]:
+        """POST; a refusal that names `temperature` or `max_tokens` is adapted to once and asked again.
+
+        Returns the last response, the tries it took and the request as last sent."""
         response, tries = self._post(request)
         for _ in range(2):
             if response.status_code not in _REFUSED or not self._adapt(response):
@@ -160,7 +162,7 @@ class OpenAIClient:
             request = wire.body(self.api, self.model, messages, self._sampling(), grammar, style or "vllm")
             response, more = self._post(request)
             tries += more
-        return response, tries
+        return response, tries, request
 
     def _adapt(self, response: httpx.Response) -> bool:
         """Learn from a refusal of a sampling field; True when the request should be sent again."""

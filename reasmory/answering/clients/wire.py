@@ -24,7 +24,8 @@ TOOL_DESCRIPTION = ("Runs one program in Reasmory's language against the scene's
                     "The input is the whole program, its last statement answer(...).")
 GrammarStyle = Literal["vllm", "openai"]
 Api = Literal["chat", "responses"]
-_NOT_CHAT = "is this an OpenAI-compatible endpoint (REASMORY_VLM_API: chat or responses)?"
+_NOT_CHAT = "is this an OpenAI-compatible chat endpoint?"
+_NOT_RESPONSES = "is this OpenAI's Responses API (REASMORY_VLM_API=responses)?"
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _chat_reply(data: Any) -> Reply:
         choice = data["choices"][0]
         message = choice["message"]
     except (KeyError, IndexError, TypeError):
-        raise VLMError("the VLM's reply has no choices[0].message", hint=_NOT_CHAT) from None
+        raise VLMError("the VLM's reply has no choices[0].message.content", hint=_NOT_CHAT) from None
     usage = _usage(data, "prompt", "completion")
     for call in message.get("tool_calls") or []:
         custom = call.get("custom") if isinstance(call, dict) else None
@@ -149,7 +150,7 @@ def _chat_reply(data: Any) -> Reply:
 def _responses_reply(data: Any) -> Reply:
     output = data.get("output") if isinstance(data, dict) else None
     if not isinstance(output, list):
-        raise VLMError("the VLM's reply has no output list", hint=_NOT_CHAT)
+        raise VLMError("the VLM's reply has no output list", hint=_NOT_RESPONSES)
     usage = _usage(data, "input", "output")
     texts = []
     for item in output:
