@@ -180,16 +180,11 @@ def living_room_photos(root: Path, living_room: SpatialMemory, pid: int, photos:
 
 
 @pytest.fixture(scope="module")
-def living_room(tmp_path_factory: pytest.TempPathFactory) -> SpatialMemory:
+def living_room() -> SpatialMemory:
     from reasmory.cli.demo_cmd import example_scene_path
-    from reasmory.interpreter import Limits, run
     from reasmory.memory.oracle import from_scene
 
-    memory = from_scene(example_scene_path())
-    # the first top-down map of a process imports torch (5 s on a busy 2-core machine) inside the program's 5 s budget:
-    # draw one first without a budget, so the fallback map below is timed like every later one
-    run("answer(bev())", memory, artifacts_dir=tmp_path_factory.mktemp("warm-up"), limits=Limits(time_budget_s=300))
-    return memory
+    return from_scene(example_scene_path())
 
 
 def test_mindcube_tiny_with_a_scripted_vlm_counts_calls_tokens_and_cost(vlm: tuple[ScriptedServer, dict[str, Any]],
