@@ -102,6 +102,15 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+def basic(text: str) -> str:
+    """Lower case, single spaces, last word singular: the form two spellings of one name share."""
+    words = _SPACES.sub(" ", text.strip().lower().replace("(s)", "")).strip().split(" ")
+    if words == [""]:
+        return ""
+    words[-1] = singular(words[-1])
+    return " ".join(words)
+
+
 class LabelNormalizer:
     """Maps any spelling of a category to its canonical form.
 
@@ -115,13 +124,7 @@ class LabelNormalizer:
         self._synonyms = {self._basic(k): self._basic(v) for k, v in table.items()}
         self._canonical: dict[str, str] = {}
 
-    @staticmethod
-    def _basic(text: str) -> str:
-        words = _SPACES.sub(" ", text.strip().lower().replace("(s)", "")).strip().split(" ")
-        if words == [""]:
-            return ""
-        words[-1] = singular(words[-1])
-        return " ".join(words)
+    _basic = staticmethod(basic)
 
     def canonical(self, label: str) -> str:
         """Canonical form: lower case, single spaces, singular, synonyms resolved (memoised: labels repeat)."""

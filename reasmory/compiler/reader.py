@@ -1,0 +1,487 @@
+"""The question reader: everyday English → a program, by the shape of the question, not by its exact sentence.
+
+A question is read in layers: topics geometry cannot answer are declined;
+then the words that choose an operation (how many, how far, closer, taller, facing …),
+the object names (resolved against the memory's labels by `LabelResolver`),
+the pose (where I stand and face, or an input image), and the unit asked
+decide which program is written. Each decision is recorded in a `Reading`,
+which the trace keeps and `reasmory answer --explain` prints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reasmory.compiler import programs as P
+from reasmory.compiler.labels import LabelResolver, Resolution
+from reasmory.compiler.normalize import Text, normalize
+from reasmory.compiler.words import (
+    AREA, CAMERA_NOUNS, COMPARE_LESS, COMPARE_MORE, COUNT, DECLINE, DISTANCE, EXISTS_START, FAR, NEAR, NUMBER_WORDS,
+    ORDER, POSE_AT, POSE_BACK, POSE_FACING, ROOM_WORDS, SIZE, TALL, UNITS,
+)
+
+
+class NotRead(Exception):
+    """The reader found no operation it can write for the question (`why` says what was missing)."""
+
+    def __init__(self, why: str, reading: Draft) -> None:
+        super().__init__(why)
+        self.why, self.reading = why, reading
+
+
+class Declined(Exception):
+    """The question asks what geometry cannot show; `why` is one sentence."""
+
+    def __init__(self, why: str, reading: Draft) -> None:
+        super().__init__(why)
+        self.why, self.reading = why, reading
+
+
+@dataclass
+class Draft:
+    """How a question was read, filled in as the reader goes."""
+
+    operation: str = ""
+    cues: list[str] = field(default_factory=list)
+    names: list[Resolution] = field(default_factory=list)
+    unit: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def cue(self, *words: str) -> None:
+        self.cues.extend(w for w in words if w and w not in self.cues)
+
+
+@dataclass(frozen=True)
+class Read:
+    source: str
+    operation: str
+    needs_frames: bool
+    draft: Draft
+
+
+def _first(text: Text, phrases: Sequence[str]) -> str | None:
+    """The first of `phrases` (longest first) present in the text."""
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if text.has(phrase):
+            return phrase
+    return None
+
+
+def _unit(text: Text, kind: str, draft: Draft) -> str:
+    """The unit the question asks for, of `kind` (length or area); metres / m² when none is named."""
+    for tok in text.tokens:
+        hit = UNITS.get(tok)
+        if hit and (hit[0] == kind or kind == "area" and hit[0] == "length" and text.has("square")):
+            draft.cue(tok)
+            draft.unit = hit[2]
+            return hit[2]
+    if text.has("in") and kind == "length":
+        for i, tok in enumerate(text.tokens[:-1]):
+            if tok == "in" and text.tokens[i + 1] in ("in", "inch"):
+                draft.unit = "in"
+                return "in"
+    draft.unit = "m" if kind == "length" else "m2"
+    return draft.unit
+
+
+class Reader:
+    """Reads questions about one memory (its labels resolve the object names)."""
+
+    def __init__(self, resolver: LabelResolver) -> None:
+        self.resolver = resolver
+
+    def read(self, question: str, options: Sequence[str] = ()) -> Read:
+        text = normalize(question, keep=self.resolver.words)
+        draft = Draft(notes=list(text.corrections))
+        for pattern, why in DECLINE:
+            found = pattern.search(" ".join(text.tokens) + ("?" if question.rstrip().endswith("?") else ""))
+            if found:
+                draft.operation = "decline"
+                draft.cue(found.group().strip())
+                raise Declined(why, draft)
+        names = self.resolver.scan(text.tokens)
+        draft.names = names
+        option_names = [self._option(o) for o in options]
+        for step in (self._camera, self._direction, self._order, self._area, self._count, self._exists, self._compare,
+                     self._ranked, self._distance, self._height, self._size):
+            found = step(text, names, option_names, list(options), draft)
+            if found is not None:
+                draft.operation = draft.operation or step.__name__.strip("_")
+                return Read(found, draft.operation, draft.operation in ("camera", "order"), draft)
+        raise NotRead("no operation word the reader knows (how many, how far, closer, taller, facing …)", draft)
+
+    def _option(self, option: str) -> Resolution | None:
+        body = re.sub(r"^\s*[A-Za-z][.)]\s*", "", option)
+        tokens = normalize(body, keep=self.resolver.words).tokens
+        found = self.resolver.scan(tokens)
+        return found[0] if len(found) == 1 else None
+
+    # ---- families, in the order they are tried -------------------------------------------------------------
+
+    def _area(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        cue = _first(text, AREA)
+        sized = _first(text, ("big", "large", "size", "how many square", "dimensions", "small"))
+        roomish = _first(text, ROOM_WORDS)
+        asks_area_unit = any(UNITS.get(t, ("",))[0] == "area" for t in text.tokens)
+        if cue is None and not asks_area_unit and not (sized and roomish and not [n for n in names if not n.absent]):
+            return None
+        if [n for n in names if not n.absent] and not asks_area_unit and cue in (None, "area"):
+            return None
+        draft.cue(cue or sized or "", roomish or "")
+        draft.operation = "room_area"
+        return P.room_area(_unit(text, "area", draft))
+
+    def _count(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        cue = _first(text, COUNT)
+        if cue is None:
+            return None
+        after = text.find(cue) + len(cue.split())
+        if cue in ("how many", "how much", "number of") and after < len(text.tokens) and (
+                UNITS.get(text.tokens[after], ("",))[0] in ("length", "area") or text.tokens[after] in ("square",)):
+            return None
+        listed = _listed([n for n in names if n.start >= after] or names, text)
+        if not listed:
+            slot = _slot(text, after)
+            if not slot:
+                return None
+            listed = [Resolution(slot, (), "absent")]
+        draft.cue(cue)
+        draft.names = listed
+        _absent_notes(listed, draft, "counted 0")
+        if options:
+            return P.final([f"n = {P.count(listed).splitlines()[0][4:]}"], "n", options)
+        return P.count(listed)
+
+    def _exists(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        cue = next((p for p in sorted(EXISTS_START, key=len, reverse=True) if (" ".join(text.tokens) + " ").startswith(p + " ")), None)
+        if cue is None:
+            for p in ("is there", "are there", "have a", "has a", "contain", "contains", "any"):
+                if text.has(p):
+                    cue = p
+                    break
+        if cue is None or _first(text, DISTANCE + NEAR + FAR + tuple(COMPARE_MORE) + tuple(COMPARE_LESS)):
+            return None
+        after = text.find(cue) + len(cue.split())
+        listed = _listed([n for n in names if n.start >= after] or names, text)
+        if not listed:
+            slot = _slot(text, after)
+            if not slot:
+                return None
+            listed = [Resolution(slot, (), "absent")]
+        draft.cue(cue)
+        draft.operation = "exists"
+        draft.names = listed
+        _absent_notes(listed, draft, "answered no")
+        return P.exists(listed, options)
+
+    def _distance(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        cue = _first(text, DISTANCE)
+        if cue is None and not (_first(text, ("how many", "what")) and any(UNITS.get(t, ("",))[0] == "length" for t in text.tokens)):
+            return None
+        pair = _distinct(names)
+        if len(pair) < 2:
+            return None
+        _require(pair[:2], draft)
+        draft.cue(cue or "")
+        draft.names = pair[:2]
+        mode = "center" if _first(text, ("center", "centre", "centers", "centres", "middle", "midpoint")) else "closest"
+        if mode == "center":
+            draft.notes.append("measured between the objects' centres")
+        return P.distance(pair[0], pair[1], _unit(text, "length", draft), mode)
+
+    def _ranked(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        far = _first(text, FAR)
+        near = _first(text, NEAR)
+        cue = far or near
+        if cue is None:
+            return None
+        ref = _after(text, names, (f"{cue} to", f"{cue} from", "to", "from", "of")) or None
+        pick = "farthest" if far else "closest"
+        candidates = [o for o in opts if o is not None] if options and all(opts) else [n for n in _distinct(names) if n is not ref]
+        if ref is None:
+            rest = [n for n in _distinct(names) if all(n.label != c.label for c in candidates)]
+            ref = rest[0] if rest else None
+        if ref is None or not candidates:
+            return None
+        candidates = [c for c in candidates if c.label != ref.label] or candidates
+        _require([ref, *candidates], draft)
+        draft.cue(cue)
+        draft.operation = pick
+        draft.names = [ref, *candidates]
+        if text.has("than") and len(candidates) == 2 and not options:
+            return P.closer_than(candidates[0], candidates[1], ref, bool(far), options)
+        return P.ranked(pick, candidates, ref, options)
+
+    def _compare(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        word = next((t for t in text.tokens if t in COMPARE_MORE or t in COMPARE_LESS), None)
+        superlative = {"tallest": ("height", True), "biggest": ("volume", True), "largest": ("volume", True),
+                       "smallest": ("volume", False), "shortest": ("height", False), "longest": ("length", True)}
+        sup = next((t for t in text.tokens if t in superlative), None) if word is None else None
+        if word is None and sup is None:
+            return None
+        if sup is not None and (text.has("longest side") or text.has("longest dimension")):
+            return None
+        by, most = (COMPARE_MORE.get(word), True) if word in COMPARE_MORE else (COMPARE_LESS.get(word), False)
+        if sup is not None:
+            by, most = superlative[sup]
+        candidates = [o for o in opts if o is not None] if options and all(opts) else _distinct(names)
+        if len(candidates) < 2 and not (sup and not options):
+            return None
+        if sup and len(candidates) < 2:
+            candidates = [Resolution(lab, (lab,), "same name") for lab in self.resolver.labels]
+            draft.notes.append("compared every object the memory holds")
+        _require(candidates, draft)
+        draft.cue(word or sup or "")
+        draft.operation = "compare"
+        draft.names = list(candidates)
+        draft.notes.append({"height": "compared heights (vertical extent)", "length": "compared longest sides",
+                            "volume": "compared box volumes"}[by])
+        if text.has("than") and len(candidates) == 2 and not options:
+            return P.more_than(candidates[0], candidates[1], by, most, options)
+        return P.compare(candidates, by, most, options)
+
+    def _height(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        cue = _first(text, TALL)
+        obj = _distinct(names)
+        if cue is None or not obj:
+            return None
+        _require(obj[:1], draft)
+        draft.cue(cue)
+        draft.operation = "height"
+        draft.names = obj[:1]
+        return P.measure(obj[0], "height", _unit(text, "length", draft))
+
+    def _size(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        cue = _first(text, SIZE)
+        obj = _distinct(names)
+        if cue is None and not (obj and any(UNITS.get(t, ("",))[0] == "length" for t in text.tokens)):
+            return None
+        if not obj:
+            return None
+        _require(obj[:1], draft)
+        draft.cue(cue or "")
+        draft.operation = "size"
+        draft.names = obj[:1]
+        draft.notes.append("size read as the longest side of the object's box")
+        return P.measure(obj[0], "length", _unit(text, "length", draft))
+
+    # ---- poses ---------------------------------------------------------------------------------------------
+
+    def _direction(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        back = _first(text, POSE_BACK)
+        facing = _first(text, POSE_FACING)
+        if back is None and facing is None:
+            return None
+        cue_at = text.find(back or facing)
+        objs = _distinct(names)
+        face = next((n for n in objs if n.start >= cue_at), None)
+        rest = [n for n in objs if n is not face]
+        if face is None or not rest:
+            return None
+        at = max(rest, key=lambda n: _pose_score(text, n))
+        if _pose_score(text, at) == 0 and len(rest) < 2:
+            return None
+        targets = [n for n in rest if n is not at]
+        draft.cue(back or facing)
+        draft.operation = "direction"
+        lines = P.view_lines(at, face, back is not None)
+        if back is not None:
+            draft.notes.append(f"standing at {at.label} with my back to {face.label}")
+        if not targets:
+            return None
+        target = targets[0]
+        draft.names = [at, face, target]
+        _require(draft.names, draft)
+        return self._where(text, lines, target, options, draft)
+
+    def _where(self, text: Text, lines: list[str], target: Resolution, options: list[str], draft: Draft) -> str:
+        """Where the target is for `me`: the granularity the options or words ask for, or a yes/no about one side."""
+        words = " ".join(options).lower() + " " + " ".join(text.tokens)
+        if "clock" in words or "oclock" in words:
+            gran = "clock"
+        elif re.search(r"front.?left|front.?right|back.?left|back.?right|quadrant", words):
+            gran = "quadrant"
+        elif re.search(r"\b(behind|back)\b", words):
+            gran = "lrb"
+        else:
+            gran = "lr"
+        lines.append(f'side = direction({P.one(target)}, viewer=me, granularity="{gran}")')
+        draft.notes.append(f"direction granularity: {gran}")
+        if options:
+            return P.final(lines, "side", options)
+        before = [t for t in text.tokens[max(0, target.start - 3):target.start] if t not in ("the", "a", "an", "my")]
+        yes_no = bool(before) and before[-1] in ("is", "are", "would", "will") and (len(before) < 2 or before[-2] not in (
+            "where", "which", "what", "side", "direction", "way"))
+        if yes_no and "or" not in text.tokens[target.end:]:
+            side = "back" if text.has("behind") or text.has("back") else "left" if text.has("left") else "right" if text.has("right") else None
+            if side is not None:
+                lines.append(f'result = side == "{side}"')
+                return P.final(lines, "result", options)
+        return P.final(lines, "side", options)
+
+    def _camera(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        k = _camera_index(text)
+        if k is None:
+            return None
+        index, said = k
+        draft.cue(said)
+        draft.notes.append(f"'{said}' read as camera({index}) (images are numbered from 1, the language's frames from 0)")
+        lines = [f"start = camera({index})"]
+        view = "start"
+        turn = re.search(r"\bturn (left|right|around|back)\b", " ".join(text.tokens))
+        if turn:
+            side = {"around": "back"}.get(turn.group(1), turn.group(1))
+            lines.append(f'turned = turn(start, "{side}")')
+            view = "turned"
+        move = re.search(r"\b(?:move|walk|step|go|head|moving|walking)\s+(forward|backward|back|ahead)\s+(\d+(?:\.\d+)?)", " ".join(text.tokens))
+        if move:
+            way = {"back": "backward", "ahead": "forward"}.get(move.group(1), move.group(1))
+            lines.append(f'me = step({view}, "{way}", meters={float(move.group(2)):g})')
+        else:
+            lines.append(f"me = {view}" if view != "start" else "me = start")
+        objs = _distinct(names)
+        if not objs:
+            return None
+        target = objs[0]
+        _require([target], draft)
+        draft.names = [target]
+        draft.operation = "camera"
+        if _first(text, ("closer", "nearer")) and move:
+            lines.append(f"result = distance(me, {P.one(target)}) < distance(start, {P.one(target)})")
+            return P.final(lines, "result", options)
+        if _first(text, DISTANCE):
+            return P.number(lines, f"distance(me, {P.group(target)})", "d", _unit(text, "length", draft))
+        return self._where(text, lines, target, options, draft)
+
+    def _order(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        cue = _first(text, ORDER)
+        if cue is None or not (_first(text, ("first", "order", "sequence", "before", "after", "earlier", "later"))):
+            return None
+        objs = _distinct(names)
+        if len(objs) < 2:
+            return None
+        _require(objs, draft)
+        draft.cue(cue)
+        draft.operation = "order"
+        draft.names = objs
+        labels = ", ".join(P.q(o.label) for o in objs)
+        return P.final([f"order = appearance_order([{labels}])"], "order", options)
+
+
+# ---- helpers ---------------------------------------------------------------------------------------------------
+
+def _distinct(names: Sequence[Resolution]) -> list[Resolution]:
+    seen, out = set(), []
+    for n in names:
+        if n.label not in seen:
+            seen.add(n.label)
+            out.append(n)
+    return out
+
+
+def _listed(names: Sequence[Resolution], text: Text) -> list[Resolution]:
+    """The first name and those joined to it by and / or / commas ('chairs and stools')."""
+    if not names:
+        return []
+    out = [names[0]]
+    for prev, nxt in zip(names, names[1:]):
+        between = text.tokens[prev.end:nxt.start]
+        if between and set(between) <= {"and", "or", "the", "a", "an", "any", "plus", "also"}:
+            out.append(nxt)
+        else:
+            break
+    return out
+
+
+_SLOT_STOP = frozenset("""are is do does did can could would will in on at there here around near inside within of
+that which you i we they this these those room scene space by next to under over for with have has see spot""".split())
+
+
+def _slot(text: Text, start: int) -> str:
+    """The words of an object name where one is expected ('how many PIANOS are there')."""
+    words = []
+    for tok in text.tokens[start:]:
+        if tok in ("the", "a", "an", "any", "all") and not words:
+            continue
+        if tok in _SLOT_STOP or tok.isdigit():
+            break
+        words.append(tok)
+    return " ".join(words[:3])
+
+
+def _after(text: Text, names: Sequence[Resolution], phrases: Sequence[str]) -> Resolution | None:
+    """The name right after one of `phrases` (articles skipped)."""
+    for phrase in phrases:
+        at = text.find(phrase)
+        while at >= 0:
+            pos = at + len(phrase.split())
+            while pos < len(text.tokens) and text.tokens[pos] in ("the", "a", "an", "my", "that", "this"):
+                pos += 1
+            hit = next((n for n in names if n.start == pos), None)
+            if hit is not None:
+                return hit
+            nxt = text.joined.find(f" {phrase} ", text.joined.find(f" {phrase} ") + 1)
+            at = -1 if nxt < 0 or nxt <= 0 else text.joined[:nxt + 1].count(" ") - 1
+            if at <= text.find(phrase):
+                break
+    return None
+
+
+def _pose_score(text: Text, name: Resolution) -> int:
+    """How much the words before a name say 'I am there' (standing at, sitting on, by, from)."""
+    before = text.tokens[max(0, name.start - 5):name.start]
+    verbs = {"standing", "stand", "stood", "sitting", "sit", "sat", "seated", "lying", "lie", "positioned", "located",
+             "am", "placed", "leaning", "waiting", "kneeling", "perched"}
+    score = 2 if verbs & set(before) else 0
+    close = [t for t in before[-3:] if t not in ("the", "a", "an", "my")]
+    if close and close[-1] in {p.split()[-1] for p in POSE_AT}:
+        score += 1
+    return score
+
+
+def _camera_index(text: Text) -> tuple[int, str] | None:
+    """'image 3' / 'view 2' / 'the first view' / 'frame 0' → (0-based camera index, the words said)."""
+    toks = text.tokens
+    zero_based = text.has("numbered from 0") or text.has("0 based") or text.has("zero based")
+    for i, tok in enumerate(toks):
+        if tok not in CAMERA_NOUNS:
+            continue
+        nums = []
+        if i + 1 < len(toks):
+            nxt = toks[i + 1]
+            nums.append(int(nxt) if nxt.isdigit() else NUMBER_WORDS.get(nxt) if nxt in NUMBER_WORDS and not nxt.endswith(("st", "nd", "rd", "th")) or nxt.isdigit() else None)
+        if i > 0:
+            prev = toks[i - 1]
+            nums.append(NUMBER_WORDS.get(prev) if prev in NUMBER_WORDS and prev not in ("one",) else None)
+        n = next((x for x in nums if x is not None), None)
+        if n is None:
+            continue
+        said = " ".join(toks[max(0, i - 1):i + 2])
+        if tok == "frame" and (zero_based or n == 0):
+            return n, said
+        return max(n - 1, 0), said
+    return None
+
+
+def _require(names: Sequence[Resolution], draft: Draft) -> None:
+    """Names this operation needs present; an absent one stops the reading with a clear note."""
+    missing = [n for n in names if n.absent]
+    if missing:
+        draft.names = list(names)
+        raise Absent(missing, draft)
+
+
+def _absent_notes(names: Sequence[Resolution], draft: Draft, outcome: str) -> None:
+    for n in names:
+        if n.absent:
+            draft.notes.append(f"no '{n.label}' among the memory's labels: {outcome}")
+
+
+class Absent(Exception):
+    """Names the question needs that the memory does not hold (distances, sizes … of them cannot be measured)."""
+
+    def __init__(self, missing: Sequence[Resolution], draft: Draft) -> None:
+        super().__init__(", ".join(n.phrase for n in missing))
+        self.missing, self.reading = list(missing), draft
