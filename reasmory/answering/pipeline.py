@@ -103,6 +103,7 @@ def _answer(memory: SpatialMemory, question: str, options: list[str], config: Se
         raise
     trace = outcome.result.trace
     trace.generator, trace.attempts, trace.answer = outcome.generator, list(search.attempts), final
+    trace.reading = next((a.reading for a in search.attempts if a.reading is not None), None)
     return Answer(final, outcome.program, trace, search.memory, outcome.generator, value)
 
 

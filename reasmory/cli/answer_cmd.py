@@ -30,6 +30,7 @@ def answer(
     options: list[str] = typer.Option(None, "--options", help='Multiple-choice options, e.g. --options "A. left" "B. right".'),
     trace: Path | None = typer.Option(None, "--trace", help="Write the trace (steps and every attempt at a program) as JSON here."),
     generator: GeneratorChoice | None = typer.Option(None, "--generator", help="auto: the offline compiler first, else the VLM."),
+    explain: bool = typer.Option(False, "--explain", help="Print how the offline reader read the question (operation words, names, unit)."),
 ) -> int:
     """Answer a question about a scene: the offline compiler or the configured VLM writes a program, which runs on the memory.
 
@@ -47,6 +48,8 @@ def answer(
     try:
         result = answer_question(source, question, all_options, artifacts_dir=artifacts, **settings)
     except ReasmoryError as exc:
+        if explain:
+            _explain(getattr(exc, "reading", None) or _reading_of(getattr(exc, "attempts", None) or []))
         if trace is not None and getattr(exc, "attempts", None):
             _failure_trace(exc, question, all_options).save(trace)
             err_console.print(f"attempts written to {escape(str(trace))}")
@@ -56,12 +59,27 @@ def answer(
             print_language_error(exc)
             return 1
         raise
+    if explain:
+        _explain(result.trace.reading)
     err_console.print(f"[dim]program ({escape(result.generator)}):[/]\n{escape(result.program.rstrip())}", highlight=False)
     console.print(escape(result.answer or ""), highlight=False)
     if trace is not None:
         result.trace.save(trace)
         err_console.print(f"trace written to {escape(str(trace))}")
     return 0
+
+
+def _reading_of(attempts: list) -> object:
+    return next((a.reading for a in attempts if getattr(a, "reading", None) is not None), None)
+
+
+def _explain(reading: object) -> None:
+    """How the question was read, one line per decision (stderr, like the program)."""
+    if reading is None:
+        err_console.print("[dim]reading: the question was not read by the offline reader[/]")
+        return
+    for line in reading.lines():  # type: ignore[attr-defined]
+        err_console.print(f"[dim]{escape(line)}[/]", highlight=False)
 
 
 def _failure_trace(exc: ReasmoryError, question: str, options: list[str]) -> Trace:
@@ -72,4 +90,5 @@ def _failure_trace(exc: ReasmoryError, question: str, options: list[str]) -> Tra
     attempts = exc.attempts  # type: ignore[attr-defined]
     diagnostics = getattr(exc, "diagnostics", None)
     error = diagnostics[0] if diagnostics else Diagnostic(stage="run", code="no-answer", message=exc.message, hint=exc.hint)
-    return Trace(program=attempts[-1].program or "", question=question, options=options, attempts=attempts, error=error)
+    return Trace(program=attempts[-1].program or "", question=question, options=options, attempts=attempts, error=error,
+                 reading=getattr(exc, "reading", None) or _reading_of(attempts))

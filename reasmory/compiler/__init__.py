@@ -39,9 +39,10 @@ class UnsupportedQuestion(ReasmoryError):
 
     exit_code = 1
 
-    def __init__(self, message: str, hint: str | None = None, reading: Reading | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, reading: Reading | None = None,
+                 missing: Sequence[str] = ()) -> None:
         super().__init__(message, hint)
-        self.reading = reading
+        self.reading, self.missing = reading, tuple(missing)
 
 
 class DeclinedQuestion(UnsupportedQuestion):
@@ -103,7 +104,7 @@ def compile_question(question: str, memory: SpatialMemory | None = None, options
         why = f"no {missing} in this scene's memory, so that cannot be measured (it holds: {held})"
         reading = _reading(exc.reading, declined=why)
         raise UnsupportedQuestion(why, hint="ask about objects the memory holds, or configure a detector to look for it",
-                                  reading=reading) from None
+                                  reading=reading, missing=[n.label for n in exc.missing]) from None
     except NotRead as exc:
         examples = closest_examples(question)
         reading = _reading(exc.reading, declined=exc.why, examples=examples)

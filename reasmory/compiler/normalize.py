@@ -84,7 +84,9 @@ def _correct(token: str) -> str:
     if token.endswith("s") and token[:-1] in _CUES:
         return token
     close = difflib.get_close_matches(token, CUE_VOCABULARY, n=1, cutoff=0.84)
-    return close[0] if close else token
+    if not close or token.startswith(close[0]) or close[0].startswith(token):  # an inflection, not a typo
+        return token
+    return close[0]
 
 
 _CUES = frozenset(CUE_VOCABULARY)
