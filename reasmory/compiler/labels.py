@@ -196,7 +196,7 @@ class LabelResolver:
                     res = self.spelled_like(tokens[i])
                     if res is not None:
                         hit = Resolution(res.phrase, res.labels, res.how, res.source, i, i + 1)
-            if hit is not None and hit.end < len(tokens) and tokens[hit.end] in compound_heads():
+            if hit is not None and _compounds(tokens, hit.end):
                 hit = self._compound(tokens, hit)
             if hit is not None:
                 found.append(hit)
@@ -216,6 +216,16 @@ class LabelResolver:
         return Resolution(phrase, (), ABSENT, "", hit.start, end)
 
 
+_CLAUSE = frozenset("you i we they it he she the a an on in at by up be still there here next near beside of".split())
+
+
+def _compounds(tokens: Sequence[str], end: int) -> bool:
+    """Whether the word after a name makes a longer name of it ('tv stand'), not a new clause ('lamp stand on')."""
+    if end >= len(tokens) or tokens[end] not in compound_heads():
+        return False
+    return end + 1 >= len(tokens) or tokens[end + 1] not in _CLAUSE
+
+
 @lru_cache(maxsize=1)
 def compound_heads() -> frozenset[str]:
     """Nouns that, after an object's name, make a new name of it ('tv stand', 'bed frame', 'door handle')."""
@@ -225,7 +235,7 @@ def compound_heads() -> frozenset[str]:
         "drawer", "drawers", "knob", "shelf", "cabinet", "table", "lamp", "light", "rack", "box", "bag", "mat",
         "sheet", "sheets", "head", "headboard", "board", "panel", "switch", "console", "tray", "seat", "cushion",
         "pillow", "set", "bench", "hanger", "hook", "basket", "bin", "can", "top", "side", "area",
-    }) - {"top", "side", "area"}
+    }) - {"top", "side", "area", "can"}
 
 
 _ARTICLES = frozenset({"a", "an", "the", "this", "that", "my", "your", "any", "some"})

@@ -77,8 +77,21 @@ def fix_typos(question: str) -> str:
     return re.sub(r"[A-Za-z]{5,}", lambda m: m.group() if _correct(m.group().lower()) == m.group().lower() else _correct(m.group().lower()), question)
 
 
+_SHORT_CUES = ("far", "how", "many", "tall", "big", "long", "wide", "left", "right", "near", "high", "size", "area")
+
+
+def _swapped(a: str, b: str) -> bool:
+    """b is a with two neighbouring letters swapped ('fra' / 'far')."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
 @lru_cache(maxsize=4096)
 def _correct(token: str) -> str:
+    if 3 <= len(token) <= 4 and token not in NOT_OBJECTS and token not in _COMMON:
+        return next((cue for cue in _SHORT_CUES if _swapped(token, cue)), token)
     if len(token) < 5 or token.isdigit() or token in NOT_OBJECTS or token in _COMMON or token in _CUES:
         return token
     if token.endswith("s") and token[:-1] in _CUES:

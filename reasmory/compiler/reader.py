@@ -19,7 +19,7 @@ from reasmory.compiler.labels import LabelResolver, Resolution
 from reasmory.compiler.normalize import Text, normalize
 from reasmory.compiler.words import (
     AREA, CAMERA_NOUNS, COMPARE_LESS, COMPARE_MORE, COUNT, DECLINE, DISTANCE, EXISTS_START, FAR, NEAR, NUMBER_WORDS,
-    ORDER, POSE_AT, POSE_BACK, POSE_FACING, ROOM_WORDS, SIZE, TALL, UNITS,
+    ORDER, POSE_AT, POSE_BACK, POSE_FACING, ROOM_WORDS, SIZE, TALL, unit_of,
 )
 
 
@@ -72,7 +72,7 @@ def _first(text: Text, phrases: Sequence[str]) -> str | None:
 def _unit(text: Text, kind: str, draft: Draft) -> str:
     """The unit the question asks for, of `kind` (length or area); metres / m² when none is named."""
     for tok in text.tokens:
-        hit = UNITS.get(tok)
+        hit = unit_of(tok)
         if hit and (hit[0] == kind or kind == "area" and hit[0] == "length" and text.has("square")):
             draft.cue(tok)
             draft.unit = hit[2]
@@ -124,7 +124,7 @@ class Reader:
         cue = _first(text, AREA)
         sized = _first(text, ("big", "large", "size", "how many square", "dimensions", "small"))
         roomish = _first(text, ROOM_WORDS)
-        asks_area_unit = any(UNITS.get(t, ("",))[0] == "area" for t in text.tokens)
+        asks_area_unit = any((unit_of(t) or ("",))[0] == "area" for t in text.tokens)
         if cue is None and not asks_area_unit and not (sized and roomish and not [n for n in names if not n.absent]):
             return None
         if [n for n in names if not n.absent] and not asks_area_unit and cue in (None, "area"):
@@ -139,7 +139,7 @@ class Reader:
             return None
         after = text.find(cue) + len(cue.split())
         if cue in ("how many", "how much", "number of") and after < len(text.tokens) and (
-                UNITS.get(text.tokens[after], ("",))[0] in ("length", "area") or text.tokens[after] in ("square",)):
+                (unit_of(text.tokens[after]) or ("",))[0] in ("length", "area") or text.tokens[after] in ("square",)):
             return None
         listed = _listed([n for n in names if n.start >= after] or names, text)
         if not listed:
@@ -178,7 +178,7 @@ class Reader:
 
     def _distance(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         cue = _first(text, DISTANCE)
-        if cue is None and not (_first(text, ("how many", "what")) and any(UNITS.get(t, ("",))[0] == "length" for t in text.tokens)):
+        if cue is None and not (_first(text, ("how many", "what")) and any((unit_of(t) or ("",))[0] == "length" for t in text.tokens)):
             return None
         pair = _distinct(names)
         if len(pair) < 2:
@@ -256,7 +256,7 @@ class Reader:
     def _size(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         cue = _first(text, SIZE)
         obj = _distinct(names)
-        if cue is None and not (obj and any(UNITS.get(t, ("",))[0] == "length" for t in text.tokens)):
+        if cue is None and not (obj and any((unit_of(t) or ("",))[0] == "length" for t in text.tokens)):
             return None
         if not obj:
             return None
@@ -298,7 +298,8 @@ class Reader:
 
     def _where(self, text: Text, lines: list[str], target: Resolution, options: list[str], draft: Draft) -> str:
         """Where the target is for `me`: the granularity the options or words ask for, or a yes/no about one side."""
-        words = " ".join(options).lower() + " " + " ".join(text.tokens)
+        named = {i for n in draft.names for i in range(n.start, n.end)}
+        words = " ".join(options).lower() if options else " ".join(t for i, t in enumerate(text.tokens) if i not in named)
         if "clock" in words or "oclock" in words:
             gran = "clock"
         elif re.search(r"front.?left|front.?right|back.?left|back.?right|quadrant", words):

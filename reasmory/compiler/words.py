@@ -18,6 +18,11 @@ UNITS: dict[str, tuple[str, float, str]] = {
     "inch": ("length", 1 / 0.0254, "in"), "inches": ("length", 1 / 0.0254, "in"),
     "m2": ("area", 1.0, "m2"), "ft2": ("area", 1 / 0.09290304, "ft2"),
 }
+def unit_of(token: str) -> tuple[str, float, str] | None:
+    """(kind, factor, name) of a unit word, plurals included ('meters', 'cms'); None for other words."""
+    return UNITS.get(token) or (UNITS.get(token[:-1]) if token.endswith("s") and len(token) > 2 else None)
+
+
 #: Multi-word unit phrases, rewritten to one token before anything else is read.
 UNIT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), t) for p, t in (
     (r"\bsquare (?:meters?|metres?|m)\b|\bsq\.? ?(?:meters?|metres?|m)\b|\bsqm\b|\bm\^2\b|\bm²|\bmeters? squared\b|\bmetres? squared\b", " m2 "),
@@ -27,7 +32,7 @@ UNIT_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), t)
 ))
 
 #: Words that choose an operation. Each family lists single words and phrases (matched on token boundaries).
-COUNT = ("how many", "count", "number of", "tally", "total number", "how much")
+COUNT = ("how many", "count", "number of", "tally", "total number")
 EXISTS_START = ("is there", "are there", "is there any", "are there any", "do you see", "can you see", "can i see",
                 "do i see", "does the room have", "does this room have", "does the room contain", "does this room contain",
                 "do we have", "do they have", "have you got", "is a", "is an", "any", "do you spot", "can you spot",
