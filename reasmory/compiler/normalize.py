@@ -7,7 +7,6 @@ resolved against the memory's labels, which say how sure they are.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -80,6 +79,13 @@ def fix_typos(question: str) -> str:
 _SHORT_CUES = ("far", "how", "many", "tall", "big", "long", "wide", "left", "right", "near", "high", "size", "area")
 
 
+@lru_cache(maxsize=1)
+def _object_words() -> frozenset[str]:
+    from reasmory.compiler.labels import known_object_names
+
+    return frozenset(w for name in known_object_names() for w in name.split())
+
+
 def _swapped(a: str, b: str) -> bool:
     """b is a with two neighbouring letters swapped ('fra' / 'far')."""
     if len(a) != len(b) or a == b:
@@ -88,18 +94,41 @@ def _swapped(a: str, b: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
+#: Real words one letter away from a cue word, never "corrected" (weight is not height, black is not back).
+_REAL_WORDS = frozenset("""weight weights black setting settings racing pacing lacing nearly clock clocks blocks
+length lengths height heights hanger meteors spacing placing lowest tallow wider winder heighten shorten longer""".split())
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by one inserted, deleted or changed letter."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 @lru_cache(maxsize=4096)
 def _correct(token: str) -> str:
-    if 3 <= len(token) <= 4 and token not in NOT_OBJECTS and token not in _COMMON:
-        return next((cue for cue in _SHORT_CUES if _swapped(token, cue)), token)
-    if len(token) < 5 or token.isdigit() or token in NOT_OBJECTS or token in _COMMON or token in _CUES:
+    """A cue word the token is a typo of: two letters swapped, or one letter off a cue of 6 letters or more."""
+    if len(token) < 3 or token.isdigit() or token in NOT_OBJECTS or token in _COMMON or token in _CUES or token in _REAL_WORDS:
+        return token
+    if token in _object_words():
         return token
     if token.endswith("s") and token[:-1] in _CUES:
         return token
-    close = difflib.get_close_matches(token, CUE_VOCABULARY, n=1, cutoff=0.84)
-    if not close or token.startswith(close[0]) or close[0].startswith(token):  # an inflection, not a typo
-        return token
-    return close[0]
+    swapped = [cue for cue in _CUE_LIST if _swapped(token, cue)]
+    if swapped:
+        return swapped[0]
+    if len(token) >= 5:
+        near = [cue for cue in _CUE_LIST if len(cue) >= 6 and _one_edit(token, cue)
+                and not token.startswith(cue) and not cue.startswith(token)]
+    else:
+        near = [cue for cue in _SHORT_CUES if _one_edit(token, cue)]
+    near = [cue for cue in near if cue[0] == token[0]] or (near if len(token) >= 5 else [])
+    return near[0] if len(near) == 1 else token
 
 
 _CUES = frozenset(CUE_VOCABULARY)
+_CUE_LIST = tuple(sorted(_CUES | set(_SHORT_CUES)))

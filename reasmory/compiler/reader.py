@@ -86,6 +86,15 @@ def _unit(text: Text, kind: str, draft: Draft) -> str:
     return draft.unit
 
 
+class _Everything(frozenset):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERY_WORD = _Everything()  # "keep every word": the text as typed, for topics to decline
+ROUTE = ("navigate", "please fill in", "you are a robot", "route")
+
+
 class Reader:
     """Reads questions about one memory (its labels resolve the object names)."""
 
@@ -95,12 +104,15 @@ class Reader:
     def read(self, question: str, options: Sequence[str] = ()) -> Read:
         text = normalize(question, keep=self.resolver.words)
         draft = Draft(notes=list(text.corrections))
+        raw = " ".join(normalize(question, keep=frozenset(_EVERY_WORD)).tokens)
         for pattern, why in DECLINE:
-            found = pattern.search(" ".join(text.tokens) + ("?" if question.rstrip().endswith("?") else ""))
+            found = pattern.search(raw + ("?" if question.rstrip().endswith("?") else ""))
             if found:
                 draft.operation = "decline"
                 draft.cue(found.group().strip())
                 raise Declined(why, draft)
+        if _first(text, ROUTE):
+            raise NotRead("a route question whose steps the route template could not read", draft)
         names = self.resolver.scan(text.tokens)
         draft.names = names
         option_names = [self._option(o) for o in options]
