@@ -119,7 +119,9 @@ class LabelResolver:
         head = self._by_head(key)
         if head:
             return Resolution(phrase, head, HEAD)
-        near = self._near(key)
+        groups, _ = _groups()
+        near = self._near(key) or next((found for _, members in groups.get(key, ()) for name in sorted(members)
+                                        if (found := self._near(name))), None)
         if near:
             labels, source = near
             return Resolution(phrase, labels, NEAR, source)
