@@ -77,9 +77,9 @@ class Search:
         try:
             compiled = self._compile()
         except UnsupportedQuestion as exc:
-            self.attempts.append(Attempt(index=len(self.attempts), kind="compile", generator="compiler", error=exc.one_line(),
-                                         reading=exc.reading, duration_ms=(time.perf_counter() - start) * 1000))
             if self.settings.generator == "compiler" or self.client is None or isinstance(exc, DeclinedQuestion):
+                self.attempts.append(Attempt(index=len(self.attempts), kind="compile", generator="compiler", error=exc.one_line(),
+                                             reading=exc.reading, duration_ms=(time.perf_counter() - start) * 1000))
                 raise
             return None, None
         outcome, refused = self._try(compiled.source, "compile", "compiler", start=start, reading=compiled.reading)
@@ -88,19 +88,8 @@ class Search:
         return outcome, refused
 
     def _compile(self) -> CompiledQuestion:
-        """The reader's program; names the memory lacks are grounded first when a detector is configured."""
-        try:
-            compiled = compile_question(self.question, self.memory, self.options)
-            missing = list(compiled.absent)
-        except UnsupportedQuestion as exc:
-            missing = list(exc.missing)
-            if not missing or self.grounder is None:
-                raise
-        if missing and self.grounder is not None:
-            self.memory, attempt = self.grounder(self.memory, missing, len(self.attempts))
-            self.attempts.append(attempt)
-            compiled = compile_question(self.question, self.memory, self.options)
-        return compiled
+        """The reader's program; with a detector, names the memory lacks stay in it, to be grounded when it is checked."""
+        return compile_question(self.question, self.memory, self.options, ground=self.grounder is not None)
 
     def _from_vlm(self, client: VLMClient, refused: Refusal | None) -> Outcome | None:
         """Ask, then send refusals back at most `max_repairs` times; None when every program was refused."""

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from reasmory.compiler.examples import closest_examples
 from reasmory.compiler.families import FAMILIES, Family, fix_typos
-from reasmory.compiler.labels import LabelResolver, Resolution
+from reasmory.compiler.labels import EXACT, LabelResolver, Resolution
 from reasmory.compiler.reader import Absent, Declined, Draft, NotRead, Reader
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter.trace import Reading
@@ -82,19 +82,24 @@ def resolver_for(memory: SpatialMemory | None) -> LabelResolver:
     return cached
 
 
-def compile_question(question: str, memory: SpatialMemory | None = None, options: Sequence[str] | None = None) -> CompiledQuestion:
-    """Program source for a question; UnsupportedQuestion (or DeclinedQuestion) when none can be written."""
+def compile_question(question: str, memory: SpatialMemory | None = None, options: Sequence[str] | None = None,
+                     ground: bool = False) -> CompiledQuestion:
+    """Program source for a question; UnsupportedQuestion (or DeclinedQuestion) when none can be written.
+
+    `ground`: a detector can look for names the memory lacks, so they are kept in the program (its check
+    then asks for them) instead of counting 0 / answering no / declining.
+    """
     if not isinstance(question, str) or not question.strip():
         raise UnsupportedQuestion("the question is empty", hint="ask a question about the scene")
     resolver = resolver_for(memory)
     hit = match_family(question)
     if hit is not None:
         fam, found = hit
-        compiled = _from_template(fam, found, resolver, memory is not None)
+        compiled = _from_template(fam, found, resolver, memory is not None, ground)
         if compiled is not None:
             return compiled
     try:
-        read = Reader(resolver).read(question, list(options or []))
+        read = Reader(resolver, ground).read(question, list(options or []))
     except Declined as exc:
         raise DeclinedQuestion(f"declined: {exc.why}", hint="ask where things are, how far, how big or how many",
                                reading=_reading(exc.reading, declined=exc.why)) from None
@@ -116,7 +121,7 @@ def compile_question(question: str, memory: SpatialMemory | None = None, options
     return CompiledQuestion(read.source, read.operation, read.needs_frames, _reading(read.draft), absent)
 
 
-def _from_template(fam: Family, found: object, resolver: LabelResolver, resolve: bool) -> CompiledQuestion | None:
+def _from_template(fam: Family, found: object, resolver: LabelResolver, resolve: bool, ground: bool) -> CompiledQuestion | None:
     """The template's exact program with names resolved against the memory; None to let the reader count an absent category."""
     names: list[Resolution] = []
 
@@ -125,10 +130,11 @@ def _from_template(fam: Family, found: object, resolver: LabelResolver, resolve:
         if res is None:
             return json.dumps(text.strip())
         names.append(res)
-        return json.dumps(res.label if res.labels else text.strip())
+        same = res.how == EXACT or not res.labels  # the name as said already finds the memory's objects
+        return json.dumps(text.strip() if same else res.label)
 
     source = fam.build(found, label)  # type: ignore[arg-type]
-    if fam.name == "object_counting" and any(n.absent for n in names):
+    if fam.name == "object_counting" and any(n.absent for n in names) and not ground:
         return None
     reading = Reading(operation=fam.name, cues=[f"template: {fam.description}"], names=[n.describe() for n in names],
                       unsure=any(not n.sure for n in names if not n.absent))

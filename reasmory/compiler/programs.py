@@ -44,19 +44,22 @@ def final(lines: list[str], value: str, options: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def count(names: Sequence[Resolution]) -> str:
+def count(names: Sequence[Resolution], strict: bool = False) -> str:
+    """Instances summed over the names; an absent name counts 0 (`count_of`), or, `strict`, must be found (grounded)."""
     parts = []
     for res in names:
-        if res.absent:
+        if res.absent and not strict:
             parts.append(f"count_of({q(res.label)})")
         else:
-            parts.extend(f"count(objects({q(lab)}))" for lab in res.labels)
+            parts.extend(f"count(objects({q(lab)}))" for lab in res.labels or (res.label,))
     return "\n".join([f"n = {' + '.join(parts)}", "answer(n)"]) + "\n"
 
 
-def exists(names: Sequence[Resolution], options: Sequence[str]) -> str:
+def exists(names: Sequence[Resolution], options: Sequence[str], strict: bool = False) -> str:
+    """Whether any of the names is held; `strict`: absent names must be found (grounded) first."""
     labels = [lab for res in names for lab in (res.labels or (res.label,))]
-    return final([f"found = {' or '.join(f'exists({q(lab)})' for lab in labels)}"], "found", options)
+    test = " or ".join(f"count(objects({q(lab)})) > 0" if strict else f"exists({q(lab)})" for lab in labels)
+    return final([f"found = {test}"], "found", options)
 
 
 def distance(a: Resolution, b: Resolution, unit: str, mode: str) -> str:

@@ -48,6 +48,7 @@ class Draft:
     names: list[Resolution] = field(default_factory=list)
     unit: str | None = None
     notes: list[str] = field(default_factory=list)
+    ground: bool = False  # names the memory lacks are kept, for a detector to look for
 
     def cue(self, *words: str) -> None:
         self.cues.extend(w for w in words if w and w not in self.cues)
@@ -98,12 +99,12 @@ ROUTE = ("navigate", "please fill in", "you are a robot", "route")
 class Reader:
     """Reads questions about one memory (its labels resolve the object names)."""
 
-    def __init__(self, resolver: LabelResolver) -> None:
-        self.resolver = resolver
+    def __init__(self, resolver: LabelResolver, ground: bool = False) -> None:
+        self.resolver, self.ground = resolver, ground
 
     def read(self, question: str, options: Sequence[str] = ()) -> Read:
         text = normalize(question, keep=self.resolver.words)
-        draft = Draft(notes=list(text.corrections))
+        draft = Draft(notes=list(text.corrections), ground=self.ground)
         raw = " ".join(normalize(question, keep=frozenset(_EVERY_WORD)).tokens)
         for pattern, why in DECLINE:
             found = pattern.search(raw + ("?" if question.rstrip().endswith("?") else ""))
@@ -116,8 +117,12 @@ class Reader:
         names = self.resolver.scan(text.tokens)
         draft.names = names
         option_names = [self._option(o) for o in options]
+        numeric = (self._area, self._count, self._distance, self._height, self._size)
+        yes_no = _yes_no(text)
         for step in (self._camera, self._direction, self._order, self._area, self._count, self._exists, self._compare,
                      self._ranked, self._distance, self._height, self._size):
+            if yes_no and step in numeric:
+                continue  # "would the lamp fit between …" is not answered by a number
             found = step(text, names, option_names, list(options), draft)
             if found is not None:
                 draft.operation = draft.operation or step.__name__.strip("_")
@@ -162,9 +167,8 @@ class Reader:
         draft.cue(cue)
         draft.names = listed
         _absent_notes(listed, draft, "counted 0")
-        if options:
-            return P.final([f"n = {P.count(listed).splitlines()[0][4:]}"], "n", options)
-        return P.count(listed)
+        source = P.count(listed, strict=draft.ground)
+        return P.final([source.splitlines()[0]], "n", options) if options else source
 
     def _exists(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         cue = next((p for p in sorted(EXISTS_START, key=len, reverse=True) if (" ".join(text.tokens) + " ").startswith(p + " ")), None)
@@ -186,7 +190,7 @@ class Reader:
         draft.operation = "exists"
         draft.names = listed
         _absent_notes(listed, draft, "answered no")
-        return P.exists(listed, options)
+        return P.exists(listed, options, strict=draft.ground)
 
     def _distance(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         cue = _first(text, DISTANCE)
@@ -222,9 +226,25 @@ class Reader:
         draft.cue(cue)
         draft.operation = pick
         draft.names = [ref, *candidates]
-        if text.has("than") and len(candidates) == 2 and not options:
-            return P.closer_than(candidates[0], candidates[1], ref, bool(far), options)
+        if text.has("than") and not options:
+            return self._than(text, names, ref, candidates, bool(far), draft)
         return P.ranked(pick, candidates, ref, options)
+
+    def _than(self, text: Text, names: list[Resolution], ref: Resolution, candidates: list[Resolution], far: bool,
+              draft: Draft) -> str | None:
+        """'Is A closer to B than to C?' compares A–B with A–C; 'Is A closer to B than C?' compares A–B with C–B."""
+        other = _after(text, names, ("than to", "than it is to", "than they are to", "than from"))
+        if other is not None:
+            subject = next((n for n in _distinct(names) if n.label not in (ref.label, other.label)), None)
+            if subject is None:
+                return None
+            draft.names = [subject, ref, other]
+            draft.notes.append(f"compared {subject.label}–{ref.label} with {subject.label}–{other.label}")
+            return P.closer_than(ref, other, subject, far, [])
+        if len(candidates) != 2:
+            return None
+        draft.notes.append(f"compared {candidates[0].label}–{ref.label} with {candidates[1].label}–{ref.label}")
+        return P.closer_than(candidates[0], candidates[1], ref, far, [])
 
     def _compare(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         word = next((t for t in text.tokens if t in COMPARE_MORE or t in COMPARE_LESS), None)
@@ -385,6 +405,15 @@ class Reader:
 
 # ---- helpers ---------------------------------------------------------------------------------------------------
 
+_AUX = frozenset("is are was were would will does do did can could should am has have".split())
+_WH = frozenset("how what which where whats tell give estimate measure find count number".split())
+
+
+def _yes_no(text: Text) -> bool:
+    """A question that starts like 'is …', 'would …' and asks for no quantity (no how / what / which …)."""
+    return bool(text.tokens) and text.tokens[0] in _AUX and not (_WH & set(text.tokens))
+
+
 def _distinct(names: Sequence[Resolution]) -> list[Resolution]:
     seen, out = set(), []
     for n in names:
@@ -481,14 +510,18 @@ def _camera_index(text: Text) -> tuple[int, str] | None:
 def _require(names: Sequence[Resolution], draft: Draft) -> None:
     """Names this operation needs present; an absent one stops the reading with a clear note."""
     missing = [n for n in names if n.absent]
-    if missing:
+    if missing and draft.ground:
+        draft.notes.extend(f"no '{n.label}' among the memory's labels: to be looked for by the detector" for n in missing)
+    elif missing:
         draft.names = list(names)
         raise Absent(missing, draft)
 
 
 def _absent_notes(names: Sequence[Resolution], draft: Draft, outcome: str) -> None:
     for n in names:
-        if n.absent:
+        if n.absent and draft.ground:
+            draft.notes.append(f"no '{n.label}' among the memory's labels: to be looked for by the detector")
+        elif n.absent:
             draft.notes.append(f"no '{n.label}' among the memory's labels: {outcome}")
 
 

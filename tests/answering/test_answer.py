@@ -25,7 +25,7 @@ from reasmory.compiler import UnsupportedQuestion
 from .conftest import Reply, ScriptedServer
 
 DIRECTION = "If I am standing by the sofa and facing the tv, is the window to the left or the right of the tv?"
-FREE = "Is the lamp closer to the sofa than to the door?"
+FREE = "Would the lamp fit between the sofa and the door?"  # a question the offline reader does not read
 GOOD = 'answer(distance(object("lamp"), object("sofa")) < distance(object("lamp"), object("door")))\n'
 
 
@@ -164,7 +164,7 @@ def bev(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
 def test_when_repairs_run_out_the_fallback_map_goes_to_the_reasoner(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
                                                                     bev: list[dict], tmp_path: Path) -> None:
     server.script("answer(", 'answer(object("unicorn"))', "The answer is B.")
-    result = answer(living_room, "Which is nearer the sofa, the lamp or the door?", ["A. lamp", "B. door"], max_repairs=1,
+    result = answer(living_room, "Which would look nicer beside the sofa, the lamp or the door?", ["A. lamp", "B. door"], max_repairs=1,
                     artifacts_dir=tmp_path / "art", **vlm)
     assert result.answer == "B" and result.generator == "fallback"
     assert result.program.startswith('answer(bev(mode="semantic", highlight=["sofa", "lamp", "door"]')
