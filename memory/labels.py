@@ -86,7 +86,6 @@ DEFAULT_SYNONYMS: dict[str, str] = {
     "loo": "toilet",
 }
 
-_SPACES = re.compile(r"[\s_\-]+")
 
 
 def singular(word: str) -> str:
@@ -104,8 +103,8 @@ def singular(word: str) -> str:
 
 def basic(text: str) -> str:
     """Lower case, single spaces, last word singular: the form two spellings of one name share."""
-    words = _SPACES.sub(" ", text.strip().lower().replace("(s)", "")).strip().split(" ")
-    if words == [""]:
+    words = text.lower().replace("(s)", "").replace("_", " ").replace("-", " ").split()
+    if not words:
         return ""
     words[-1] = singular(words[-1])
     return " ".join(words)
