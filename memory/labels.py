@@ -9,7 +9,6 @@ forms. Users extend the synonym table per memory or globally.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 
 # Irregular plurals and words whose final "s" is not a plural.
