@@ -1,6 +1,7 @@
 """Writes phrasing_heldout.jsonl: the reader's own held-out wordings, answers computed from meta_info boxes.
 
     python benchmarks/data/make_phrasing_heldout.py ../shared/data/vsibench/meta_info benchmarks/data/phrasing_heldout.jsonl
+    python benchmarks/data/make_phrasing_heldout.py ../shared/data/vsibench/meta_info benchmarks/data/phrasing_heldout2.jsonl 2
 
 Written while developing the reader as a check on wording it was not tuned on, in the phrasing set's format, about
 DEV-split scenes other than the phrasing set's. Answers come from the boxes alone, independently of the interpreter:
@@ -146,7 +147,54 @@ Q = [
 ]
 
 
-def answer(kind: str, scene: dict, labels: list[str], options: list[str] | None) -> tuple[object, str | None]:
+# A second batch, written after the reader was developed and scored without changing it for them.
+Q2 = [
+    ("count", "arkitscenes", "42899712", "sofas: how many?", None, ["sofa"]),
+    ("count", "scannet", "scene0645_00", "Would you mind telling me how many pillows there are in this bedroom?", None, ["pillow"]),
+    ("count", "scannetpp", "5f99900f09", "give me the chair count", None, ["chair"]),
+    ("count", "scannet", "scene0645_00", "How many lamps do I have in here?", None, ["lamp"]),
+    ("count", "arkitscenes", "42899712", "How many washing machines are there?", None, ["washer"]),
+    ("count", "scannetpp", "5f99900f09", "what's the number of white boards in the office", None, ["whiteboard"]),
+    ("count", "scannet", "scene0461_00", "Tell me how many tables are in the room.", None, ["table"]),
+    ("exists", "arkitscenes", "42899712", "Got a cooker in here?", None, ["stove"]),
+    ("exists", "scannet", "scene0645_00", "Is there at least one telephone?", None, ["telephone"]),
+    ("exists", "scannetpp", "5f99900f09", "Is there a bathtub in the room?", None, ["bathtub"]),
+    ("exists", "scannet", "scene0461_00", "Can you spot a sofa?", None, ["sofa"]),
+    ("distance", "arkitscenes", "42899712", "stove to tv distance?", None, ["stove", "tv"]),
+    ("distance", "scannet", "scene0645_00", "Roughly how many centimetres lie between the sofa and the tv?", None, ["sofa", "tv"]),
+    ("distance", "scannetpp", "5f99900f09", "How far is the fridge from the suitcase in ft?", None, ["refrigerator", "suitcase"]),
+    ("distance", "scannet", "scene0645_00", "Could you measure the distance from the telephone to the nightstand?", None, ["telephone", "nightstand"]),
+    ("distance", "scannet", "scene0046_01", "How close is the backpack to the mirror?", None, ["backpack", "mirror"]),
+    ("nearest", "arkitscenes", "42899712", "Is the tv or the stove nearer to the chair?", ["A. tv", "B. stove"], ["chair", "tv", "stove"]),
+    ("nearest", "scannet", "scene0645_00", "Which of the following is the closest to the telephone?", ["A. sofa", "B. tv", "C. nightstand"], ["telephone", "sofa", "tv", "nightstand"]),
+    ("farthest", "scannetpp", "5f99900f09", "Which is further away from the refrigerator?", ["A. suitcase", "B. whiteboard"], ["refrigerator", "suitcase", "whiteboard"]),
+    ("farthest", "scannet", "scene0046_01", "From the bed, which is the farthest: the tv, the towel or the lamp?", ["A. tv", "B. towel", "C. lamp"], ["bed", "tv", "towel", "lamp"]),
+    ("size", "arkitscenes", "42899712", "What's the size of the tv in cm?", None, ["tv"]),
+    ("size", "scannet", "scene0645_00", "how long is the sofa?", None, ["sofa"]),
+    ("size", "scannetpp", "5f99900f09", "What are the dimensions of the suitcase? Just the longest side, in inches.", None, ["suitcase"]),
+    ("height", "arkitscenes", "42899712", "How high is the stove?", None, ["stove"]),
+    ("height", "scannet", "scene0645_00", "tv height in cm", None, ["tv"]),
+    ("height", "scannetpp", "5f99900f09", "How tall is the fridge?", None, ["refrigerator"]),
+    ("room_area", "arkitscenes", "42899712", "What's the area of this room in m²?", None, []),
+    ("room_area", "scannet", "scene0645_00", "How much floor space does this room have?", None, []),
+    ("room_area", "scannetpp", "5f99900f09", "Please estimate the square footage of the room.", None, []),
+    ("direction", "arkitscenes", "42899712", "I'm standing at the stove facing the tv. Is the table to my left or right?", ["A. left", "B. right"], ["stove", "tv", "table"]),
+    ("direction", "scannet", "scene0645_00", "Sitting on the sofa, looking at the tv, which way is the telephone: left, right or behind?", ["A. left", "B. right", "C. behind"], ["sofa", "tv", "telephone"]),
+    ("direction", "scannet", "scene0046_01", "If I'm by the nightstand facing the mirror, is the tv on my right?", None, ["nightstand", "mirror", "tv"]),
+    ("direction", "scannetpp", "5f99900f09", "Stand next to the refrigerator and face the suitcase: is the whiteboard to the left or the right?", ["A. left", "B. right"], ["refrigerator", "suitcase", "whiteboard"]),
+    ("compare", "arkitscenes", "42899712", "Which one's taller, the stove or the tv?", ["A. stove", "B. tv"], ["stove", "tv"]),
+    ("compare", "scannet", "scene0645_00", "Which is larger: the sofa or the nightstand?", ["A. sofa", "B. nightstand"], ["sofa", "nightstand"]),
+    ("compare", "scannetpp", "5f99900f09", "Is the refrigerator or the suitcase taller?", ["A. refrigerator", "B. suitcase"], ["refrigerator", "suitcase"]),
+    ("refuse", "arkitscenes", "42899712", "What is on the tv right now?", None, ["tv"]),
+    ("refuse", "scannet", "scene0645_00", "Is the bed comfortable?", None, ["bed"]),
+    ("refuse", "scannetpp", "5f99900f09", "What colour is the suitcase?", None, ["suitcase"]),
+    ("refuse", "scannet", "scene0461_00", "Is the window open?", None, ["window"]),
+    ("refuse", "scannet", "scene0046_01", "What is the towel made of?", None, ["towel"]),
+    ("refuse", "scannetpp", "5f99900f09", "Whose suitcase is it?", None, ["suitcase"]),
+]
+
+
+def answer(kind: str, scene: dict, labels: list[str], options: list[str] | None, question: str) -> tuple[object, str | None]:
     if kind == "count":
         return len(boxes(scene, labels[0])), "objects"
     if kind == "exists":
@@ -168,8 +216,9 @@ def answer(kind: str, scene: dict, labels: list[str], options: list[str] | None)
         return round(scene["room_size"], 2), "m2"
     if kind == "direction":
         s = side(scene, *labels)
-        if options is None:  # "is it on my left?"
-            return ({"left": "yes", "right": "no"}.get(s or "")), None
+        if options is None:  # "is it on my left?" / "… on my right?"
+            asked = "right" if "right" in question else "left"
+            return ({asked: "yes"}.get(s or "", "no" if s in ("left", "right") else None)), None
         texts = [o.split(". ", 1)[1] for o in options or []]
         return ("ABC"[texts.index(s)] if s in texts else None), None
     if kind == "compare":
@@ -178,31 +227,32 @@ def answer(kind: str, scene: dict, labels: list[str], options: list[str] | None)
     return None, None
 
 
-def main(meta_dir: str, out: str) -> None:
+def main(meta_dir: str, out: str, batch: str = "1") -> None:
     meta = {d: json.loads((Path(meta_dir) / f"{d}_meta_info_val.json").read_text()) for d in ("scannet", "arkitscenes", "scannetpp")}
     rows, skipped = [], 0
-    for i, (kind, ds, sc, question, options, labels) in enumerate(Q):
+    prefix, questions = ("phr-heldout", Q) if batch == "1" else ("phr-heldout2", Q2)
+    for i, (kind, ds, sc, question, options, labels) in enumerate(questions):
         scene = meta[ds][sc]
         if kind == "compare":
-            word = next(w for w in ("taller", "longer", "bigger", "shorter") if w in question)
-            fn = {"taller": height, "shorter": height, "longer": longest, "bigger": volume}[word]
+            word = next(w for w in ("taller", "longer", "bigger", "larger", "shorter") if w in question)
+            fn = {"taller": height, "shorter": height, "longer": longest, "bigger": volume, "larger": volume}[word]
             a, b = fn(scene, labels[0]), fn(scene, labels[1])
             clear = max(a, b) / min(a, b) >= 1.15
             pick = (a > b) if word != "shorter" else (a < b)
             value, unit = ("A" if pick else "B") if clear else None, None
         else:
-            value, unit = answer(kind, scene, labels, options)
+            value, unit = answer(kind, scene, labels, options, question)
         if value is None and kind != "refuse":
             skipped += 1
             print(f"skipped (not a clear case): {question}", file=sys.stderr)
             continue
         if kind in ("distance", "size", "height") and re.search(r"\bcm\b|centimet", question):
             value, unit = round(float(value) * 100, 1), "cm"
-        rows.append({"id": f"phr-heldout-{i:03d}", "dataset": ds, "scene_name": sc, "kind": kind, "question": question,
+        rows.append({"id": f"{prefix}-{i:03d}", "dataset": ds, "scene_name": sc, "kind": kind, "question": question,
                      "options": options, "answer": value, "unit": unit, "labels": labels})
     Path(out).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} questions written, {skipped} skipped", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])
