@@ -211,7 +211,7 @@ class Reader:
         far = _first(text, FAR)
         near = _first(text, NEAR)
         cue = far or near
-        if cue is None:
+        if cue is None or text.has(f"how {cue}"):
             return None
         ref = _after(text, names, (f"{cue} to", f"{cue} from", "to", "from", "of")) or None
         pick = "farthest" if far else "closest"
@@ -219,7 +219,10 @@ class Reader:
         if ref is None:
             rest = [n for n in _distinct(names) if all(n.label != c.label for c in candidates)]
             ref = rest[0] if rest else None
-        if ref is None or not candidates:
+        if ref is not None and not candidates and _first(text, ("thing", "object", "item", "what", "which")):
+            candidates = [Resolution(lab, (lab,), "same name") for lab in self.resolver.labels if lab != ref.label]
+            draft.notes.append("ranked every other object the memory holds")
+        if ref is None or not candidates or len(candidates) < 2 and not text.has("than"):
             return None
         candidates = [c for c in candidates if c.label != ref.label] or candidates
         _require([ref, *candidates], draft)
@@ -454,20 +457,17 @@ def _slot(text: Text, start: int) -> str:
 
 
 def _after(text: Text, names: Sequence[Resolution], phrases: Sequence[str]) -> Resolution | None:
-    """The name right after one of `phrases` (articles skipped)."""
+    """The name right after one of `phrases` (articles skipped), at any of the phrase's occurrences."""
     for phrase in phrases:
-        at = text.find(phrase)
-        while at >= 0:
-            pos = at + len(phrase.split())
+        size = len(phrase.split())
+        starts = [i for i in range(len(text.tokens) - size + 1) if text.tokens[i:i + size] == phrase.split()]
+        for at in starts:
+            pos = at + size
             while pos < len(text.tokens) and text.tokens[pos] in ("the", "a", "an", "my", "that", "this"):
                 pos += 1
             hit = next((n for n in names if n.start == pos), None)
             if hit is not None:
                 return hit
-            nxt = text.joined.find(f" {phrase} ", text.joined.find(f" {phrase} ") + 1)
-            at = -1 if nxt < 0 or nxt <= 0 else text.joined[:nxt + 1].count(" ") - 1
-            if at <= text.find(phrase):
-                break
     return None
 
 

@@ -37,7 +37,8 @@ EXISTS_START = ("is there", "are there", "is there any", "are there any", "do yo
                 "do i see", "does the room have", "does this room have", "does the room contain", "does this room contain",
                 "do we have", "do they have", "have you got", "is a", "is an", "any", "do you spot", "can you spot",
                 "does the scene have", "does this scene have", "does the space have", "does this space have",
-                "is anything", "did you see", "did you spot", "was there", "were there")
+                "is anything", "did you see", "did you spot", "was there", "were there", "got a", "got an", "got any",
+                "you got a", "you got any", "have we got", "have i got")
 DISTANCE = ("how far", "distance", "gap", "apart", "clearance", "space between", "separate", "separates",
             "separating", "between", "how close", "far away", "far from", "room between", "spacing", "away from")
 NEAR = ("closer", "closest", "nearest", "nearer", "near", "close")
@@ -71,7 +72,7 @@ SIDES = ("left", "right", "behind", "front", "back", "ahead", "clock", "o'clock"
 
 #: Topics boxes and points cannot show → the sentence that says why.
 DECLINE: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), why) for p, why in (
-    (r"\bcolou?rs?\b|\bcolou?red\b|\bwhat shade\b|\bhue\b|\b(?:is|are) (?:the )?\w+(?: \w+)? (?:red|blue|green|black|white|yellow|brown|grey|gray|pink|purple|orange|beige)\b",
+    (r"\bcolou?rs?\b|\bcolou?red\b|\bwhat shade\b|\bhue\b|\b(?:is|are) (?:the )?\w+(?: \w+)? (?:red|blue|green|black|white|yellow|brown|grey|gray|pink|purple|orange|beige)(?:\?|$| or\b)",
      "colour is not in the memory: it holds where objects are, their sizes and their labels, not how they look"),
     (r"\bmade (?:out )?of\b|\bmaterials?\b|\bwooden\b|\bfabric\b|\btexture\b|\bleather\b|\bplastic\b|\bmetal\b",
      "materials are not in the memory: it holds objects' positions, sizes and labels, not what they are made of"),

@@ -192,3 +192,25 @@ def test_answer_explain_prints_the_reading_and_a_refusal_still_writes_the_trace(
     assert main(["answer", str(rmem), "What colour is the sofa?", "--trace", str(trace_path)]) == 1
     trace = Trace.load(trace_path)
     assert trace.reading is not None and trace.reading.declined and trace.error is not None
+
+
+def test_word_salad_is_read_or_refused_never_crashes_or_hangs() -> None:
+    """Shuffled question words: every one ends as a program that checks, or as one refusal line (a seeded sample)."""
+    import random
+    import time
+
+    from reasmory.interpreter import LanguageError
+
+    words = ("how many far is the sofa tv bed lamp from to closer which taller than facing standing at left right in cm "
+             "feet image 2 first view count there a piano any area room of between and or behind me my what colour big "
+             "long height nearest thing turn walk forward 1 meter where to to the the").split()
+    memory, rng = cross_scene(), random.Random(0)
+    for _ in range(300):
+        question = " ".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+        start = time.perf_counter()
+        try:
+            compiled = compile_question(question, memory, ["A. left", "B. right"])
+            run(compiled.source, memory, ["A. left", "B. right"])
+        except (UnsupportedQuestion, LanguageError):
+            pass
+        assert time.perf_counter() - start < 1.0, question
