@@ -108,6 +108,8 @@ def compile_question(question: str, memory: SpatialMemory | None = None, options
         held = ", ".join(resolver.labels[:15])
         why = f"no {missing} in this scene's memory, so that cannot be measured (it holds: {held})"
         reading = _reading(exc.reading, declined=why)
+        if reading.operation == "not understood":
+            reading.operation = "needs an object the memory lacks"
         raise UnsupportedQuestion(why, hint="ask about objects the memory holds, or configure a detector to look for it",
                                   reading=reading, missing=[n.label for n in exc.missing]) from None
     except NotRead as exc:

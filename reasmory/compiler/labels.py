@@ -53,12 +53,15 @@ class Resolution:
 
     @property
     def label(self) -> str:
-        """The label to use in a program: the memory's label, or the name as said when absent."""
-        return self.labels[0] if self.labels else basic(self.phrase)
+        """The label to use in a program: the memory's label; when absent, the lexicon's spelling or the name as said."""
+        if self.labels:
+            return self.labels[0]
+        return self.source if self.how == ABSENT and self.source else basic(self.phrase)
 
     def describe(self) -> str:
         if self.absent:
-            return f"'{self.phrase}': not among the memory's labels"
+            spelt = f" (read as '{self.source}')" if self.source else ""
+            return f"'{self.phrase}'{spelt}: not among the memory's labels"
         shown = " / ".join(repr(lab) for lab in self.labels)
         why = f"{self.how}, {self.source}" if self.source else self.how
         unsure = "; unsure" if not self.sure else ""
@@ -173,9 +176,10 @@ class LabelResolver:
         if len(word) < 4 or word in NOT_OBJECTS:
             return None
         close = difflib.get_close_matches(word, list(self._by_basic), n=2, cutoff=0.8)
-        if len(close) != 1:
-            return None
-        return Resolution(word, tuple(self._by_basic[close[0]]), SPELLING)
+        if len(close) == 1:
+            return Resolution(word, tuple(self._by_basic[close[0]]), SPELLING)
+        known = difflib.get_close_matches(word, _single_word_names(), n=2, cutoff=0.85)
+        return Resolution(word, (), ABSENT, known[0]) if len(known) == 1 and not close else None
 
     def scan(self, tokens: Sequence[str], skip: frozenset[int] = frozenset()) -> list[Resolution]:
         """Every object name in the tokens, longest first, left to right; `skip` are token positions used by cues."""
@@ -226,6 +230,11 @@ def _compounds(tokens: Sequence[str], end: int) -> bool:
     if end >= len(tokens) or tokens[end] not in compound_heads():
         return False
     return end + 1 >= len(tokens) or tokens[end + 1] not in _CLAUSE
+
+
+@lru_cache(maxsize=1)
+def _single_word_names() -> list[str]:
+    return sorted(n for n in known_object_names() if " " not in n)
 
 
 @lru_cache(maxsize=1)
