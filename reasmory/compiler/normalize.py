@@ -21,7 +21,7 @@ _CONTRACTIONS = tuple((re.compile(p), r) for p, r in (
     (r"\bwon't\b", "will not"), (r"\bi'd\b", "i would"), (r"\bi've\b", "i have"), (r"\blet's\b", "let us"),
     (r"\bo'clock\b", "oclock"), (r"\bhow're\b", "how are"),
 ))
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[,;:!?().]")
 _COMMON = frozenset("""
 what when there their they them then than that this these those with from into onto over under about above below
 have has had does done will would could should shall must might please tell show give find know want like just also
@@ -61,7 +61,7 @@ def normalize(question: str, keep: frozenset[str] = frozenset()) -> Text:
     for pattern, repl in UNIT_PHRASES:
         text = pattern.sub(repl, text)
     text = text.replace("-", " ")
-    tokens = _TOKEN.findall(text)
+    tokens = ["," if t in ",;:!?()." else t for t in _TOKEN.findall(text)]  # "," marks a clause break: names never span one
     corrections = []
     for i, tok in enumerate(tokens):
         fixed = _correct(tok) if tok not in keep else tok

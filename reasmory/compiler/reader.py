@@ -105,7 +105,7 @@ class Reader:
     def read(self, question: str, options: Sequence[str] = ()) -> Read:
         text = normalize(question, keep=self.resolver.words)
         draft = Draft(notes=list(text.corrections), ground=self.ground)
-        raw = " ".join(normalize(question, keep=frozenset(_EVERY_WORD)).tokens)
+        raw = " ".join(t for t in normalize(question, keep=frozenset(_EVERY_WORD)).tokens if t != ",")
         for pattern, why in DECLINE:
             found = pattern.search(raw + ("?" if question.rstrip().endswith("?") else ""))
             if found:
@@ -325,11 +325,23 @@ class Reader:
         if back is not None:
             draft.notes.append(f"standing at {at.label} with my back to {face.label}")
         if not targets:
-            return None
+            return self._around(text, lines, draft)
         target = targets[0]
         draft.names = [at, face, target]
         _require(draft.names, draft)
         return self._where(text, lines, target, options, draft)
+
+    def _around(self, text: Text, lines: list[str], draft: Draft) -> str | None:
+        """'What is to my left?': the objects in that quarter around the viewer."""
+        side = next((s for word, s in (("left", "left"), ("right", "right"), ("behind", "back"), ("back", "back"),
+                                        ("front", "front"), ("ahead", "front")) if text.has(word)), None)
+        if side is None or not _first(text, ("what", "which", "anything", "whats")):
+            return None
+        draft.operation = "around"
+        draft.notes.append(f"the objects in the 90° sector to the {side} of the viewer")
+        lines.append(f'seen = objects_around(me, "{side}")')
+        lines.append("answer(seen)")
+        return "\n".join(lines) + "\n"
 
     def _where(self, text: Text, lines: list[str], target: Resolution, options: list[str], draft: Draft) -> str:
         """Where the target is for `me`: the granularity the options or words ask for, or a yes/no about one side."""
@@ -433,14 +445,14 @@ def _listed(names: Sequence[Resolution], text: Text) -> list[Resolution]:
     out = [names[0]]
     for prev, nxt in zip(names, names[1:]):
         between = text.tokens[prev.end:nxt.start]
-        if between and set(between) <= {"and", "or", "the", "a", "an", "any", "plus", "also"}:
+        if between and set(between) <= {"and", "or", "the", "a", "an", "any", "plus", "also", ","}:
             out.append(nxt)
         else:
             break
     return out
 
 
-_SLOT_STOP = frozenset("""are is do does did can could would will in on at there here around near inside within of
+_SLOT_STOP = frozenset(""", are is do does did can could would will in on at there here around near inside within of
 that which you i we they this these those room scene space by next to under over for with have has see spot""".split())
 
 
