@@ -126,17 +126,19 @@ def compile_question(question: str, memory: SpatialMemory | None = None, options
 def _from_template(fam: Family, found: object, resolver: LabelResolver, resolve: bool, ground: bool) -> CompiledQuestion | None:
     """The template's exact program with names resolved against the memory; None to let the reader count an absent category."""
     names: list[Resolution] = []
+    unknown: list[str] = []
 
     def label(text: str) -> str:
         res = resolver.resolve(text) if resolve else None
         if res is None:
+            unknown.append(text)
             return json.dumps(text.strip())
         names.append(res)
         same = res.how == EXACT or not res.labels  # the name as said already finds the memory's objects
         return json.dumps(text.strip() if same else res.label)
 
     source = fam.build(found, label)  # type: ignore[arg-type]
-    if fam.name == "object_counting" and any(n.absent for n in names) and not ground:
+    if fam.name == "object_counting" and resolve and (unknown or any(n.absent for n in names)) and not ground:
         return None
     reading = Reading(operation=fam.name, cues=[f"template: {fam.description}"], names=[n.describe() for n in names],
                       unsure=any(not n.sure for n in names if not n.absent))

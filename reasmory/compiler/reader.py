@@ -70,9 +70,9 @@ def _first(text: Text, phrases: Sequence[str]) -> str | None:
     return None
 
 
-def _unit(text: Text, kind: str, draft: Draft) -> str:
-    """The unit the question asks for, of `kind` (length or area); metres / m² when none is named."""
-    for tok in text.tokens:
+def _unit(text: Text, kind: str, draft: Draft, option_units: Sequence[str] = ()) -> str:
+    """The unit the question (or else its options) asks for, of `kind` (length or area); metres / m² when none is named."""
+    for tok in [*text.tokens, *option_units]:
         hit = unit_of(tok)
         if hit and (hit[0] == kind or kind == "area" and hit[0] == "length" and text.has("square")):
             draft.cue(tok)
@@ -104,6 +104,7 @@ class Reader:
 
     def read(self, question: str, options: Sequence[str] = ()) -> Read:
         text = normalize(question, keep=self.resolver.words)
+        self.option_units = [t for o in options for t in normalize(o).tokens if unit_of(t)]
         draft = Draft(notes=list(text.corrections), ground=self.ground)
         raw = " ".join(t for t in normalize(question, keep=frozenset(_EVERY_WORD)).tokens if t != ",")
         for pattern, why in DECLINE:
@@ -119,13 +120,15 @@ class Reader:
         option_names = [self._option(o) for o in options]
         numeric = (self._area, self._count, self._distance, self._height, self._size)
         yes_no = _yes_no(text)
-        for step in (self._camera, self._direction, self._order, self._area, self._count, self._exists, self._compare,
+        for step in (self._camera, self._direction, self._inventory, self._order, self._area, self._count, self._exists, self._compare,
                      self._ranked, self._distance, self._height, self._size):
             if yes_no and step in numeric:
                 continue  # "would the lamp fit between …" is not answered by a number
             found = step(text, names, option_names, list(options), draft)
             if found is not None:
                 draft.operation = draft.operation or step.__name__.strip("_")
+                if options and "choose(" not in found:  # a number or yes/no among lettered options
+                    found = re.sub(r"answer\((\w+)\)\n$", r"answer(choose(\1, options))\n", found)
                 return Read(found, draft.operation, draft.operation in ("camera", "order"), draft)
         raise NotRead("no operation word the reader knows (how many, how far, closer, taller, facing …)", draft)
 
@@ -136,6 +139,16 @@ class Reader:
         return found[0] if len(found) == 1 else None
 
     # ---- families, in the order they are tried -------------------------------------------------------------
+
+    def _inventory(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
+        """'What objects are in the room?' / 'List everything here': the categories the memory holds."""
+        listing = _first(text, ("list", "what objects", "which objects", "what things", "what kinds of objects",
+                                "what furniture", "what is in the room", "what is in this room", "what is there"))
+        if listing is None or names or _first(text, COUNT + DISTANCE + NEAR + FAR + TALL):
+            return None
+        draft.cue(listing)
+        draft.operation = "labels"
+        return "answer(labels())\n"
 
     def _area(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         cue = _first(text, AREA)
@@ -148,7 +161,7 @@ class Reader:
             return None
         draft.cue(cue or sized or "", roomish or "")
         draft.operation = "room_area"
-        return P.room_area(_unit(text, "area", draft))
+        return P.room_area(_unit(text, "area", draft, self.option_units))
 
     def _count(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         cue = _first(text, COUNT)
@@ -163,7 +176,11 @@ class Reader:
             slot = _slot(text, after)
             if not slot:
                 return None
-            listed = [Resolution(slot, (), "absent")]
+            if slot.split()[-1] in _EVERYTHING:
+                listed = [Resolution(lab, (lab,), "same name") for lab in self.resolver.labels]
+                draft.notes.append(f"'{slot}' read as every object the memory holds")
+            else:
+                listed = [Resolution(slot, (), "absent")]
         draft.cue(cue)
         draft.names = listed
         _absent_notes(listed, draft, "counted 0")
@@ -205,7 +222,7 @@ class Reader:
         mode = "center" if _first(text, ("center", "centre", "centers", "centres", "middle", "midpoint")) else "closest"
         if mode == "center":
             draft.notes.append("measured between the objects' centres")
-        return P.distance(pair[0], pair[1], _unit(text, "length", draft), mode)
+        return P.distance(pair[0], pair[1], _unit(text, "length", draft, self.option_units), mode)
 
     def _ranked(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         far = _first(text, FAR)
@@ -286,7 +303,7 @@ class Reader:
         draft.cue(cue)
         draft.operation = "height"
         draft.names = obj[:1]
-        return P.measure(obj[0], "height", _unit(text, "length", draft))
+        return P.measure(obj[0], "height", _unit(text, "length", draft, self.option_units))
 
     def _size(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         cue = _first(text, SIZE)
@@ -300,7 +317,7 @@ class Reader:
         draft.operation = "size"
         draft.names = obj[:1]
         draft.notes.append("size read as the longest side of the object's box")
-        return P.measure(obj[0], "length", _unit(text, "length", draft))
+        return P.measure(obj[0], "length", _unit(text, "length", draft, self.option_units))
 
     # ---- poses ---------------------------------------------------------------------------------------------
 
@@ -400,7 +417,7 @@ class Reader:
             lines.append(f"result = distance(me, {P.one(target)}) < distance(start, {P.one(target)})")
             return P.final(lines, "result", options)
         if _first(text, DISTANCE):
-            return P.number(lines, f"distance(me, {P.group(target)})", "d", _unit(text, "length", draft))
+            return P.number(lines, f"distance(me, {P.group(target)})", "d", _unit(text, "length", draft, self.option_units))
         return self._where(text, lines, target, options, draft)
 
     def _order(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
@@ -452,6 +469,7 @@ def _listed(names: Sequence[Resolution], text: Text) -> list[Resolution]:
     return out
 
 
+_EVERYTHING = frozenset({"object", "objects", "thing", "things", "item", "items", "furniture", "pieces"})
 _SLOT_STOP = frozenset(""", are is do does did can could would will in on at there here around near inside within of
 that which you i we they this these those room scene space by next to under over for with have has see spot""".split())
 
