@@ -61,6 +61,10 @@ def answer(
         raise
     if explain:
         _explain(result.trace.reading)
+    elif result.trace.reading is not None and result.trace.reading.unsure:
+        for name in result.trace.reading.names:
+            if "unsure" in name:
+                err_console.print(f"[yellow]note: read {escape(name)}[/]", highlight=False)
     err_console.print(f"[dim]program ({escape(result.generator)}):[/]\n{escape(result.program.rstrip())}", highlight=False)
     console.print(escape(result.answer or ""), highlight=False)
     if trace is not None:
