@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reasmory.compiler.examples import closest_examples
-from reasmory.compiler.families import FAMILIES, Family, fix_typos
+from reasmory.compiler.families import FAMILIES, Family
+from reasmory.compiler.normalize import fix_typos
 from reasmory.compiler.labels import EXACT, LabelResolver, Resolution
 from reasmory.compiler.reader import Absent, Declined, Draft, NotRead, Reader
 from reasmory.errors import ReasmoryError

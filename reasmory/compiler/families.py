@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reasmory.compiler.normalize import fix_typos
 from reasmory.compiler.text import split_list
 
 Label = Callable[[str], str]  # a name as said → a label literal of the language (resolved against the memory)

@@ -71,10 +71,14 @@ def ranked(pick: str, candidates: Sequence[Resolution], to: Resolution, options:
     return final([f"winner = {pick}([{sets}], to={one(to)})"], "winner", options)
 
 
-def closer_than(a: Resolution, b: Resolution, ref: Resolution, farther: bool, options: Sequence[str]) -> str:
-    op = ">" if farther else "<"
-    lines = [f"da = distance({group(a)}, {one(ref)})", f"db = distance({group(b)}, {one(ref)})", f"result = da {op} db"]
+def versus(first: str, second: str, greater: bool, options: Sequence[str]) -> str:
+    """Yes/no: is the first value greater (or, `greater` false, smaller) than the second?"""
+    lines = [f"va = {first}", f"vb = {second}", f"result = va {'>' if greater else '<'} vb"]
     return final(lines, "result", options)
+
+
+def closer_than(a: Resolution, b: Resolution, ref: Resolution, farther: bool, options: Sequence[str]) -> str:
+    return versus(f"distance({group(a)}, {one(ref)})", f"distance({group(b)}, {one(ref)})", farther, options)
 
 
 MEASURE_OP = {"height": "height", "length": "longest_side", "volume": "volume"}
@@ -90,9 +94,7 @@ def compare(candidates: Sequence[Resolution], by: str, most: bool, options: Sequ
 
 
 def more_than(a: Resolution, b: Resolution, by: str, most: bool, options: Sequence[str]) -> str:
-    op = ">" if most else "<"
-    lines = [f"va = {MEASURE_OP[by]}({one(a)})", f"vb = {MEASURE_OP[by]}({one(b)})", f"result = va {op} vb"]
-    return final(lines, "result", options)
+    return versus(f"{MEASURE_OP[by]}({one(a)})", f"{MEASURE_OP[by]}({one(b)})", most, options)
 
 
 def room_area(unit: str) -> str:

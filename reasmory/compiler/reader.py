@@ -12,79 +12,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from reasmory.compiler import programs as P
 from reasmory.compiler.labels import LabelResolver, Resolution
 from reasmory.compiler.normalize import Text, normalize
+from reasmory.compiler.poses import PoseFamilies
+from reasmory.compiler.reading import (
+    Absent, Declined, Draft, NotRead, Read, absent_notes, distinct, first_of, require, unit_asked,
+)
 from reasmory.compiler.words import (
-    AREA, CAMERA_NOUNS, COMPARE_LESS, COMPARE_MORE, COUNT, DECLINE, DISTANCE, EXISTS_START, FAR, NEAR, NUMBER_WORDS,
-    ORDER, POSE_AT, POSE_BACK, POSE_FACING, ROOM_WORDS, SIZE, TALL, unit_of,
+    AREA, COMPARE_LESS, COMPARE_MORE, COUNT, DECLINE, DISTANCE, EXISTS_START, FAR, NEAR, ORDER, ROOM_WORDS, SIZE, TALL,
+    unit_of,
 )
 
-
-class NotRead(Exception):
-    """The reader found no operation it can write for the question (`why` says what was missing)."""
-
-    def __init__(self, why: str, reading: Draft) -> None:
-        super().__init__(why)
-        self.why, self.reading = why, reading
-
-
-class Declined(Exception):
-    """The question asks what geometry cannot show; `why` is one sentence."""
-
-    def __init__(self, why: str, reading: Draft) -> None:
-        super().__init__(why)
-        self.why, self.reading = why, reading
-
-
-@dataclass
-class Draft:
-    """How a question was read, filled in as the reader goes."""
-
-    operation: str = ""
-    cues: list[str] = field(default_factory=list)
-    names: list[Resolution] = field(default_factory=list)
-    unit: str | None = None
-    notes: list[str] = field(default_factory=list)
-    ground: bool = False  # names the memory lacks are kept, for a detector to look for
-
-    def cue(self, *words: str) -> None:
-        self.cues.extend(w for w in words if w and w not in self.cues)
-
-
-@dataclass(frozen=True)
-class Read:
-    source: str
-    operation: str
-    needs_frames: bool
-    draft: Draft
-
-
-def _first(text: Text, phrases: Sequence[str]) -> str | None:
-    """The first of `phrases` (longest first) present in the text."""
-    for phrase in sorted(phrases, key=len, reverse=True):
-        if text.has(phrase):
-            return phrase
-    return None
-
-
-def _unit(text: Text, kind: str, draft: Draft, option_units: Sequence[str] = ()) -> str:
-    """The unit the question (or else its options) asks for, of `kind` (length or area); metres / m² when none is named."""
-    for tok in [*text.tokens, *option_units]:
-        hit = unit_of(tok)
-        if hit and (hit[0] == kind or kind == "area" and hit[0] == "length" and text.has("square")):
-            draft.cue(tok)
-            draft.unit = hit[2]
-            return hit[2]
-    if text.has("in") and kind == "length":
-        for i, tok in enumerate(text.tokens[:-1]):
-            if tok == "in" and text.tokens[i + 1] in ("in", "inch"):
-                draft.unit = "in"
-                return "in"
-    draft.unit = "m" if kind == "length" else "m2"
-    return draft.unit
+__all__ = ["Absent", "Declined", "Draft", "NotRead", "Read", "Reader"]
 
 
 class _Everything(frozenset):
@@ -96,7 +37,7 @@ _EVERY_WORD = _Everything()  # "keep every word": the text as typed, for topics 
 ROUTE = ("navigate", "please fill in", "you are a robot", "route")
 
 
-class Reader:
+class Reader(PoseFamilies):
     """Reads questions about one memory (its labels resolve the object names)."""
 
     def __init__(self, resolver: LabelResolver, ground: bool = False) -> None:
@@ -113,7 +54,7 @@ class Reader:
                 draft.operation = "decline"
                 draft.cue(found.group().strip())
                 raise Declined(why, draft)
-        if _first(text, ROUTE):
+        if first_of(text, ROUTE):
             raise NotRead("a route question whose steps the route template could not read", draft)
         names = self.resolver.scan(text.tokens)
         draft.names = names
@@ -142,18 +83,18 @@ class Reader:
 
     def _inventory(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
         """'What objects are in the room?' / 'List everything here': the categories the memory holds."""
-        listing = _first(text, ("list", "what objects", "which objects", "what things", "what kinds of objects",
+        listing = first_of(text, ("list", "what objects", "which objects", "what things", "what kinds of objects",
                                 "what furniture", "what is in the room", "what is in this room", "what is there"))
-        if listing is None or names or _first(text, COUNT + DISTANCE + NEAR + FAR + TALL):
+        if listing is None or names or first_of(text, COUNT + DISTANCE + NEAR + FAR + TALL):
             return None
         draft.cue(listing)
         draft.operation = "labels"
         return "answer(labels())\n"
 
     def _area(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
-        cue = _first(text, AREA)
-        sized = _first(text, ("big", "large", "size", "how many square", "dimensions", "small"))
-        roomish = _first(text, ROOM_WORDS)
+        cue = first_of(text, AREA)
+        sized = first_of(text, ("big", "large", "size", "how many square", "dimensions", "small"))
+        roomish = first_of(text, ROOM_WORDS)
         asks_area_unit = any((unit_of(t) or ("",))[0] == "area" for t in text.tokens)
         if cue is None and not asks_area_unit and not (sized and roomish and not [n for n in names if not n.absent]):
             return None
@@ -161,10 +102,10 @@ class Reader:
             return None
         draft.cue(cue or sized or "", roomish or "")
         draft.operation = "room_area"
-        return P.room_area(_unit(text, "area", draft, self.option_units))
+        return P.room_area(unit_asked(text, "area", draft, self.option_units))
 
     def _count(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
-        cue = _first(text, COUNT)
+        cue = first_of(text, COUNT)
         if cue is None:
             return None
         after = text.find(cue) + len(cue.split())
@@ -183,7 +124,7 @@ class Reader:
                 listed = [Resolution(slot, (), "absent")]
         draft.cue(cue)
         draft.names = listed
-        _absent_notes(listed, draft, "counted 0")
+        absent_notes(listed, draft, "counted 0")
         source = P.count(listed, strict=draft.ground)
         return P.final([source.splitlines()[0]], "n", options) if options else source
 
@@ -194,7 +135,7 @@ class Reader:
                 if text.has(p):
                     cue = p
                     break
-        if cue is None or _first(text, DISTANCE + NEAR + FAR + tuple(COMPARE_MORE) + tuple(COMPARE_LESS)):
+        if cue is None or first_of(text, DISTANCE + NEAR + FAR + tuple(COMPARE_MORE) + tuple(COMPARE_LESS)):
             return None
         after = text.find(cue) + len(cue.split())
         listed = _listed([n for n in names if n.start >= after] or names, text)
@@ -206,43 +147,43 @@ class Reader:
         draft.cue(cue)
         draft.operation = "exists"
         draft.names = listed
-        _absent_notes(listed, draft, "answered no")
+        absent_notes(listed, draft, "answered no")
         return P.exists(listed, options, strict=draft.ground)
 
     def _distance(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
-        cue = _first(text, DISTANCE)
-        if cue is None and not (_first(text, ("how many", "what")) and any((unit_of(t) or ("",))[0] == "length" for t in text.tokens)):
+        cue = first_of(text, DISTANCE)
+        if cue is None and not (first_of(text, ("how many", "what")) and any((unit_of(t) or ("",))[0] == "length" for t in text.tokens)):
             return None
-        pair = _distinct(names)
+        pair = distinct(names)
         if len(pair) < 2:
             return None
-        _require(pair[:2], draft)
+        require(pair[:2], draft)
         draft.cue(cue or "")
         draft.names = pair[:2]
-        mode = "center" if _first(text, ("center", "centre", "centers", "centres", "middle", "midpoint")) else "closest"
+        mode = "center" if first_of(text, ("center", "centre", "centers", "centres", "middle", "midpoint")) else "closest"
         if mode == "center":
             draft.notes.append("measured between the objects' centres")
-        return P.distance(pair[0], pair[1], _unit(text, "length", draft, self.option_units), mode)
+        return P.distance(pair[0], pair[1], unit_asked(text, "length", draft, self.option_units), mode)
 
     def _ranked(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
-        far = _first(text, FAR)
-        near = _first(text, NEAR)
+        far = first_of(text, FAR)
+        near = first_of(text, NEAR)
         cue = far or near
         if cue is None or text.has(f"how {cue}"):
             return None
         ref = _after(text, names, (f"{cue} to", f"{cue} from", "to", "from", "of")) or None
         pick = "farthest" if far else "closest"
-        candidates = [o for o in opts if o is not None] if options and all(opts) else [n for n in _distinct(names) if n is not ref]
+        candidates = [o for o in opts if o is not None] if options and all(opts) else [n for n in distinct(names) if n is not ref]
         if ref is None:
-            rest = [n for n in _distinct(names) if all(n.label != c.label for c in candidates)]
+            rest = [n for n in distinct(names) if all(n.label != c.label for c in candidates)]
             ref = rest[0] if rest else None
-        if ref is not None and not candidates and _first(text, ("thing", "object", "item", "what", "which")):
+        if ref is not None and not candidates and first_of(text, ("thing", "object", "item", "what", "which")):
             candidates = [Resolution(lab, (lab,), "same name") for lab in self.resolver.labels if lab != ref.label]
             draft.notes.append("ranked every other object the memory holds")
         if ref is None or not candidates or len(candidates) < 2 and not text.has("than"):
             return None
         candidates = [c for c in candidates if c.label != ref.label] or candidates
-        _require([ref, *candidates], draft)
+        require([ref, *candidates], draft)
         draft.cue(cue)
         draft.operation = pick
         draft.names = [ref, *candidates]
@@ -255,7 +196,7 @@ class Reader:
         """'Is A closer to B than to C?' compares A–B with A–C; 'Is A closer to B than C?' compares A–B with C–B."""
         other = _after(text, names, ("than to", "than it is to", "than they are to", "than from"))
         if other is not None:
-            subject = next((n for n in _distinct(names) if n.label not in (ref.label, other.label)), None)
+            subject = next((n for n in distinct(names) if n.label not in (ref.label, other.label)), None)
             if subject is None:
                 return None
             draft.names = [subject, ref, other]
@@ -278,13 +219,13 @@ class Reader:
         by, most = (COMPARE_MORE.get(word), True) if word in COMPARE_MORE else (COMPARE_LESS.get(word), False)
         if sup is not None:
             by, most = superlative[sup]
-        candidates = [o for o in opts if o is not None] if options and all(opts) else _distinct(names)
+        candidates = [o for o in opts if o is not None] if options and all(opts) else distinct(names)
         if len(candidates) < 2 and not (sup and not options):
             return None
         if sup and len(candidates) < 2:
             candidates = [Resolution(lab, (lab,), "same name") for lab in self.resolver.labels]
             draft.notes.append("compared every object the memory holds")
-        _require(candidates, draft)
+        require(candidates, draft)
         draft.cue(word or sup or "")
         draft.operation = "compare"
         draft.names = list(candidates)
@@ -295,139 +236,40 @@ class Reader:
         return P.compare(candidates, by, most, options)
 
     def _height(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
-        cue = _first(text, TALL)
-        obj = _distinct(names)
+        cue = first_of(text, TALL)
+        obj = distinct(names)
         if cue is None or not obj:
             return None
-        _require(obj[:1], draft)
+        require(obj[:1], draft)
         draft.cue(cue)
         draft.operation = "height"
         draft.names = obj[:1]
-        return P.measure(obj[0], "height", _unit(text, "length", draft, self.option_units))
+        return P.measure(obj[0], "height", unit_asked(text, "length", draft, self.option_units))
 
     def _size(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
-        cue = _first(text, SIZE)
-        obj = _distinct(names)
+        cue = first_of(text, SIZE)
+        obj = distinct(names)
         if cue is None and not (obj and any((unit_of(t) or ("",))[0] == "length" for t in text.tokens)):
             return None
         if not obj:
             return None
-        _require(obj[:1], draft)
+        require(obj[:1], draft)
         draft.cue(cue or "")
         draft.operation = "size"
         draft.names = obj[:1]
         draft.notes.append("size read as the longest side of the object's box")
-        return P.measure(obj[0], "length", _unit(text, "length", draft, self.option_units))
+        return P.measure(obj[0], "length", unit_asked(text, "length", draft, self.option_units))
 
     # ---- poses ---------------------------------------------------------------------------------------------
 
-    def _direction(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
-        back = _first(text, POSE_BACK)
-        facing = _first(text, POSE_FACING)
-        if back is None and facing is None:
-            return None
-        cue_at = text.find(back or facing)
-        objs = _distinct(names)
-        face = next((n for n in objs if n.start >= cue_at), None)
-        rest = [n for n in objs if n is not face]
-        if face is None or not rest:
-            return None
-        at = max(rest, key=lambda n: _pose_score(text, n))
-        if _pose_score(text, at) == 0 and len(rest) < 2:
-            return None
-        targets = [n for n in rest if n is not at]
-        draft.cue(back or facing)
-        draft.operation = "direction"
-        lines = P.view_lines(at, face, back is not None)
-        if back is not None:
-            draft.notes.append(f"standing at {at.label} with my back to {face.label}")
-        if not targets:
-            return self._around(text, lines, draft)
-        target = targets[0]
-        draft.names = [at, face, target]
-        _require(draft.names, draft)
-        return self._where(text, lines, target, options, draft)
-
-    def _around(self, text: Text, lines: list[str], draft: Draft) -> str | None:
-        """'What is to my left?': the objects in that quarter around the viewer."""
-        side = next((s for word, s in (("left", "left"), ("right", "right"), ("behind", "back"), ("back", "back"),
-                                        ("front", "front"), ("ahead", "front")) if text.has(word)), None)
-        if side is None or not _first(text, ("what", "which", "anything", "whats")):
-            return None
-        draft.operation = "around"
-        draft.notes.append(f"the objects in the 90° sector to the {side} of the viewer")
-        lines.append(f'seen = objects_around(me, "{side}")')
-        lines.append("answer(seen)")
-        return "\n".join(lines) + "\n"
-
-    def _where(self, text: Text, lines: list[str], target: Resolution, options: list[str], draft: Draft) -> str:
-        """Where the target is for `me`: the granularity the options or words ask for, or a yes/no about one side."""
-        named = {i for n in draft.names for i in range(n.start, n.end)}
-        words = " ".join(options).lower() if options else " ".join(t for i, t in enumerate(text.tokens) if i not in named)
-        if "clock" in words or "oclock" in words:
-            gran = "clock"
-        elif re.search(r"front.?left|front.?right|back.?left|back.?right|quadrant", words):
-            gran = "quadrant"
-        elif re.search(r"\b(behind|back)\b", words):
-            gran = "lrb"
-        else:
-            gran = "lr"
-        lines.append(f'side = direction({P.one(target)}, viewer=me, granularity="{gran}")')
-        draft.notes.append(f"direction granularity: {gran}")
-        if options:
-            return P.final(lines, "side", options)
-        before = [t for t in text.tokens[max(0, target.start - 3):target.start] if t not in ("the", "a", "an", "my")]
-        yes_no = bool(before) and before[-1] in ("is", "are", "would", "will") and (len(before) < 2 or before[-2] not in (
-            "where", "which", "what", "side", "direction", "way"))
-        if yes_no and "or" not in text.tokens[target.end:]:
-            side = "back" if text.has("behind") or text.has("back") else "left" if text.has("left") else "right" if text.has("right") else None
-            if side is not None:
-                lines.append(f'result = side == "{side}"')
-                return P.final(lines, "result", options)
-        return P.final(lines, "side", options)
-
-    def _camera(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
-        k = _camera_index(text)
-        if k is None:
-            return None
-        index, said = k
-        draft.cue(said)
-        draft.notes.append(f"'{said}' read as camera({index}) (images are numbered from 1, the language's frames from 0)")
-        lines = [f"start = camera({index})"]
-        view = "start"
-        turn = re.search(r"\bturn (left|right|around|back)\b", " ".join(text.tokens))
-        if turn:
-            side = {"around": "back"}.get(turn.group(1), turn.group(1))
-            lines.append(f'turned = turn(start, "{side}")')
-            view = "turned"
-        move = re.search(r"\b(?:move|walk|step|go|head|moving|walking)\s+(forward|backward|back|ahead)\s+(\d+(?:\.\d+)?)", " ".join(text.tokens))
-        if move:
-            way = {"back": "backward", "ahead": "forward"}.get(move.group(1), move.group(1))
-            lines.append(f'me = step({view}, "{way}", meters={float(move.group(2)):g})')
-        else:
-            lines.append(f"me = {view}" if view != "start" else "me = start")
-        objs = _distinct(names)
-        if not objs:
-            return None
-        target = objs[0]
-        _require([target], draft)
-        draft.names = [target]
-        draft.operation = "camera"
-        if _first(text, ("closer", "nearer")) and move:
-            lines.append(f"result = distance(me, {P.one(target)}) < distance(start, {P.one(target)})")
-            return P.final(lines, "result", options)
-        if _first(text, DISTANCE):
-            return P.number(lines, f"distance(me, {P.group(target)})", "d", _unit(text, "length", draft, self.option_units))
-        return self._where(text, lines, target, options, draft)
-
     def _order(self, text: Text, names: list[Resolution], opts: list, options: list[str], draft: Draft) -> str | None:
-        cue = _first(text, ORDER)
-        if cue is None or not (_first(text, ("first", "order", "sequence", "before", "after", "earlier", "later"))):
+        cue = first_of(text, ORDER)
+        if cue is None or not (first_of(text, ("first", "order", "sequence", "before", "after", "earlier", "later"))):
             return None
-        objs = _distinct(names)
+        objs = distinct(names)
         if len(objs) < 2:
             return None
-        _require(objs, draft)
+        require(objs, draft)
         draft.cue(cue)
         draft.operation = "order"
         draft.names = objs
@@ -444,15 +286,6 @@ _WH = frozenset("how what which where whats tell give estimate measure find coun
 def _yes_no(text: Text) -> bool:
     """A question that starts like 'is …', 'would …' and asks for no quantity (no how / what / which …)."""
     return bool(text.tokens) and text.tokens[0] in _AUX and not (_WH & set(text.tokens))
-
-
-def _distinct(names: Sequence[Resolution]) -> list[Resolution]:
-    seen, out = set(), []
-    for n in names:
-        if n.label not in seen:
-            seen.add(n.label)
-            out.append(n)
-    return out
 
 
 def _listed(names: Sequence[Resolution], text: Text) -> list[Resolution]:
@@ -501,63 +334,3 @@ def _after(text: Text, names: Sequence[Resolution], phrases: Sequence[str]) -> R
     return None
 
 
-def _pose_score(text: Text, name: Resolution) -> int:
-    """How much the words before a name say 'I am there' (standing at, sitting on, by, from)."""
-    before = text.tokens[max(0, name.start - 5):name.start]
-    verbs = {"standing", "stand", "stood", "sitting", "sit", "sat", "seated", "lying", "lie", "positioned", "located",
-             "am", "placed", "leaning", "waiting", "kneeling", "perched"}
-    score = 2 if verbs & set(before) else 0
-    close = [t for t in before[-3:] if t not in ("the", "a", "an", "my")]
-    if close and close[-1] in {p.split()[-1] for p in POSE_AT}:
-        score += 1
-    return score
-
-
-def _camera_index(text: Text) -> tuple[int, str] | None:
-    """'image 3' / 'view 2' / 'the first view' / 'frame 0' → (0-based camera index, the words said)."""
-    toks = text.tokens
-    zero_based = text.has("numbered from 0") or text.has("0 based") or text.has("zero based")
-    for i, tok in enumerate(toks):
-        if tok not in CAMERA_NOUNS:
-            continue
-        nums = []
-        if i + 1 < len(toks):
-            nxt = toks[i + 1]
-            nums.append(int(nxt) if nxt.isdigit() else NUMBER_WORDS.get(nxt) if nxt in NUMBER_WORDS and not nxt.endswith(("st", "nd", "rd", "th")) or nxt.isdigit() else None)
-        if i > 0:
-            prev = toks[i - 1]
-            nums.append(NUMBER_WORDS.get(prev) if prev in NUMBER_WORDS and prev not in ("one",) else None)
-        n = next((x for x in nums if x is not None), None)
-        if n is None:
-            continue
-        said = " ".join(toks[max(0, i - 1):i + 2])
-        if tok == "frame" and (zero_based or n == 0):
-            return n, said
-        return max(n - 1, 0), said
-    return None
-
-
-def _require(names: Sequence[Resolution], draft: Draft) -> None:
-    """Names this operation needs present; an absent one stops the reading with a clear note."""
-    missing = [n for n in names if n.absent]
-    if missing and draft.ground:
-        draft.notes.extend(f"no '{n.label}' among the memory's labels: to be looked for by the detector" for n in missing)
-    elif missing:
-        draft.names = list(names)
-        raise Absent(missing, draft)
-
-
-def _absent_notes(names: Sequence[Resolution], draft: Draft, outcome: str) -> None:
-    for n in names:
-        if n.absent and draft.ground:
-            draft.notes.append(f"no '{n.label}' among the memory's labels: to be looked for by the detector")
-        elif n.absent:
-            draft.notes.append(f"no '{n.label}' among the memory's labels: {outcome}")
-
-
-class Absent(Exception):
-    """Names the question needs that the memory does not hold (distances, sizes … of them cannot be measured)."""
-
-    def __init__(self, missing: Sequence[Resolution], draft: Draft) -> None:
-        super().__init__(", ".join(n.phrase for n in missing))
-        self.missing, self.reading = list(missing), draft
