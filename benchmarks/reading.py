@@ -30,6 +30,7 @@ SHARED = Path(os.environ.get("REASMORY_SHARED", REPO.parent / "shared")) / "data
 SETS = {
     "phrasing dev": SHARED / "phrasing" / "dev_questions.jsonl",
     "phrasing held-out (own)": REPO / "benchmarks" / "data" / "phrasing_heldout.jsonl",
+    "phrasing held-out 2 (own)": REPO / "benchmarks" / "data" / "phrasing_heldout2.jsonl",
     "VSI-Bench dev": SHARED / "vsibench" / "dev_questions.jsonl",
 }
 TARGET_MS = 5.0
