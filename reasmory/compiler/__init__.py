@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from reasmory.compiler.examples import closest_examples
 from reasmory.compiler.families import FAMILIES, Family
 from reasmory.compiler.normalize import fix_typos
-from reasmory.compiler.labels import EXACT, LabelResolver, Resolution
+from reasmory.memory.resolve import EXACT, LabelResolver, Resolution, resolver_for
 from reasmory.compiler.reader import Absent, Declined, Draft, NotRead, Reader
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter.trace import Reading
@@ -72,17 +72,6 @@ def match_family(question: str) -> tuple[Family, object] | None:
     return None
 
 
-def resolver_for(memory: SpatialMemory | None) -> LabelResolver:
-    """The label resolver of a memory (cached on it: one per memory), or one that takes names as said."""
-    if memory is None:
-        return LabelResolver(())
-    cached = getattr(memory, "_label_resolver", None)
-    if cached is None or cached.labels != sorted(dict.fromkeys(memory.labels())):
-        cached = LabelResolver(memory.labels(), memory.synonyms)
-        memory._label_resolver = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def compile_question(question: str, memory: SpatialMemory | None = None, options: Sequence[str] | None = None,
                      ground: bool = False) -> CompiledQuestion:
     """Program source for a question; UnsupportedQuestion (or DeclinedQuestion) when none can be written.
@@ -92,7 +81,7 @@ def compile_question(question: str, memory: SpatialMemory | None = None, options
     """
     if not isinstance(question, str) or not question.strip():
         raise UnsupportedQuestion("the question is empty", hint="ask a question about the scene")
-    resolver = resolver_for(memory)
+    resolver = resolver_for(memory) if memory is not None else LabelResolver(())
     hit = match_family(question)
     if hit is not None:
         fam, found = hit

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from reasmory.compiler.words import CUE_VOCABULARY, NOT_OBJECTS, UNIT_PHRASES
+from reasmory.compiler.words import CUE_VOCABULARY, UNIT_PHRASES
+from reasmory.memory.resolve import NOT_OBJECTS
 
 _CONTRACTIONS = tuple((re.compile(p), r) for p, r in (
     (r"\bwhat's\b", "what is"), (r"\bwhere's\b", "where is"), (r"\bhow's\b", "how is"), (r"\bwhich's\b", "which is"),
@@ -81,7 +82,7 @@ _SHORT_CUES = ("far", "how", "many", "tall", "big", "long", "wide", "left", "rig
 
 @lru_cache(maxsize=1)
 def _object_words() -> frozenset[str]:
-    from reasmory.compiler.labels import known_object_names
+    from reasmory.memory.resolve import known_object_names
 
     return frozenset(w for name in known_object_names() for w in name.split())
 

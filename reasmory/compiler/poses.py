@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reasmory.compiler import programs as P
-from reasmory.compiler.labels import Resolution
+from reasmory.memory.resolve import Resolution
 from reasmory.compiler.normalize import Text
 from reasmory.compiler.reading import Draft, distinct, first_of, require, unit_asked
 from reasmory.compiler.words import CAMERA_NOUNS, DISTANCE, NUMBER_WORDS, POSE_AT, POSE_BACK, POSE_FACING

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from reasmory.compiler.labels import Resolution
+from reasmory.memory.resolve import Resolution
 
 #: Unit → the program expression that converts metres (or m²) into it, and its name in answers.
 CONVERT = {"m": "", "cm": " * 100", "mm": " * 1000", "ft": " / 0.3048", "in": " / 0.0254", "m2": "", "ft2": " / 0.09290304"}

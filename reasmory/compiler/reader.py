@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from reasmory.compiler import programs as P
-from reasmory.compiler.labels import LabelResolver, Resolution
+from reasmory.memory.resolve import LabelResolver, Resolution
 from reasmory.compiler.normalize import Text, normalize
 from reasmory.compiler.poses import PoseFamilies
 from reasmory.compiler.reading import (

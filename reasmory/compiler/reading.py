@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reasmory.compiler.labels import Resolution
+from reasmory.memory.resolve import Resolution
 from reasmory.compiler.normalize import Text
 from reasmory.compiler.words import unit_of
 

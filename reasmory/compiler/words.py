@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from reasmory.memory.resolve import NOT_OBJECTS
+
 #: Units a number can be asked in → (kind, factor from the memory's unit: metres or m²).
 UNITS: dict[str, tuple[str, float, str]] = {
     "m": ("length", 1.0, "m"), "meter": ("length", 1.0, "m"), "metre": ("length", 1.0, "m"),
@@ -91,23 +93,6 @@ DECLINE: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), why) fo
     (r"\bwhy\b|\bwho\b|\bwhose\b|\brecommend\b|\bopinion\b|\bfavou?rite\b",
      "reasons, owners and opinions are not in the memory: it answers where, how far, how big and how many"),
 ))
-
-#: Words that are never names of objects on their own (pose verbs, sides, units, question words).
-NOT_OBJECTS = frozenset("""
-a an the this that these those there here it its it's is are was were be been am i me my mine you your we our us they
-them their he she his her what which who whom whose where when why how many much more most less least than then and or
-nor but if so as of to in on at by from for with without into onto over under above below near next beside behind
-front back left right side sides top bottom middle center centre corner way view image frame picture photo shot camera
-room space place floor area scene here stand standing stood sit sitting sat seated face facing faced look looking looked
-see seen count number total far close closer closest nearest nearer farther farthest further furthest distance gap
-apart between tall taller tallest height high higher big bigger biggest large larger largest small smaller smallest long
-longer longest length size wide wider width meter meters metre metres cm mm ft feet foot inch inches m2 ft2 square
-please tell can could would do does did have has had any some one two three four five six seven eight nine ten first
-second third fourth fifth last clock o'clock quadrant direction measure measures measured measuring approximately
-about roughly exactly around also just only each every other another same both either neither turn turned turning walk
-walking go going move moving step steps forward backward backwards ahead across i'm you're let know like want need get
-give say says said find show tell estimate approx approximate wall walls ceiling
-""".split())
 
 #: Ordinals and small cardinals ("the second image", "image two").
 NUMBER_WORDS = {

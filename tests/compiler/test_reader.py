@@ -89,7 +89,7 @@ def test_an_absent_category_counts_zero_and_answers_no_with_a_note(kitchen: Spat
     ("bin", "trash bin"), ("Sofas", "sofa"), ("TV SETS", "tv"),
 ])
 def test_everyday_names_resolve_to_the_memorys_labels(said: str, label: str) -> None:
-    from reasmory.compiler.labels import LabelResolver
+    from reasmory.memory.resolve import LabelResolver
 
     res = LabelResolver(["sofa", "tv", "refrigerator", "stove", "washer", "bathtub", "trash bin", "door"]).resolve(said)
     assert res is not None and res.labels == (label,) and res.sure
@@ -99,7 +99,8 @@ def test_coat_rack_resolves_to_coat_hanger_as_a_near_synonym_in_a_benchmark_temp
     """VSI-Bench asks about a "coat rack" where the boxes say "coat hanger": same modifier, heads of one WordNet class."""
     desc = SceneDescription(name="hall", room=SceneRoom(polygon=[(-3, -3), (3, -3), (3, 3), (-3, 3)]),
                             objects=[SceneObject(label="coat hanger", center=(2, 0, 0.9), extents=(0.5, 0.5, 1.8)),
-                                     SceneObject(label="door", center=(0, 0, 1.0), extents=(0.9, 0.1, 2.0))],
+                                     SceneObject(label="door", center=(0, 0, 1.0), extents=(0.9, 0.1, 2.0)),
+                                     SceneObject(label="chair", center=(0, 2.5, 0.45), extents=(0.5, 0.5, 0.9))],
                             cameras=[SceneCamera(position=(0, -2, 1.5), look_at=(0, 0, 1))])
     memory = from_scene(desc)
     q = "Measuring from the closest point of each object, what is the distance between the coat rack and the door (in meters)?"
@@ -108,10 +109,13 @@ def test_coat_rack_resolves_to_coat_hanger_as_a_near_synonym_in_a_benchmark_temp
     assert compiled.reading.unsure and "near-synonym" in compiled.reading.names[0]
     assert run(compiled.source, memory).answer == "1.3"
     assert 'object("coat hanger")' in compile_question("How tall is the hat stand?", memory).source
+    ranked = "Measuring from the closest point of each object, which of these objects (coat rack, chair) is the closest to the door?"
+    options = ["A. coat rack", "B. chair"]
+    assert run(compile_question(ranked, memory, options).source, memory, options).answer == "A"  # the option names it too
 
 
 def test_a_name_several_labels_fit_equally_is_not_guessed() -> None:
-    from reasmory.compiler.labels import LabelResolver
+    from reasmory.memory.resolve import LabelResolver
 
     resolver = LabelResolver(["ceiling light", "table light"])
     assert resolver.resolve("light") is None or not resolver.resolve("light").labels

@@ -1,4 +1,4 @@
-"""Object names in a question, resolved against the labels a memory holds.
+"""Object names as people say them, resolved against the labels a memory holds.
 
 A person says "the couch", "two trash cans", "the coat rack", "the light";
 the memory holds "sofa", "trash bin", "coat hanger", "ceiling light". Each
@@ -18,10 +18,30 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from reasmory.compiler.words import NOT_OBJECTS
 from reasmory.memory.labels import DEFAULT_SYNONYMS, DEFAULT_VOCABULARY, basic
 from reasmory.memory.lexicon import NEAR_SYNONYM_HEADS, SYNONYM_GROUPS
+
+if TYPE_CHECKING:
+    from reasmory.memory.spatial_memory import SpatialMemory
+
+#: Words that are never names of objects on their own (pose verbs, sides, units, question words).
+NOT_OBJECTS = frozenset("""
+a an the this that these those there here it its it's is are was were be been am i me my mine you your we our us they
+them their he she his her what which who whom whose where when why how many much more most less least than then and or
+nor but if so as of to in on at by from for with without into onto over under above below near next beside behind
+front back left right side sides top bottom middle center centre corner way view image frame picture photo shot camera
+room space place floor area scene here stand standing stood sit sitting sat seated face facing faced look looking looked
+see seen count number total far close closer closest nearest nearer farther farthest further furthest distance gap
+apart between tall taller tallest height high higher big bigger biggest large larger largest small smaller smallest long
+longer longest length size wide wider width meter meters metre metres cm mm ft feet foot inch inches m2 ft2 square
+please tell can could would do does did have has had any some one two three four five six seven eight nine ten first
+second third fourth fifth last clock o'clock quadrant direction measure measures measured measuring approximately
+about roughly exactly around also just only each every other another same both either neither turn turned turning walk
+walking go going move moving step steps forward backward backwards ahead across i'm you're let know like want need get
+give say says said find show tell estimate approx approximate wall walls ceiling
+""".split())
 
 MAX_WORDS = 4
 # How a name was resolved, best first; the rank decides between two readings of one name.
@@ -250,3 +270,12 @@ def compound_heads() -> frozenset[str]:
 
 
 _ARTICLES = frozenset({"a", "an", "the", "this", "that", "my", "your", "any", "some"})
+
+
+def resolver_for(memory: SpatialMemory) -> LabelResolver:
+    """The label resolver of a memory, built once per memory and kept on it (rebuilt if its labels change)."""
+    cached = getattr(memory, "_label_resolver", None)
+    if cached is None or cached.labels != sorted(dict.fromkeys(memory.labels())):
+        cached = LabelResolver(memory.labels(), memory.synonyms)
+        memory._label_resolver = cached  # type: ignore[attr-defined]
+    return cached
