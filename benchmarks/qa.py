@@ -65,7 +65,7 @@ def evaluate(question: Question, memory: SpatialMemory, not_evaluable: dict[str,
     record = Record(id=question.id, question_type=question.question_type, scene=question.scene_name,
                     ground_truth=question.ground_truth, status="answered")
     try:
-        compiled = compile_question(question.question)
+        compiled = compile_question(question.question, memory, question.options or [])
     except UnsupportedQuestion as exc:
         record.status, record.error = "not-compiled", exc.message
         return record

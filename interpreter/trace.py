@@ -123,6 +123,31 @@ class Usage(BaseModel):
 Constrained = bool | Literal["sent, not confirmed"]
 
 
+class Reading(BaseModel):
+    """How the offline reader read a question: the words that chose the operation, the names, the unit."""
+
+    operation: str = Field(description="what the question asks: count, distance, closest, direction, … or decline / not understood")
+    cues: list[str] = Field(default_factory=list, description="the words that chose the operation")
+    names: list[str] = Field(default_factory=list, description="each object name and the memory label(s) it resolved to, and how")
+    unit: str | None = Field(default=None, description="the unit of a numeric answer")
+    notes: list[str] = Field(default_factory=list, description="corrections, absent categories, conventions used")
+    unsure: bool = Field(default=False, description="a name was resolved by a near-synonym or a spelling")
+    declined: str | None = Field(default=None, description="why the question was not answered")
+    examples: list[str] = Field(default_factory=list, description="wordings the reader understands, closest first")
+
+    def lines(self) -> list[str]:
+        """The reading as short lines for a terminal."""
+        out = [f"read as: {self.operation}" + (f" (cue: {', '.join(repr(c) for c in self.cues)})" if self.cues else "")]
+        out += [f"name: {n}" for n in self.names]
+        if self.unit:
+            out.append(f"unit: {self.unit}")
+        out += [f"note: {n}" for n in self.notes]
+        if self.declined:
+            out.append(f"declined: {self.declined}")
+        out += [f"try: {e}" for e in self.examples]
+        return out
+
+
 class Attempt(BaseModel):
     """One try at producing or using a program: compiling, asking the VLM, a repair, the fallback, the reasoner, or grounding labels on demand."""
 
@@ -140,6 +165,7 @@ class Attempt(BaseModel):
     ok: bool = False
     answer: str | None = None
     images: list[str] = Field(default_factory=list, description="images shown to the model")
+    reading: Reading | None = Field(default=None, description="how the offline reader read the question")
     duration_ms: float = 0.0
 
 
@@ -160,6 +186,7 @@ class Trace(BaseModel):
     generator: str | None = None
     attempts: list[Attempt] = Field(default_factory=list, description="how the program was obtained, every try in order")
     usage: Usage = Field(default_factory=Usage, description="model calls, tokens and cost of every attempt together")
+    reading: Reading | None = Field(default=None, description="how the offline reader read the question")
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)

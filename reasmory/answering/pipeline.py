@@ -106,6 +106,7 @@ def _answer(memory: SpatialMemory, question: str, options: list[str], config: Se
     trace = outcome.result.trace
     trace.generator, trace.attempts, trace.answer = outcome.generator, list(search.attempts), final
     trace.usage = Usage.total(a.usage for a in search.attempts)
+    trace.reading = next((a.reading for a in search.attempts if a.reading is not None), None)
     return Answer(final, outcome.program, trace, search.memory, outcome.generator, value, trace.usage)
 
 

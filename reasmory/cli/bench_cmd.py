@@ -123,3 +123,21 @@ def annotations(
     with open_executor(executor, address, cpus, chunk_size) as ex:
         run_annotations(file, fmt.value, media or [], settings.model_dump(exclude={"config"}), meta_dir=meta_dir,  # type: ignore[arg-type]
                         json_path=json_out, limit=limit, executor=ex, results=results, gpus_per_build=gpus)
+
+
+@app.command("phrasing")
+def phrasing(
+    questions: Path = typer.Option(..., "--questions", help="Questions in everyday wording (the phrasing set's JSON Lines format)."),
+    meta_dir: Path = typer.Option(..., "--meta-dir", help="Folder with the *_meta_info_val.json files."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write per-question records, readings and the summary here."),
+) -> None:
+    """Questions in everyday wording read by the offline reader and answered on ground-truth memories.
+
+    Numbers score by MRA in the question's unit, letters and yes/no by exact match; a refusal question is right only
+    when declined. The table gives the score over all questions and over those answered, and the answered-but-wrong count.
+
+    Example: [cyan]reasmory bench phrasing --questions shared/data/phrasing/dev_questions.jsonl --meta-dir shared/data/vsibench/meta_info --json phrasing.json[/]
+    """
+    from reasmory.benchmarks.phrasing import run_phrasing
+
+    run_phrasing(questions, meta_dir, json_out)
