@@ -85,7 +85,7 @@ def test_chat_completions_carry_the_grammar_tool_as_the_sdk_types_define_it(
         living_room: SpatialMemory, server: ScriptedServer, vlm: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REASMORY_GRAMMAR", "openai")
     server.script(sdk_chat_reply(GOOD))
-    result = answer(living_room, FREE, vlm_input_price=0.25, vlm_output_price=2.0, vlm_cached_input_price=0.025, **vlm)
+    result = answer(living_room, FREE, generator="vlm", vlm_input_price=0.25, vlm_output_price=2.0, vlm_cached_input_price=0.025, **vlm)
     request = server.requests[0]
     assert server.paths == ["/v1/chat/completions"]
     assert problems(request, completion_create_params.CompletionCreateParamsNonStreaming) == []
@@ -107,7 +107,7 @@ def test_the_responses_api_carries_the_grammar_tool_as_the_sdk_types_define_it(
     monkeypatch.setenv("REASMORY_GRAMMAR", "openai")
     monkeypatch.setenv("REASMORY_VLM_API", "responses")
     server.script(sdk_response(GOOD))
-    result = answer(living_room, FREE, vlm_reasoning_effort="low", **vlm)
+    result = answer(living_room, FREE, generator="vlm", vlm_reasoning_effort="low", **vlm)
     request = server.requests[0]
     assert server.paths == ["/v1/responses"]
     assert problems(request, response_create_params.ResponseCreateParamsNonStreaming) == []
@@ -126,7 +126,7 @@ def test_repairs_and_the_reasoner_use_the_sdk_shapes_too(living_room: SpatialMem
     monkeypatch.setenv("REASMORY_VLM_API", "responses")
     server.script(sdk_response('answer(object("couchh"))'), sdk_response('answer(bev(highlight=["lamp"]))'),
                   Reply(text="yes", usage=(900, 3)))
-    result = answer(living_room, FREE, **vlm)
+    result = answer(living_room, FREE, generator="vlm", **vlm)
     for request in server.requests:
         assert problems(request, response_create_params.ResponseCreateParamsNonStreaming) == []
     repair, reason = server.requests[1], server.requests[2]
@@ -144,7 +144,7 @@ def test_auto_uses_the_grammar_tool_for_openai_and_falls_back_when_the_model_has
     refusal = {"error": {"message": "Custom tools are not supported with this model.", "type": "invalid_request_error",
                          "param": "tools", "code": None}}
     server.script(Reply(status=400, body=refusal), Reply(text=GOOD))
-    result = answer(living_room, FREE, **vlm)
+    result = answer(living_room, FREE, generator="vlm", **vlm)
     first, second = server.requests
     assert first["tools"][0]["type"] == "custom" and "guided_grammar" not in first and "max_completion_tokens" in first
     assert "tools" not in second and result.answer == "yes" and result.trace.attempts[0].constrained is False
