@@ -27,6 +27,8 @@ from .cases import MEMORIES, Case, load_cases, mismatch, normalise
 CASES = load_cases()
 #: Codes no program can reach on a correct interpreter: `internal-error` is what a bug in an operation becomes.
 UNREACHABLE = {"internal-error"}
+#: Fixtures pin values, not speed: the first render of a process imports torch, which can take seconds under load.
+TIME_BUDGET_S = 120.0
 
 
 @cache
@@ -37,7 +39,7 @@ def memory(name: str) -> SpatialMemory:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fixture(case: Case, tmp_path) -> None:
     mem = memory(case.memory)
-    limits = Limits(**case.limits)
+    limits = Limits(**{"time_budget_s": TIME_BUDGET_S, **case.limits})
     if case.errors is not None and case.errors[0][0] != "run":
         found = [(d.stage, d.code, d.span.line, d.span.column) if d.span else (d.stage, d.code, 0, 0)
                  for d in check(case.program, mem, case.options, limits)]

@@ -1,0 +1,306 @@
+"""Mutation testing: how many small plausible bugs the tests catch, per module, with the survivors listed.
+
+    nice -n 10 .venv/bin/python -m reasmory.benchmarks.mutation [--modules memory/labels.py …] [--workers 2]
+        [--json bench-results/mutation.json] [--max-mutants N]
+
+Mutants are cosmic-ray's (its core operators: comparisons, arithmetic and
+boolean operators swapped, numbers changed, `not` added, conditions and
+loops removed, decorators dropped), made in a staged copy of the package (see
+`mutation_runner`) and each tested with only the tests that cover its module.
+A mutant is killed when a test fails (or the run times out), survives when
+every test passes. Excluded, each with its reason: mutants inside annotations
+(never evaluated: every module has `from __future__ import annotations`) and
+the equivalent mutants listed in `EQUIVALENT`. The score of a module is
+killed / (killed + survived). The bugs planted by hand in issue #24 are run
+the same way (`PLANTED`) and reported killed or survived.
+
+Needs the repository checkout (the tests are part of the run) and
+`pip install cosmic-ray` (in the dev extra). Artefacts (the staged copies,
+cosmic-ray's session databases, test logs) go under `bench-results/mutation/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from reasmory.benchmarks.mutation_runner import run_tests, stage, staged_path, warm_up
+from reasmory.benchmarks.report import emit
+
+REPO = Path(__file__).resolve().parents[1]
+INTERPRETER_TESTS = ("tests/conformance", "tests/interpreter/test_checker.py", "tests/interpreter/test_operations.py",
+                     "tests/interpreter/test_safety.py", "tests/interpreter/test_trace.py", "tests/interpreter/test_reference.py")
+#: Module → the tests that cover it (fastest-failing first: runs stop at the first failure).
+TARGETS: dict[str, tuple[str, ...]] = {
+    **{f"interpreter/{p.relative_to(REPO / 'interpreter').as_posix()}": INTERPRETER_TESTS
+       for p in sorted((REPO / "interpreter").rglob("*.py"))},
+    "memory/geometry.py": ("tests/conformance", "tests/memory/test_geometry.py", "tests/memory/test_box_distance.py"),
+    "memory/box_distance.py": ("tests/memory/test_box_distance.py", "tests/memory/test_geometry.py", "tests/conformance"),
+    "memory/labels.py": ("tests/memory/test_labels.py", "tests/memory/test_label_rules.py", "tests/conformance"),
+    "memory/store.py": ("tests/memory/test_store.py",),
+    "memory/reconstruction/cache.py": ("tests/reconstruction/test_cache.py", "tests/reconstruction/test_pipeline.py"),
+    "reasmory/answering/generate.py": ("tests/answering/test_answer.py",),
+}
+TARGETS["interpreter/syntax.py"] = ("tests/playground/test_playground.py", "tests/traces/test_views.py")
+TARGETS["interpreter/trace.py"] = (*INTERPRETER_TESTS, "tests/traces/test_views.py")
+#: cosmic-ray operators left out: swaps to bitwise, shift, power, modulo and floor-division operators (this code
+#: computes with floats and booleans; such mutants crash at once and only lengthen the run).
+EXOTIC = ("BitAnd", "BitOr", "BitXor", "LShift", "RShift", "Pow", "Mod", "FloorDiv", "MatMult")
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A mutant that cannot change behaviour, and why: (module, operator, text on the mutated line)."""
+
+    module: str
+    operator: str
+    line_text: str
+    reason: str
+
+
+_EMPTY_LABEL = "singular('') is '', so the early return for an empty label gives what the general path gives"
+EQUIVALENT: tuple[Equivalent, ...] = (
+    Equivalent("memory/labels.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if words == [""]:', _EMPTY_LABEL),
+    Equivalent("memory/labels.py", "core/ReplaceComparisonOperator_Eq_Lt", 'if words == [""]:', _EMPTY_LABEL),
+    Equivalent("memory/labels.py", "core/ReplaceComparisonOperator_Eq_Is", 'if words == [""]:', _EMPTY_LABEL),
+    Equivalent("memory/labels.py", "core/ReplaceFalseWithTrue", "new = LabelNormalizer(use_defaults=False)",
+               "the new normaliser's synonym table is replaced by a copy of this one's on the next line"),
+)
+
+
+@dataclass(frozen=True)
+class Planted:
+    """A bug planted by hand (issue #24): the text replaced in a module, and what it breaks."""
+
+    module: str
+    old: str
+    new: str
+    bug: str
+
+
+PLANTED: tuple[Planted, ...] = (
+    Planted("memory/geometry.py", "return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2)",
+            "return float((np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2)",
+            "polygon_area without abs: a room traced clockwise measures negative"),
+    Planted("memory/labels.py", 'if word.endswith(("ches", "shes", "xes", "sses", "zes")):\n        return word[:-2]\n', "",
+            "singular without its -ches/-shes/-xes/-zes rule: torches no longer matches torch"),
+    Planted("interpreter/checker.py", 'if node.op in ("==", "!=") and (left == right or ANY in (left, right)):',
+            'if node.op in ("==", "!="):', "== and != compare any two types: count(...) == \"2\" passes the check"),
+    Planted("memory/reconstruction/settings.py", '"backend_settings": self.backend.model_dump(mode="json"),', "",
+            "the build cache key drops the backend's settings: pixel_stride 4 returns the memory built with 1"),
+    Planted("reasmory/answering/generate.py", "            repairs -= 1\n", "",
+            "a failed compiled program does not use up a repair: max_repairs=1 makes two VLM repairs"),
+    Planted("interpreter/spatial.py",
+            '    if granularity == "lrb" and abs(angle) >= 135.0 - _EPS:\n        return "back"\n    if ahead_or_behind:\n'
+            '        where = "straight ahead" if abs(angle) < 90 else "straight behind"\n'
+            '        raise OpError(f"the target is {where}: neither left nor right", hint="use granularity=\\"clock\\" or angle()", code="on-boundary")\n',
+            '    if ahead_or_behind:\n        where = "straight ahead" if abs(angle) < 90 else "straight behind"\n'
+            '        raise OpError(f"the target is {where}: neither left nor right", hint="use granularity=\\"clock\\" or angle()", code="on-boundary")\n'
+            '    if granularity == "lrb" and abs(angle) >= 135.0 - _EPS:\n        return "back"\n',
+            "direction lrb tests straight behind before back: a target at exactly 180° raises instead of answering back"),
+)
+PLANTED_TESTS = {"memory/reconstruction/settings.py": ("tests/reconstruction/test_cache.py",)}
+
+
+def _annotation_lines(source: str) -> set[tuple[int, int, int, int]]:
+    """(start line, start column, end line, end column) of every annotation in a module."""
+    spans = set()
+    for node in ast.walk(ast.parse(source)):
+        notes = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            notes = [a.annotation for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
+                                            node.args.vararg, node.args.kwarg) if a is not None and a.annotation]
+            notes += [node.returns] if node.returns else []
+        elif isinstance(node, ast.AnnAssign):
+            notes = [node.annotation]
+        spans |= {(n.lineno, n.col_offset, n.end_lineno, n.end_col_offset) for n in notes}
+    return spans
+
+
+def _inside(pos: tuple[int, int], spans: Iterable[tuple[int, int, int, int]]) -> bool:
+    return any((l0, c0) <= tuple(pos) < (l1, c1) for l0, c0, l1, c1 in spans)
+
+
+def exclusion(module: str, operator: str, start: tuple[int, int], source_lines: list[str], annotations: set) -> str | None:
+    """Why a mutant is left out of the score, or None."""
+    if any(x in operator for x in EXOTIC):
+        return "operator not used (exotic operator swap)"
+    if _inside(start, annotations):
+        return "inside an annotation: never evaluated"
+    line = source_lines[start[0] - 1] if 0 < start[0] <= len(source_lines) else ""
+    for eq in EQUIVALENT:
+        if eq.module == module and eq.operator == operator and eq.line_text in line:
+            return f"equivalent: {eq.reason}"
+    return None
+
+
+@dataclass
+class ModuleResult:
+    module: str
+    killed: int = 0
+    survived: int = 0
+    excluded: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def score(self) -> float | None:
+        tested = self.killed + self.survived
+        return 100.0 * self.killed / tested if tested else None
+
+
+def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Path, max_mutants: int | None) -> tuple[ModuleResult, list[dict]]:
+    """Every cosmic-ray mutant of one module tested; the result and the survivors (line, operator, diff)."""
+    import cosmic_ray.plugins
+    from cosmic_ray.commands.init import init
+    from cosmic_ray.mutating import use_mutation
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
+
+    target = stage_dir / staged_path(module)
+    source = target.read_text(encoding="utf-8")
+    lines, annotations = source.splitlines(), _annotation_lines(source)
+    result, survivors = ModuleResult(module), []
+    start = time.perf_counter()
+    log = work / "logs" / (module.replace("/", "__") + ".log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    baseline = run_tests(stage_dir, tests, 600.0, log, coverage_of=target)
+    if baseline.killed:
+        raise RuntimeError(f"the tests of {module} fail before any mutation; see {log}:\n{baseline.output[-1500:]}")
+    covering = _tests_by_line(Path(f"{log}.lines.json"))
+    timeout = 3 * baseline.seconds + 10.0
+    session = work / "sessions" / (module.replace("/", "__") + ".sqlite")
+    session.parent.mkdir(parents=True, exist_ok=True)
+    with use_db(str(session), WorkDB.Mode.create) as db:
+        init([target], db, {})
+        items = list(db.pending_work_items)
+        tried = 0
+        for item in items:
+            (mutation,) = item.mutations
+            why = exclusion(module, mutation.operator_name, mutation.start_pos, lines, annotations)
+            if why is not None:
+                result.excluded += 1
+                db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output=why))
+                continue
+            if max_mutants is not None and tried >= max_mutants:
+                break
+            tried += 1
+            operator = cosmic_ray.plugins.get_operator(mutation.operator_name)(**mutation.operator_args)
+            with use_mutation(target, operator, mutation.occurrence) as (_, mutated):
+                if mutated is None:
+                    continue
+                run = _test_mutant(stage_dir, tests, covering.get(mutation.start_pos[0], ()), timeout, log)
+            outcome = TestOutcome.KILLED if run.killed else TestOutcome.SURVIVED
+            db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.NORMAL, test_outcome=outcome, output=run.output[-2000:]))
+            if run.killed:
+                result.killed += 1
+            else:
+                result.survived += 1
+                survivors.append({"module": module, "line": mutation.start_pos[0], "operator": mutation.operator_name,
+                                  "source": lines[mutation.start_pos[0] - 1].strip(),
+                                  "mutant": _changed_line(mutated, mutation.start_pos[0])})
+    result.seconds = time.perf_counter() - start
+    return result, survivors
+
+
+def _tests_by_line(path: Path) -> dict[int, tuple[str, ...]]:
+    """Line → the ids of the tests that ran it, from a baseline run's recording."""
+    by_line: dict[int, list[str]] = {}
+    for test, lines in json.loads(path.read_text()).items():
+        for line in lines:
+            by_line.setdefault(line, []).append(test)
+    return {line: tuple(ids) for line, ids in by_line.items()}
+
+
+def _test_mutant(stage_dir: Path, tests: tuple[str, ...], covering: tuple[str, ...], timeout: float, log: Path):  # noqa: ANN202
+    """The tests that run the mutated line; a line no test runs (e.g. one run at import) faces all the module's tests."""
+    return run_tests(stage_dir, covering or tests, timeout, log)
+
+
+def _changed_line(mutated: str, line: int) -> str:
+    rows = mutated.splitlines()
+    return rows[line - 1].strip() if 0 < line <= len(rows) else ""
+
+
+def run_planted(stage_dir: Path, work: Path) -> list[dict]:
+    """Each planted bug applied alone to the staged copy and tested: killed, survived, or not applicable any more."""
+    rows = []
+    for bug in PLANTED:
+        target = stage_dir / staged_path(bug.module)
+        original = target.read_text(encoding="utf-8")
+        if bug.old not in original:
+            rows.append({"bug": bug.bug, "module": bug.module, "outcome": "not applicable (the code changed)"})
+            continue
+        tests = PLANTED_TESTS.get(bug.module) or TARGETS[bug.module]
+        try:
+            target.write_text(original.replace(bug.old, bug.new, 1), encoding="utf-8")
+            run = run_tests(stage_dir, tests, 600.0, work / "logs" / "planted.log")
+        finally:
+            target.write_text(original, encoding="utf-8")
+        rows.append({"bug": bug.bug, "module": bug.module, "outcome": "killed" if run.killed else "SURVIVED"})
+    return rows
+
+
+def _mutate_in_worker(module: str, work: Path, max_mutants: int | None) -> tuple[ModuleResult, list[dict]]:
+    """One module in a worker process, in that process's own staged copy (made on its first module)."""
+    stage_dir = work / f"stage-{os.getpid()}"
+    if not stage_dir.exists():
+        stage(REPO, stage_dir)
+    try:
+        return mutate_module(module, TARGETS[module], stage_dir, work, max_mutants)
+    except RuntimeError as exc:  # its tests fail unmutated: report it, go on with the other modules
+        return ModuleResult(module, error=str(exc).splitlines()[0]), []
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--modules", nargs="*", default=None, help="repository paths (default: every target)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own staged copy")
+    parser.add_argument("--max-mutants", type=int, default=None, help="at most N mutants per module (a quick look)")
+    parser.add_argument("--work", type=Path, default=Path("bench-results/mutation"), help="staged copies, sessions, logs")
+    parser.add_argument("--json", type=Path, default=Path("bench-results/mutation.json"))
+    args = parser.parse_args(argv)
+    modules = args.modules or list(TARGETS)
+    unknown = [m for m in modules if m not in TARGETS]
+    if unknown:
+        parser.error(f"not a mutation target: {', '.join(unknown)} (targets: {', '.join(TARGETS)})")
+    os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
+    os.environ.setdefault("REASMORY_SHARED", str(REPO.parent / "shared"))
+    warm_up()
+    work = args.work.resolve()
+    for old in work.glob("stage-*"):
+        shutil.rmtree(old)
+    with ProcessPoolExecutor(max(1, args.workers), mp_context=get_context("fork")) as pool:
+        done = list(pool.map(_mutate_in_worker, modules, [work] * len(modules), [args.max_mutants] * len(modules)))
+    results = [r for r, _ in done]
+    survivors = [s for _, surv in done for s in surv]
+    planted = run_planted(stage(REPO, work / "stage-planted"), work) if args.modules is None else []
+    rows = [[r.module, r.killed + r.survived, r.killed, r.survived, r.excluded,
+             r.error or ("-" if r.score is None else f"{r.score:.1f}%"), f"{r.seconds:.0f}"] for r in results]
+    killed, survived = sum(r.killed for r in results), sum(r.survived for r in results)
+    rows.append(["all modules", killed + survived, killed, survived, sum(r.excluded for r in results),
+                 f"{100.0 * killed / max(1, killed + survived):.1f}%", f"{sum(r.seconds for r in results):.0f}"])
+    if survivors:
+        emit("surviving mutants", ["module", "line", "operator", "source", "mutant"],
+             [[s["module"], s["line"], s["operator"].removeprefix("core/"), s["source"][:70], s["mutant"][:70]] for s in survivors],
+             {}, None)
+    if planted:
+        emit("bugs planted by hand (issue #24)", ["module", "bug", "outcome"], [[p["module"], p["bug"], p["outcome"]] for p in planted],
+             {}, None)
+    payload = {"modules": [{**r.__dict__, "score": r.score} for r in results], "survivors": survivors, "planted": planted,
+               "equivalent": [e.__dict__ for e in EQUIVALENT], "excluded_operators": list(EXOTIC)}
+    emit("mutation score per module (cosmic-ray mutants; each module's own tests)",
+         ["module", "mutants", "killed", "survived", "excluded", "score", "seconds"], rows, payload, args.json)
+
+
+if __name__ == "__main__":
+    main()
