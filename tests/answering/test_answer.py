@@ -88,6 +88,18 @@ def test_a_compiled_program_that_fails_is_repaired_by_the_vlm(living_room: Spati
     assert '"code": "unknown-label"' in server.requests[0]["messages"][-1]["content"]
 
 
+@pytest.mark.parametrize(("max_repairs", "kinds"), [(0, ["compile"]), (1, ["compile", "repair"]), (2, ["compile", "repair", "repair"])])
+def test_a_failed_compiled_program_uses_up_a_repair(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                                   monkeypatch: pytest.MonkeyPatch, max_repairs: int, kinds: list[str]) -> None:
+    """max_repairs counts every refusal sent back to the VLM, the compiled program's included."""
+    monkeypatch.delitem(REGISTRY._ops, "bev", raising=False)
+    server.script("answer(", "answer(", "answer(")
+    with pytest.raises(FallbackUnavailable) as err:
+        answer(living_room, "How many unicorns are in this room?", max_repairs=max_repairs, **vlm)
+    assert [a.kind for a in err.value.attempts] == kinds
+    assert len(server.requests) == max_repairs
+
+
 def test_a_compiled_program_that_fails_without_a_vlm_reports_its_errors(living_room: SpatialMemory) -> None:
     with pytest.raises(CheckError, match="no object 'unicorns'") as err:
         answer(living_room, "How many unicorns are in this room?")
