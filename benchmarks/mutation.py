@@ -173,11 +173,9 @@ def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Pa
     start = time.perf_counter()
     log = work / "logs" / (module.replace("/", "__") + ".log")
     log.parent.mkdir(parents=True, exist_ok=True)
-    baseline = run_tests(stage_dir, tests, 600.0, log, coverage_of=target)
-    if baseline.killed:
-        raise RuntimeError(f"the tests of {module} fail before any mutation; see {log}:\n{baseline.output[-1500:]}")
-    covering = _tests_by_line(Path(f"{log}.lines.json"))
-    timeout = 3 * baseline.seconds + 10.0
+    seconds, coverage = baseline(stage_dir, tests, work)
+    covering = coverage.get(str(target), {})
+    timeout = 3 * seconds + 10.0
     session = work / "sessions" / (module.replace("/", "__") + ".sqlite")
     session.parent.mkdir(parents=True, exist_ok=True)
     with use_db(str(session), WorkDB.Mode.create) as db:
@@ -212,13 +210,26 @@ def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Pa
     return result, survivors
 
 
-def _tests_by_line(path: Path) -> dict[int, tuple[str, ...]]:
-    """Line → the ids of the tests that ran it, from a baseline run's recording."""
-    by_line: dict[int, list[str]] = {}
-    for test, lines in json.loads(path.read_text()).items():
-        for line in lines:
-            by_line.setdefault(line, []).append(test)
-    return {line: tuple(ids) for line, ids in by_line.items()}
+_BASELINES: dict[tuple[Path, tuple[str, ...]], tuple[float, dict[str, dict[int, tuple[str, ...]]]]] = {}
+
+
+def baseline(stage_dir: Path, tests: tuple[str, ...], work: Path) -> tuple[float, dict[str, dict[int, tuple[str, ...]]]]:
+    """One traced run of a test set, unmutated (once per staged copy): its time, and file → line → the tests that ran it."""
+    key = (stage_dir, tests)
+    if key not in _BASELINES:
+        files = {str(stage_dir / staged_path(m)) for m, t in TARGETS.items() if t == tests}
+        log = work / "logs" / f"baseline-{stage_dir.name}-{abs(hash(tests)):x}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        run = run_tests(stage_dir, tests, 1800.0, log, coverage_of=files)
+        if run.killed:
+            raise RuntimeError(f"the tests {' '.join(tests)} fail before any mutation; see {log}:\n{run.output[-1500:]}")
+        by_file: dict[str, dict[int, list[str]]] = {}
+        for test, ran in json.loads(Path(f"{log}.lines.json").read_text()).items():
+            for file, lines in ran.items():
+                for line in lines:
+                    by_file.setdefault(file, {}).setdefault(line, []).append(test)
+        _BASELINES[key] = (run.seconds, {f: {line: tuple(ids) for line, ids in lines.items()} for f, lines in by_file.items()})
+    return _BASELINES[key]
 
 
 def _test_mutant(stage_dir: Path, tests: tuple[str, ...], covering: tuple[str, ...], timeout: float, log: Path):  # noqa: ANN202

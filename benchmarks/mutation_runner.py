@@ -51,6 +51,12 @@ def stage(repo: Path, dest: Path) -> Path:
         shutil.copytree(repo / top, dest / where, ignore=ignore, dirs_exist_ok=True)
     shutil.copytree(repo / "tests", dest / "tests", ignore=ignore)
     shutil.copy2(repo / "pyproject.toml", dest / "pyproject.toml")
+    for name in ("docs", "README.md", "SECURITY.md", "CHANGELOG.md"):  # read by some tests, never mutated
+        if (repo / name).exists():
+            (dest / name).symlink_to(repo / name)
+    for top, where in PACKAGE_DIRS.items():  # tests that read sources by repository path see the staged (mutated) ones
+        if top != where:
+            (dest / top).symlink_to(dest / where, target_is_directory=True)
     for path in dest.rglob("*.py"):
         os.utime(path, (_STAGED_MTIME, _STAGED_MTIME))
     compileall.compile_dir(str(dest), quiet=1, workers=1)
@@ -76,24 +82,23 @@ class TestRun:
 
 
 class LineRecorder:
-    """A pytest plugin recording, per test, the lines of one file the test runs (sys.settrace on that file only)."""
+    """A pytest plugin recording, per test, the lines of some files the test runs (sys.settrace on those files only)."""
 
-    def __init__(self, filename: str) -> None:
-        self.filename = filename
-        self.current: str | None = None
-        self.lines: dict[str, set[int]] = {}
+    def __init__(self, filenames: set[str]) -> None:
+        self.filenames = filenames
+        self.current: dict[str, set[int]] | None = None
+        self.lines: dict[str, dict[str, set[int]]] = {}
 
     def _global(self, frame, event, arg):  # noqa: ANN001, ANN202 — sys.settrace's protocol
-        return self._local if frame.f_code.co_filename == self.filename else None
+        return self._local if frame.f_code.co_filename in self.filenames else None
 
     def _local(self, frame, event, arg):  # noqa: ANN001, ANN202
         if event == "line" and self.current is not None:
-            self.lines[self.current].add(frame.f_lineno)
+            self.current.setdefault(frame.f_code.co_filename, set()).add(frame.f_lineno)
         return self._local
 
     def pytest_runtest_setup(self, item) -> None:  # noqa: ANN001
-        self.current = item.nodeid
-        self.lines.setdefault(item.nodeid, set())
+        self.current = self.lines.setdefault(item.nodeid, {})
         sys.settrace(self._global)
         threading.settrace(self._global)
 
@@ -103,10 +108,10 @@ class LineRecorder:
         self.current = None
 
 
-def run_tests(stage_dir: Path, tests: tuple[str, ...], timeout: float, log: Path, coverage_of: Path | None = None) -> TestRun:
+def run_tests(stage_dir: Path, tests: tuple[str, ...], timeout: float, log: Path, coverage_of: set[str] | None = None) -> TestRun:
     """pytest on `tests` against the staged sources, in a forked child; killed = any failure, error or timeout.
 
-    With `coverage_of` (a staged file), the child also writes `<log>.lines.json`: test id → lines of that file it ran.
+    With `coverage_of` (staged files), the child also writes `<log>.lines.json`: test id → file → lines it ran.
     """
     start = time.monotonic()
     pid = os.fork()
@@ -123,12 +128,13 @@ def run_tests(stage_dir: Path, tests: tuple[str, ...], timeout: float, log: Path
             sys.path.insert(0, str(stage_dir))
             import pytest
 
-            recorder = LineRecorder(str(coverage_of)) if coverage_of is not None else None
+            recorder = LineRecorder(coverage_of) if coverage_of is not None else None
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # scanning every installed package's entry points: ~1 s a run
             code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", "--no-header", *PLUGINS, *tests],
                                    plugins=[recorder] if recorder else []))
             if recorder is not None:
-                Path(f"{log}.lines.json").write_text(json.dumps({k: sorted(v) for k, v in recorder.lines.items()}))
+                Path(f"{log}.lines.json").write_text(json.dumps(
+                    {test: {f: sorted(lines) for f, lines in files.items()} for test, files in recorder.lines.items()}))
         except BaseException:  # noqa: BLE001 — whatever happens, the child exits with a status
             code = 71
         finally:
