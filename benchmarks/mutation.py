@@ -26,6 +26,7 @@ import ast
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -175,6 +176,7 @@ def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Pa
     log.parent.mkdir(parents=True, exist_ok=True)
     seconds, coverage = baseline(stage_dir, tests, work)
     covering = coverage.get(str(target), {})
+    enclosing = _definitions(source)
     timeout = 3 * seconds + 10.0
     session = work / "sessions" / (module.replace("/", "__") + ".sqlite")
     session.parent.mkdir(parents=True, exist_ok=True)
@@ -196,7 +198,7 @@ def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Pa
             with use_mutation(target, operator, mutation.occurrence) as (_, mutated):
                 if mutated is None:
                     continue
-                run = _test_mutant(stage_dir, tests, covering.get(mutation.start_pos[0], ()), timeout, log)
+                run = _test_mutant(stage_dir, tests, _selected(mutation.start_pos[0], covering, enclosing), timeout, log)
             outcome = TestOutcome.KILLED if run.killed else TestOutcome.SURVIVED
             db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.NORMAL, test_outcome=outcome, output=run.output[-2000:]))
             if run.killed:
@@ -207,6 +209,8 @@ def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Pa
                                   "source": lines[mutation.start_pos[0] - 1].strip(),
                                   "mutant": _changed_line(mutated, mutation.start_pos[0])})
     result.seconds = time.perf_counter() - start
+    print(f"{module}: {result.killed} killed, {result.survived} survived, {result.excluded} excluded, {result.seconds:.0f} s",
+          file=sys.stderr, flush=True)
     return result, survivors
 
 
@@ -232,9 +236,36 @@ def baseline(stage_dir: Path, tests: tuple[str, ...], work: Path) -> tuple[float
     return _BASELINES[key]
 
 
-def _test_mutant(stage_dir: Path, tests: tuple[str, ...], covering: tuple[str, ...], timeout: float, log: Path):  # noqa: ANN202
-    """The tests that run the mutated line; a line no test runs (e.g. one run at import) faces all the module's tests."""
-    return run_tests(stage_dir, covering or tests, timeout, log)
+def _definitions(source: str) -> list[tuple[int, int, bool]]:
+    """(first line, last line, is a function) of every function and class, decorators included, innermost last."""
+    spans = [(min([n.lineno, *(d.lineno for d in n.decorator_list)]), n.end_lineno, not isinstance(n, ast.ClassDef))
+             for n in ast.walk(ast.parse(source)) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    return sorted(spans, key=lambda span: span[1] - span[0], reverse=True)
+
+
+def _selected(line: int, covering: dict[int, tuple[str, ...]], definitions: list[tuple[int, int, bool]]) -> tuple[tuple[str, ...], bool]:
+    """The tests to run against a mutant of `line`, and whether a mutant they miss is known to survive every test.
+
+    A line the tests run: the tests that run it (sound: no other test can see the change). A line run only at import
+    inside a function's definition (a decorator's arguments, a default): first the tests that run that function, then,
+    if it survives them, all (not sound alone). Any other line run only at import: all tests (empty selection).
+    """
+    if line in covering:
+        return covering[line], True
+    inner = next(((first, last, function) for first, last, function in reversed(definitions) if first <= line <= last), None)
+    if inner is not None and inner[2]:
+        tests = tuple(dict.fromkeys(t for ln in range(inner[0], inner[1] + 1) for t in covering.get(ln, ())))
+        return tests, not tests
+    return (), True
+
+
+def _test_mutant(stage_dir: Path, tests: tuple[str, ...], selection: tuple[tuple[str, ...], bool], timeout: float, log: Path):  # noqa: ANN202
+    """The selected tests (all the module's when none are); a survivor of a selection that is not sound faces all of them."""
+    chosen, sound = selection
+    run = run_tests(stage_dir, chosen or tests, timeout, log)
+    if run.killed or sound or not chosen:
+        return run
+    return run_tests(stage_dir, tests, timeout, log)
 
 
 def _changed_line(mutated: str, line: int) -> str:
