@@ -38,8 +38,9 @@ from reasmory.benchmarks.mutation_runner import run_tests, stage, staged_path, w
 from reasmory.benchmarks.report import emit
 
 REPO = Path(__file__).resolve().parents[1]
-INTERPRETER_TESTS = ("tests/conformance", "tests/interpreter/test_checker.py", "tests/interpreter/test_operations.py",
-                     "tests/interpreter/test_safety.py", "tests/interpreter/test_trace.py", "tests/interpreter/test_reference.py")
+INTERPRETER_TESTS = ("tests/conformance", "tests/interpreter/test_values.py", "tests/interpreter/test_checker.py",
+                     "tests/interpreter/test_operations.py", "tests/interpreter/test_safety.py", "tests/interpreter/test_trace.py",
+                     "tests/interpreter/test_reference.py")
 #: Module → the tests that cover it (fastest-failing first: runs stop at the first failure).
 TARGETS: dict[str, tuple[str, ...]] = {
     **{f"interpreter/{p.relative_to(REPO / 'interpreter').as_posix()}": INTERPRETER_TESTS
