@@ -1,22 +1,27 @@
 """Mutation testing: how many small plausible bugs the tests catch, per module, with the survivors listed.
 
     nice -n 10 .venv/bin/python -m reasmory.benchmarks.mutation [--modules memory/labels.py …] [--workers 2]
-        [--json bench-results/mutation.json] [--max-mutants N]
+        [--sample N] [--json bench-results/mutation.json]
 
 Mutants are cosmic-ray's (its core operators: comparisons, arithmetic and
 boolean operators swapped, numbers changed, `not` added, conditions and
 loops removed, decorators dropped), made in a staged copy of the package (see
-`mutation_runner`) and each tested with only the tests that cover its module.
-A mutant is killed when a test fails (or the run times out), survives when
-every test passes. Excluded, each with its reason: mutants inside annotations
-(never evaluated: every module has `from __future__ import annotations`) and
-the equivalent mutants listed in `EQUIVALENT`. The score of a module is
-killed / (killed + survived). The bugs planted by hand in issue #24 are run
-the same way (`PLANTED`) and reported killed or survived.
+`mutation_runner`). Each is tested by the tests that run its line (recorded
+once per test set, unmutated); a line run only at import is tested by the
+tests of the function it belongs to and then, if it survives them, by all of
+its module's tests. A mutant is killed when a test fails (or the run times
+out), survives when every test passes. Excluded, each with its reason:
+operator swaps to bitwise, shift, power or modulo operators; mutants inside
+annotations (never evaluated: every module has `from __future__ import
+annotations`); dataclass `slots` flags; and the equivalent mutants listed in
+`EQUIVALENT`. The score of a module is killed / (killed + survived); with
+`--sample N` it is estimated from a seeded random sample of N mutants per
+module. The bugs planted by hand in issue #24 are run the same way
+(`PLANTED`) and reported killed or survived.
 
-Needs the repository checkout (the tests are part of the run) and
-`pip install cosmic-ray` (in the dev extra). Artefacts (the staged copies,
-cosmic-ray's session databases, test logs) go under `bench-results/mutation/`.
+Needs the repository checkout (the tests are part of the run) and cosmic-ray
+(in the dev extra). Artefacts (the staged copies, cosmic-ray's session
+databases, test logs) go under `bench-results/mutation/`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import argparse
 import ast
 import json
 import os
+import random
 import shutil
 import sys
 import time
@@ -38,7 +44,7 @@ from reasmory.benchmarks.mutation_runner import run_tests, stage, staged_path, w
 from reasmory.benchmarks.report import emit
 
 REPO = Path(__file__).resolve().parents[1]
-INTERPRETER_TESTS = ("tests/conformance", "tests/interpreter/test_values.py", "tests/interpreter/test_checker.py",
+INTERPRETER_TESTS = ("tests/interpreter/test_values.py", "tests/conformance", "tests/interpreter/test_checker.py",
                      "tests/interpreter/test_operations.py", "tests/interpreter/test_safety.py", "tests/interpreter/test_trace.py",
                      "tests/interpreter/test_reference.py")
 #: Module → the tests that cover it (fastest-failing first: runs stop at the first failure).
@@ -132,13 +138,16 @@ def _inside(pos: tuple[int, int], spans: Iterable[tuple[int, int, int, int]]) ->
     return any((l0, c0) <= tuple(pos) < (l1, c1) for l0, c0, l1, c1 in spans)
 
 
-def exclusion(module: str, operator: str, start: tuple[int, int], source_lines: list[str], annotations: set) -> str | None:
+def exclusion(module: str, operator: str, start: tuple[int, int], source_lines: list[str], annotations: set,
+              mutant_line: str = "") -> str | None:
     """Why a mutant is left out of the score, or None."""
     if any(x in operator for x in EXOTIC):
         return "operator not used (exotic operator swap)"
     if _inside(start, annotations):
         return "inside an annotation: never evaluated"
     line = source_lines[start[0] - 1] if 0 < start[0] <= len(source_lines) else ""
+    if "slots=False" in mutant_line and "@dataclass" in mutant_line:
+        return "equivalent: slots only change how attributes are stored, nothing the program can observe"
     for eq in EQUIVALENT:
         if eq.module == module and eq.operator == operator and eq.line_text in line:
             return f"equivalent: {eq.reason}"
@@ -151,6 +160,7 @@ class ModuleResult:
     killed: int = 0
     survived: int = 0
     excluded: int = 0
+    candidates: int = 0
     seconds: float = 0.0
     error: str | None = None
 
@@ -160,11 +170,11 @@ class ModuleResult:
         return 100.0 * self.killed / tested if tested else None
 
 
-def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Path, max_mutants: int | None) -> tuple[ModuleResult, list[dict]]:
-    """Every cosmic-ray mutant of one module tested; the result and the survivors (line, operator, diff)."""
+def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Path, sample: int | None) -> tuple[ModuleResult, list[dict]]:
+    """Every cosmic-ray mutant of one module tested (or a seeded random `sample` of them); the result and the survivors."""
     import cosmic_ray.plugins
     from cosmic_ray.commands.init import init
-    from cosmic_ray.mutating import use_mutation
+    from cosmic_ray.mutating import mutate_code, use_mutation
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
@@ -183,19 +193,22 @@ def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Pa
     session.parent.mkdir(parents=True, exist_ok=True)
     with use_db(str(session), WorkDB.Mode.create) as db:
         init([target], db, {})
-        items = list(db.pending_work_items)
-        tried = 0
-        for item in items:
+        chosen = []
+        for item in db.pending_work_items:
             (mutation,) = item.mutations
-            why = exclusion(module, mutation.operator_name, mutation.start_pos, lines, annotations)
+            operator = cosmic_ray.plugins.get_operator(mutation.operator_name)(**mutation.operator_args)
+            mutant_line = _changed_line(mutate_code(source, operator, mutation.occurrence) or "", mutation.start_pos[0])
+            why = exclusion(module, mutation.operator_name, mutation.start_pos, lines, annotations, mutant_line)
             if why is not None:
                 result.excluded += 1
                 db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output=why))
-                continue
-            if max_mutants is not None and tried >= max_mutants:
-                break
-            tried += 1
-            operator = cosmic_ray.plugins.get_operator(mutation.operator_name)(**mutation.operator_args)
+            else:
+                chosen.append((item, operator))
+        result.candidates = len(chosen)
+        if sample is not None and len(chosen) > sample:
+            chosen = sorted(random.Random(f"{module}:{sample}").sample(chosen, sample), key=lambda c: c[0].mutations[0].start_pos)
+        for item, operator in chosen:
+            (mutation,) = item.mutations
             with use_mutation(target, operator, mutation.occurrence) as (_, mutated):
                 if mutated is None:
                     continue
@@ -293,13 +306,13 @@ def run_planted(stage_dir: Path, work: Path) -> list[dict]:
     return rows
 
 
-def _mutate_in_worker(module: str, work: Path, max_mutants: int | None) -> tuple[ModuleResult, list[dict]]:
+def _mutate_in_worker(module: str, work: Path, sample: int | None) -> tuple[ModuleResult, list[dict]]:
     """One module in a worker process, in that process's own staged copy (made on its first module)."""
     stage_dir = work / f"stage-{os.getpid()}"
     if not stage_dir.exists():
         stage(REPO, stage_dir)
     try:
-        return mutate_module(module, TARGETS[module], stage_dir, work, max_mutants)
+        return mutate_module(module, TARGETS[module], stage_dir, work, sample)
     except RuntimeError as exc:  # its tests fail unmutated: report it, go on with the other modules
         return ModuleResult(module, error=str(exc).splitlines()[0]), []
 
@@ -308,7 +321,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--modules", nargs="*", default=None, help="repository paths (default: every target)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own staged copy")
-    parser.add_argument("--max-mutants", type=int, default=None, help="at most N mutants per module (a quick look)")
+    parser.add_argument("--sample", type=int, default=None,
+                        help="test a seeded random sample of N mutants per module (an estimate; default: every mutant)")
     parser.add_argument("--work", type=Path, default=Path("bench-results/mutation"), help="staged copies, sessions, logs")
     parser.add_argument("--json", type=Path, default=Path("bench-results/mutation.json"))
     args = parser.parse_args(argv)
@@ -323,14 +337,15 @@ def main(argv: list[str] | None = None) -> None:
     for old in work.glob("stage-*"):
         shutil.rmtree(old)
     with ProcessPoolExecutor(max(1, args.workers), mp_context=get_context("fork")) as pool:
-        done = list(pool.map(_mutate_in_worker, modules, [work] * len(modules), [args.max_mutants] * len(modules)))
+        done = list(pool.map(_mutate_in_worker, modules, [work] * len(modules), [args.sample] * len(modules)))
     results = [r for r, _ in done]
     survivors = [s for _, surv in done for s in surv]
     planted = run_planted(stage(REPO, work / "stage-planted"), work) if args.modules is None else []
-    rows = [[r.module, r.killed + r.survived, r.killed, r.survived, r.excluded,
+    rows = [[r.module, f"{r.killed + r.survived} of {r.candidates}", r.killed, r.survived, r.excluded,
              r.error or ("-" if r.score is None else f"{r.score:.1f}%"), f"{r.seconds:.0f}"] for r in results]
     killed, survived = sum(r.killed for r in results), sum(r.survived for r in results)
-    rows.append(["all modules", killed + survived, killed, survived, sum(r.excluded for r in results),
+    rows.append(["all modules", f"{killed + survived} of {sum(r.candidates for r in results)}", killed, survived,
+                 sum(r.excluded for r in results),
                  f"{100.0 * killed / max(1, killed + survived):.1f}%", f"{sum(r.seconds for r in results):.0f}"])
     if survivors:
         emit("surviving mutants", ["module", "line", "operator", "source", "mutant"],
@@ -342,7 +357,7 @@ def main(argv: list[str] | None = None) -> None:
     payload = {"modules": [{**r.__dict__, "score": r.score} for r in results], "survivors": survivors, "planted": planted,
                "equivalent": [e.__dict__ for e in EQUIVALENT], "excluded_operators": list(EXOTIC)}
     emit("mutation score per module (cosmic-ray mutants; each module's own tests)",
-         ["module", "mutants", "killed", "survived", "excluded", "score", "seconds"], rows, payload, args.json)
+         ["module", "mutants tested", "killed", "survived", "excluded", "score", "seconds"], rows, payload, args.json)
 
 
 if __name__ == "__main__":
