@@ -49,14 +49,14 @@ INTERPRETER_TESTS = ("tests/interpreter/test_values.py", "tests/conformance", "t
                      "tests/interpreter/test_reference.py")
 #: Module → the tests that cover it (fastest-failing first: runs stop at the first failure).
 TARGETS: dict[str, tuple[str, ...]] = {
-    **{f"interpreter/{p.relative_to(REPO / 'interpreter').as_posix()}": INTERPRETER_TESTS
-       for p in sorted((REPO / "interpreter").rglob("*.py"))},
+    "memory/labels.py": ("tests/memory/test_labels.py", "tests/memory/test_label_rules.py", "tests/conformance"),
     "memory/geometry.py": ("tests/conformance", "tests/memory/test_geometry.py", "tests/memory/test_box_distance.py"),
     "memory/box_distance.py": ("tests/memory/test_box_distance.py", "tests/memory/test_geometry.py", "tests/conformance"),
-    "memory/labels.py": ("tests/memory/test_labels.py", "tests/memory/test_label_rules.py", "tests/conformance"),
     "memory/store.py": ("tests/memory/test_store.py",),
     "memory/reconstruction/cache.py": ("tests/reconstruction/test_cache.py", "tests/reconstruction/test_pipeline.py"),
     "reasmory/answering/generate.py": ("tests/answering/test_answer.py",),
+    **{f"interpreter/{p.relative_to(REPO / 'interpreter').as_posix()}": INTERPRETER_TESTS
+       for p in sorted((REPO / "interpreter").rglob("*.py"))},
 }
 TARGETS["interpreter/syntax.py"] = ("tests/playground/test_playground.py", "tests/traces/test_views.py")
 TARGETS["interpreter/trace.py"] = (*INTERPRETER_TESTS, "tests/traces/test_views.py")
