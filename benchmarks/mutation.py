@@ -50,7 +50,8 @@ INTERPRETER_TESTS = ("tests/interpreter/test_values.py", "tests/conformance", "t
 #: Module → the tests that cover it (fastest-failing first: runs stop at the first failure).
 TARGETS: dict[str, tuple[str, ...]] = {
     "memory/labels.py": ("tests/memory/test_labels.py", "tests/memory/test_label_rules.py", "tests/conformance"),
-    "memory/geometry.py": ("tests/conformance", "tests/memory/test_geometry.py", "tests/memory/test_box_distance.py"),
+    "memory/geometry.py": ("tests/memory/test_geometry.py", "tests/memory/test_geometry_edges.py", "tests/memory/test_box_distance.py",
+                           "tests/conformance"),
     "memory/box_distance.py": ("tests/memory/test_box_distance.py", "tests/memory/test_geometry.py", "tests/conformance"),
     "memory/store.py": ("tests/memory/test_store.py",),
     "memory/reconstruction/cache.py": ("tests/reconstruction/test_cache.py", "tests/reconstruction/test_pipeline.py"),
@@ -67,12 +68,13 @@ EXOTIC = ("BitAnd", "BitOr", "BitXor", "LShift", "RShift", "Pow", "Mod", "FloorD
 
 @dataclass(frozen=True)
 class Equivalent:
-    """A mutant that cannot change behaviour, and why: (module, operator, text on the mutated line)."""
+    """A mutant that cannot change behaviour, and why: (module, operator, text on the line, text on the mutant's line)."""
 
     module: str
     operator: str
     line_text: str
     reason: str
+    mutant_text: str = ""
 
 
 _EMPTY_LABEL = "singular('') is '', so the early return for an empty label gives what the general path gives"
@@ -82,6 +84,18 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("memory/labels.py", "core/ReplaceComparisonOperator_Eq_Is", 'if words == [""]:', _EMPTY_LABEL),
     Equivalent("memory/labels.py", "core/ReplaceFalseWithTrue", "new = LabelNormalizer(use_defaults=False)",
                "the new normaliser's synonym table is replaced by a copy of this one's on the next line"),
+    Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_Eq_Is", "if a.id == b.id:",
+               "an object's distance to itself, measured the long way when `is` fails, is 0 as well"),
+    Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_LtE_Eq", "if len(cache.points(a)) <= len(cache.points(b))",
+               "which point set is queried against the other's tree changes the work, not the nearest distance"),
+    Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_LtE_Lt", "if len(cache.points(a)) <= len(cache.points(b))",
+               "which point set is queried against the other's tree changes the work, not the nearest distance"),
+    Equivalent("memory/geometry.py", "core/NumberReplacer", "query(cache.points(small), k=1, distance_upper_bound=upper)",
+               "the minimum over the k nearest neighbours is the nearest one for any k ≥ 1", mutant_text="k= 2"),
+    Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_GtE_Gt", "if lower >= best[0]:",
+               "a pair whose lower bound equals the best distance cannot beat it: not pruning it only costs time"),
+    Equivalent("memory/geometry.py", "core/NumberReplacer", "point_box_distance(point, obj.box)[0]",
+               "one point gives a one-element array: its element [0] is its element [-1]", mutant_text="obj.box)[ -1]"),
 )
 
 
@@ -149,7 +163,7 @@ def exclusion(module: str, operator: str, start: tuple[int, int], source_lines: 
     if "slots=False" in mutant_line and "@dataclass" in mutant_line:
         return "equivalent: slots only change how attributes are stored, nothing the program can observe"
     for eq in EQUIVALENT:
-        if eq.module == module and eq.operator == operator and eq.line_text in line:
+        if eq.module == module and eq.operator == operator and eq.line_text in line and eq.mutant_text in mutant_line:
             return f"equivalent: {eq.reason}"
     return None
 
