@@ -34,7 +34,7 @@ import random
 import shutil
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -153,17 +153,17 @@ def _inside(pos: tuple[int, int], spans: Iterable[tuple[int, int, int, int]]) ->
 
 
 def exclusion(module: str, operator: str, start: tuple[int, int], source_lines: list[str], annotations: set,
-              mutant_line: str = "") -> str | None:
-    """Why a mutant is left out of the score, or None."""
+              mutant_line: Callable[[], str]) -> str | None:
+    """Why a mutant is left out of the score, or None. `mutant_line` makes the mutant (slow) only when a rule needs it."""
     if any(x in operator for x in EXOTIC):
         return "operator not used (exotic operator swap)"
     if _inside(start, annotations):
         return "inside an annotation: never evaluated"
     line = source_lines[start[0] - 1] if 0 < start[0] <= len(source_lines) else ""
-    if "slots=False" in mutant_line and "@dataclass" in mutant_line:
+    if "@dataclass" in line and "slots=True" in line and "slots=False" in mutant_line():
         return "equivalent: slots only change how attributes are stored, nothing the program can observe"
     for eq in EQUIVALENT:
-        if eq.module == module and eq.operator == operator and eq.line_text in line and eq.mutant_text in mutant_line:
+        if eq.module == module and eq.operator == operator and eq.line_text in line and eq.mutant_text in mutant_line():
             return f"equivalent: {eq.reason}"
     return None
 
@@ -211,7 +211,9 @@ def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Pa
         for item in db.pending_work_items:
             (mutation,) = item.mutations
             operator = cosmic_ray.plugins.get_operator(mutation.operator_name)(**mutation.operator_args)
-            mutant_line = _changed_line(mutate_code(source, operator, mutation.occurrence) or "", mutation.start_pos[0])
+            def mutant_line(operator=operator, mutation=mutation) -> str:  # noqa: ANN001 — bound now, called maybe
+                return _changed_line(mutate_code(source, operator, mutation.occurrence) or "", mutation.start_pos[0])
+
             why = exclusion(module, mutation.operator_name, mutation.start_pos, lines, annotations, mutant_line)
             if why is not None:
                 result.excluded += 1
