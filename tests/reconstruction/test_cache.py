@@ -101,3 +101,23 @@ def test_a_cache_folder_that_cannot_be_written_is_one_line(tmp_path: Path) -> No
     assert "--cache-dir" in info.value.hint
     full = MemoryCache(tmp_path)._unwritable(OSError(errno.ENOSPC, "No space left on device"))
     assert "the disk is full" in full.message and full.hint.startswith("free space there")
+
+
+@pytest.mark.parametrize(("platform", "env", "expected"), [
+    ("win32", {"LOCALAPPDATA": "C:/Users/me/AppData/Local"}, "C:/Users/me/AppData/Local/reasmory/Cache"),
+    ("win32", {}, "HOME/AppData/Local/reasmory/Cache"),
+    ("darwin", {}, "HOME/Library/Caches/reasmory"),
+    ("linux", {"XDG_CACHE_HOME": "/xdg"}, "/xdg/reasmory"),
+    ("linux", {}, "HOME/.cache/reasmory"),
+])
+def test_the_default_cache_folder_follows_the_platform(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, platform: str,
+                                                       env: dict, expected: str) -> None:
+    from reasmory.memory.reconstruction import cache
+
+    for name in ("REASMORY_CACHE_DIR", "LOCALAPPDATA", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(cache.sys, "platform", platform)
+    monkeypatch.setattr(cache.Path, "home", classmethod(lambda cls: tmp_path))
+    assert cache.default_cache_dir() == Path(expected.replace("HOME", str(tmp_path)))
