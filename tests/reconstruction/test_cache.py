@@ -10,7 +10,8 @@ import pytest
 from reasmory.errors import InputError
 from reasmory.memory.model import Provenance
 from reasmory.memory.reconstruction import run_build
-from reasmory.memory.reconstruction.cache import CACHE_FORMAT, MemoryCache, cache_key, hash_files, update_entry
+from reasmory.memory.reconstruction import cache as cache_module
+from reasmory.memory.reconstruction.cache import MemoryCache, cache_key, hash_files, update_entry
 from reasmory.memory.spatial_memory import SpatialMemory
 from tests.reconstruction.conftest import manifest_scene
 
@@ -26,12 +27,13 @@ def test_a_backend_setting_changes_the_cache_entry(tmp_path: Path) -> None:
     assert again.cache_hit and len(again.memory.points) == len(coarse.memory.points)
 
 
-def test_keys_depend_on_input_settings_and_format() -> None:
+def test_keys_depend_on_input_settings_and_code(monkeypatch: pytest.MonkeyPatch) -> None:
     key = cache_key("abc", {"backend": "rgbd", "backend_settings": {"pixel_stride": 1}})
     assert len(key) == 32 and key == cache_key("abc", {"backend_settings": {"pixel_stride": 1}, "backend": "rgbd"})
     assert key != cache_key("abd", {"backend": "rgbd", "backend_settings": {"pixel_stride": 1}})
     assert key != cache_key("abc", {"backend": "rgbd", "backend_settings": {"pixel_stride": 2}})
-    assert CACHE_FORMAT >= 1
+    monkeypatch.setattr(cache_module, "PIPELINE_VERSION", cache_module.PIPELINE_VERSION + 1)
+    assert key != cache_key("abc", {"backend": "rgbd", "backend_settings": {"pixel_stride": 1}})
 
 
 def test_hash_files_covers_names_sizes_and_contents(tmp_path: Path) -> None:
