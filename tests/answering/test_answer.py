@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from reasmory.interpreter import REGISTRY, CheckError, check
@@ -110,6 +112,31 @@ def test_generator_vlm_skips_the_compiler(living_room: SpatialMemory, server: Sc
     server.script('answer(count(objects("chair")) + 0)')
     result = answer(living_room, "How many chairs are in this room?", generator="vlm", **vlm)
     assert result.answer == "2" and [a.kind for a in result.trace.attempts] == ["generate"]
+
+
+def test_generator_compiler_never_asks_the_vlm(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
+    server.script(GOOD)
+    with pytest.raises(UnsupportedQuestion):
+        answer(living_room, FREE, generator="compiler", **vlm)
+    with pytest.raises(CheckError, match="no object 'unicorns'"):
+        answer(living_room, "How many unicorns are in this room?", generator="compiler", **vlm)
+    assert server.requests == []
+
+
+def test_attempt_durations_are_milliseconds(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each attempt is timed from its start to its outcome on the search's clock (here: a quarter second a reading)."""
+    from reasmory.answering import generate
+
+    ticks = itertools.count(0.0, 0.25)
+    monkeypatch.setattr(generate, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    server.script('answer(count(objects("chair")))')
+    result = answer(living_room, "How many unicorns are in this room?", **vlm)
+    assert [(a.kind, a.duration_ms) for a in result.trace.attempts] == [("compile", 250.0), ("repair", 250.0)]
+    server.script(*[Reply(status=500, body={"error": {"message": "down"}})] * 3)
+    with pytest.raises(VLMError) as err:
+        answer(living_room, FREE, **vlm)
+    assert [a.duration_ms for a in err.value.attempts] == [250.0]
 
 
 def test_server_failures_while_generating_are_one_clear_error(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
