@@ -38,3 +38,29 @@ def test_crossed_edges_of_two_cubes_are_their_closest_points(a_axes: int) -> Non
                         rotation=tuple(map(tuple, _about(0, 45 + 90 * b_turn) @ PERMUTATIONS[b_axes])))
         assert box_box_distance(a, b) == pytest.approx(2 - math.sqrt(2), abs=1e-9)
         assert box_box_distance(b, a) == pytest.approx(2 - math.sqrt(2), abs=1e-9)
+
+
+def test_segment_distances_match_dense_sampling_also_when_the_closest_points_are_ends() -> None:
+    from reasmory.memory.box_distance import _segment_distances
+
+    rng = np.random.default_rng(3)
+    p0, p1, q0, q1 = (rng.uniform(-1, 1, (200, 3)) for _ in range(4))
+    p1[:50] = p0[:50] + 1e-13  # degenerate segments (points) on one side, then on the other
+    q1[50:100] = q0[50:100]
+    t = np.linspace(0, 1, 801)
+    for i, found in enumerate(_segment_distances(p0, p1, q0, q1)):
+        a = p0[i] + t[:, None] * (p1[i] - p0[i])
+        b = q0[i] + t[:, None] * (q1[i] - q0[i])
+        dense = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)).min()
+        assert found == pytest.approx(dense, abs=5e-3) and found <= dense + 1e-9
+
+
+def test_the_separating_axis_test_at_touching_and_overlapping_boxes() -> None:
+    from reasmory.memory.box_distance import boxes_intersect
+
+    a = OrientedBox(center=(0, 0, 0), extents=(1, 1, 1))
+    assert boxes_intersect(a, OrientedBox(center=(0.9, 0, 0), extents=(1, 1, 1)))
+    assert boxes_intersect(a, OrientedBox(center=(1.0, 0, 0), extents=(1, 1, 1)))  # faces touching
+    assert not boxes_intersect(a, OrientedBox(center=(1.01, 0, 0), extents=(1, 1, 1)))
+    turned = lambda z: OrientedBox(center=(0, 0, z), extents=(1, 1, 1), rotation=tuple(map(tuple, _about(0, 45))))  # noqa: E731
+    assert not boxes_intersect(a, turned(1.25)) and boxes_intersect(a, turned(1.15))  # its lowest edge is √2/2 below its centre

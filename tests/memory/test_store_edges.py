@@ -60,3 +60,26 @@ def test_loaded_solid_boxes_stay_solid(tmp_path: Path) -> None:
     (crate,) = back.objects
     assert is_solid_box(crate)
     assert point_to_objects(np.array([0.0, 0.0, 0.5]), [crate], ObjectGeometryCache()) == 0.0
+
+
+def test_write_failures_say_what_the_system_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    blocker = tmp_path / "file"
+    blocker.write_text("a file, not a folder")
+    with pytest.raises(MemoryFileError, match="cannot write memory to"):
+        store.save_memory(synthetic_memory(100, n_objects=1), blocker / "m.rmem")
+    monkeypatch.setattr(store.os, "replace", lambda *a: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
+    with pytest.raises(MemoryFileError) as caught:
+        store.save_memory(synthetic_memory(100, n_objects=1), tmp_path / "m.rmem")
+    assert caught.value.message.endswith(": No space left on device") and not list(tmp_path.glob(".m.rmem.*"))
+
+
+def test_read_failures_say_what_the_system_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    path = synthetic_memory(100, n_objects=1).save(tmp_path / "m.rmem")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(errno.EACCES, "Permission denied")))
+    with pytest.raises(MemoryFileError) as caught:
+        store.load_memory(path)
+    assert caught.value.message.endswith(": Permission denied")
