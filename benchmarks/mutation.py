@@ -46,7 +46,8 @@ from reasmory.benchmarks.report import emit
 REPO = Path(__file__).resolve().parents[1]
 INTERPRETER_TESTS = ("tests/interpreter/test_values.py", "tests/conformance", "tests/interpreter/test_checker.py",
                      "tests/interpreter/test_operations.py", "tests/interpreter/test_safety.py", "tests/interpreter/test_trace.py",
-                     "tests/interpreter/test_reference.py", "tests/interpreter/test_check_hints.py")
+                     "tests/interpreter/test_reference.py", "tests/interpreter/test_check_hints.py",
+                     "tests/interpreter/test_executor_edges.py")
 #: Module → the tests that cover it (fastest-failing first: runs stop at the first failure).
 TARGETS: dict[str, tuple[str, ...]] = {
     "memory/labels.py": ("tests/memory/test_labels.py", "tests/memory/test_label_rules.py", "tests/conformance"),
@@ -97,6 +98,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "a pair whose lower bound equals the best distance cannot beat it: not pruning it only costs time"),
     Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "keep = norms > 1e-9",
                "differs only for a cross product of norm exactly 1e-9, which rounding never produces from box axes"),
+    Equivalent("interpreter/executor.py", "core/ReplaceBinaryOperator_Sub_Add", "if abs(v - round(v)) < 1e-9 else",
+               "a number within 1e-9 of a whole one prints the same from either branch; near 0 both take the whole branch"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Lt_LtE", "if abs(v - round(v)) < 1e-9 else",
+               "differs only at exactly 1e-9 from a whole number, which prints the same from either branch"),
     Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", "if got == t and want in param.types",
                "the checker's types for every key of _TYPE_HINTS are the module's own constants: equal means identical"),
     Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_NotEq_Gt", "if value != int(value) or not 0 <= value < n",
