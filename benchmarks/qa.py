@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from reasmory.benchmarks.metrics import score
 from reasmory.compiler import UnsupportedQuestion, compile_question
 from reasmory.interpreter import CheckError, LanguageError, ParseError, run
+from reasmory.interpreter.trace import Usage
 from reasmory.jsonl import read_models
 from reasmory.memory import SpatialMemory
 
@@ -68,7 +69,7 @@ def evaluate(question: Question, memory: SpatialMemory, not_evaluable: dict[str,
     record = Record(id=question.id, question_type=question.question_type, scene=question.scene_name,
                     ground_truth=question.ground_truth, status="answered")
     try:
-        compiled = compile_question(question.question)
+        compiled = compile_question(question.question, memory, question.options or [])
     except UnsupportedQuestion as exc:
         record.status, record.error, record.score = "not-compiled", exc.message, 0.0
         return record
@@ -165,10 +166,12 @@ def report(records: list[Record], title: str, summary: dict, json_path: Path | N
 
     rows, overall = task_rows(records)
     emit(title, TABLE_COLUMNS, task_table(rows, overall, len(records)), {}, None)
+    Console().print("model calls: 0, tokens: 0, cost: $0 (every program from the offline compiler)", highlight=False)
     if json_path is not None:
         attempted, covered = overall_attempted(rows)
+        usage = {"generator": "compiler", **Usage().model_dump(), "cost_usd": 0.0}
         write_records(json_path, records, {**summary, "tasks": rows, "overall": overall, "overall_attempted": attempted,
-                                           "tasks_attempted": covered, "machine": machine()})
+                                           "tasks_attempted": covered, "usage": usage, "machine": machine()})
         Console().print(f"wrote {json_path}")
     return overall
 
