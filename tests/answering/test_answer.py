@@ -100,7 +100,7 @@ def test_a_failed_compiled_program_uses_up_a_repair(living_room: SpatialMemory, 
     monkeypatch.delitem(REGISTRY._ops, "bev", raising=False)
     server.script("answer(", "answer(", "answer(")
     with pytest.raises(FallbackUnavailable) as err:
-        answer(living_room, "How many unicorns are in this room?", max_repairs=max_repairs, **vlm)
+        answer(living_room, UNKNOWN, max_repairs=max_repairs, **vlm)
     assert [a.kind for a in err.value.attempts] == kinds
     assert len(server.requests) == max_repairs
 
@@ -121,8 +121,8 @@ def test_generator_compiler_never_asks_the_vlm(living_room: SpatialMemory, serve
     server.script(GOOD)
     with pytest.raises(UnsupportedQuestion):
         answer(living_room, FREE, generator="compiler", **vlm)
-    with pytest.raises(CheckError, match="no object 'unicorns'"):
-        answer(living_room, "How many unicorns are in this room?", generator="compiler", **vlm)
+    with pytest.raises(CheckError, match="no object"):
+        answer(living_room, UNKNOWN, generator="compiler", **vlm)
     assert server.requests == []
 
 
@@ -134,7 +134,7 @@ def test_attempt_durations_are_milliseconds(living_room: SpatialMemory, server: 
     ticks = itertools.count(0.0, 0.25)
     monkeypatch.setattr(generate, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
     server.script('answer(count(objects("chair")))')
-    result = answer(living_room, "How many unicorns are in this room?", **vlm)
+    result = answer(living_room, UNKNOWN, **vlm)
     assert [(a.kind, a.duration_ms) for a in result.trace.attempts] == [("compile", 250.0), ("repair", 250.0)]
     server.script(*[Reply(status=500, body={"error": {"message": "down"}})] * 3)
     with pytest.raises(VLMError) as err:
