@@ -172,3 +172,10 @@ def test_the_synthetic_benchmark_refuses_perception_errors_on_oracle_memories(tm
         run_synthetic(1, 0, "oracle", tmp_path, None, perception="vggt-like")
     with pytest.raises(InputError, match="no perception preset"):
         run_synthetic(1, 0, "rgbd", tmp_path, None, perception="lidar")
+
+
+def test_gross_regions_cover_about_the_asked_share_with_one_factor_each() -> None:
+    depth = np.full((120, 160), 2.0, np.float32)
+    out = perturb_depth(depth, DepthErrors(gross_share=0.1, gross_sigma=0.5), np.random.default_rng(3))
+    off = np.abs(out / depth - 1) > 1e-6
+    assert 0.08 <= off.mean() <= 0.25 and len(np.unique(out[off])) <= 10
