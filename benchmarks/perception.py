@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reasmory.benchmarks.grounding import scene_folder
+from reasmory.benchmarks.grounding import scene_arguments, scene_folders
 from reasmory.benchmarks.report import emit
 from reasmory.memory.grounding import synthetic_scene_inputs
 from reasmory.memory.perception import PRESETS, PerceptionModel, perceive, scene_seed
@@ -99,16 +99,11 @@ COLUMNS = ["depth_absrel", "depth_delta_1.25", "depth_density", "ate_m", "rpe_tr
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenes", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--frames", type=int, default=64)
-    parser.add_argument("--width", type=int, default=640)
-    parser.add_argument("--height", type=int, default=480)
+    scene_arguments(parser, scenes=5)
     parser.add_argument("--frame-step", type=int, default=4, help="measure depth and detections on every n-th frame")
-    parser.add_argument("--scenes-dir", type=Path, default=Path("bench-results/grounding-scenes"))
     parser.add_argument("--json", type=Path, default=Path("bench-results/perception.json"))
     args = parser.parse_args(argv)
-    folders = [scene_folder(args.scenes_dir, s, args.frames, args.width, args.height) for s in range(args.seed, args.seed + args.scenes)]
+    folders = scene_folders(args)
     settings = {"scenes": args.scenes, "seeds": f"{args.seed}–{args.seed + args.scenes - 1}", "frames": args.frames,
                 "resolution": f"{args.width}×{args.height}", "depth and detections on every": f"{args.frame_step}th frame"}
     results = {}
