@@ -19,7 +19,7 @@ def print_error(error: ReasmoryError) -> None:
     err_console.print(text, soft_wrap=True)
 
 
-def print_weak(lines: list[str]) -> None:
-    """What an answer or memory rests on that is weak, one line each on stderr (the answer itself stays on stdout)."""
-    for line in lines:
-        err_console.print(f"[yellow]note:[/] {escape(line)}", soft_wrap=True)
+def print_warnings(warnings: list[str]) -> None:
+    """Each warning on its own line on standard error, marked as one (an answer itself stays alone on stdout)."""
+    for warning in warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
