@@ -86,7 +86,7 @@ def test_the_reconstructions_warnings_join_the_evidence(living_room: SpatialMemo
     weak.provenance = weak.provenance.model_copy(update={"frames_sampled": 4 * len(weak.frames)})
     found = evidence(weak)
     assert found.warnings == memory_warnings(weak) and any("frames registered" in w for w in found.warnings)
-    assert found.weak()[0] == SCALE_LINE and found.weak()[1:] == found.warnings
+    assert found.weak()[0] == SCALE_LINE and found.weak()[1 : 1 + len(found.warnings)] == found.warnings
 
 
 def test_grounded_objects_report_views_and_the_completed_share(tmp_path: Path) -> None:
