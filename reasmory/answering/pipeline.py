@@ -5,6 +5,7 @@
     result.answer, result.program, result.generator     # '2', 'answer(count(objects("chairs")))\n', 'compiler'
     result.trace.save("trace.json")                    # steps, and every attempt at a program
     result.usage                                        # model calls, tokens and cost (when prices are set)
+    result.evidence.weak()                              # e.g. ['scale from the eye-height prior: … off by ±20%']
 
 Errors are ReasmoryErrors with one-line messages; those raised after programs
 were tried carry them as `.attempts` (the CLI writes them with `--trace`).
@@ -31,6 +32,7 @@ from reasmory.interpreter import RunResult
 from reasmory.interpreter import run as run_program
 from reasmory.interpreter.trace import Attempt, Trace, Usage
 from reasmory.memory import SpatialMemory
+from reasmory.memory.evidence import Evidence, evidence
 from reasmory.memory.reconstruction.cache import MemoryCache
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Answer:
-    """The answer with everything that produced it."""
+    """The answer with everything that produced it; `evidence` says what it rests on (objects, scale, reconstruction)."""
 
     answer: str | None
     program: str
@@ -48,6 +50,12 @@ class Answer:
     generator: str
     value: Any = None
     usage: Usage = field(default_factory=Usage)
+
+    @property
+    def evidence(self) -> Evidence:
+        """The objects the program used (frames seen, views, completed share), the scale's source and spread, and the
+        reconstruction's warnings; `.weak()` lists what is weak, one line each."""
+        return self.trace.evidence or evidence(self.memory, self.trace.object_ids())
 
 
 def answer(

@@ -20,17 +20,18 @@ app = typer.Typer(help="Inspect memories and build them from ground-truth annota
 @app.command("info")
 def info(path: Path = typer.Argument(..., help="A .rmem memory file.", show_default=False)) -> None:
     """Show what a memory holds: frames, points, objects per label, scale, provenance, and what makes it weak
-    (sparse points, few registered frames, cameras off the trajectory).
+    (a scale from the eye-height prior, sparse points, few registered frames, cameras off the trajectory, objects
+    seen in one frame or mostly inferred).
 
     Example: [cyan]reasmory memory info scene.rmem[/]
     """
     from reasmory.memory import SpatialMemory
-    from reasmory.memory.quality import memory_warnings
+    from reasmory.memory.evidence import evidence
 
     memory = SpatialMemory.load(path)
     console.print(memory_overview(memory, path))
     console.print(objects_table(memory) if memory.objects else "[bold]Objects[/]: none")
-    warnings = memory_warnings(memory)
+    warnings = evidence(memory).weak()
     if warnings:
         console.print("[bold yellow]Warnings[/]")
         for warning in warnings:

@@ -57,6 +57,6 @@ def print_error(error: ReasmoryError) -> None:
 
 
 def print_warnings(warnings: list[str]) -> None:
-    """Each warning on its own line on standard error, marked as one."""
+    """Each warning on its own line on standard error, marked as one (an answer itself stays alone on stdout)."""
     for warning in warnings:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)

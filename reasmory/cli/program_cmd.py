@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
-from reasmory.cli.output import console, err_console, escape
+from reasmory.cli.output import console, err_console, escape, print_warnings
 from reasmory.errors import InputError
 
 
@@ -91,6 +91,8 @@ def run(
         err_console.print(f"[yellow]warning:[/] {escape(warning)}")
     print_artifacts(result.trace)
     console.print(escape(result.answer or ""), highlight=False)
+    if result.trace.evidence is not None:
+        print_warnings(result.trace.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
         err_console.print(f"trace written to {escape(str(trace))}")
