@@ -80,6 +80,8 @@ class Equivalent:
     mutant_text: str = ""
 
 
+_LITERAL_SETTING = ("Settings validates the field as a Literal, and pydantic gives back the Literal's own string, so `is` "
+                    "agrees with `==` for values from keywords, the TOML file and the environment alike")
 _EMPTY_LABEL = "singular('') is '', so the early return for an empty label gives what the general path gives"
 EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("memory/labels.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if words == [""]:', _EMPTY_LABEL),
@@ -118,6 +120,14 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "only unknown-label diagnostics carry a subject, so the codes ordered after it add nothing"),
     Equivalent("memory/geometry.py", "core/NumberReplacer", "point_box_distance(point, obj.box)[0]",
                "one point gives a one-element array: its element [0] is its element [-1]", mutant_text="obj.box)[ -1]"),
+    *(Equivalent("reasmory/answering/generate.py", operator, line, _LITERAL_SETTING)
+      for operator, line in (("core/ReplaceComparisonOperator_NotEq_IsNot", 'if self.settings.generator != "vlm":'),
+                             ("core/ReplaceComparisonOperator_Eq_Is", 'self.settings.generator == "compiler"'),
+                             ("core/ReplaceComparisonOperator_Eq_Is", 'if self.settings.grammar == "off" else'))),
+    *(Equivalent("reasmory/answering/generate.py", "core/ReplaceComparisonOperator_Eq_GtE", line,
+                 "the compiler is tried only when generator is auto or compiler, and 'auto' < 'compiler': >= picks what == picks")
+      for line in ('if self.settings.generator == "compiler" or self.client is None or isinstance(exc, DeclinedQuestion):',
+                   'if refused is not None and (self.settings.generator == "compiler" or self.client is None):')),
 )
 
 

@@ -142,6 +142,25 @@ def test_attempt_durations_are_milliseconds(living_room: SpatialMemory, server: 
     assert [a.duration_ms for a in err.value.attempts] == [250.0]
 
 
+def test_a_question_the_compiler_cannot_read_is_timed_as_an_attempt(living_room: SpatialMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reasmory.answering import generate
+
+    ticks = itertools.count(10.0, 0.25)
+    monkeypatch.setattr(generate, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    with pytest.raises(UnsupportedQuestion) as err:
+        answer(living_room, FREE, generator="compiler")
+    assert [(a.kind, a.duration_ms) for a in err.value.attempts] == [("compile", 250.0)]
+
+
+@pytest.mark.parametrize(("grammar", "sent"), [("vllm", True), ("openai", True), ("off", False)])
+def test_the_grammar_setting_decides_whether_decoding_is_constrained(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                                                     grammar: str, sent: bool) -> None:
+    server.script(GOOD)
+    answer(living_room, FREE, grammar=grammar, **vlm)
+    (request,) = server.requests
+    assert bool({"guided_grammar", "tools"} & set(request)) is sent
+
+
 def test_server_failures_while_generating_are_one_clear_error(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
     server.script(*[Reply(status=500, body={"error": {"message": "down"}})] * 3)
     with pytest.raises(VLMError, match="gave no answer after 3 tries") as err:

@@ -86,3 +86,28 @@ def test_a_positional_argument_after_a_keyword_one_is_named_for_what_it_is(cross
     assert [d.code for d in found] == ["positional-after-keyword", "unknown-operation"]
     assert "follows the keyword argument 'at'" in found[0].message and found[0].hint == "name it, e.g. facing=…"
     assert not any("given twice" in d.message for d in found)
+
+
+@pytest.mark.parametrize("depth", [3, 4])
+def test_a_bare_expression_statement_has_the_depth_limit_of_an_assignment(depth: int) -> None:
+    nested = "-(" * depth + "1" + ")" * depth
+    limits = Limits(max_depth=3)
+    assigned = [d.code for d in check(f"x = {nested}\nanswer(x)", limits=limits)]
+    assert [d.code for d in check(f"{nested}\nanswer(1)", limits=limits)] == assigned == ([] if depth == 3 else ["too-deep"])
+
+
+def test_an_undefined_name_suggests_only_close_names() -> None:
+    (close,) = check("distance_m = 1\nanswer(distanse_m)")
+    assert close.code == "undefined-name" and close.hint == "did you mean distance_m?"
+    (far,) = check("distance_m = 1\nanswer(qqqq)")
+    assert far.code == "undefined-name" and far.hint is None
+
+
+def test_an_undefined_name_in_a_list_is_not_also_a_mixed_list() -> None:
+    assert [d.code for d in check("answer([y, 1])")] == ["undefined-name"]
+    assert [d.code for d in check('answer([y, 1, "a"])')] == ["undefined-name", "mixed-list"]
+
+
+def test_a_frame_out_of_range_names_the_valid_indices(cross) -> None:
+    (diag,) = check(f"answer(camera({len(cross.frames)}))", cross)
+    assert diag.code == "frame-range" and diag.expected == f"a whole number from 0 to {len(cross.frames) - 1}"
