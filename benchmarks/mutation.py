@@ -128,6 +128,21 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "differs only when the offsets differ by exactly the 1e-9 m tolerance"),
     Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if outer is not None and outer.func == "answer":',
                "the checker makes answer(…) the one last statement, so whatever other calls set first, answer's value is final"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if node.op == "and":',
+               "a boolean operator is `and` or `or`, and 'or' > 'and': <= picks what == picks"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_NotEq_IsNot", "if result != result or result in",
+               "operands are finite (the checker refuses literals that overflow), and + − × ÷ of finite numbers overflow to "
+               "±inf, caught beside it, before they could give NaN"),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceAndWithOr", "if is_list(t) and t.item is not None:",
+               "every list type carries an element type (an empty list's is Any) and no other type has one: `and` and `or` agree"),
+    *(Equivalent("interpreter/ops/objects.py", operator, "keep, 2 * TIE_M)",
+                 "the window only bounds which candidates come back measured; the winner and the tie warning (within TIE_M of "
+                 "it) are the same for any window of at least TIE_M")
+      for operator in ("core/NumberReplacer", "core/ReplaceBinaryOperator_Mul_")),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Lt_LtE", "abs(scored[0][0] - scored[1][0]) < 1e-9:",
+               "differs only for measures exactly 1e-9 apart"),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Eq_GtE", "if fa == fb:",
+               "the first frames are sorted, so fa ≤ fb, and fa ≥ fb holds only when they are equal"),
     Equivalent("memory/reconstruction/cache.py", "core/ReplaceTrueWithFalse", "stale.unlink(missing_ok=True)",
                "glob has just listed the file and its writers hold this lock, so it cannot vanish before the unlink"),
     *(Equivalent("reasmory/answering/generate.py", operator, line, _LITERAL_SETTING)

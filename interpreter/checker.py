@@ -9,6 +9,7 @@ span, what was expected and a hint; checking never stops at the first one.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 
 from reasmory.interpreter import ast
@@ -44,7 +45,7 @@ class Checker:
         self.assigned_later: dict[str, int] = {}
         self.renders = 0
         self._infer: dict[type, Callable[[object, int], Type]] = {
-            ast.Number: lambda n, d: NUMBER,
+            ast.Number: self._number,
             ast.Bool: lambda n, d: BOOL,
             ast.String: self._string,
             ast.Name: self._name,
@@ -115,6 +116,12 @@ class Checker:
                        hint="name intermediate values with assignments")
             return ANY
         return self._infer[type(node)](node, depth)
+
+    def _number(self, node: ast.Number, depth: int) -> Type:
+        if not math.isfinite(node.value):
+            self.error("number-too-large", "this number is too large to compute with", node.span,
+                       expected="a number below about 1.8e308", hint="write it in a smaller unit")
+        return NUMBER
 
     def _string(self, node: ast.String, depth: int) -> Type:
         if len(node.value) > self.limits.max_string_length:
@@ -243,7 +250,7 @@ class Checker:
             return t
         if isinstance(arg, ast.String):
             self._literal_word(op, param, arg)
-        elif (number := _number_literal(arg)) is not None:
+        elif (number := _number_literal(arg)) is not None and math.isfinite(number):  # an infinite one is number-too-large
             self._literal_number(op, param, number, arg.span)
         elif isinstance(arg, ast.ListExpr) and param.label:
             for item in arg.items:

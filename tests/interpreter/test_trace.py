@@ -31,6 +31,26 @@ def test_trace_records_each_statement(cross) -> None:
     assert trace.total_ms > 0 and all(s.duration_ms >= 0 for s in trace.steps)
 
 
+def test_an_answer_keeps_the_unit_of_the_value_it_passes_on(cross) -> None:
+    direct = run('answer(distance(object("sofa"), object("tv")))', cross).trace.steps[-1].result
+    rounded = run('d = round(distance(object("sofa"), object("tv")), 1)\nanswer(d)', cross).trace.steps
+    assert direct["unit"] == "m" and [s.result.get("unit") for s in rounded] == ["m", "m"]
+    assert "unit" not in run("answer(2)", cross).trace.steps[-1].result
+
+
+def test_each_call_is_timed_from_its_start_to_its_result(cross, monkeypatch: pytest.MonkeyPatch) -> None:
+    import itertools
+    import time
+    from types import SimpleNamespace
+
+    from reasmory.interpreter import executor
+
+    ticks = itertools.count(time.perf_counter(), 0.5)  # the time budget is checked on the real clock
+    monkeypatch.setattr(executor, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    (step,) = run('answer(count(objects("chair")))', cross).trace.steps
+    assert [(c.operation, c.duration_ms) for c in step.calls] == [("objects", 500.0), ("count", 500.0), ("answer", 500.0)]
+
+
 def test_trace_json_round_trip_without_the_memory(cross, tmp_path: Path) -> None:
     trace = run(PROGRAM, cross, ["A. left", "B. right"]).trace
     path = trace.save(tmp_path / "t.json")

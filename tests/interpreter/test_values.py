@@ -6,6 +6,7 @@ import pytest
 
 from reasmory.interpreter import parse, run
 from reasmory.interpreter import ast as nodes
+from reasmory.interpreter.values import Image
 
 from .scenes import cross_scene
 
@@ -39,7 +40,8 @@ def test_run_time_values_are_frozen() -> None:
     view = run('answer(view(at=object("sofa"), facing=object("tv")))', memory).value
     point = run('answer(center(object("tv")))', memory).value
     chairs = run('answer(objects("chair"))', memory).value
-    for value, field in ((view, "heading"), (point, "xyz"), (chairs, "objects")):
+    image = Image("render-0.png", 64, 48, "top-down view")  # as the render operations make them
+    for value, field in ((view, "heading"), (point, "xyz"), (chairs, "objects"), (image, "path")):
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(value, field, None)
     assert hash(view) == hash(run('answer(view(at=object("sofa"), facing=object("tv")))', memory).value)
