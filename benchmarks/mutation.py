@@ -143,6 +143,13 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "differs only for measures exactly 1e-9 apart"),
     Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Eq_GtE", "if fa == fb:",
                "the first frames are sorted, so fa ≤ fb, and fa ≥ fb holds only when they are equal"),
+    *(Equivalent("interpreter/values.py", "core/ReplaceFalseWithTrue", line,
+                 "repr only shapes Python's debugging text: messages and traces show labels, origins and summaries, never a "
+                 "value's repr", mutant_text="repr=True")
+      for line in ("rows: np.ndarray | None = field(", "labels: tuple[str, ...] | None = field(", "pose: tuple[tuple[float, ...], ...]")),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if actual == ANY or expected == ANY",
+               "the checker's Any is always the module's ANY (types come from the registry's constants, join and the cached "
+               "list_of), so `is` agrees with `==`"),
     Equivalent("memory/reconstruction/cache.py", "core/ReplaceTrueWithFalse", "stale.unlink(missing_ok=True)",
                "glob has just listed the file and its writers hold this lock, so it cannot vanish before the unlink"),
     *(Equivalent("reasmory/answering/generate.py", operator, line, _LITERAL_SETTING)

@@ -201,6 +201,20 @@ def test_boundary_and_same_place_errors_say_where_the_target_is(cross):
     assert message('answer(turn_towards(me, object("sofa")))').startswith("already at")
 
 
+def test_a_value_matching_no_option_or_several_says_which(cross):
+    def message(source: str, options: list[str]) -> str:
+        with pytest.raises(RunError) as info:
+            run(source, cross, options)
+        return info.value.diagnostics[0].message
+
+    assert message('answer(choose("purple", options))', LR) == "the value 'purple' matches none of the options: A. left; B. right"
+    assert message('name = "unicorn"\nanswer(choose(objects(name), options))', ["A. chair", "B. bed"]) == \
+        "the value unicorn matches none of the options: A. chair; B. bed"
+    assert message('answer(choose(camera(0), options))', LR).startswith("the value the view camera 0 matches none")
+    several = message(ME + 'answer(choose(objects_around(me, "back"), options))', ["A. plant", "B. bed", "C. tv"])
+    assert several.startswith("the value ") and "matches several (A, B) of the options: A. plant; B. bed; C. tv" in several
+
+
 def test_walk_to_heads_the_way_it_walked(cross):
     v = value(cross, ME + 'answer(walk_to(me, object("table")))')
     assert v.position[:2] == pytest.approx((3, 1)) and v.heading_deg == pytest.approx(math.degrees(math.atan2(1, 3)))

@@ -45,3 +45,18 @@ def test_run_time_values_are_frozen() -> None:
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(value, field, None)
     assert hash(view) == hash(run('answer(view(at=object("sofa"), facing=object("tv")))', memory).value)
+
+
+def test_types_are_equal_by_name_and_item_whichever_instance() -> None:
+    from reasmory.interpreter.types import NUMBER, TEXT, Type, list_of
+
+    assert Type("Number") == NUMBER and hash(Type("Number")) == hash(NUMBER)
+    assert Type("List", NUMBER) == list_of(NUMBER) != list_of(TEXT)
+    assert NUMBER != TEXT and NUMBER != "Number"
+
+
+def test_object_sets_compare_by_their_objects_not_their_cached_rows() -> None:
+    memory = cross_scene()
+    chairs = run('answer(objects("chair"))', memory).value
+    again = run('x = objects("chair")\nanswer(x)', memory).value
+    assert chairs.rows is not None and chairs.labels is not None and chairs == again
