@@ -150,6 +150,18 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if actual == ANY or expected == ANY",
                "the checker's Any is always the module's ANY (types come from the registry's constants, join and the cached "
                "list_of), so `is` agrees with `==`"),
+    Equivalent("interpreter/ops/resolve.py", "core/ReplaceComparisonOperator_IsNot_Is", "isinstance(value, ObjectSet) and value.rows is not None",
+               "every set the language makes carries its rows (object_set is the only place sets are made), and rows "
+               "recomputed from its objects are the same rows"),
+    Equivalent("interpreter/ops/resolve.py", "core/ReplaceComparisonOperator_Eq_LtE", "if len(value.objects) == 1:",
+               "an empty set is refused just above, so a length ≤ 1 here is a length of 1"),
+    Equivalent("interpreter/registry.py", "core/ReplaceComparisonOperator_Is_Eq", "return self.default is REQUIRED",
+               "REQUIRED is a bare object(), equal only to itself; defaults are numbers, text, booleans or None"),
+    *(Equivalent("interpreter/registry.py", "core/ReplaceFalseWithTrue", line,
+                 "Registry.operation passes every field explicitly, so the dataclass's own default is never used")
+      for line in ("statement_only: bool = False", "renders: bool = False")),
+    Equivalent("interpreter/registry.py", "core/ReplaceFalseWithTrue", "param_index: dict[str, Param] = field(",
+               "param_index is built from params (compared and shown anyway): comparing or showing it adds nothing"),
     Equivalent("memory/reconstruction/cache.py", "core/ReplaceTrueWithFalse", "stale.unlink(missing_ok=True)",
                "glob has just listed the file and its writers hold this lock, so it cannot vanish before the unlink"),
     *(Equivalent("reasmory/answering/generate.py", operator, line, _LITERAL_SETTING)

@@ -60,3 +60,14 @@ def test_object_sets_compare_by_their_objects_not_their_cached_rows() -> None:
     chairs = run('answer(objects("chair"))', memory).value
     again = run('x = objects("chair")\nanswer(x)', memory).value
     assert chairs.rows is not None and chairs.labels is not None and chairs == again
+
+
+def test_the_shared_operation_table_cannot_be_changed_by_a_caller() -> None:
+    """Every run, the checker and the VLM prompt read one registry: an entry changed in place would change them all."""
+    from reasmory.interpreter import REGISTRY
+
+    count = REGISTRY.get("count")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        count.unit = "m"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        count.params[0].default = 1
