@@ -150,6 +150,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if actual == ANY or expected == ANY",
                "the checker's Any is always the module's ANY (types come from the registry's constants, join and the cached "
                "list_of), so `is` agrees with `==`"),
+    Equivalent("interpreter/ops/directions.py", "core/ReplaceComparisonOperator_Gt_GtE", 'return "right" if dx > 0 else "left"',
+               "dx = 0 reaches here only with |dy| ≤ 1e-9, a place the same-place check above has already refused"),
     Equivalent("interpreter/ops/resolve.py", "core/ReplaceComparisonOperator_IsNot_Is", "isinstance(value, ObjectSet) and value.rows is not None",
                "every set the language makes carries its rows (object_set is the only place sets are made), and rows "
                "recomputed from its objects are the same rows"),

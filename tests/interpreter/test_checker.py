@@ -111,3 +111,8 @@ def test_an_undefined_name_in_a_list_is_not_also_a_mixed_list() -> None:
 def test_a_frame_out_of_range_names_the_valid_indices(cross) -> None:
     (diag,) = check(f"answer(camera({len(cross.frames)}))", cross)
     assert diag.code == "frame-range" and diag.expected == f"a whole number from 0 to {len(cross.frames) - 1}"
+
+
+def test_an_unknown_operation_suggests_the_three_closest_names() -> None:
+    (diag,) = [d for d in check("answer(coun(1))") if d.code == "unknown-operation"]
+    assert diag.hint == "did you mean count, round, count_of?"
