@@ -116,3 +116,10 @@ def test_a_frame_out_of_range_names_the_valid_indices(cross) -> None:
 def test_an_unknown_operation_suggests_the_three_closest_names() -> None:
     (diag,) = [d for d in check("answer(coun(1))") if d.code == "unknown-operation"]
     assert diag.hint == "did you mean count, round, count_of?"
+
+
+def test_the_default_statement_limit_is_64() -> None:
+    """A program past the default limit is refused before it runs (a limit loosened by accident is a hole)."""
+    body = "".join(f"x{i} = {i}\n" for i in range(63))
+    assert check(body + "answer(x0)") == []
+    assert [d.code for d in check(body + "x63 = 63\nanswer(x0)")] == ["too-many-statements"]
