@@ -47,7 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 INTERPRETER_TESTS = ("tests/interpreter/test_values.py", "tests/conformance", "tests/interpreter/test_checker.py",
                      "tests/interpreter/test_operations.py", "tests/interpreter/test_safety.py", "tests/interpreter/test_trace.py",
                      "tests/interpreter/test_reference.py", "tests/interpreter/test_check_hints.py",
-                     "tests/interpreter/test_executor_edges.py")
+                     "tests/interpreter/test_executor_edges.py", "tests/interpreter/test_errors.py")
 #: Module → the tests that cover it (fastest-failing first: runs stop at the first failure).
 TARGETS: dict[str, tuple[str, ...]] = {
     "memory/labels.py": ("tests/memory/test_labels.py", "tests/memory/test_label_rules.py", "tests/conformance"),
@@ -169,6 +169,17 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "one angle gives a one-element array: its element [0] is its element [-1]", mutant_text="[ -1]"),
     Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_GtE_Gt", "abs(angle) >= 135.0 - _EPS",
                "differs only for an angle of exactly 135° − 1e-9"),
+    Equivalent("interpreter/errors.py", "core/ReplaceComparisonOperator_Eq_LtE", "if span.end_line == span.line else",
+               "a span never ends on a line before it starts, so end_line ≤ line means end_line = line"),
+    Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
+               "the cache only saves building Lark's parser again; a new one parses alike"),
+    Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',
+               "quote_at is set where a quote opens, before it is ever read", mutant_text='"", 1'),
+    Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',
+               "quote_at is set where a quote opens, before it is ever read", mutant_text='"", -1'),
+    Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", "(left == right or ANY in (left, right))",
+               "the checker's types are the module's constants or the cached list_of (one instance per item type), so `is` "
+               "agrees with `==`"),
     Equivalent("interpreter/ops/views.py", "core/ReplaceComparisonOperator_Lt_LtE", "if float(np.hypot(*d)) < 1e-6:",
                "differs only for a walk of exactly 1e-6 m"),
     Equivalent("interpreter/registry.py", "core/ReplaceComparisonOperator_Is_Eq", "return self.default is REQUIRED",

@@ -123,3 +123,33 @@ def test_the_default_statement_limit_is_64() -> None:
     body = "".join(f"x{i} = {i}\n" for i in range(63))
     assert check(body + "answer(x0)") == []
     assert [d.code for d in check(body + "x63 = 63\nanswer(x0)")] == ["too-many-statements"]
+
+
+def _default_limit_cases():
+    def nested(k: int) -> str:
+        return "answer(" + "-(" * (k - 1) + "1" + ")" * (k - 1) + ")"
+
+    def renders(k: int) -> str:
+        return "".join(f"r{i} = render(camera(0))\n" for i in range(k)) + "answer(r0)"
+
+    yield "max_depth", nested(24), nested(25), "too-deep"
+    yield "max_list_length", f"answer([{', '.join(['0'] * 64)}])", f"answer([{', '.join(['0'] * 65)}])", "list-too-long"
+    yield "max_string_length", f'answer("{"a" * 200}")', f'answer("{"a" * 201}")', "string-too-long"
+    yield "max_renders", renders(8), renders(9), "too-many-renders"
+    yield "max_image_side", "answer(render(camera(0), width=2048))", "answer(render(camera(0), width=2049))", "out-of-range"
+
+
+@pytest.mark.parametrize(("name", "at_limit", "over_limit", "code"), list(_default_limit_cases()), ids=lambda v: v if v.startswith("max") else "")
+def test_the_default_limits_hold_at_their_boundary(cross, name: str, at_limit: str, over_limit: str, code: str) -> None:
+    assert check(at_limit, cross) == []
+    assert code in [d.code for d in check(over_limit, cross)]
+
+
+@pytest.mark.parametrize(("name", "least"), [("max_statements", 1), ("max_depth", 1), ("max_list_length", 1), ("max_string_length", 1),
+                                             ("max_renders", 0), ("max_image_side", 16)])
+def test_limits_below_their_least_value_are_refused(name: str, least: int) -> None:
+    from pydantic import ValidationError
+
+    assert getattr(Limits(**{name: least}), name) == least
+    with pytest.raises(ValidationError):
+        Limits(**{name: least - 1})
