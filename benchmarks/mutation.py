@@ -171,6 +171,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "differs only for an angle of exactly 135° − 1e-9"),
     Equivalent("interpreter/errors.py", "core/ReplaceComparisonOperator_Eq_LtE", "if span.end_line == span.line else",
                "a span never ends on a line before it starts, so end_line ≤ line means end_line = line"),
+    Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_NotEq_IsNot", "if len(set(letters)) != len(letters):",
+               "at most 26 distinct letters: equal counts are then CPython's shared small ints, and unequal ones differ "
+               "either way"),
     Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
                "the cache only saves building Lark's parser again; a new one parses alike"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',
