@@ -8,7 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from reasmory.interpreter import REGISTRY, CheckError, check
+from reasmory.interpreter import REGISTRY, CheckError, RunError, check
 from reasmory.interpreter.context import Context
 from reasmory.interpreter.registry import Operation, Param
 from reasmory.interpreter.trace import Trace
@@ -192,6 +192,21 @@ def test_the_fallback_program_checks_against_the_registered_bev(living_room: Spa
     program = fallback_program("Is the lamp nearer the sofa or the door?", living_room)
     assert program == 'answer(bev(mode="semantic", highlight=["lamp", "sofa", "door"]))\n'
     assert check(program, living_room, ["A. sofa", "B. door"]) == []
+
+
+def test_a_fallback_map_that_fails_is_the_error_raised(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from reasmory.interpreter.context import OpError
+
+    def broken(ctx: Context, mode: str = "rgb", highlight: tuple[str, ...] = ()) -> Image:
+        raise OpError("the map cannot be drawn", code="run-error")
+
+    params = (Param("mode", (TEXT,), "rgb", choices=("rgb", "semantic")), Param("highlight", (list_of(TEXT),), ()))
+    monkeypatch.setitem(REGISTRY._ops, "bev", Operation("bev", params, IMAGE, "top-down map (failing stand-in)", broken, renders=True))
+    server.script("answer(", "answer(")
+    with pytest.raises(RunError, match="the map cannot be drawn") as err:
+        answer(living_room, FREE, max_repairs=1, **vlm)
+    assert [a.kind for a in err.value.attempts] == ["generate", "repair", "fallback"]
 
 
 @pytest.fixture
