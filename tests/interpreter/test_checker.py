@@ -153,3 +153,14 @@ def test_limits_below_their_least_value_are_refused(name: str, least: int) -> No
     assert getattr(Limits(**{name: least}), name) == least
     with pytest.raises(ValidationError):
         Limits(**{name: least - 1})
+
+
+def test_a_type_mismatch_hints_only_for_the_mistake_made(cross) -> None:
+    def hint(source: str) -> str | None:
+        (diag,) = check(source, cross)
+        assert diag.code == "type-mismatch"
+        return diag.hint
+
+    assert hint('answer(size("lamp"))') == 'look the object up first: object("…")'
+    assert hint('answer(height(objects("chair")))') == 'pick one instance: closest(…), farthest(…) or object("…")'
+    assert hint("answer(size(3))") is None
