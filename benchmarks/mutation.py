@@ -183,6 +183,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_NotEq_IsNot", "if len(set(letters)) != len(letters):",
                "at most 26 distinct letters: equal counts are then CPython's shared small ints, and unequal ones differ "
                "either way"),
+    Equivalent("interpreter/errors.py", "core/NumberReplacer", "exit_code = 1",
+               "every command that can meet a LanguageError (check, run, answer) prints it and returns 1 itself, so the "
+               "class's own exit code never reaches the shell"),
     Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
                "the cache only saves building Lark's parser again; a new one parses alike"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',

@@ -43,3 +43,9 @@ def test_a_program_that_fails_exits_1(tmp_path: Path) -> None:
     program = tmp_path / "p.rp"
     program.write_text("answer(1 / 0)\n")
     assert main(["run", str(memory), str(program)]) == 1
+
+
+def test_a_tab_counts_as_one_column_under_the_caret(cross) -> None:
+    source = "answer(\tqqqq)"
+    (diag,) = check(source, cross)
+    assert diag.span.column == 9 and highlight(source, diag).splitlines()[1:3] == ["   1 | answer( qqqq)", "     |         ^^^^"]
