@@ -1,14 +1,9 @@
-"""How language errors read: one line with what was expected and the hint, "(and N more)", carets under the
-offending text (also for spans over several lines and far down a file), and exit status 1 from the CLI."""
-
-from pathlib import Path
+"""How language errors read: one line with what was expected and the hint, "(and N more)", and carets under the
+offending text (also for spans over several lines, far down a file, and after a tab)."""
 
 import pytest
 
-from reasmory.cli import main
 from reasmory.interpreter import CheckError, check, highlight, run
-
-from .scenes import cross_scene
 
 
 def test_one_line_gives_the_place_message_expected_and_hint_when_there_are_any(cross) -> None:
@@ -36,13 +31,6 @@ def test_carets_stay_under_the_text_far_down_a_long_file(cross) -> None:
     source = "# a comment\n" * 299 + "answer(qqqq)"
     (diag,) = check(source, cross)
     assert highlight(source, diag).splitlines()[1:3] == [" 300 | answer(qqqq)", "     |        ^^^^"]
-
-
-def test_a_program_that_fails_exits_1(tmp_path: Path) -> None:
-    memory = cross_scene().save(tmp_path / "cross.rmem")
-    program = tmp_path / "p.rp"
-    program.write_text("answer(1 / 0)\n")
-    assert main(["run", str(memory), str(program)]) == 1
 
 
 def test_a_tab_counts_as_one_column_under_the_caret(cross) -> None:
