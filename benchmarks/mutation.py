@@ -186,6 +186,13 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/errors.py", "core/NumberReplacer", "exit_code = 1",
                "every command that can meet a LanguageError (check, run, answer) prints it and returns 1 itself, so the "
                "class's own exit code never reaches the shell"),
+    Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_NotEq_Lt", "if len(set(letters)) != len(letters):",
+               "a set is never longer than the list it came from, so < holds exactly when != does"),
+    Equivalent("reasmory/answering/generate.py", "core/ReplaceBinaryOperator_Mul_Div", "def _try(self, source: str, kind: Kind",
+               "`/` for the bare `*` makes the parameters before it positional-only: every call passes them by position "
+               "(and names the rest)"),
+    Equivalent("reasmory/answering/generate.py", "core/ReplaceComparisonOperator_Eq_IsNot", 'if d.code == "unknown-label" and d.subject',
+               "only unknown-label diagnostics carry a subject, so also taking the others adds nothing"),
     Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
                "the cache only saves building Lark's parser again; a new one parses alike"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',
