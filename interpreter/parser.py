@@ -117,7 +117,7 @@ def _blank_bracketed_newlines(text: str) -> tuple[str, list[Diagnostic]]:
                 chars[i] = " "
                 i += 1
             continue
-        if stack and text[i] in "\r\n":
+        if stack and i < n and text[i] in "\r\n":  # i == n after a backslash that ends the text
             chars[i] = " "
         i += 1
     if quote:

@@ -37,3 +37,33 @@ def test_a_tab_counts_as_one_column_under_the_caret(cross) -> None:
     source = "answer(\tqqqq)"
     (diag,) = check(source, cross)
     assert diag.span.column == 9 and highlight(source, diag).splitlines()[1:3] == ["   1 | answer( qqqq)", "     |         ^^^^"]
+
+
+@pytest.mark.parametrize(("program", "message"), [("x = 1 +", "the program ends in the middle of a statement"),
+                                                  ("x = 1 *\nanswer(x)", "the line ends in the middle of a statement")])
+def test_a_statement_cut_short_says_whether_the_line_or_the_program_ended(program: str, message: str) -> None:
+    (diag,) = check(program)
+    assert (diag.code, diag.message, diag.span.column, diag.span.end_column) == ("unexpected-end", message, 7, 8)
+
+
+def test_an_unexpected_token_lists_eight_expectations_and_hints_only_for_a_second_statement() -> None:
+    (token,) = check("answer(1 2)")
+    assert token.expected == "')', '*' or '/', '+' or '-', ',', ';', ']', a comparison, a new line" and token.hint is None
+    (bracket,) = check("x = 1 [2]\nanswer(x)")
+    assert bracket.code == "unexpected-token" and bracket.hint is None
+    (second,) = check("x = 1 answer(x)")
+    assert second.hint == "put each statement on its own line (or separate them with ';')"
+
+
+@pytest.mark.parametrize("program", ['answer(object("sofa))', 'x = [1, "a\n]', "answer(1 $ 2)", "answer((1)", 'answer([1, 2)'])
+def test_parse_errors_underline_the_one_character_at_fault(program: str) -> None:
+    (diag,) = check(program)
+    assert diag.span.end_column == diag.span.column + 1 and diag.span.end_line == diag.span.line
+
+
+def test_traces_keep_numbers_to_four_decimals_and_lists_to_twenty_items() -> None:
+    from reasmory.interpreter.trace import summarize
+
+    assert summarize(1.234567) == {"type": "Number", "value": 1.2346}
+    listed = summarize(tuple(float(i) for i in range(25)))
+    assert listed["length"] == 25 and [item["value"] for item in listed["items"]] == list(range(20))

@@ -48,8 +48,9 @@ def test_hash_files_covers_names_sizes_and_contents(tmp_path: Path) -> None:
     assert base != hash_files([first, second])
     with pytest.raises(ValueError):
         hash_files([])
-    with pytest.raises(InputError, match="cannot read input file"):
+    with pytest.raises(InputError) as missing:
         hash_files([tmp_path / "a" / "missing.bin"])
+    assert missing.value.message == f"cannot read input file '{tmp_path / 'a' / 'missing.bin'}': No such file or directory"
 
 
 def _memory(input_hash: str | None = "h" * 64) -> SpatialMemory:
