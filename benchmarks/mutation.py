@@ -208,7 +208,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("memory/reconstruction/cache.py", "core/ReplaceComparisonOperator_Eq_Is", 'if sys.platform == "win32":',
                "sys.platform and the literal are interned identifier-like strings, so `is` agrees with `==`"),
     Equivalent("memory/reconstruction/cache.py", "core/ReplaceTrueWithFalse", "path.unlink(missing_ok=True)",
-               "the damaged entry was just opened; only a concurrent reader's own clean-up could remove it first"),
+               "differs only when another process deletes the same damaged entry between the failed load and this unlink"),
     Equivalent("memory/reconstruction/cache.py", "core/ReplaceComparisonOperator_NotEq_LtE", 'if sys.platform != "win32":',
                "'win32' sorts after every other platform Python reports (aix, cygwin, darwin, emscripten, freebsd, linux, "
                "wasi), so <= holds exactly when != does"),
