@@ -64,6 +64,6 @@ def test_parse_errors_underline_the_one_character_at_fault(program: str) -> None
 def test_traces_keep_numbers_to_four_decimals_and_lists_to_twenty_items() -> None:
     from reasmory.interpreter.trace import summarize
 
-    assert summarize(1.234567) == {"type": "Number", "value": 1.2346}
+    assert summarize(1.234567) == {"type": "Number", "value": 1.2346} and summarize(None) == {"type": "None"}
     listed = summarize(tuple(float(i) for i in range(25)))
     assert listed["length"] == 25 and [item["value"] for item in listed["items"]] == list(range(20))

@@ -38,6 +38,13 @@ def test_an_answer_keeps_the_unit_of_the_value_it_passes_on(cross) -> None:
     assert "unit" not in run("answer(2)", cross).trace.steps[-1].result
 
 
+def test_a_trace_read_back_from_its_file_knows_the_objects_each_step_used(cross, tmp_path: Path) -> None:
+    trace = run(PROGRAM, cross, ["A. left", "B. right"]).trace
+    loaded = Trace.load(trace.save(tmp_path / "trace.json"))
+    assert [s.touched_objects() for s in loaded.steps] == [s.touched_objects() for s in trace.steps]
+    assert loaded.object_ids() == trace.object_ids() and len(trace.object_ids()) >= 4
+
+
 def test_each_call_is_timed_from_its_start_to_its_result(cross, monkeypatch: pytest.MonkeyPatch) -> None:
     import itertools
     import time
