@@ -212,6 +212,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("memory/reconstruction/cache.py", "core/ReplaceComparisonOperator_NotEq_LtE", 'if sys.platform != "win32":',
                "'win32' sorts after every other platform Python reports (aix, cygwin, darwin, emscripten, freebsd, linux, "
                "wasi), so <= holds exactly when != does"),
+    Equivalent("interpreter/ops/views.py", "core/ReplaceComparisonOperator_Eq_LtE", 'what = "back" if side == "back" else',
+               "the sides are left, right and back, and only 'back' sorts at or before 'back'"),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if mode == "center":',
+               "the modes are center and closest, and 'closest' sorts after 'center'"),
     Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
                "the cache only saves building Lark's parser again; a new one parses alike"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',
