@@ -216,6 +216,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the sides are left, right and back, and only 'back' sorts at or before 'back'"),
     Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if mode == "center":',
                "the modes are center and closest, and 'closest' sorts after 'center'"),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Lt_LtE", "abs(scored[0][0] - scored[1][0]) < TIE_M:",
+               "differs only for distances exactly TIE_M apart"),
     Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
                "the cache only saves building Lark's parser again; a new one parses alike"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',

@@ -83,3 +83,13 @@ def test_malformed_trace_file_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("{nope")
     with pytest.raises(InputError, match="not a valid Reasmory trace"):
         Trace.load(bad)
+
+
+def test_usage_totals_add_every_count_and_start_from_nothing() -> None:
+    from reasmory.interpreter.trace import Usage
+
+    first = Usage(calls=1, input_tokens=10, output_tokens=3, cached_input_tokens=2, reasoning_tokens=1, cost_usd=0.5)
+    second = Usage(calls=2, input_tokens=5, output_tokens=1, cached_input_tokens=0, reasoning_tokens=4, cost_usd=0.25)
+    assert Usage.total([first, second]) == Usage(calls=3, input_tokens=15, output_tokens=4, cached_input_tokens=2, reasoning_tokens=5,
+                                                 cost_usd=0.75)
+    assert Usage.total([]) == Usage(calls=0, input_tokens=0, output_tokens=0, cached_input_tokens=0, reasoning_tokens=0)
