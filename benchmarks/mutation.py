@@ -218,6 +218,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the modes are center and closest, and 'closest' sorts after 'center'"),
     Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Lt_LtE", "abs(scored[0][0] - scored[1][0]) < TIE_M:",
                "differs only for distances exactly TIE_M apart"),
+    Equivalent("interpreter/syntax.py", "core/NumberReplacer", "@lru_cache(maxsize=1)",
+               "the cache's size only decides how often the lexer is built again"),
+    *(Equivalent("interpreter/syntax.py", operator, "if tok.start_pos > pos:",
+                 "with dont_ignore the lexer's tokens are contiguous from 0, so a token never starts before pos")
+      for operator in ("core/ReplaceComparisonOperator_Gt_NotEq", "core/ReplaceComparisonOperator_Gt_Lt")),
     Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
                "the cache only saves building Lark's parser again; a new one parses alike"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',

@@ -104,3 +104,12 @@ def test_commands_with_nothing_to_list_say_so(tmp_path: Path) -> None:
     bare = SpatialMemory()
     assert "no variables yet" in shown(bare, "vars")
     assert "no cameras" in shown(bare, "cameras") and "no objects" in shown(bare, "objects")
+
+
+def test_highlighting_covers_the_text_exactly_and_keeps_comments() -> None:
+    from reasmory.interpreter.syntax import tokens
+
+    source = '  x = 1 # note\nanswer($x)'
+    pieces = tokens(source)
+    assert "".join(text for _, text in pieces) == source and all(text for _, text in pieces)
+    assert pieces[:2] == [("text", "  "), ("name", "x")] and ("comment", "# note") in pieces and pieces[-1] == ("text", "$x)")
