@@ -164,3 +164,14 @@ def test_a_type_mismatch_hints_only_for_the_mistake_made(cross) -> None:
     assert hint('answer(size("lamp"))') == 'look the object up first: object("…")'
     assert hint('answer(height(objects("chair")))') == 'pick one instance: closest(…), farthest(…) or object("…")'
     assert hint("answer(size(3))") is None
+
+
+def test_lists_and_keyword_arguments_nest_like_positional_arguments() -> None:
+    limits = Limits(max_depth=3)
+
+    def codes(source: str) -> list[str]:
+        return [d.code for d in check(source, limits=limits)]
+
+    assert codes("answer([[1]])") == [] and codes("answer([[[1]]])") == ["too-deep"]
+    assert codes("answer(round(x=-(1)))") == codes("answer(round(-(1)))") == []
+    assert codes("answer(round(x=-(-1)))") == codes("answer(round(-(-1)))") == ["too-deep"]
