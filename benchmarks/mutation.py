@@ -223,7 +223,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     *(Equivalent("interpreter/syntax.py", operator, "if tok.start_pos > pos:",
                  "with dont_ignore the lexer's tokens are contiguous from 0, so a token never starts before pos")
       for operator in ("core/ReplaceComparisonOperator_Gt_NotEq", "core/ReplaceComparisonOperator_Gt_Lt")),
-    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_Is", 'if ch == "\\":',
+    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_Is", 'if ch == "\\\\":',
                "one-character strings are CPython's shared singletons, so `is` agrees with `==`"),
     Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
                "the cache only saves building Lark's parser again; a new one parses alike"),
