@@ -67,3 +67,10 @@ def test_traces_keep_numbers_to_four_decimals_and_lists_to_twenty_items() -> Non
     assert summarize(1.234567) == {"type": "Number", "value": 1.2346} and summarize(None) == {"type": "None"}
     listed = summarize(tuple(float(i) for i in range(25)))
     assert listed["length"] == 25 and [item["value"] for item in listed["items"]] == list(range(20))
+
+
+def test_a_bracket_closed_by_the_wrong_kind_names_where_the_closer_is() -> None:
+    (same_line,) = check("answer([1, 2)")
+    assert same_line.hint == "close it with ']' before the ')' at column 13"
+    (next_line,) = check("x = [1,\n 2)\nanswer(x)")
+    assert next_line.hint == "close it with ']' before the ')' at line 2, column 3"
