@@ -82,24 +82,10 @@ class Equivalent:
 
 _LITERAL_SETTING = ("Settings validates the field as a Literal, and pydantic gives back the Literal's own string, so `is` "
                     "agrees with `==` for values from keywords, the TOML file and the environment alike")
-_EMPTY_LABEL = "singular('') is '', so the early return for an empty label gives what the general path gives"
 EQUIVALENT: tuple[Equivalent, ...] = (
-    Equivalent("memory/labels.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if words == [""]:', _EMPTY_LABEL),
-    Equivalent("memory/labels.py", "core/ReplaceComparisonOperator_Eq_Lt", 'if words == [""]:', _EMPTY_LABEL),
-    Equivalent("memory/labels.py", "core/ReplaceComparisonOperator_Eq_Is", 'if words == [""]:', _EMPTY_LABEL),
     Equivalent("memory/labels.py", "core/ReplaceFalseWithTrue", "new = LabelNormalizer(use_defaults=False)",
                "the new normaliser's synonym table is replaced by a copy of this one's on the next line"),
-    Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_Eq_Is", "if a.id == b.id:",
-               "an object's distance to itself, measured the long way when `is` fails, is 0 as well"),
-    Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_LtE_", "if len(cache.points(a)) <= len(cache.points(b))",
-               "which point set is queried against the other's tree changes the work, not the nearest distance"),
     Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_Eq_LtE", "if len(xy) == 0:", "a length is never negative"),
-    Equivalent("memory/geometry.py", "core/NumberReplacer", "query(cache.points(small), k=1, distance_upper_bound=upper)",
-               "the minimum over the k nearest neighbours is the nearest one for any k ≥ 1", mutant_text="k= 2"),
-    Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_GtE_Gt", "if lower >= best[0]:",
-               "a pair whose lower bound equals the best distance cannot beat it: not pruning it only costs time"),
-    Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "keep = norms > 1e-9",
-               "differs only for a cross product of norm exactly 1e-9, which rounding never produces from box axes"),
     Equivalent("interpreter/executor.py", "core/ReplaceBinaryOperator_Sub_Add", "if abs(v - round(v)) < 1e-9 else",
                "a number within 1e-9 of a whole one prints the same from either branch; near 0 both take the whole branch"),
     Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Lt_LtE", "if abs(v - round(v)) < 1e-9 else",
@@ -108,8 +94,6 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the checker's types for every key of _TYPE_HINTS are the module's own constants: equal means identical"),
     Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_NotEq_Gt", "if value != int(value) or not 0 <= value < n",
                "int() truncates toward zero: a fraction is above its int when positive, and out of range when negative"),
-    Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_LtE_Lt", "return bool(np.all(gap <= eps))",
-               "differs only for a gap of exactly 1e-9"),
     Equivalent("memory/store.py", "core/ReplaceComparisonOperator_Eq_IsNot", "if version == (1, 0) else",
                "`is not` is always true, which picks the 1.0 reader, and every array this store writes has a 1.0 header"),
     Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "np.where(e > 1e-12, e, 1.0)",
@@ -118,8 +102,6 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "only unknown-label diagnostics carry a subject, so the codes ordered before it add nothing"),
     Equivalent("reasmory/answering/generate.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if d.code == "unknown-label" and d.subject',
                "only unknown-label diagnostics carry a subject, so the codes ordered after it add nothing"),
-    Equivalent("memory/geometry.py", "core/NumberReplacer", "point_box_distance(point, obj.box)[0]",
-               "one point gives a one-element array: its element [0] is its element [-1]", mutant_text="obj.box)[ -1]"),
     Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_LtE_Lt", "[size <= 45.0 + _EPS, size >= 135.0 - _EPS,",
                "differs only for an angle of exactly 45° + 1e-9"),
     Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_GtE_Gt", "[size <= 45.0 + _EPS, size >= 135.0 - _EPS,",
