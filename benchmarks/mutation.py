@@ -94,6 +94,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the checker's types for every key of _TYPE_HINTS are the module's own constants: equal means identical"),
     Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_NotEq_Gt", "if value != int(value) or not 0 <= value < n",
                "int() truncates toward zero: a fraction is above its int when positive, and out of range when negative"),
+    Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "usable = norms > 1e-9",
+               "differs only for a cross product of norm exactly 1e-9, which rounding never produces from box axes"),
     Equivalent("memory/store.py", "core/ReplaceComparisonOperator_Eq_IsNot", "if version == (1, 0) else",
                "`is not` is always true, which picks the 1.0 reader, and every array this store writes has a 1.0 header"),
     Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "np.where(e > 1e-12, e, 1.0)",
