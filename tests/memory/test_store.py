@@ -97,6 +97,23 @@ def test_every_byte_of_a_small_file_is_covered(tmp_path: Path) -> None:
             SpatialMemory.load(path)
 
 
+def test_files_checksummed_with_sha256_still_load_and_are_still_checked(saved: tuple[SpatialMemory, Path]) -> None:
+    """Files written before the checksum became BLAKE3 carry "RMEM1 sha256:": read and verified as such."""
+    import hashlib
+
+    mem, path = saved
+    data = path.read_bytes()
+    assert data[-77:-64] == b"RMEM1 blake3:"
+    body = data[:-77] + b"RMEM1 sha256:"
+    digest = hashlib.sha256(body).hexdigest()
+    path.write_bytes(body + digest.encode())
+    back = SpatialMemory.load(path)
+    assert back.memory_id == digest[:16] and back.points.xyz.tobytes() == mem.points.xyz.tobytes()
+    path.write_bytes(body + hashlib.sha256(body[1:]).hexdigest().encode())
+    with pytest.raises(MemoryFileError, match="checksum mismatch"):
+        SpatialMemory.load(path)
+
+
 @pytest.mark.parametrize("keep", [0.0, 0.1, 0.5, 0.99])
 def test_truncated_file_is_refused(saved: tuple[SpatialMemory, Path], keep: float) -> None:
     path = saved[1]
