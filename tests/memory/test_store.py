@@ -163,6 +163,18 @@ def test_failed_save_leaves_old_file_and_no_temporary(saved: tuple[SpatialMemory
     assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
+def test_save_reaches_the_disk_before_the_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A power cut after the rename must not leave an empty file where the old memory was: fsync, rename, folder fsync."""
+    from reasmory.memory import store
+
+    events: list[str] = []
+    fsync, replace = os.fsync, os.replace
+    monkeypatch.setattr(store.os, "fsync", lambda fd: (events.append("fsync"), fsync(fd))[1])
+    monkeypatch.setattr(store.os, "replace", lambda a, b: (events.append("rename"), replace(a, b))[1])
+    synthetic_memory(100).save(tmp_path / "m.rmem")
+    assert events == ["fsync", "rename", "fsync"]
+
+
 def test_save_into_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(MemoryFileError, match="directory"):
         synthetic_memory(10).save(tmp_path)
