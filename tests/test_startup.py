@@ -1,6 +1,7 @@
 """Start-up stays light: which libraries `import reasmory`, `reasmory --help` and `reasmory run` import."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,19 @@ def test_run_imports_only_what_a_run_needs(tmp_path: Path, program: str) -> None
     memory = SpatialMemory(frames=frames, objects=objects).save(tmp_path / "m.rmem")
     (tmp_path / "q.rp").write_text(program)
     assert not _imported(["run", str(memory), str(tmp_path / "q.rp")]) & NEVER
+
+
+@pytest.mark.parametrize("given", [None, "", "logfire"])
+def test_the_script_skips_pydantic_plugin_discovery_unless_told(monkeypatch: pytest.MonkeyPatch, given: str | None) -> None:
+    """Discovery reads every installed distribution's entry points (0.1 s); `PYDANTIC_DISABLE_PLUGINS` set by the
+    user, even empty (every plugin kept), is left as it is."""
+    import reasmory.cli as cli
+
+    if given is None:
+        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    else:
+        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", given)
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    with pytest.raises(SystemExit):
+        cli.run()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ("__all__" if given is None else given)
