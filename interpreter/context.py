@@ -25,6 +25,14 @@ class Limits(BaseModel):
     max_renders: int = Field(8, ge=0)
     max_image_side: int = Field(2048, ge=16)
     time_budget_s: float = Field(5.0, gt=0)
+    max_cost_s: float | None = Field(None, gt=0, description="the estimated cost a program may have before it runs (None: the time budget)")
+    max_program_chars: int = Field(32_000, ge=1, description="length of the program text, checked before it is parsed")
+    max_value_size: int = Field(100_000, ge=1, description="characters plus items of any one value a program builds")
+    max_memory_mb: int = Field(1024, ge=64, description="how far an isolated run's worker may grow past the memory it holds")
+
+    @property
+    def cost_budget_s(self) -> float:
+        return self.time_budget_s if self.max_cost_s is None else self.max_cost_s
 
 
 class OpError(Exception):

@@ -26,8 +26,8 @@ from reasmory.answering.settings import Settings
 from reasmory.answering.sources import Source, load_or_build_memory
 from reasmory.compiler import VLM_HINT, UnsupportedQuestion
 from reasmory.errors import InputError, ReasmoryError
-from reasmory.interpreter import RunResult
-from reasmory.interpreter import run as run_program
+from reasmory.interpreter import RunResult, Sandbox
+from reasmory.interpreter.sandbox import prepare as prepare_sandbox
 from reasmory.interpreter.trace import Attempt, Trace
 from reasmory.memory import SpatialMemory
 from reasmory.memory.reconstruction.cache import MemoryCache
@@ -63,6 +63,7 @@ def answer(
     the configured detector (anything with `name` and `with_labels(labels)`).
     """
     _check_question(question)
+    prepare_sandbox()  # the run server boots while the memory loads
     config = Settings.load(**settings)
     detector = grounder if grounder is not None else configured_detector(config)
     memory = load_or_build_memory(source, config, detector)
@@ -90,9 +91,11 @@ def _check_question(question: str) -> None:
 def _answer(memory: SpatialMemory, question: str, options: list[str], config: Settings, vlm: VLMClient | None,
             artifacts_dir: str | Path | None, grounder: Grounder | None) -> Answer:
     artifacts = Path(artifacts_dir) if artifacts_dir else config.cache_dir / "runs" / _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    sandbox = Sandbox()
 
     def runner(program: str, memory: SpatialMemory) -> RunResult:
-        return run_program(program, memory, options, artifacts_dir=artifacts, question=question)
+        """Every program runs in a worker that is killed at its deadline and capped in memory (interpreter/sandbox.py)."""
+        return sandbox.run(program, memory, options, artifacts_dir=artifacts, question=question)
 
     search = Search(question, options, memory, config, vlm, runner, grounder)
     try:
@@ -101,6 +104,8 @@ def _answer(memory: SpatialMemory, question: str, options: list[str], config: Se
     except ReasmoryError as exc:
         exc.attempts = list(search.attempts)  # type: ignore[attr-defined]
         raise
+    finally:
+        sandbox.close()
     trace = outcome.result.trace
     trace.generator, trace.attempts, trace.answer = outcome.generator, list(search.attempts), final
     return Answer(final, outcome.program, trace, search.memory, outcome.generator, value)

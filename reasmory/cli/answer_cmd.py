@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
 from reasmory.cli.output import console, err_console
 from reasmory.errors import ReasmoryError
+from reasmory.terminal import escape
 
 if TYPE_CHECKING:
     from reasmory.interpreter.trace import Trace

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from reasmory.cli.output import console
 from reasmory.errors import InputError
+from reasmory.terminal import escape
 
 
 class BackendName(str, Enum):

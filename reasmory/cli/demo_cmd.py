@@ -15,10 +15,10 @@ from importlib import resources
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from reasmory.cli.output import console
+from reasmory.terminal import escape
 
 #: The question families the demo shows, in this order (one question each).
 DEMO_FAMILIES = (

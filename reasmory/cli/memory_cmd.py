@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from reasmory.cli.output import console
 from reasmory.memory import SpatialMemory
+from reasmory.terminal import escape
 
 app = typer.Typer(help="Inspect memories and build them from ground-truth annotations.", no_args_is_help=True)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 
 from reasmory.errors import ReasmoryError
+from reasmory.terminal import escape
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from reasmory.cli.output import console, err_console
 from reasmory.errors import InputError
+from reasmory.files import output_path, read_limited
 from reasmory.memory import SpatialMemory
+from reasmory.terminal import escape
+
+#: The largest program file read (the language's own limit, Limits.max_program_chars, is checked before parsing).
+MAX_PROGRAM_BYTES = 1024 * 1024
 
 
 def read_program(path: Path) -> str:
@@ -17,11 +21,10 @@ def read_program(path: Path) -> str:
     import sys
 
     if str(path) == "-":
-        return sys.stdin.read()
-    if not path.is_file():
-        raise InputError(f"no program file at '{path}'", hint="give the path of a file holding the program")
+        return sys.stdin.read(MAX_PROGRAM_BYTES + 1)
+    data = read_limited(path, MAX_PROGRAM_BYTES, "program file", hint="give the path of a file holding the program")
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"program file '{path}' is not UTF-8 text") from None
 
@@ -46,15 +49,17 @@ def check(
 
     Example: [cyan]reasmory check question.rp --memory scene.rmem[/]
     """
-    from reasmory.interpreter import CheckError
+    from reasmory.interpreter import CheckError, Limits, estimate
     from reasmory.interpreter import check as check_source
 
     source = read_program(program)
-    diagnostics = check_source(source, SpatialMemory.load(memory), options)
+    loaded = SpatialMemory.load(memory)
+    diagnostics = check_source(source, loaded, options)
     if diagnostics:
         print_language_error(CheckError(diagnostics, source))
         return 1
     console.print("[green]ok[/]: the program checks clean")
+    console.print(escape(estimate(source, loaded, options).describe(Limits().cost_budget_s)), highlight=False)
     return 0
 
 
@@ -69,14 +74,16 @@ def run(
 
     Example: [cyan]reasmory run scene.rmem question.rp --options "A. left" "B. right" --trace trace.json[/]
     """
-    from reasmory.interpreter import LanguageError, RunError
-    from reasmory.interpreter import run as run_source
+    from reasmory.interpreter import LanguageError, RunError, Sandbox
 
     source = read_program(program)
     all_options = [*(options or []), *(more_options or [])]
     artifacts = trace.parent if trace else None
+    if trace is not None:
+        output_path(trace, "the trace")
     try:
-        result = run_source(source, SpatialMemory.load(memory), all_options, artifacts_dir=artifacts)
+        with Sandbox() as sandbox:  # a worker killed at the deadline, capped in memory
+            result = sandbox.run(source, SpatialMemory.load(memory), all_options, artifacts_dir=artifacts)
     except LanguageError as exc:
         print_language_error(exc)
         if isinstance(exc, RunError) and trace is not None and exc.trace is not None:

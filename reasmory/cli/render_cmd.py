@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
 from reasmory.cli.output import console
 from reasmory.errors import InputError
+from reasmory.files import output_path, write_atomic
 from reasmory.memory import SpatialMemory
+from reasmory.terminal import escape
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -36,10 +37,10 @@ def render(
     Example: [cyan]reasmory render scene.rmem --camera 3 --mode semantic -o camera3.png[/]
     """
     _check_arguments(camera, bev, mode, width, height, highlight, out)
+    output_path(out, "the image")
     loaded = SpatialMemory.load(memory)
     picture, what = _bev(loaded, mode, highlight) if bev else _camera(loaded, camera, mode, width, height)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    picture.save(out)
+    write_atomic(out, lambda tmp: picture.save(tmp, format="PNG"), "the image")
     console.print(f"wrote {escape(str(out))} ({picture.width}×{picture.height}): {escape(what)}")
 
 

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from reasmory.cli.output import console
+from reasmory.errors import InputError
+from reasmory.terminal import escape
 
 if TYPE_CHECKING:
     from reasmory.synth.pipeline import SynthResult
@@ -34,9 +35,12 @@ def synth(
 
     config = make_config(seed=seed, frames=frames, width=width, height=height, preview=preview)
     columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("render", total=frames)
-        result = synthesize(config, out, progress=lambda done, total: bar.update(task, completed=done))
+    try:
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("render", total=frames)
+            result = synthesize(config, out, progress=lambda done, total: bar.update(task, completed=done))
+    except OSError as exc:
+        raise InputError(f"cannot write the scene to '{out}': {exc.strerror or exc}", hint="choose a writable folder") from None
     console.print(summary(result))
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from reasmory.cli.output import console
+from reasmory.files import write_atomic
+from reasmory.terminal import escape
 
 app = typer.Typer(help="Inspect program traces (no memory needed).", no_args_is_help=True)
 
@@ -44,6 +45,6 @@ def html_report(
     from reasmory.traces import ReportItem, trace_html
 
     loaded = Trace.load(trace)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(trace_html([ReportItem(loaded)], title=loaded.question or "Reasmory trace", base=trace.parent), encoding="utf-8")
+    page = trace_html([ReportItem(loaded)], title=loaded.question or "Reasmory trace", base=trace.parent)
+    write_atomic(out, lambda tmp: tmp.write_text(page, encoding="utf-8"), "the report")
     console.print(f"wrote {escape(str(out))}")
