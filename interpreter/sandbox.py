@@ -20,6 +20,7 @@ in-process under the cooperative limits.
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import subprocess
@@ -101,6 +102,18 @@ class _Server:
         self.control = ours
         self.pid = os.getpid()
         self.lock = threading.Lock()
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Stop the server (it kills its workers) and collect it, so no process outlives the caller."""
+        if self.pid != os.getpid():
+            return
+        self.control.close()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def fork(self) -> tuple[int, Connection]:
         """A new worker and the connection to it."""

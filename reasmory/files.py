@@ -53,11 +53,21 @@ def output_path(path: Path, what: str) -> Path:
     """A path a file may be written to: not a folder, in a folder that exists or can be made."""
     if path.is_dir():
         raise InputError(f"cannot write {what} to '{path}': it is a folder", hint="give a file name")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot write {what} to '{path}': {exc.strerror or exc}", hint="choose a writable folder") from None
+    output_folder(path.parent, what, path)
     return path
+
+
+def output_folder(folder: Path, what: str, target: Path | None = None) -> Path:
+    """A folder that exists or has been made, to write `what` into (`target`, when a file in it is meant)."""
+    target = target or folder
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise InputError(f"cannot write {what} to '{target}': '{existing}' is a file, not a folder", hint="choose another path")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write {what} to '{target}': {exc.strerror or exc}", hint="choose a writable folder") from None
+    return folder
 
 
 def write_atomic(path: Path, write: Callable[[Path], None], what: str) -> Path:

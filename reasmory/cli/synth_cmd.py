@@ -11,6 +11,7 @@ from rich.table import Table
 
 from reasmory.cli.output import console
 from reasmory.errors import InputError
+from reasmory.files import output_folder
 from reasmory.terminal import escape
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ def synth(
     from reasmory.synth.pipeline import make_config, synthesize
 
     config = make_config(seed=seed, frames=frames, width=width, height=height, preview=preview)
+    if not out.is_file():  # a file there is refused by synthesize, with its own message
+        output_folder(out, "the scene")
     columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         with Progress(*columns, console=console, transient=True) as bar:

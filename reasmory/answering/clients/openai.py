@@ -17,6 +17,7 @@ from typing import Any, Literal
 import httpx
 
 from reasmory.answering.clients.base import Completion, Message, VLMError
+from reasmory.answering.clients.reply import post_within
 
 _RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 _MAX_WAIT_S = 30.0
@@ -55,7 +56,7 @@ def _error_text(response: httpx.Response) -> str:
         error = data.get("error", data) if isinstance(data, dict) else data
         message = error.get("message", error) if isinstance(error, dict) else error
         return str(message)[:300]
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.text[:300]
 
 
@@ -78,7 +79,7 @@ class OpenAIClient:
         self.model = model
         self.name = f"vlm:{model}"
         self.url = base_url.rstrip("/") + "/chat/completions"
-        self.retries, self.backoff = retries, backoff
+        self.retries, self.backoff, self.timeout = retries, backoff, timeout
         self.max_tokens, self.temperature = max_tokens, temperature
         self.grammar_mode = grammar
         self._grammar_refused = False
@@ -114,7 +115,7 @@ class OpenAIClient:
         self._raise_for_status(response)
         try:
             data = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise VLMError(f"the VLM at {self.url} answered with something other than JSON", hint=_URL_HINT) from None
         return Completion(text=_reply_text(data), model=self.model, constrained=send_grammar, tries=tries,
                           duration_ms=(time.perf_counter() - start) * 1000)
@@ -128,7 +129,7 @@ class OpenAIClient:
                 time.sleep(self._wait(attempt, response))
             response = None
             try:
-                response = self._http.post(self.url, json=body)
+                response = post_within(self._http, self.url, body, self.timeout)  # one deadline and a size cap per reply
             except httpx.TimeoutException:
                 last = "it timed out"
                 continue
