@@ -30,12 +30,14 @@ from reasmory.memory.model import ObjectInstance
 
 #: What each unit counts, as a diagnostic names it.
 UNITS = {
+    "program": "programs run",
     "char": "characters of program text",
     "statement": "statements",
     "call": "operation calls",
     "scan": "objects scanned",
     "pair": "pairs of objects compared",
     "sort": "steps sorting pairs of objects",
+    "measure": "exact distances between objects",
     "point": "points of geometry",
     "cell": "floor grid cells",
     "pixel": "pixels drawn",
@@ -46,18 +48,20 @@ UNITS = {
 
 #: Seconds per unit on the reference machine (2 shared cores), fitted by `python -m reasmory.benchmarks.cost --calibrate`.
 COEFFICIENTS: dict[str, float] = {
-    "char": 2.0e-6,
-    "statement": 6.0e-5,
-    "call": 6.0e-5,
-    "scan": 1.5e-6,
-    "pair": 2.0e-6,
-    "sort": 1.0e-7,
-    "point": 6.0e-7,
-    "cell": 6.0e-8,
-    "pixel": 1.5e-7,
-    "render": 5.0e-2,
-    "text": 2.0e-9,
-    "option": 5.0e-6,
+    "program": 3.6e-05,
+    "char": 2.2e-06,
+    "statement": 0.0,
+    "call": 4.5e-05,
+    "scan": 2.4e-07,
+    "pair": 0.0,
+    "sort": 1.1e-06,
+    "measure": 0.00025,
+    "point": 3.2e-07,
+    "cell": 1.3e-07,
+    "pixel": 2.6e-07,
+    "render": 0.058,
+    "text": 7.9e-07,
+    "option": 0.0,
 }
 
 Units = dict[str, float]
@@ -266,7 +270,8 @@ class Estimator:
             value = self.size(stmt.value)
             if isinstance(stmt, ast.Assign):
                 self.env[stmt.name] = value
-        units: Units = {"char": len(self.program.source), "statement": len(self.program.statements), "call": len(self.calls)}
+        units: Units = {"program": 1, "char": len(self.program.source), "statement": len(self.program.statements),
+                        "call": len(self.calls)}
         for call in self.calls:
             for name, amount in call.units.items():
                 units[name] = units.get(name, 0.0) + amount
@@ -321,6 +326,9 @@ class Estimator:
             if param.name not in literals and not param.required and isinstance(param.default, (int, float, str, tuple)):
                 literals[param.name] = param.default
         units, result = declared(Args(sizes, literals, self.scene, self.memory))
+        labels = sum(len(v) if isinstance(v, tuple) else 1 for p in op.params if p.label and isinstance(v := literals.get(p.name), (str, tuple)))
+        if labels:  # the checker looks every literal label up in the memory before the program runs
+            units = {**units, "scan": units.get("scan", 0.0) + labels * self.scene.objects}
         self.calls.append(CallCost(op.name, node.span, units, result))
         if self.too_large is None and result.size > self.limits.max_value_size:
             self.too_large = Diagnostic(

@@ -34,12 +34,21 @@ def _one(group: Size) -> Size:
     return Size(objects=1, points=share, solid=group.solid, chars=group.chars)
 
 
+#: Share of the pairs whose exact distance is computed when groups of point objects overlap (their bounds do not prune).
+OVERLAP_SHARE = 0.2
+
+
 def _pairs_cost(a: Size, b: Size) -> Units:
-    """Closest points of two groups: every pair sorted by its bounds' gap, then point searches unless both are solid boxes."""
+    """Closest points of two groups: every pair sorted by its bounds' gap, then exact distances for the pairs the gaps
+    cannot rule out: box to box for solid boxes (the nearest one or two), else point searches through the objects'
+    points (a share of the pairs when the groups mingle, as a room's objects do), after building a tree per object."""
     pairs = max(a.objects, 1) * max(b.objects, 1)
     units: Units = {"pair": pairs, "sort": pairs * math.log2(pairs + 1)}
-    if not (a.solid and b.solid):
-        units["point"] = a.points + b.points
+    if a.solid and b.solid:
+        units["measure"] = min(pairs, 2)
+    else:
+        mean_points = (a.points + b.points) / max(a.objects + b.objects, 1)
+        units["point"] = a.points + b.points + min(pairs, 1 + OVERLAP_SHARE * pairs) * mean_points
     return units
 
 
@@ -89,15 +98,18 @@ def _distance(args: Args) -> tuple[Units, Size]:
     if _locatable(a) and _locatable(b):
         return _pairs_cost(a, b), Size()
     group = a if _locatable(a) else b
-    return ({"pair": group.objects} if group.solid else {"point": group.points}), Size()
+    return ({"measure": group.objects} if group.solid else {"point": group.points}), Size()
 
 
 @declare("closest", "farthest")
 def _rank(args: Args) -> tuple[Units, Size]:
+    """Each candidate (a set of a list, or an instance of a set) measured against `to` on its own."""
     candidates, to = args.size("candidates"), args.size("to")
-    units = _pairs_cost(candidates, to) if _locatable(to) else ({"pair": candidates.objects} if candidates.solid else
-                                                                {"point": candidates.points})
-    units["call"] = max(candidates.items, 1)
+    groups = max(candidates.items or candidates.objects, 1)
+    each = Size(objects=max(candidates.objects // groups, 1), points=candidates.points // groups, solid=candidates.solid)
+    one: Units = _pairs_cost(each, to) if _locatable(to) else ({"measure": each.objects} if each.solid else {"point": each.points})
+    units = {name: groups * amount for name, amount in one.items()}
+    units["call"] = groups
     winner = candidates if candidates.items else _one(candidates)
     return units, Size(objects=winner.objects, points=winner.points, solid=winner.solid, chars=winner.chars, is_set=winner.is_set)
 
