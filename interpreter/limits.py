@@ -32,9 +32,9 @@ def value_size(value: Any, stop_at: int | None = None) -> int:
     if isinstance(value, tuple):
         total = len(value)
         for item in value:
-            total += value_size(item, None if stop_at is None else stop_at - total)
             if stop_at is not None and total > stop_at:
                 break
+            total += value_size(item, None if stop_at is None else stop_at - total)
         return total
     return 1
 
