@@ -46,7 +46,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _cap_memory(cap_mb: int) -> None:
+def cap_memory(cap_mb: int) -> None:
     """Cap the data segment at what the worker holds now plus `cap_mb`: an allocation past it is a MemoryError here."""
     held = status_mb("self", "VmData")
     if held:
@@ -57,7 +57,7 @@ def _cap_memory(cap_mb: int) -> None:
 def serve(conn: Connection) -> None:
     """A worker's loop: take the memory and cap, then answer run requests until the socket closes."""
     memory, cap_mb = conn.recv()
-    _cap_memory(cap_mb)
+    cap_memory(cap_mb)
     conn.send(("ready", _peak_mb()))
     while True:
         try:

@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -165,6 +166,7 @@ class Sandbox:
     def __init__(self, grace_s: float = GRACE_S) -> None:
         self.grace_s = grace_s
         self.peak_mb = 0.0
+        self.started_at = 0.0
         self._pid: int | None = None
         self._conn: Connection | None = None
         self._memory: SpatialMemory | None = None
@@ -207,12 +209,14 @@ class Sandbox:
                            "simplify the program, or raise Limits.max_memory_mb")
         return _result(kind, rest, memory)
 
-    @staticmethod
-    def _started(conn: Connection) -> bool:
+    def _started(self, conn: Connection) -> bool:
+        """Whether the worker said it started the run (its deadline counts from here: `started_at`)."""
         try:
-            return conn.recv() == ("started",)
+            started = conn.recv() == ("started",)
         except (EOFError, OSError):
-            return True  # the reply read next says the worker died
+            started = True  # the reply read next says the worker died
+        self.started_at = time.perf_counter()
+        return started
 
     def close(self) -> None:
         """Let the worker end: it exits when its socket closes."""
