@@ -1,8 +1,9 @@
 """The language: parse → check → run, with traces.
 
     from reasmory.interpreter import check, run
-    errors = check(source, memory, options)      # list of Diagnostics, empty when valid
+    errors = check(source, memory, options)      # list of Diagnostics (cost included), empty when valid
     result = run(source, memory, options)        # .answer, .value, .trace
+    Sandbox().run(source, memory, options)       # the same in a worker killed at its deadline, memory capped
 
 No stage uses eval, exec, compile or attribute access into Python objects.
 """
