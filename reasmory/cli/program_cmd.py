@@ -59,7 +59,7 @@ def check(
         print_language_error(CheckError(diagnostics, source))
         return 1
     console.print("[green]ok[/]: the program checks clean")
-    console.print(escape(estimate(source, loaded, options).describe(Limits().cost_budget_s)), highlight=False)
+    console.print(escape(estimate(source, loaded, options).describe(Limits().cost_budget_s)), highlight=False, soft_wrap=True)
     return 0
 
 

@@ -111,6 +111,7 @@ def handle(line: str, session: PlaygroundSession, console: Console) -> bool:
 
 def repl(session: PlaygroundSession, console: Console, prompt: PromptSession | None = None) -> None:
     prompt = prompt or PromptSession(history=FileHistory(str(history_path())))
+    session.start()
     console.print(f"[bold]Reasmory playground[/] — {len(session.memory.objects)} objects, {len(session.memory.frames)} frames. "
                   ":help for operations and commands, Tab completes, :quit leaves.")
     while True:

@@ -49,6 +49,10 @@ class PlaygroundSession:
         self.last_trace: Trace | None = None
         self.sandbox = Sandbox()  # each run in a worker that is killed at its deadline and capped in memory
 
+    def start(self) -> None:
+        """Start the run worker and take the memory in, so the first statement answers as fast as the next."""
+        self.sandbox.run("answer(0)\n", self.memory)
+
     @property
     def prefix(self) -> str:
         return "".join(s if s.endswith("\n") else s + "\n" for s in self.statements)
