@@ -39,7 +39,7 @@ from reasmory.benchmarks.program_gen import OPTIONS, memories, programs
 from reasmory.benchmarks.report import emit
 from reasmory.interpreter import LanguageError, Limits, Sandbox, check, run
 from reasmory.interpreter.runserver import cap_memory
-from reasmory.interpreter.sandbox import GRACE_S
+from reasmory.interpreter.sandbox import GRACE_S, START_TIMEOUT_S
 
 JUNK = ['"', "(", ")", ",", "=", "x", "1", "[", " and ", "\n", "#", "distance(", "'", ";", "-", "answer(", "9" * 30]
 LIMITS = Limits(time_budget_s=2.0)
@@ -248,8 +248,8 @@ def fuzz_round(count: int, seed_value: int, watchdog: bool = False, files: int =
             if watchdog:
                 faulthandler.cancel_dump_traceback_later()
         if state.tried // (MUTANTS + 2) % GROWING_EVERY == 0:
-            if watchdog:
-                faulthandler.dump_traceback_later(WATCHDOG_S, exit=True)
+            if watchdog:  # a fresh worker may first take in a giant memory and import torch: not the run's time
+                faulthandler.dump_traceback_later(WATCHDOG_S + START_TIMEOUT_S, exit=True)
             state.grow(growing, memory)
             if watchdog:
                 faulthandler.cancel_dump_traceback_later()

@@ -13,6 +13,7 @@ runs under a memory cap).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import io
 import json
@@ -180,6 +181,11 @@ def trace_example(rnd: random.Random, folder: Path) -> str:
 
 # ----- VLM replies -------------------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
+def _gzip_bomb() -> bytes:
+    return gzip.compress(b" " * (24 << 20))
+
+
 def _reply(rnd: random.Random) -> tuple[str, Callable[[object], object]]:
     import httpx
 
@@ -198,7 +204,7 @@ def _reply(rnd: random.Random) -> tuple[str, Callable[[object], object]]:
     kinds: dict[str, Callable[[object], object]] = {
         "flood": lambda request: httpx.Response(200, content=stream(40, 1 << 20, 0.0)),
         "trickle": lambda request: httpx.Response(200, content=stream(100, 1, 0.05)),
-        "gzip bomb": lambda request: httpx.Response(200, content=gzip.compress(b" " * (24 << 20)), headers={"content-encoding": "gzip"}),
+        "gzip bomb": lambda request: httpx.Response(200, content=_gzip_bomb(), headers={"content-encoding": "gzip"}),
         "not json": lambda request: httpx.Response(200, content=b"<html>" * 100),
         "nested json": lambda request: httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000),
         "program": lambda request: httpx.Response(200, content=chat(rnd.choice(programs))),
