@@ -126,7 +126,10 @@ def _rank(ctx: Context, candidates: object, to: object, farthest: bool) -> objec
     items = [c for c in items if not (isinstance(c, ObjectSet) and not c.objects)]
     if not items:
         raise OpError("no candidates to rank: the set is empty", code="empty-set")
-    scored = [(measure(ctx, c, to, "closest"), i, c) for i, c in enumerate(items)]
+    scored = []
+    for i, c in enumerate(items):
+        ctx.check_time()  # one candidate at a time: a long ranking stops at the deadline
+        scored.append((measure(ctx, c, to, "closest"), i, c))
     scored.sort(key=lambda t: (-t[0] if farthest else t[0], t[1]))
     if len(scored) > 1 and abs(scored[0][0] - scored[1][0]) < 1e-6:
         ctx.warn(f"tie at {scored[0][0]:.3f} m between the first two candidates; took the first listed")
