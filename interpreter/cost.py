@@ -270,8 +270,7 @@ class Estimator:
             value = self.size(stmt.value)
             if isinstance(stmt, ast.Assign):
                 self.env[stmt.name] = value
-        units: Units = {"program": 1, "char": len(self.program.source), "statement": len(self.program.statements),
-                        "call": len(self.calls)}
+        units: Units = {"program": 1, "char": len(self.program.source), "statement": len(self.program.statements)}
         for call in self.calls:
             for name, amount in call.units.items():
                 units[name] = units.get(name, 0.0) + amount
@@ -326,6 +325,7 @@ class Estimator:
             if param.name not in literals and not param.required and isinstance(param.default, (int, float, str, tuple)):
                 literals[param.name] = param.default
         units, result = declared(Args(sizes, literals, self.scene, self.memory))
+        units = {"call": 1.0, **units}
         labels = sum(len(v) if isinstance(v, tuple) else 1 for p in op.params if p.label and isinstance(v := literals.get(p.name), (str, tuple)))
         if labels:  # the checker looks every literal label up in the memory before the program runs
             units = {**units, "scan": units.get("scan", 0.0) + labels * self.scene.objects}

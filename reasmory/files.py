@@ -19,8 +19,9 @@ from pathlib import Path
 from reasmory.errors import InputError
 
 
-def regular_file(path: Path, what: str, hint: str | None = None) -> os.stat_result:
-    """The file's status, when it is a regular file (symlinks followed); else a one-line InputError."""
+def regular_file(path: Path, what: str, hint: str | None = None, streams: bool = False) -> os.stat_result:
+    """The file's status, when it is a regular file (symlinks followed; with `streams`, a pipe or device too, which
+    the caller reads no further than its limit); else a one-line InputError."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -29,14 +30,15 @@ def regular_file(path: Path, what: str, hint: str | None = None) -> os.stat_resu
         raise InputError(f"cannot read {what} '{path}': {exc.strerror or exc}") from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{what} '{path}' is a folder, not a file", hint=hint)
-    if not stat.S_ISREG(info.st_mode):
+    if not stat.S_ISREG(info.st_mode) and not (streams and (stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode))):
         raise InputError(f"{what} '{path}' is not a regular file (a pipe, socket or device)", hint="give a file on disk")
     return info
 
 
-def read_limited(path: Path, max_bytes: int, what: str, hint: str | None = None) -> bytes:
-    """The bytes of a regular file of at most `max_bytes` (checked before reading, and again while reading)."""
-    info = regular_file(path, what, hint)
+def read_limited(path: Path, max_bytes: int, what: str, hint: str | None = None, streams: bool = False) -> bytes:
+    """The bytes of a regular file (or, with `streams`, a pipe the user named, such as `<(…)`) of at most `max_bytes`,
+    checked before reading and again while reading."""
+    info = regular_file(path, what, hint, streams)
     if info.st_size > max_bytes:
         raise InputError(f"{what} '{path}' is {info.st_size:,} bytes, over the limit of {max_bytes:,}", hint=hint)
     try:

@@ -12,6 +12,7 @@ were tried carry them as `.attempts` (the CLI writes them with `--trace`).
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,7 +92,7 @@ def _check_question(question: str) -> None:
 def _answer(memory: SpatialMemory, question: str, options: list[str], config: Settings, vlm: VLMClient | None,
             artifacts_dir: str | Path | None, grounder: Grounder | None) -> Answer:
     artifacts = Path(artifacts_dir) if artifacts_dir else config.cache_dir / "runs" / _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    sandbox = Sandbox()
+    sandbox = _sandbox()
 
     def runner(program: str, memory: SpatialMemory) -> RunResult:
         """Every program runs in a worker that is killed at its deadline and capped in memory (interpreter/sandbox.py)."""
@@ -104,11 +105,19 @@ def _answer(memory: SpatialMemory, question: str, options: list[str], config: Se
     except ReasmoryError as exc:
         exc.attempts = list(search.attempts)  # type: ignore[attr-defined]
         raise
-    finally:
-        sandbox.close()
     trace = outcome.result.trace
     trace.generator, trace.attempts, trace.answer = outcome.generator, list(search.attempts), final
     return Answer(final, outcome.program, trace, search.memory, outcome.generator, value)
+
+
+_SANDBOXES = threading.local()
+
+
+def _sandbox() -> Sandbox:
+    """This thread's sandbox, kept between questions: a batch's questions about one memory share its worker."""
+    if not hasattr(_SANDBOXES, "sandbox"):
+        _SANDBOXES.sandbox = Sandbox()
+    return _SANDBOXES.sandbox
 
 
 def _final_answer(outcome: Outcome, question: str, options: list[str], client: VLMClient | None, artifacts: Path,

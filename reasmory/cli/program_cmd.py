@@ -23,7 +23,7 @@ def read_program(path: Path) -> str:
 
     if str(path) == "-":
         return sys.stdin.read(MAX_PROGRAM_BYTES + 1)
-    data = read_limited(path, MAX_PROGRAM_BYTES, "program file", hint="give the path of a file holding the program")
+    data = read_limited(path, MAX_PROGRAM_BYTES, "program file", hint="give the path of a file holding the program", streams=True)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
