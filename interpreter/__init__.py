@@ -84,6 +84,7 @@ def run(
         value = execute(program, ctx, trace)
     finally:
         trace.total_ms = (time.perf_counter() - start) * 1000
+        trace.preparation_ms = ctx.preparation_s * 1000
     trace.answer = format_answer(value)
     trace.answer_value = trace.steps[-1].result if trace.steps else None
     return RunResult(answer=trace.answer, value=value, trace=trace, warnings=list(ctx.warnings))

@@ -201,11 +201,12 @@ class Checker:
 
     def _bind(self, op: Operation, node: ast.Call) -> dict[Param, ast.Expr]:
         bound: dict[Param, ast.Expr] = {}
-        if len(node.args) > len(op.params):
-            extra = node.args[len(op.params)]
+        positional, late = self._positional(op, node)
+        if len(positional) > len(op.params):
+            extra = positional[len(op.params)]
             self.error("too-many-arguments", f"{op.name} takes {len(op.params)} argument(s), got {len(node.args) + len(node.keywords)}",
                        extra.span, expected=op.signature())
-        for param, arg in zip(op.params, node.args):
+        for param, arg in zip(op.params, positional):
             bound[param] = arg
         for kw in node.keywords:
             param = op.param_index.get(kw.name)
@@ -219,9 +220,26 @@ class Checker:
             else:
                 bound[param] = kw.value
         for param in op.params:
-            if param.required and param not in bound:
+            if param.required and param not in bound and not late:
                 self.error("missing-argument", f"{op.name} needs argument '{param.name}'", node.span, expected=op.signature())
         return bound
+
+    def _positional(self, op: Operation, node: ast.Call) -> tuple[tuple[ast.Expr, ...], tuple[ast.Expr, ...]]:
+        """The positional arguments before the first keyword one, and those after it: each of those is an error of its
+        own (checked, never bound to a parameter by its place, so a mistyped keyword is not reported as another one)."""
+        first = min(node.keywords, key=lambda k: k.span.start, default=None)
+        if first is None:
+            return node.args, ()
+        before = tuple(a for a in node.args if a.span.start < first.span.start)
+        late = tuple(a for a in node.args if a.span.start > first.span.start)
+        named = {k.name for k in node.keywords} | {p.name for p in op.params[:len(before)]}
+        free = [p.name for p in op.params if p.name not in named]
+        for arg in late:
+            self.error("positional-after-keyword", f"a positional argument of {op.name} follows the keyword argument '{first.name}'",
+                       arg.span, expected=op.signature(),
+                       hint=f"name it, e.g. {free[0]}=…" if free else "name it, or put it before the keyword arguments")
+            self.expr(arg, 1)
+        return before, late
 
     def _argument(self, op: Operation, param: Param, arg: ast.Expr, depth: int) -> Type:
         t = self.expr(arg, depth + 1)

@@ -10,14 +10,16 @@ state and none of the caller's open files, and no main module is re-run.
 
 A worker takes in a memory and its memory cap, caps its data segment
 (RLIMIT_DATA: heap and anonymous mappings) at what it holds plus the cap, and
-answers run requests until its socket closes: for each, it first imports what
-the program's operations load on first use (torch, for renders) and says it
-has started, so the caller's deadline counts the run, not the import. The caller kills it by pid at
+answers run requests until its socket closes: for each, it first does the
+one-time preparation the program needs (for renders: loading torch and
+gathering the memory's points) and says it has started, so the caller's
+deadline counts the program's own work, as an in-process run's budget does. The caller kills it by pid at
 the deadline; the server reaps it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -64,7 +66,7 @@ def serve(conn: Connection) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        _warm(request[0])
+        _warm(request[0], memory)
         conn.send(("started",))
         reply = one_run(memory, *request)
         conn.send(reply)
@@ -72,12 +74,16 @@ def serve(conn: Connection) -> None:
             return
 
 
-def _warm(source: str) -> None:
-    """Import what the program's operations load on first use (torch for renders) before its clock starts."""
+def _warm(source: str, memory: object) -> None:
+    """One-time preparation before the program's clock starts, as an in-process run leaves it out of the budget:
+    for a program that renders, load the renderer (torch) and gather the memory's points (kept for the next runs)."""
     from reasmory.interpreter import REGISTRY
 
     if any(op.renders and f"{op.name}(" in source for op in REGISTRY):
-        import reasmory.memory.render  # noqa: F401
+        from reasmory.memory.render.cloud import render_cloud
+
+        with contextlib.suppress(Exception):  # what fails here fails again in the run, which reports it
+            render_cloud(memory)
 
 
 def one_run(memory: object, source: str, options: list[str] | None, limits: object, artifacts_dir: str | None,

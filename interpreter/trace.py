@@ -114,6 +114,7 @@ class Trace(BaseModel):
     answer_value: dict[str, Any] | None = None
     error: Diagnostic | None = None
     total_ms: float = 0.0
+    preparation_ms: float = Field(default=0.0, description="one-time preparation within total_ms, not counted against the time budget")
     created: str = Field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
     generator: str | None = None
     attempts: list[Attempt] = Field(default_factory=list, description="how the program was obtained, every try in order")

@@ -142,7 +142,8 @@ def reconstruct(source: frame_sources.Source, plan: BuildPlan, input_hash: str |
         points=move_points(points, sim),
         scene=scene,
         provenance=Provenance(input_hash=input_hash, source=frames.source, backend=plan.backend.name,
-                              settings=plan.fingerprint(), versions=_versions(plan.backend.name, frames.kind), notes=notes),
+                              settings=plan.fingerprint(), versions=_versions(plan.backend.name, frames.kind),
+                              frames_sampled=len(frames), notes=notes),
         arrays=MemoryArrays(
             depth=rec.depth * factor if keep and rec.depth is not None else None,
             confidence=rec.confidence if keep else None,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
 from reasmory.cli.output import console, err_console
 from reasmory.errors import ReasmoryError
 from reasmory.terminal import escape
@@ -26,10 +27,11 @@ def answer(
     source: str = typer.Argument(..., help="A .rmem memory, a scene folder from `reasmory synth`, a video or an image folder.",
                                  show_default=False),
     question: str = typer.Argument(..., help="The question, in quotes.", show_default=False),
-    more_options: list[str] = typer.Argument(None, help="More options after --options.", show_default=False),
-    options: list[str] = typer.Option(None, "--options", help='Multiple-choice options, e.g. --options "A. left" "B. right".'),
+    more_options: list[str] = MORE_OPTIONS,
+    options: list[str] = OPTIONS,
     trace: Path | None = typer.Option(None, "--trace", help="Write the trace (steps and every attempt at a program) as JSON here."),
     generator: GeneratorChoice | None = typer.Option(None, "--generator", help="auto: the offline compiler first, else the VLM."),
+    artifacts: Path | None = ARTIFACTS,
 ) -> int:
     """Answer a question about a scene: the offline compiler or the configured VLM writes a program, which runs on the memory.
 
@@ -41,11 +43,10 @@ def answer(
     from reasmory.answering import answer as answer_question
     from reasmory.interpreter import LanguageError
 
-    all_options = [*(options or []), *(more_options or [])]
+    all_options = collect_options(options, more_options)
     settings = {"generator": generator.value} if generator else {}
-    artifacts = trace.parent / f"{trace.stem}-artifacts" if trace else None
     try:
-        result = answer_question(source, question, all_options, artifacts_dir=artifacts, **settings)
+        result = answer_question(source, question, all_options, artifacts_dir=artifacts_folder(trace, artifacts), **settings)
     except ReasmoryError as exc:
         if trace is not None and getattr(exc, "attempts", None):
             _failure_trace(exc, question, all_options).save(trace)
@@ -57,6 +58,7 @@ def answer(
             return 1
         raise
     err_console.print(f"[dim]program ({escape(result.generator)}):[/]\n{escape(result.program.rstrip())}", highlight=False)
+    print_artifacts(result.trace)
     console.print(escape(result.answer or ""), highlight=False)
     if trace is not None:
         result.trace.save(trace)

@@ -40,8 +40,11 @@ def synthetic(
     scenes: int = typer.Option(20, "--scenes", min=1, help="Number of scenes (seeds SEED … SEED+N−1)."),
     seed: int = typer.Option(0, "--seed", min=0, help="First seed."),
     memory: str = typer.Option("oracle", "--memory", help="How memories are built: oracle | rgbd | sfm."),
-    scenes_dir: Path = typer.Option(Path("bench-results/synthetic-scenes"), "--scenes-dir", help="Where scenes are generated and reused."),
+    scenes_dir: Path = typer.Option(Path("bench-results/synthetic-scenes"), "--scenes-dir",
+                                    help="Where scenes are generated and reused (in a subfolder per frames, size and generator setting)."),
     frames: int = typer.Option(32, "--frames", min=2, help="Frames per scene."),
+    width: int = typer.Option(320, "--width", help="Image width of each scene's frames (even, 32 to 4096)."),
+    height: int = typer.Option(240, "--height", help="Image height of each scene's frames (even, 32 to 4096)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write per-question records and the summary here."),
     executor: ExecutorName = EXECUTOR,
     results: Path | None = RESULTS,
@@ -63,5 +66,5 @@ def synthetic(
     if memory not in ("oracle", "rgbd", "sfm"):
         raise typer.BadParameter("choose oracle, rgbd or sfm", param_hint="--memory")
     with open_executor(executor, address, cpus, chunk_size) as ex:
-        run_synthetic(scenes, seed, memory, scenes_dir, json_out, frames=frames,  # type: ignore[arg-type]
+        run_synthetic(scenes, seed, memory, scenes_dir, json_out, frames=frames, width=width, height=height,  # type: ignore[arg-type]
                       executor=ex, results=results, cache_dir=cache_dir)

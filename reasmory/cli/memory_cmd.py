@@ -16,13 +16,21 @@ app = typer.Typer(help="Inspect memories and build them from ground-truth annota
 
 @app.command("info")
 def info(path: Path = typer.Argument(..., help="A .rmem memory file.", show_default=False)) -> None:
-    """Show what a memory holds: frames, points, objects per label, scale, provenance.
+    """Show what a memory holds: frames, points, objects per label, scale, provenance, and what makes it weak
+    (sparse points, few registered frames, cameras off the trajectory).
 
     Example: [cyan]reasmory memory info scene.rmem[/]
     """
+    from reasmory.memory.quality import memory_warnings
+
     memory = SpatialMemory.load(path)
     console.print(memory_overview(memory, path))
-    console.print(objects_table(memory))
+    console.print(objects_table(memory) if memory.objects else "[bold]Objects[/]: none")
+    warnings = memory_warnings(memory)
+    if warnings:
+        console.print("[bold yellow]Warnings[/]")
+        for warning in warnings:
+            console.print(f"  • {escape(warning)}")
     if memory.provenance.notes:
         console.print("[bold]Notes[/]")
         for note in memory.provenance.notes:
@@ -37,10 +45,11 @@ def memory_overview(memory: SpatialMemory, path: Path) -> Table:
     area = f"{memory.room_area():.2f} m² ({scene.floor_area_source or 'from the points'})" if (
         scene.floor_area is not None or scene.floor_polygon or len(memory.points)
     ) else "unknown"
+    sampled = prov.frames_sampled
     rows = [
         ("id", memory.memory_id or "-"),
-        ("frames", str(len(memory.frames))),
-        ("points", f"{len(memory.points):,}"),
+        ("frames", str(len(memory.frames)) + (f" registered of {sampled} sampled" if sampled else "")),
+        ("points", f"{len(memory.points):,}" + _density(memory)),
         ("objects", f"{len(memory.objects)} in {len(memory.labels())} categories"),
         ("floor area", area),
         ("floor height", f"{scene.floor_z:.3f} m (world z up)"),
@@ -53,6 +62,13 @@ def memory_overview(memory: SpatialMemory, path: Path) -> Table:
     for key, value in rows:
         table.add_row(key, escape(value))
     return table
+
+
+def _density(memory: SpatialMemory) -> str:
+    from reasmory.memory.quality import point_density
+
+    density = point_density(memory)
+    return f" ({density:,.0f} per m² of floor)" if density is not None else ""
 
 
 def objects_table(memory: SpatialMemory) -> Table:

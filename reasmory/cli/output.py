@@ -17,3 +17,9 @@ def print_error(error: ReasmoryError) -> None:
     if error.hint:
         text += f" [dim]({escape(error.hint)})[/]"
     err_console.print(text, soft_wrap=True)
+
+
+def print_warnings(warnings: list[str]) -> None:
+    """Each warning on its own line on standard error, marked as one."""
+    for warning in warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
