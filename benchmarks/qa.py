@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from reasmory.benchmarks.metrics import score
 from reasmory.compiler import UnsupportedQuestion, compile_question
 from reasmory.interpreter import CheckError, LanguageError, ParseError, run
+from reasmory.interpreter.trace import Usage
 from reasmory.jsonl import read_models
 from reasmory.memory import SpatialMemory
 
@@ -64,7 +65,7 @@ def evaluate(question: Question, memory: SpatialMemory, not_evaluable: dict[str,
     record = Record(id=question.id, question_type=question.question_type, scene=question.scene_name,
                     ground_truth=question.ground_truth, status="answered")
     try:
-        compiled = compile_question(question.question)
+        compiled = compile_question(question.question, memory, question.options or [])
     except UnsupportedQuestion as exc:
         record.status, record.error = "not-compiled", exc.message
         return record
@@ -139,8 +140,10 @@ def report(records: list[Record], title: str, summary: dict, json_path: Path | N
 
     rows, overall = task_rows(records)
     emit(title, TABLE_COLUMNS, task_table(rows, overall, len(records)), {}, None)
+    Console().print("model calls: 0, tokens: 0, cost: $0 (every program from the offline compiler)", highlight=False)
     if json_path is not None:
-        write_records(json_path, records, {**summary, "tasks": rows, "overall": overall, "machine": machine()})
+        usage = {"generator": "compiler", **Usage().model_dump(), "cost_usd": 0.0}
+        write_records(json_path, records, {**summary, "tasks": rows, "overall": overall, "usage": usage, "machine": machine()})
         Console().print(f"wrote {json_path}")
     return overall
 

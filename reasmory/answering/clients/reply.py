@@ -22,11 +22,11 @@ from reasmory.answering.clients.base import VLMError
 MAX_REPLY_BYTES = 8 * 1024 * 1024
 
 
-def post_within(http: httpx.Client, url: str, body: dict[str, Any], deadline_s: float,
-                max_bytes: int = MAX_REPLY_BYTES) -> httpx.Response:
-    """POST and read the reply by its deadline and within `max_bytes`; raises httpx.ReadTimeout past the deadline."""
+def request_within(http: httpx.Client, method: str, url: str, deadline_s: float, body: dict[str, Any] | None = None,
+                   max_bytes: int = MAX_REPLY_BYTES) -> httpx.Response:
+    """Send and read the reply by its deadline and within `max_bytes`; raises httpx.ReadTimeout past the deadline."""
     start = time.monotonic()
-    with http.stream("POST", url, json=body) as response:
+    with http.stream(method, url, json=body) as response:
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
