@@ -61,12 +61,17 @@ def _objects(args: Args) -> tuple[Units, Size]:
     return {"scan": args.scene.objects}, args.scene.group(_label(args, "label"), args.memory)
 
 
+@declare("count_of")
+def _count_of(args: Args) -> tuple[Units, Size]:
+    return {"scan": args.scene.objects}, Size()
+
+
 @declare("object")
 def _object(args: Args) -> tuple[Units, Size]:
     return {"scan": args.scene.objects}, _one(args.scene.group(_label(args, "label"), args.memory))
 
 
-@declare("count", "center", "height", "longest_side", "round", "angle", "motion")
+@declare("count", "center", "height", "longest_side", "volume", "round", "angle", "motion")
 def _constant(args: Args) -> tuple[Units, Size]:
     return {}, Size()
 
@@ -112,6 +117,15 @@ def _rank(args: Args) -> tuple[Units, Size]:
     units["call"] = groups
     winner = candidates if candidates.items else _one(candidates)
     return units, Size(objects=winner.objects, points=winner.points, solid=winner.solid, chars=winner.chars, is_set=winner.is_set)
+
+
+@declare("largest", "smallest")
+def _by_measure(args: Args) -> tuple[Units, Size]:
+    """Every candidate's box measured once: a scan over the candidates."""
+    candidates = args.size("candidates")
+    winner = candidates if candidates.items else _one(candidates)
+    return ({"scan": candidates.objects + candidates.items},
+            Size(objects=winner.objects, points=winner.points, solid=winner.solid, chars=winner.chars, is_set=winner.is_set))
 
 
 @declare("first_seen")
