@@ -87,12 +87,17 @@ def _warm(source: str, memory: object) -> None:
 
 
 def one_run(memory: object, source: str, options: list[str] | None, limits: object, artifacts_dir: str | None,
-            question: str | None) -> tuple:
-    """One program, its outcome as plain data: ok, a language error, a Reasmory error, the memory cap, or a bug."""
+            question: str | None, cwd: str) -> tuple:
+    """One program, its outcome as plain data: ok, a language error, a Reasmory error, the memory cap, or a bug.
+
+    It runs in the caller's working folder, so a relative artifacts folder and the paths recorded in the trace are
+    exactly those of an in-process run."""
     from reasmory.errors import ReasmoryError
     from reasmory.interpreter import LanguageError, RunError, run
     from reasmory.interpreter.sandbox import pack
 
+    with contextlib.suppress(OSError):
+        os.chdir(cwd)
     try:
         result = run(source, memory, options, limits=limits, artifacts_dir=artifacts_dir, question=question)  # type: ignore[arg-type]
         return "ok", _peak_mb(), result.answer, pack(result.value), result.trace, result.warnings

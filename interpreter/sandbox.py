@@ -189,8 +189,8 @@ class Sandbox:
             return run(source, memory, options, limits=limits, artifacts_dir=artifacts_dir, question=question)
         conn = self._worker(memory, limits)
         text = source.source if isinstance(source, Program) else source
-        folder = None if artifacts_dir is None else str(Path(artifacts_dir).absolute())  # the worker's folder may differ
-        conn.send((text, options, limits, folder, question))
+        folder = None if artifacts_dir is None else str(artifacts_dir)
+        conn.send((text, options, limits, folder, question, os.getcwd()))  # relative paths mean what they mean here
         if not (conn.poll(START_TIMEOUT_S) and self._started(conn)) or not conn.poll(limits.time_budget_s + self.grace_s):
             self._stop()
             raise _stopped(text, "time-budget", f"the program ran past its time budget of {limits.time_budget_s:g} s and was stopped",

@@ -223,9 +223,10 @@ class Trace(BaseModel):
 
 
 def _relative(path: str, folder: Path) -> str:
-    """`path` relative to `folder` when it lies inside it, else unchanged."""
-    p = Path(path)
-    if p.is_absolute() and p.is_relative_to(folder):
+    """`path` (relative paths are to the current folder, where the run wrote them) relative to `folder` when it lies
+    inside it, else unchanged."""
+    p = Path(path).absolute()
+    if p.is_relative_to(folder):
         return p.relative_to(folder).as_posix()
     return path
 

@@ -103,7 +103,7 @@ def _answer(memory: SpatialMemory, question: str, options: list[str], config: Se
     search = Search(question, options, memory, config, vlm, runner, grounder)
     try:
         outcome = search.run()
-        final, value = _final_answer(outcome, question, options, vlm, artifacts, search.attempts)
+        final, value = _final_answer(outcome, question, options, vlm, search.attempts)
     except ReasmoryError as exc:
         exc.attempts = list(search.attempts)  # type: ignore[attr-defined]
         raise
@@ -124,7 +124,7 @@ def _sandbox() -> Sandbox:
     return _SANDBOXES.sandbox
 
 
-def _final_answer(outcome: Outcome, question: str, options: list[str], client: VLMClient | None, artifacts: Path,
+def _final_answer(outcome: Outcome, question: str, options: list[str], client: VLMClient | None,
                   attempts: list[Attempt]) -> tuple[str | None, Any]:
     """The program's answer, or, when it answered with pictures, the VLM's reading of them."""
     value = outcome.result.value
@@ -133,7 +133,7 @@ def _final_answer(outcome: Outcome, question: str, options: list[str], client: V
         return outcome.result.answer, value
     if client is None:
         raise UnsupportedQuestion("the program answers with pictures, and no VLM is configured to look at them", hint=VLM_HINT)
-    parts = image_parts(images, artifacts)
+    parts = image_parts(images)
     start = time.perf_counter()
     attempt = Attempt(index=len(attempts), kind="reason", generator=client.name, program=outcome.program,
                       images=[str(p.path) for p in parts])

@@ -91,12 +91,13 @@ def test_the_memory_cap_holds_in_the_worker(crowd: SpatialMemory) -> None:
         assert sandbox.run("answer(2)", crowd).answer == "2"
 
 
-def test_renders_land_in_the_callers_folder_as_absolute_paths(cross: SpatialMemory, tmp_path: Path, monkeypatch) -> None:
+def test_renders_land_where_an_in_process_run_puts_them(cross: SpatialMemory, tmp_path: Path, monkeypatch) -> None:
+    """The worker runs in the caller's folder: a relative artifacts folder and the paths recorded mean the same."""
     monkeypatch.chdir(tmp_path)
     with Sandbox() as sandbox:
         result = sandbox.run('answer(bev(mode="semantic"))', cross, artifacts_dir="pictures")
-    assert Path(result.value.path).is_absolute() and Path(result.value.path).parent == tmp_path / "pictures"
-    assert Path(result.value.path).read_bytes().startswith(b"\x89PNG")
+    assert result.value.path == "pictures/bev-semantic-01.png" == result.trace.steps[0].artifacts[0]
+    assert (tmp_path / result.value.path).read_bytes().startswith(b"\x89PNG")
 
 
 def test_isolation_can_be_turned_off_for_trusted_programs(cross: SpatialMemory, monkeypatch) -> None:
