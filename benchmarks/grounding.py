@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
          payload, None if args.qa else args.json)
     if args.qa:
         payload["qa"] = qa_comparison(folders, built_clean)
-        emit("questions answered on grounded vs oracle memories (score per family)", ["task", "grounded", "oracle", "difference"],
+        emit("questions answered on grounded vs oracle memories (score per family, over all its questions)", ["task", "grounded", "oracle", "difference"],
              payload["qa"], payload, args.json)
 
 

@@ -113,4 +113,6 @@ def run_synthetic(scenes: int, seed: int, kind: MemoryKind, scenes_dir: Path, js
     summary = {"scenes": scenes, "seed": seed, "memory": kind, "frames": frames, "resolution": [width, height],
                "seconds": elapsed, "scene_seconds": prepared, **run_summary(run)}
     title = f"Synthetic scenes ({scenes} scenes, {kind} memory, {len(records)} questions, {elapsed:.1f} s, {run.executor} executor)"
+    if kind == "oracle":
+        title += ": a consistency check of the interpreter, not perception accuracy (memories are the scenes' ground truth)"
     return records, report(records, title, summary, json_path)

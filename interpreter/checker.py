@@ -250,8 +250,8 @@ class Checker:
             return t
         if isinstance(arg, ast.String):
             self._literal_word(op, param, arg)
-        elif isinstance(arg, ast.Number):
-            self._literal_number(op, param, arg)
+        elif (number := _number_literal(arg)) is not None:
+            self._literal_number(op, param, number, arg.span)
         elif isinstance(arg, ast.ListExpr) and param.label:
             for item in arg.items:
                 if isinstance(item, ast.String):
@@ -282,17 +282,25 @@ class Checker:
         self.error("unknown-label", f"no object '{arg.value}' in memory", arg.span, expected="a label the memory holds",
                    hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"the memory holds: {held}", subject=arg.value)
 
-    def _literal_number(self, op: Operation, param: Param, arg: ast.Number) -> None:
-        value = arg.value
+    def _literal_number(self, op: Operation, param: Param, value: float, span: ast.Span) -> None:
         if not math.isfinite(value):
             return
         if param.frame and self.memory is not None:
             n = len(self.memory.frames)
             if value != int(value) or not 0 <= value < n:
-                self.error("frame-range", f"no frame {value:g}", arg.span, expected=f"a whole number from 0 to {n - 1}" if n else "no frames: the memory has none")
+                self.error("frame-range", f"no frame {value:g}", span, expected=f"a whole number from 0 to {n - 1}" if n else "no frames: the memory has none")
         if param.minimum is not None and value < param.minimum or param.maximum is not None and value > param.maximum:
-            self.error("out-of-range", f"{param.name}={value:g} is out of range for {op.name}", arg.span,
+            self.error("out-of-range", f"{param.name}={value:g} is out of range for {op.name}", span,
                        expected=f"{param.minimum:g} to {param.maximum:g}")
+
+
+def _number_literal(arg: ast.Expr) -> float | None:
+    """The value of a number written out, negative ones (a minus before a number) included; None otherwise."""
+    if isinstance(arg, ast.Number):
+        return arg.value
+    if isinstance(arg, ast.UnaryOp) and arg.op == "-" and isinstance(arg.operand, ast.Number):
+        return -arg.operand.value
+    return None
 
 
 def check_program(program: ast.Program, memory: SpatialMemory | None, n_options: int | None = None, limits: Limits | None = None) -> list[Diagnostic]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from reasmory.interpreter import REGISTRY, CheckError, check
@@ -91,6 +93,18 @@ def test_a_compiled_program_that_fails_is_repaired_by_the_vlm(living_room: Spati
     assert '"code": "unknown-label"' in server.requests[0]["messages"][-1]["content"]
 
 
+@pytest.mark.parametrize(("max_repairs", "kinds"), [(0, ["compile"]), (1, ["compile", "repair"]), (2, ["compile", "repair", "repair"])])
+def test_a_failed_compiled_program_uses_up_a_repair(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                                   monkeypatch: pytest.MonkeyPatch, max_repairs: int, kinds: list[str]) -> None:
+    """max_repairs counts every refusal sent back to the VLM, the compiled program's included."""
+    monkeypatch.delitem(REGISTRY._ops, "bev", raising=False)
+    server.script("answer(", "answer(", "answer(")
+    with pytest.raises(FallbackUnavailable) as err:
+        answer(living_room, UNKNOWN, max_repairs=max_repairs, **vlm)
+    assert [a.kind for a in err.value.attempts] == kinds
+    assert len(server.requests) == max_repairs
+
+
 def test_a_compiled_program_that_fails_without_a_vlm_reports_its_errors(living_room: SpatialMemory) -> None:
     with pytest.raises(CheckError, match="no object 'unicorn'") as err:
         answer(living_room, UNKNOWN)
@@ -101,6 +115,31 @@ def test_generator_vlm_skips_the_compiler(living_room: SpatialMemory, server: Sc
     server.script('answer(count(objects("chair")) + 0)')
     result = answer(living_room, "How many chairs are in this room?", generator="vlm", **vlm)
     assert result.answer == "2" and [a.kind for a in result.trace.attempts] == ["generate"]
+
+
+def test_generator_compiler_never_asks_the_vlm(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
+    server.script(GOOD)
+    with pytest.raises(UnsupportedQuestion):
+        answer(living_room, FREE, generator="compiler", **vlm)
+    with pytest.raises(CheckError, match="no object"):
+        answer(living_room, UNKNOWN, generator="compiler", **vlm)
+    assert server.requests == []
+
+
+def test_attempt_durations_are_milliseconds(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each attempt is timed from its start to its outcome on the search's clock (here: a quarter second a reading)."""
+    from reasmory.answering import generate
+
+    ticks = itertools.count(0.0, 0.25)
+    monkeypatch.setattr(generate, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    server.script('answer(count(objects("chair")))')
+    result = answer(living_room, UNKNOWN, **vlm)
+    assert [(a.kind, a.duration_ms) for a in result.trace.attempts] == [("compile", 250.0), ("repair", 250.0)]
+    server.script(*[Reply(status=500, body={"error": {"message": "down"}})] * 3)
+    with pytest.raises(VLMError) as err:
+        answer(living_room, FREE, **vlm)
+    assert [a.duration_ms for a in err.value.attempts] == [250.0]
 
 
 def test_server_failures_while_generating_are_one_clear_error(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:

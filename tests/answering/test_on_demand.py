@@ -7,6 +7,7 @@ answer must be exact; the real transformers path runs with tiny random models
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -40,12 +41,18 @@ def lamp_free_cache(scene: Path, cache: Path) -> int:
     return int(built.answer or 0)
 
 
+def visible_in_ground_truth(scene: Path, label: str) -> int:
+    """How many instances of `label` the scene's frames show, from scene.json (not from any memory)."""
+    return sum(1 for o in json.loads((scene / "scene.json").read_text())["objects"] if o["label"] == label and o["frames"])
+
+
 def test_a_label_the_memory_lacks_is_grounded_then_the_program_runs_again(scene: Path, tmp_path: Path) -> None:
     lamps = lamp_free_cache(scene, tmp_path / "cache")
-    assert lamps >= 1
+    assert lamps == visible_in_ground_truth(scene, "lamp") >= 1
     prompts = MaskPrompts(scene)
     result = answer(scene, "How many lamps are in this room?", cache_dir=tmp_path / "cache", grounder=prompts)
-    assert result.answer == str(lamps) and prompts.asked == [("lamp",)]  # "lamps" asked for as its canonical label
+    assert result.answer == str(visible_in_ground_truth(scene, "lamp"))
+    assert prompts.asked == [("lamp",)]  # "lamps" asked for as its canonical label
     kinds = [(a.kind, a.ok) for a in result.trace.attempts]
     assert kinds == [("compile", False), ("ground", True), ("compile", True)]
     grounded = result.trace.attempts[1]
