@@ -44,7 +44,7 @@ def cold_time(source: str, memory: SpatialMemory, options: list[str] | None, rep
 
     best = math.inf
     for _ in range(repeat):
-        memory.geometry.clear()
+        memory.clear_caches()
         cloud._CACHE.pop(memory, None)
         start = time.perf_counter()
         try:

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from reasmory.benchmarks.fuzz_inputs import input_round
 from reasmory.benchmarks.program_gen import OPTIONS, memories, programs
-from reasmory.benchmarks.report import emit
+from reasmory.benchmarks.report import emit, settings_of
 from reasmory.interpreter import LanguageError, Limits, Sandbox, check, run
 from reasmory.interpreter.runserver import cap_memory
 from reasmory.interpreter.sandbox import GRACE_S, START_TIMEOUT_S
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
              ["seconds", result["seconds"]], ["programs per second", result["programs"] / result["seconds"]],
              [f"most traced MB one program took (1 in {TRACE_EVERY} traced)", result["peak_traced_mb"]],
              ["peak resident MB growth of a worker", result["rss_growth_mb"]]]
-    emit("fuzzing parse → check → run", ["outcome", "count"], rows, {"result": result}, args.json)
+    emit("fuzzing parse → check → run", ["outcome", "count"], rows, {"settings": settings_of(args), "result": result}, args.json)
 
 
 if __name__ == "__main__":

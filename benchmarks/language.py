@@ -13,9 +13,10 @@ import argparse
 import ast as pyast
 from pathlib import Path
 
-from reasmory.benchmarks.report import emit, median, percentile, timeit
+from reasmory.benchmarks.report import emit, median, percentile, settings_of, timeit
 from reasmory.interpreter import check, parse, run
 from reasmory.interpreter.checker import check_program
+from reasmory.interpreter.parser import parse_reference
 from reasmory.memory import SpatialMemory
 from reasmory.memory.oracle import from_vsibench
 
@@ -52,10 +53,10 @@ def measure(memory: SpatialMemory, name: str, source: str, repeat: int) -> dict:
     program = parse(source)
     check_program(program, memory, len(OPTIONS))
     parse_t = timeit(lambda: parse(source), repeat)
-    parse_py_t = timeit(lambda: parse(source, use_cython=False), repeat)
+    parse_py_t = timeit(lambda: parse_reference(source, use_cython=False), repeat)
     check_t = timeit(lambda: check_program(program, memory, len(OPTIONS)), repeat)
     both_t = timeit(lambda: check(source, memory, OPTIONS), repeat)
-    memory.geometry.clear()
+    memory.clear_caches()
     cold = timeit(lambda: run(program, memory, OPTIONS), 1, warmup=0)[0]
     exec_t = timeit(lambda: run(program, memory, OPTIONS), repeat)
     py_t = timeit(lambda: pyast.parse(source), repeat)
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     keys = ["parse_ms", "parse_pure_python_ms", "check_ms", "parse_check_ms", "parse_check_p95_ms", "execute_ms", "execute_p95_ms",
             "execute_cold_ms", "python_ast_parse_ms"]
     rows = [[r["program"], *(r[k] for k in keys)] for r in results]
-    emit(f"language latency on oracle memory {SCENE[1]} (medians)", cols, rows, {"results": results, "targets": targets}, args.json)
+    emit(f"language latency on oracle memory {SCENE[1]} (medians)", cols, rows, {"settings": settings_of(args), "results": results, "targets": targets}, args.json)
 
 
 if __name__ == "__main__":

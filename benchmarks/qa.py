@@ -165,7 +165,7 @@ def report(records: list[Record], title: str, summary: dict, json_path: Path | N
     from reasmory.benchmarks.report import emit, machine
 
     rows, overall = task_rows(records)
-    emit(title, TABLE_COLUMNS, task_table(rows, overall, len(records)), {}, None)
+    emit(title, TABLE_COLUMNS, task_table(rows, overall, len(records)), {"settings": summary.get("settings")}, None)
     Console().print("model calls: 0, tokens: 0, cost: $0 (every program from the offline compiler)", highlight=False)
     if json_path is not None:
         attempted, covered = overall_attempted(rows)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from reasmory.files import read_limited, write_atomic
 from reasmory.interpreter.ast import Span
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.values import Image, ObjectSet, Point, View
+from reasmory.memory.evidence import Evidence
 from reasmory.memory.model import ObjectInstance
 
 TRACE_SCHEMA_VERSION = 1
@@ -46,8 +47,9 @@ def summarize(value: Any, unit: str | None = None) -> dict[str, Any]:
     if isinstance(value, ObjectInstance):
         return {"type": "Object", "id": value.id, "label": value.label, "center": [_round(c) for c in value.box.center]}
     if isinstance(value, ObjectSet):
+        labels = value.labels if value.labels is not None else sorted({o.label for o in value.objects})
         return {"type": "Objects", "label": value.label, "count": len(value), "ids": [o.id for o in value.objects[:_MAX_ITEMS]],
-                "labels": sorted({o.label for o in value.objects})}
+                "labels": list(labels)}
     if isinstance(value, View):
         out = {"type": "View", "origin": value.origin, "position": [_round(c) for c in value.position], "heading_deg": _round(value.heading_deg)}
         if value.frame is not None:
@@ -62,6 +64,14 @@ def summarize(value: Any, unit: str | None = None) -> dict[str, Any]:
     if value is None:
         return {"type": "None"}
     return {"type": type(value).__name__}
+
+
+def summaries(value: Any) -> Iterator[dict[str, Any]]:
+    """Every summarised value inside a summary (lists opened), the summary itself first."""
+    if isinstance(value, dict):
+        yield value
+        for item in value.get("items", ()):
+            yield from summaries(item)
 
 
 class CallRecord(BaseModel):
@@ -84,6 +94,19 @@ class TraceStep(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     duration_ms: float = 0.0
     artifacts: list[str] = Field(default_factory=list)
+
+    def touched_objects(self) -> dict[int, dict[str, Any]]:
+        """Object id → its summary (or {} when only its id is known) for every object the step's calls used or gave."""
+        found: dict[int, dict[str, Any]] = {}
+        for call in self.calls:
+            for value in (*call.args.values(), call.result):
+                for summary in summaries(value):
+                    if summary.get("type") == "Object":
+                        found[summary["id"]] = summary
+                    elif summary.get("type") == "Objects":
+                        for object_id in summary.get("ids", ()):
+                            found.setdefault(object_id, {})
+        return found
 
 
 class Usage(BaseModel):
@@ -190,6 +213,11 @@ class Trace(BaseModel):
     attempts: list[Attempt] = Field(default_factory=list, description="how the program was obtained, every try in order")
     usage: Usage = Field(default_factory=Usage, description="model calls, tokens and cost of every attempt together")
     reading: Reading | None = Field(default=None, description="how the offline reader read the question")
+    evidence: Evidence | None = Field(default=None, description="what the answer rests on: the objects it used, the scale, the reconstruction")
+
+    def object_ids(self) -> list[int]:
+        """Ids of every object a step's calls took or gave, in order of first use."""
+        return list(dict.fromkeys(i for step in self.steps for i in step.touched_objects()))
 
     def save(self, path: str | Path) -> Path:
         """Write atomically; artifacts inside the trace's folder are written relative to it, so the folder can move."""

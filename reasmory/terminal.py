@@ -9,8 +9,6 @@ prints goes through `escape` (rich markup too) or `printable`.
 
 from __future__ import annotations
 
-from rich.markup import escape as escape_markup
-
 #: Bidirectional overrides and isolates (the "Trojan Source" characters).
 _BIDI = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _CONTROLS = {i: f"\\x{i:02x}" for i in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(i) not in "\n\t"}
@@ -24,4 +22,6 @@ def printable(text: str) -> str:
 
 def escape(text: str) -> str:
     """`printable`, then rich markup escaped: safe inside a rich console string."""
+    from rich.markup import escape as escape_markup
+
     return escape_markup(printable(text))

@@ -150,8 +150,14 @@ def _instance(track: Track, box: OrientedBox, label: str, min_visible_pixels: in
         frames=visible,
         boxes_2d={k: v for k, v in track.boxes_2d.items() if k in visible},
         first_seen=visible[0],
-        attributes={"views": len(pixels), "fragments": len(track.fragments)},
+        attributes={"views": len(pixels), "fragments": len(track.fragments), "completed": completed_fraction(track, box)},
     )
+
+
+def completed_fraction(track: Track, box: OrientedBox) -> float:
+    """The share of the completed box's volume that its own points' box does not cover: inferred, not seen."""
+    seen = fit_box(track.points).volume()
+    return float(min(max(1 - seen / box.volume(), 0.0), 1.0)) if box.volume() > 0 else 0.0
 
 
 def synthetic_scene_inputs(folder: Path) -> tuple[list[Frame], DepthFn, GivenMasks, int]:

@@ -5,6 +5,7 @@
     result.answer, result.program, result.generator     # '2', 'answer(count(objects("chairs")))\n', 'compiler'
     result.trace.save("trace.json")                    # steps, and every attempt at a program
     result.usage                                        # model calls, tokens and cost (when prices are set)
+    result.evidence.weak()                              # e.g. ['scale from the eye-height prior: … off by ±20%']
 
 Errors are ReasmoryErrors with one-line messages; those raised after programs
 were tried carry them as `.attempts` (the CLI writes them with `--trace`).
@@ -18,7 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reasmory.answering.clients import VLMClient, make_client
 from reasmory.answering.detection import OnDemand, configured_detector
@@ -32,13 +33,16 @@ from reasmory.interpreter import RunResult, Sandbox
 from reasmory.interpreter.sandbox import prepare as prepare_sandbox
 from reasmory.interpreter.trace import Attempt, Trace, Usage
 from reasmory.memory import SpatialMemory
+from reasmory.memory.evidence import Evidence, evidence
 from reasmory.memory.reconstruction.cache import MemoryCache
-from reasmory.memory.grounding.on_demand import PromptedDetector
+
+if TYPE_CHECKING:
+    from reasmory.memory.grounding.on_demand import PromptedDetector
 
 
 @dataclass(frozen=True)
 class Answer:
-    """The answer with everything that produced it."""
+    """The answer with everything that produced it; `evidence` says what it rests on (objects, scale, reconstruction)."""
 
     answer: str | None
     program: str
@@ -47,6 +51,12 @@ class Answer:
     generator: str
     value: Any = None
     usage: Usage = field(default_factory=Usage)
+
+    @property
+    def evidence(self) -> Evidence:
+        """The objects the program used (frames seen, views, completed share), the scale's source and spread, and the
+        reconstruction's warnings; `.weak()` lists what is weak, one line each."""
+        return self.trace.evidence or evidence(self.memory, self.trace.object_ids())
 
 
 def answer(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
-from reasmory.cli.output import console, err_console
+from reasmory.cli.output import console, err_console, escape, print_warnings
 from reasmory.errors import ReasmoryError
 from reasmory.terminal import escape
 
@@ -71,6 +71,7 @@ def answer(
         err_console.print(f"[dim]{escape(result.usage.line())}[/]", highlight=False)
     print_artifacts(result.trace)
     console.print(escape(result.answer or ""), highlight=False)
+    print_warnings(result.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
         err_console.print(f"trace written to {escape(str(trace))}")

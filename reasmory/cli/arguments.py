@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from reasmory.cli.output import err_console
+from reasmory.cli.output import err_console, escape
 from reasmory.errors import InputError
 from reasmory.terminal import escape
 

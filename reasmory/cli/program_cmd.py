@@ -7,11 +7,9 @@ from pathlib import Path
 import typer
 
 from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
-from reasmory.cli.output import console, err_console
+from reasmory.cli.output import console, err_console, escape, print_warnings
 from reasmory.errors import InputError
 from reasmory.files import output_path, read_limited
-from reasmory.memory import SpatialMemory
-from reasmory.terminal import escape
 
 #: The largest program file read (the language's own limit, Limits.max_program_chars, is checked before parsing).
 MAX_PROGRAM_BYTES = 1024 * 1024
@@ -53,6 +51,7 @@ def check(
     """
     from reasmory.interpreter import CheckError, Limits, estimate
     from reasmory.interpreter import check as check_source
+    from reasmory.memory import SpatialMemory
 
     source = read_program(program)
     loaded = SpatialMemory.load(memory)
@@ -80,6 +79,7 @@ def run(
     Example: [cyan]reasmory run scene.rmem question.rp --options "A. left" "B. right" --trace trace.json[/]
     """
     from reasmory.interpreter import LanguageError, RunError, Sandbox
+    from reasmory.memory import SpatialMemory
 
     source = read_program(program)
     all_options = collect_options(options, more_options)
@@ -98,6 +98,8 @@ def run(
         err_console.print(f"[yellow]warning:[/] {escape(warning)}")
     print_artifacts(result.trace)
     console.print(escape(result.answer or ""), highlight=False)
+    if result.trace.evidence is not None:
+        print_warnings(result.trace.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
         err_console.print(f"trace written to {escape(str(trace))}")

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from reasmory.cli.output import console
+from reasmory.cli.output import console, escape
 from reasmory.errors import InputError
 from reasmory.files import output_path, write_atomic
-from reasmory.memory import SpatialMemory
-from reasmory.terminal import escape
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+
+    from reasmory.memory import SpatialMemory
 
 MODES = ("rgb", "semantic", "depth")
 SIDES = (16, 2048)
@@ -38,6 +38,8 @@ def render(
     """
     _check_arguments(camera, bev, mode, width, height, highlight, out)
     output_path(out, "the image")
+    from reasmory.memory import SpatialMemory
+
     loaded = SpatialMemory.load(memory)
     picture, what = _bev(loaded, mode, highlight) if bev else _camera(loaded, camera, mode, width, height)
     write_atomic(out, lambda tmp: picture.save(tmp, format="PNG"), "the image")

@@ -6,15 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from reasmory.cli.output import console
+from reasmory.cli.output import console, escape
 from reasmory.errors import InputError
 from reasmory.files import output_folder
-from reasmory.terminal import escape
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from reasmory.synth.pipeline import SynthResult
 
 
@@ -37,6 +36,8 @@ def synth(
     config = make_config(seed=seed, frames=frames, width=width, height=height, preview=preview)
     if not out.is_file():  # a file there is refused by synthesize, with its own message
         output_folder(out, "the scene")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         with Progress(*columns, console=console, transient=True) as bar:
@@ -48,6 +49,8 @@ def synth(
 
 
 def summary(result: SynthResult) -> Table:
+    from rich.table import Table
+
     """What was written and how long each stage took."""
     scene, traj = result.scene, result.trajectory
     table = Table(title=f"Scene {escape(str(result.folder))}", show_header=False, title_justify="left")

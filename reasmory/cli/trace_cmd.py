@@ -6,9 +6,8 @@ from pathlib import Path
 
 import typer
 
-from reasmory.cli.output import console
+from reasmory.cli.output import console, escape
 from reasmory.files import write_atomic
-from reasmory.terminal import escape
 
 app = typer.Typer(help="Inspect program traces (no memory needed).", no_args_is_help=True)
 

@@ -18,10 +18,10 @@ PAIRS = 'answer(distance(objects("a"), objects("b")))\n'
 
 @pytest.fixture(scope="module")
 def crowd() -> SpatialMemory:
-    """3,000 solid boxes: `distance` over every a–b pair sorts 2.25 million pairs (seconds, hundreds of MB)."""
+    """3,000 solid boxes piled up: `distance` measures every one of 2.25 million a–b pairs (seconds, hundreds of MB)."""
     from reasmory.benchmarks.crafted import crowded
 
-    return SpatialMemory.load(_written(crowded(3000)))
+    return SpatialMemory.load(_written(crowded(3000, spread_m=0.1)))
 
 
 def _written(data: bytes) -> Path:
