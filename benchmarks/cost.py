@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from reasmory.benchmarks.crafted import crowd_memory
 from reasmory.benchmarks.report import emit
 from reasmory.interpreter import LanguageError, parse, run
 from reasmory.interpreter.cost import COEFFICIENTS, UNITS, estimate
@@ -117,12 +118,13 @@ def _random_rotation(rng: np.random.Generator) -> np.ndarray:
 
 
 def synthetic(n_objects: int, solid: bool, scene_points: int, rng: np.random.Generator, floor_known: bool,
-              tilted: bool = False) -> SpatialMemory:
-    """A memory of `n_objects` labelled a/b/c/…: solid boxes (tilted or not), or objects with their own points; maybe scene points."""
+              tilted: bool = False, span_m: float = 8.0) -> SpatialMemory:
+    """A memory of `n_objects` labelled a/b/c/…: solid boxes (tilted or not), or objects with their own points; maybe scene
+    points; spread over a floor `span_m` wide (8 m: a room, objects near each other, as in indoor scans)."""
     labels = "abcdefgh"
     objects = []
     for i in range(n_objects):
-        centre = rng.uniform((-4, -4, 0), (4, 4, 2.5))  # a room: objects near each other, as in indoor scans
+        centre = rng.uniform((-span_m / 2, -span_m / 2, 0), (span_m / 2, span_m / 2, 2.5))
         rotation = _random_rotation(rng) if tilted else np.eye(3)
         box = OrientedBox(center=tuple(centre), extents=tuple(rng.uniform(0.2, 1.5, 3)), rotation=tuple(map(tuple, rotation)))
         points = np.zeros((0, 3), np.float32) if solid else (centre + rng.normal(0, 0.3, (int(rng.integers(50, 3000)), 3))).astype(np.float32)
@@ -150,17 +152,27 @@ TEMPLATES: list[Callable[[random.Random], str]] = [
 ]
 
 
+CROWD_PROGRAMS = ['answer(distance(objects("a"), objects("b")))', 'answer(closest(objects("a"), to=object("b")))',
+                  'answer(distance(object("a"), objects("b")))']
+
+
 def calibration_set(seed: int, programs_per_memory: int) -> Iterator[tuple[str, SpatialMemory]]:
     rng, rnd = np.random.default_rng(seed), random.Random(seed)
     for n in (8, 30, 120, 400, 1500):
         for solid in (True, False):
             for scene_points in (0, 20_000, 300_000):
-                memory = synthetic(n, solid, scene_points, rng, floor_known=bool(rnd.getrandbits(1)), tilted=bool(rnd.getrandbits(1)))
+                span = 8.0 if n < 400 or scene_points else 80.0  # large groups piled in a room, and scattered over a site
+                memory = synthetic(n, solid, scene_points, rng, floor_known=bool(rnd.getrandbits(1)), tilted=bool(rnd.getrandbits(1)),
+                                   span_m=span)
                 for _ in range(programs_per_memory):
                     source = rnd.choice(TEMPLATES)(rnd)
                     if ("render(" in source or "bev(" in source) and (n > 400 or scene_points > 20_000):
                         continue  # a few renders are enough; the large ones take seconds each
                     yield source, memory
+    for n, spread in ((500, 0.1), (1000, 0.1), (2000, 0.1), (2000, 2.0), (6000, 20.0)):  # piled up to scattered
+        crowd = crowd_memory(n, spread)
+        for source in CROWD_PROGRAMS:
+            yield source, crowd
     for span in (40.0, 150.0, 400.0):  # large floors: the footprint grid, not the points, is the work
         xyz = rng.uniform((-span / 2, -span / 2, 0), (span / 2, span / 2, 2.5), (20_000, 3))
         wide = SpatialMemory(objects=[], points=PointCloud.from_xyz(xyz))

@@ -188,13 +188,18 @@ def escape_label(sequence: str = "\x1b]0;pwned\x07\x1b[2J") -> bytes:
     return memory_bytes(SpatialMemory(objects=objects))
 
 
-def crowded(n_objects: int, spread_m: float = 20.0) -> bytes:
+def crowd_memory(n_objects: int, spread_m: float = 20.0) -> SpatialMemory:
     """`n_objects` solid boxes of 0.5 m within ±`spread_m`, half labelled a, half b: a group whose pairs number n²/4
     (piled up, with a small spread, no pair's bounds rule it out)."""
     rng = np.random.default_rng(0)
     objects = [ObjectInstance(id=i, label="a" if i % 2 else "b", box=OrientedBox(center=tuple(rng.uniform(-spread_m, spread_m, 3)), extents=(0.5, 0.5, 0.5)),
                               attributes={"geometry": "box"}) for i in range(n_objects)]
-    return memory_bytes(SpatialMemory(objects=objects))
+    return SpatialMemory(objects=objects)
+
+
+def crowded(n_objects: int, spread_m: float = 20.0) -> bytes:
+    """`crowd_memory` as a `.rmem` file's bytes."""
+    return memory_bytes(crowd_memory(n_objects, spread_m))
 
 
 # ----- scene descriptions, traces, programs --------------------------------------------------------------------------

@@ -36,8 +36,10 @@ UNITS = {
     "call": "operation calls",
     "scan": "objects scanned",
     "pair": "pairs of objects compared",
-    "sort": "steps sorting pairs of objects",
+    "tree": "steps through KD-trees of objects",
+    "candidate": "pairs of objects their bounds cannot rule out",
     "measure": "exact distances between objects",
+    "round": "rounds of exact distances",
     "point": "points of geometry",
     "cell": "floor grid cells",
     "pixel": "pixels drawn",
@@ -48,19 +50,21 @@ UNITS = {
 
 #: Seconds per unit on the reference machine (2 shared cores), fitted by `python -m reasmory.benchmarks.cost --calibrate`.
 COEFFICIENTS: dict[str, float] = {
-    "program": 3.6e-05,
-    "char": 2.2e-06,
-    "statement": 0.0,
-    "call": 4.5e-05,
-    "scan": 2.4e-07,
+    "program": 9e-05,
+    "char": 3.3e-06,
+    "statement": 3.6e-05,
+    "call": 0.0,
+    "scan": 2.4e-06,
     "pair": 0.0,
-    "sort": 1.1e-06,
-    "measure": 0.00025,
-    "point": 3.2e-07,
-    "cell": 1.3e-07,
-    "pixel": 2.6e-07,
-    "render": 0.058,
-    "text": 7.9e-07,
+    "tree": 5e-06,
+    "candidate": 1.7e-06,
+    "measure": 0.0,
+    "round": 0.00059,
+    "point": 2.6e-07,
+    "cell": 1.1e-07,
+    "pixel": 3.4e-07,
+    "render": 0.061,
+    "text": 0.0,
     "option": 0.0,
 }
 
@@ -69,7 +73,9 @@ Units = dict[str, float]
 
 @dataclass(frozen=True)
 class Size:
-    """How large a value can be: its object instances and their points, its characters and its list items."""
+    """How large a value can be: its object instances and their points, its characters and its list items; for
+    objects, how they are spread (the volume of their bounds, their mean bounding radius), which decides how many of
+    their pairs a closest-distance query must measure."""
 
     objects: int = 0
     points: int = 0
@@ -77,6 +83,8 @@ class Size:
     chars: int = 0
     items: int = 0
     is_set: bool = False
+    volume: float = 0.0
+    radius: float = 0.0
 
     @property
     def size(self) -> int:
@@ -98,18 +106,36 @@ class Scene:
     floor_known: bool = False
     footprint_cells: int = 0
     floor_points: int = 0
+    volume: float = 0.0
+    radius: float = 0.0
     groups: dict[str, Size] = field(default_factory=dict)
 
     def group(self, label: str | None, memory: SpatialMemory | None) -> Size:
         """The Size of `objects(label)`: exact for a literal label, every object otherwise."""
         if label is None or memory is None:
-            return Size(objects=self.objects, points=self.object_points, solid=self.solid, chars=self.label_chars, is_set=True)
+            return Size(objects=self.objects, points=self.object_points, solid=self.solid, chars=self.label_chars, is_set=True,
+                        volume=self.volume, radius=self.radius)
         if label not in self.groups:
-            found = memory.find(label)
+            rows = memory.find_rows(label)
+            found = memory.index.objects_of(rows)
             points = sum(_geometry_points(o) for o in found)
+            volume, radius = _spread(memory, rows)
             self.groups[label] = Size(objects=len(found), points=points, solid=all(is_solid_box(o) for o in found),
-                                      chars=len(label) + 6, is_set=True)
+                                      chars=len(label) + 6, is_set=True, volume=volume, radius=radius)
         return self.groups[label]
+
+
+#: The smallest side (metres) a group's bounds count with: a group in one plane still spreads its pairs.
+_MIN_SIDE = 0.05
+
+
+def _spread(memory: SpatialMemory, rows: np.ndarray) -> tuple[float, float]:
+    """The volume (m³) of the bounds of the rows' objects together, and their mean bounding radius (m)."""
+    if not len(rows):
+        return 0.0, 0.0
+    index = memory.index
+    sides = np.maximum(index.hi[rows].max(axis=0) - index.lo[rows].min(axis=0), _MIN_SIDE)
+    return float(np.prod(sides)), float(index.radius[rows].mean())
 
 
 def _geometry_points(obj: ObjectInstance) -> int:
@@ -131,12 +157,13 @@ def scene_of(memory: SpatialMemory | None) -> Scene:
         objects = memory.objects
         xy = _plan_extent(memory)
         floor = 0 if len(memory.points) else int(np.prod((xy + 1.0) / _FLOOR_SPACING))
+        volume, radius = _spread(memory, np.arange(len(objects)))
         scene = _SCENES[memory] = Scene(
             objects=len(objects), points=len(memory.points), object_points=sum(_geometry_points(o) for o in objects),
             solid=all(is_solid_box(o) for o in objects), frames=len(memory.frames), labels=len(memory.labels()),
             label_chars=max((len(o.label) for o in objects), default=0) + 6,
             floor_known=memory.scene.floor_area is not None or bool(memory.scene.floor_polygon),
-            footprint_cells=footprint_cells(_footprint_points(memory)), floor_points=floor)
+            footprint_cells=footprint_cells(_footprint_points(memory)), floor_points=floor, volume=volume, radius=radius)
     return scene
 
 
@@ -209,9 +236,8 @@ class CallCost:
         return seconds(self.units)
 
     def dominant(self) -> str:
-        """The unit that costs most, as words: '9,000,000 pairs of objects compared' (sorting is told as its pairs)."""
+        """The unit that costs most, as words: '9,000,000 pairs of objects their bounds cannot rule out'."""
         name = max(self.units, key=lambda k: COEFFICIENTS[k] * self.units[k])
-        name = "pair" if name == "sort" else name
         return f"{self.units[name]:,.0f} {UNITS[name]}"
 
 
@@ -253,6 +279,7 @@ class Estimator:
         self.env: dict[str, Size] = {"options": Size(items=n_options or 4, chars=40 * (n_options or 4))}
         self.calls: list[CallCost] = []
         self.too_large: Diagnostic | None = None
+        self.labels_looked_up = False
         self._sizes: dict[type, Callable[[object], Size]] = {
             ast.Number: lambda n: Size(),
             ast.Bool: lambda n: Size(),
@@ -271,6 +298,8 @@ class Estimator:
             if isinstance(stmt, ast.Assign):
                 self.env[stmt.name] = value
         units: Units = {"program": 1, "char": len(self.program.source), "statement": len(self.program.statements)}
+        if self.labels_looked_up:  # the memory's object index, built on the first label looked up
+            units["scan"] = float(self.scene.objects)
         for call in self.calls:
             for name, amount in call.units.items():
                 units[name] = units.get(name, 0.0) + amount
@@ -302,7 +331,8 @@ class Estimator:
     def _list(self, node: ast.ListExpr) -> Size:
         items = [self.size(i) for i in node.items]
         return Size(objects=sum(i.objects for i in items), points=sum(i.points for i in items), solid=all(i.solid for i in items),
-                    chars=sum(i.chars for i in items), items=len(items) + sum(i.items for i in items))
+                    chars=sum(i.chars for i in items), items=len(items) + sum(i.items for i in items),
+                    volume=max((i.volume for i in items), default=0.0), radius=max((i.radius for i in items), default=0.0))
 
     def _call(self, node: ast.Call) -> Size:
         from reasmory.interpreter.registry import REGISTRY
@@ -326,9 +356,7 @@ class Estimator:
                 literals[param.name] = param.default
         units, result = declared(Args(sizes, literals, self.scene, self.memory))
         units = {"call": 1.0, **units}
-        labels = sum(len(v) if isinstance(v, tuple) else 1 for p in op.params if p.label and isinstance(v := literals.get(p.name), (str, tuple)))
-        if labels:  # the checker looks every literal label up in the memory before the program runs
-            units = {**units, "scan": units.get("scan", 0.0) + labels * self.scene.objects}
+        self.labels_looked_up |= any(p.label and isinstance(literals.get(p.name), (str, tuple)) for p in op.params)
         self.calls.append(CallCost(op.name, node.span, units, result))
         if self.too_large is None and result.size > self.limits.max_value_size:
             self.too_large = Diagnostic(

@@ -1,11 +1,14 @@
 """Each operation's cost, declared as a function of its arguments' sizes (units: cost.UNITS).
 
 A declaration returns the units one call spends and the Size of its result.
-Costs follow the implementations: a label lookup scans every object, a
-closest-point distance sorts every pair of instances by their bounds and
-searches the points of objects that are not solid boxes, a footprint fills a
-grid, a render projects every point and fills every pixel, and a view's name
-carries the names of what it was made from.
+Costs follow the implementations: a label is looked up in the memory's
+object index (built once, a scan of every object); a closest-point distance
+(memory/nearest.py) bounds every pair in one array expression for small
+groups, or through KD-trees for large ones, and measures exactly only the
+pairs their bounds cannot rule out, which depends on how the groups spread:
+scattered objects leave a few per object, piled-up ones leave every pair. A
+footprint fills a grid, a render projects every point and fills every pixel,
+and a view's name carries the names of what it was made from.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import math
 
 from reasmory.interpreter.cost import Args, Size, Units, declare
+from reasmory.memory.nearest import ALL_PAIRS, ROUND
 
 #: Characters a call adds to the name of the view it makes ("…, moved forward 1 m", "at sofa #0 facing tv #1").
 NAME_GROWTH = 32
@@ -31,24 +35,54 @@ def _label(args: Args, name: str) -> str | None:
 def _one(group: Size) -> Size:
     """The one instance picked from a group: its share of the points, its label's characters."""
     share = group.points // group.objects if group.objects else 8
-    return Size(objects=1, points=share, solid=group.solid, chars=group.chars)
+    return Size(objects=1, points=share, solid=group.solid, chars=group.chars, volume=(2 * group.radius) ** 3, radius=group.radius)
 
 
-#: Share of the pairs whose exact distance is computed when groups of point objects overlap (their bounds do not prune).
-OVERLAP_SHARE = 0.2
+def _bounding(a: Size, b: Size) -> Units:
+    """Bounding every a against the group b: all pairs in one array expression, or KD-tree queries when they are many."""
+    na, nb = max(a.objects, 1), max(b.objects, 1)
+    if na * nb <= ALL_PAIRS:
+        return {"pair": na * nb}
+    return {"tree": (na + nb) * math.log2(nb + 1)}
+
+
+def _plus(*parts: Units) -> Units:
+    total: Units = {}
+    for part in parts:
+        for name, amount in part.items():
+            total[name] = total.get(name, 0.0) + amount
+    return total
+
+
+def _near_pairs(a: Size, b: Size, reach: float, least: float = 1.0) -> float:
+    """Expected pairs whose bounds come within `reach` metres: for each a, b's objects in a sphere of the two radii
+    and the reach, as a share of the volume b's objects spread over (every pair when they are piled up), and at
+    least `least` per a."""
+    na, nb = max(a.objects, 1), max(b.objects, 1)
+    sphere = 4 / 3 * math.pi * (a.radius + b.radius + reach) ** 3
+    share = 1.0 if b.volume <= 0 else min(1.0, sphere / b.volume)
+    return na * min(float(nb), max(least, nb * share))
+
+
+def _spacing(group: Size) -> float:
+    """The typical distance from a point among the group to its nearest member (metres)."""
+    return (group.volume / max(group.objects, 1)) ** (1 / 3) if group.volume > 0 else 0.0
 
 
 def _pairs_cost(a: Size, b: Size) -> Units:
-    """Closest points of two groups: every pair sorted by its bounds' gap, then exact distances for the pairs the gaps
-    cannot rule out: box to box for solid boxes (the nearest one or two), else point searches through the objects'
-    points (a share of the pairs when the groups mingle, as a room's objects do), after building a tree per object."""
-    pairs = max(a.objects, 1) * max(b.objects, 1)
-    units: Units = {"pair": pairs, "sort": pairs * math.log2(pairs + 1)}
+    """Closest points of two groups (memory/nearest.py): bounds for every pair, exact distances for the pairs the bounds
+    cannot rule out (those within the nearest member's reach, taken in rounds of ROUND until none can be nearer): box to
+    box for solid boxes, else a point search through the points of the objects involved."""
+    units = _bounding(a, b)
+    candidates = _near_pairs(a, b, _spacing(b))
+    units["candidate"] = candidates
+    measured = min(candidates, max(min(candidates, ROUND), _near_pairs(a, b, 0.0, least=0.0)))
+    rounds = math.ceil(measured / ROUND)
+    units["round"] = rounds
     if a.solid and b.solid:
-        units["measure"] = min(pairs, 2)
+        units["measure"] = measured
     else:
-        mean_points = (a.points + b.points) / max(a.objects + b.objects, 1)
-        units["point"] = a.points + b.points + min(pairs, 1 + OVERLAP_SHARE * pairs) * mean_points
+        units["point"] = rounds * (a.points + b.points)
     return units
 
 
@@ -58,17 +92,20 @@ def _locatable(size: Size) -> bool:
 
 @declare("objects", "exists")
 def _objects(args: Args) -> tuple[Units, Size]:
-    return {"scan": args.scene.objects}, args.scene.group(_label(args, "label"), args.memory)
+    """The label's rows in the index (the index itself is costed once per program)."""
+    group = args.scene.group(_label(args, "label"), args.memory)
+    return {"scan": group.objects}, group
 
 
 @declare("count_of")
 def _count_of(args: Args) -> tuple[Units, Size]:
-    return {"scan": args.scene.objects}, Size()
+    return {}, Size()
 
 
 @declare("object")
 def _object(args: Args) -> tuple[Units, Size]:
-    return {"scan": args.scene.objects}, _one(args.scene.group(_label(args, "label"), args.memory))
+    group = args.scene.group(_label(args, "label"), args.memory)
+    return {"scan": group.objects}, _one(group)
 
 
 @declare("count", "center", "height", "longest_side", "volume", "round", "angle", "motion")
@@ -99,7 +136,7 @@ def _room_area(args: Args) -> tuple[Units, Size]:
 def _distance(args: Args) -> tuple[Units, Size]:
     a, b = args.size("a"), args.size("b")
     if args.literal("mode") == "center":
-        return {"pair": max(a.objects, 1) * max(b.objects, 1)}, Size()
+        return _bounding(a, b), Size()
     if _locatable(a) and _locatable(b):
         return _pairs_cost(a, b), Size()
     group = a if _locatable(a) else b
@@ -108,13 +145,21 @@ def _distance(args: Args) -> tuple[Units, Size]:
 
 @declare("closest", "farthest")
 def _rank(args: Args) -> tuple[Units, Size]:
-    """Each candidate (a set of a list, or an instance of a set) measured against `to` on its own."""
+    """The sets of a list each measured against `to` on their own; the instances of a set bounded together, and only
+    those that may win (taken as one) measured exactly."""
     candidates, to = args.size("candidates"), args.size("to")
-    groups = max(candidates.items or candidates.objects, 1)
-    each = Size(objects=max(candidates.objects // groups, 1), points=candidates.points // groups, solid=candidates.solid)
-    one: Units = _pairs_cost(each, to) if _locatable(to) else ({"measure": each.objects} if each.solid else {"point": each.points})
-    units = {name: groups * amount for name, amount in one.items()}
-    units["call"] = groups
+    if candidates.items:
+        groups = candidates.items
+        each = Size(objects=max(candidates.objects // groups, 1), points=candidates.points // groups, solid=candidates.solid,
+                    volume=candidates.volume, radius=candidates.radius)
+        one = _pairs_cost(each, to) if _locatable(to) else ({"measure": each.objects} if each.solid else {"point": each.points})
+        units = {name: groups * amount for name, amount in one.items()}
+        units["call"] = groups
+    elif _locatable(to):
+        units = _plus(_bounding(candidates, to), _pairs_cost(_one(candidates), to), {"scan": candidates.objects})
+    else:
+        winner_points = _one(candidates).points
+        units = {"scan": candidates.objects, **({"measure": 1} if candidates.solid else {"point": winner_points})}
     winner = candidates if candidates.items else _one(candidates)
     return units, Size(objects=winner.objects, points=winner.points, solid=winner.solid, chars=winner.chars, is_set=winner.is_set)
 

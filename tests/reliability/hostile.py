@@ -193,8 +193,11 @@ CASES: dict[str, dict[str, Any]] = {
     "names that double, from the VLM (24 views)": _case(
         lambda c: hostile_vlm(c, *[crafted.doubling_program(24)] * 3, "two chairs"), 0, "two chairs", shows="answer",
         within_s=BUDGET + 4 * 5),
-    "6,000 objects, every pair": _case(
+    "6,000 objects, every pair": _case(  # scattered: the bounds rule out all but a few pairs per object
         lambda c: run_program(c.tmp, memory_file(c.tmp, "crowd.rmem", crafted.crowded(6000)),
+                                'answer(distance(objects("a"), objects("b")))\n'), 0, "0", shows="answer", within_s=BUDGET),
+    "6,000 objects piled up, every pair": _case(  # no pair's bounds rule it out: 9 million exact distances
+        lambda c: run_program(c.tmp, memory_file(c.tmp, "pile.rmem", crafted.crowded(6000, spread_m=0.1)),
                                 'answer(distance(objects("a"), objects("b")))\n'), 1,
         "error[over-budget] line 1, column 8: the program's estimated cost is", shows="diagnostic", within_s=BUDGET),
     "memory spanning 2 km (room_area)": _case(
