@@ -21,14 +21,14 @@ def _loaded(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> SpatialMem
 
 @pytest.fixture(scope="module")
 def crowd(tmp_path_factory: pytest.TempPathFactory) -> SpatialMemory:
-    """2,000 boxes piled up: every one of the million a–b pairs must be measured."""
-    return _loaded(tmp_path_factory, crowded(2000, spread_m=0.1))
+    """3,000 boxes piled up: every one of the 2.25 million a–b pairs must be measured."""
+    return _loaded(tmp_path_factory, crowded(3000, spread_m=0.1))
 
 
 @pytest.fixture(scope="module")
 def scattered(tmp_path_factory: pytest.TempPathFactory) -> SpatialMemory:
-    """The same 2,000 boxes scattered through 40 m: their bounds rule out all but a few pairs each."""
-    return _loaded(tmp_path_factory, crowded(2000))
+    """As many boxes scattered through 40 m: their bounds rule out all but a few pairs each."""
+    return _loaded(tmp_path_factory, crowded(3000))
 
 
 def test_every_operation_declares_its_cost() -> None:
@@ -51,7 +51,7 @@ def test_a_group_too_large_to_pair_is_refused_naming_the_call(crowd: SpatialMemo
     found = check('d = distance(objects("a"), objects("b"))\nanswer(d)', crowd)
     assert [d.code for d in found] == ["over-budget"]
     assert found[0].span.line == 1 and "distance(…) alone comes to" in found[0].message
-    assert "1,000,000 " in found[0].message
+    assert "2,250,000 " in found[0].message
     assert check('answer(distance(object("a"), objects("b")))', crowd) == []
     assert check('d = distance(objects("a"), objects("b"))\nanswer(d)', crowd, limits=Limits(max_cost_s=1e6)) == []
 
