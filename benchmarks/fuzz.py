@@ -173,8 +173,8 @@ class _Round:
     def start_giants(self) -> None:
         """The giant memories and their workers, made before the warm-up ends (they are not growth)."""
         self.giants = [(giant, Sandbox()) for giant in giant_memories()]
-        for giant, sandbox in self.giants:
-            sandbox.run("answer(1)", giant, limits=LIMITS)
+        for giant, sandbox in self.giants:  # preparation, not a fuzzed run: a loaded machine may take its time
+            sandbox.run("answer(1)", giant, limits=Limits(time_budget_s=120.0))
 
     def grow(self, rnd: random.Random, memory) -> None:
         """One resource-growing program: on a small memory in this process, or on a giant one in an isolated worker."""
