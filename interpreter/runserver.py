@@ -152,10 +152,19 @@ def _stop(pid: int) -> float:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
 
 
+def _import_what_operations_load_late() -> None:
+    """The libraries operations import on first use (areas, KD-trees), imported here before any worker is capped:
+    loading a large extension under a worker's data cap crawls until the deadline instead of failing."""
+    from scipy import ndimage  # noqa: F401
+    from scipy.spatial import cKDTree  # noqa: F401
+
+
 def main(control_fd: int) -> None:
     """Serve the control socket: b"w" with a socket forks a worker (reply: its pid), b"k"+pid kills one (reply: its peak MB)."""
     import reasmory.interpreter  # noqa: F401  (what every worker needs, imported once here)
     import reasmory.interpreter.sandbox  # noqa: F401
+
+    _import_what_operations_load_late()
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the caller, which then closes its workers
     signal.signal(signal.SIGCHLD, _reap)
