@@ -91,6 +91,17 @@ def test_the_memory_cap_holds_in_the_worker(crowd: SpatialMemory) -> None:
         assert sandbox.run("answer(2)", crowd).answer == "2"
 
 
+def test_a_tightly_capped_worker_still_measures_areas() -> None:
+    """scipy is loaded on first use; under a 64 MB cap a worker loading it crawled to the deadline (the server loads it)."""
+    from reasmory.benchmarks.crafted import far_away
+
+    far = SpatialMemory.load(_written(far_away(2000)))
+    with Sandbox() as sandbox:
+        start = time.perf_counter()
+        assert sandbox.run("answer(room_area())\n", far, limits=Limits(time_budget_s=30.0, max_memory_mb=64)).answer == "0.5"
+        assert time.perf_counter() - start < 15
+
+
 def test_renders_land_where_an_in_process_run_puts_them(cross: SpatialMemory, tmp_path: Path, monkeypatch) -> None:
     """The worker runs in the caller's folder: a relative artifacts folder and the paths recorded mean the same."""
     monkeypatch.chdir(tmp_path)
