@@ -48,6 +48,10 @@ UNITS = {
     "option": "option comparisons",
 }
 
+#: The units whose words change for one of them.
+ONE = {"round": "round of exact distances", "measure": "exact distance between objects", "render": "render",
+       "pair": "pair of objects compared", "candidate": "pair of objects its bounds cannot rule out"}
+
 #: Seconds per unit on the reference machine (2 shared cores), fitted by `python -m reasmory.benchmarks.cost --calibrate`.
 COEFFICIENTS: dict[str, float] = {
     "program": 0.00012,
@@ -238,7 +242,8 @@ class CallCost:
     def dominant(self) -> str:
         """The unit that costs most, as words: '9,000,000 pairs of objects their bounds cannot rule out'."""
         name = max(self.units, key=lambda k: COEFFICIENTS[k] * self.units[k])
-        return f"{self.units[name]:,.0f} {UNITS[name]}"
+        amount = f"{self.units[name]:,.0f}"
+        return f"{amount} {ONE.get(name, UNITS[name]) if amount == '1' else UNITS[name]}"
 
 
 @dataclass
