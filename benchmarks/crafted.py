@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import math
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -65,6 +66,13 @@ def box_memory(n_objects: int = 3, seed: int = 0, label: str = "thing", with_poi
 
 
 # ----- memories ------------------------------------------------------------------------------------------------------
+
+def unsupported_entry(version: int = 182, flags: int = 0) -> bytes:
+    """A memory whose first zip entry asks for a zip version (×10) or flags (encryption…) no reader here supports."""
+    data = bytearray(memory_bytes(box_memory()))
+    struct.pack_into("<HH", data, data.index(b"PK\x01\x02") + 6, version, flags)
+    return reseal(bytes(data))
+
 
 def manifest_bomb(inflated_bytes: int) -> bytes:
     """A memory whose manifest is compressed and inflates to `inflated_bytes` (whitespace after valid JSON)."""

@@ -94,6 +94,7 @@ MEMORY_MAKERS: list[Callable[[random.Random], bytes]] = [
     lambda r: crafted.far_away(r.choice([1.0, 900.0, 2_000.0, 9_999.0, 10_001.0, 1e6, 1e30])),
     lambda r: crafted.long_label(r.choice([0, 1, 200, 201, 100_000])),
     lambda r: crafted.escape_label("".join(r.choices(CONTROL, k=3))),
+    lambda r: crafted.unsupported_entry(r.choice([20, 45, 63, 64, 182, 0xFFFF]), r.choice([0, 0x1, 0x8, 0x20, 0x40])),
     _mutated_memory,
     _mutated_memory,
 ]

@@ -339,6 +339,8 @@ def load_memory(path: str | Path, max_points: int | None = None) -> SpatialMemor
         zf = zipfile.ZipFile(_ViewReader(data))
     except zipfile.BadZipFile as exc:
         raise _refuse(path, f"unreadable manifest ({exc})") from None
+    except NotImplementedError as exc:  # an entry asking for a newer zip reader than this Python's
+        raise _refuse(path, f"its zip directory asks for what this reader cannot do ({exc})") from None
     check_entries(zf, len(data), path)
     manifest = read_manifest(zf, path)
     if manifest.get("format") != FORMAT_TAG:

@@ -104,11 +104,18 @@ def _zip64_directory(read: Reader, end: int, path: Path) -> tuple[int, int, int]
     return fields[-3], fields[-2], fields[-1]
 
 
+#: Zip flag bits zipfile cannot read past: encryption, patched data, strong encryption.
+_UNSUPPORTED_FLAGS = 0x1 | 0x20 | 0x40
+
+
 def check_entries(archive: zipfile.ZipFile, size: int, path: Path) -> None:
     """Every entry stored uncompressed, with sizes that agree and fit in the file; a small manifest."""
     for info in archive.infolist():
         if info.compress_type != zipfile.ZIP_STORED:
             raise refuse(path, f"entry '{info.filename}' is compressed (Reasmory stores every entry uncompressed)")
+        if info.extract_version > zipfile.MAX_EXTRACT_VERSION or info.flag_bits & _UNSUPPORTED_FLAGS:
+            raise refuse(path, f"entry '{info.filename}' asks for zip version {info.extract_version / 10:.1f} or encryption "
+                               "(Reasmory writes plain zip entries)")
         if info.file_size != info.compress_size or info.header_offset + info.file_size > size:
             raise refuse(path, f"entry '{info.filename}' claims a size that does not fit in the file")
         if info.filename == "manifest.json" and info.file_size > MAX_MANIFEST_BYTES:
@@ -123,7 +130,7 @@ def read_manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
         if len(raw) > MAX_MANIFEST_BYTES:
             raise refuse(path, f"its manifest is over the limit of {MAX_MANIFEST_BYTES:,} bytes")
         manifest = json.loads(raw)
-    except (zipfile.BadZipFile, KeyError, ValueError, RecursionError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, RecursionError, NotImplementedError, RuntimeError) as exc:
         raise refuse(path, f"unreadable manifest ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
     if not isinstance(manifest, dict):
         raise refuse(path, "unreadable manifest (not a JSON object)")

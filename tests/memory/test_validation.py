@@ -24,6 +24,8 @@ def _load(tmp_path: Path, data: bytes) -> SpatialMemory:
 
 CRAFTED = {
     "a manifest that inflates to 1 GB": (lambda: crafted.manifest_bomb(1 << 30), "entry 'manifest.json' is compressed"),
+    "an entry asking for zip version 18.2": (crafted.unsupported_entry, "asks for what this reader cannot do (zip file version 18.2)"),
+    "an encrypted entry": (lambda: crafted.unsupported_entry(20, 0x1), "asks for zip version 2.0 or encryption"),
     "a zip directory of 5,000 entries": (lambda: crafted.many_entries(5000), "its zip directory lists 5,007 entries"),
     "a points header claiming a billion rows": (lambda: crafted.lying_array(10**9), "buffer is smaller than requested size"),
     "object offsets that do not add up": (lambda: crafted.lying_array(5, "object_offsets"), "object_offsets does not split"),
