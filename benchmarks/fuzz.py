@@ -232,7 +232,7 @@ def fuzz_round(count: int, seed_value: int, watchdog: bool = False, files: int =
     state = _Round(capped=watchdog)
     pool = memory_pool(seed_value)
     state.start_giants()
-    examples = min(RUN_EXAMPLES, math.ceil(count / (MUTANTS + 2)))
+    examples = max(1, min(RUN_EXAMPLES, math.ceil(count / (MUTANTS + 2))))  # hypothesis wants one, even for --programs 0
 
     @seed(seed_value)
     @settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
