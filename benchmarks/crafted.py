@@ -36,9 +36,12 @@ def memory_bytes(memory: SpatialMemory) -> bytes:
 
 
 def reseal(data: bytes) -> bytes:
-    """The file with a valid Reasmory checksum over its (crafted) contents."""
+    """The file with a valid Reasmory checksum over its (crafted) contents, in the algorithm its comment names."""
+    from blake3 import blake3
+
     body = data[:-64]
-    return body + hashlib.sha256(body).hexdigest().encode()
+    digest = blake3(body).hexdigest() if body.endswith(b"blake3:") else hashlib.sha256(body).hexdigest()
+    return body + digest.encode()
 
 
 def rezip(data: bytes, replace: dict[str, bytes] | None = None, compress: set[str] | frozenset[str] = frozenset(),
