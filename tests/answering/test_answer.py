@@ -264,7 +264,7 @@ def test_image_answers_need_a_vlm_to_look_at_them(living_room: SpatialMemory, be
     search = Search("q", [], living_room, Settings.load(), None, outcome_runner)
     outcome, _ = search._try('answer(bev(mode="semantic"))\n', "fallback", "fallback")
     with pytest.raises(UnsupportedQuestion, match="answers with pictures"):
-        _final_answer(outcome, "q", [], None, tmp_path, search.attempts)
+        _final_answer(outcome, "q", [], None, search.attempts)
 
 
 def test_the_trace_keeps_every_attempt_through_json(living_room: SpatialMemory, server: ScriptedServer, vlm: dict, tmp_path: Path) -> None:
@@ -299,8 +299,8 @@ def test_lists_of_images_go_to_the_reasoner_each_with_its_caption(tmp_path: Path
 
     a, b = Image("a.png", 8, 6, "view from camera 0"), Image(str(tmp_path / "b.png"), 8, 6, "top-down map")
     assert images_of(a) == [a] and images_of((a, b)) == [a, b] and images_of((a, 1.0)) is None and images_of(2.0) is None
-    parts = image_parts([a, b], tmp_path / "art")
-    assert [p.path for p in parts] == [tmp_path / "art" / "a.png", tmp_path / "b.png"]
+    parts = image_parts([a, b])  # a relative path is where the run wrote it, from the current folder: not joined again
+    assert [p.path for p in parts] == [Path("a.png"), tmp_path / "b.png"]
     assert parts[0].caption == "Picture 1 (8×6): view from camera 0" and parts[1].caption.startswith("Picture 2")
 
 

@@ -260,8 +260,9 @@ def test_arithmetic_errors_stop_with_a_span(cross):
 
 
 def test_time_budget_stops_a_run(cross):
+    """The estimate would refuse it before running (cost budget = time budget); with a cost budget of its own, it runs and stops."""
     with pytest.raises(RunError) as info:
-        run("a = labels()\nb = labels()\nanswer(a)", cross, limits=Limits(time_budget_s=1e-9))
+        run("a = labels()\nb = labels()\nanswer(a)", cross, limits=Limits(time_budget_s=1e-9, max_cost_s=1.0))
     assert info.value.diagnostics[0].code == "time-budget"
 
 

@@ -30,6 +30,7 @@ def drive(session: PlaygroundSession, *chunks: str) -> str:
     """Type the chunks with a pause between them (completion runs between keystrokes, as it does for a person)."""
     out = io.StringIO()
     console = Console(file=out, width=120, color_system=None)
+    session.start()  # a person types once the banner is up, after the run worker has started
     with create_pipe_input() as pipe:
         def typist() -> None:
             for chunk in chunks:

@@ -91,8 +91,10 @@ def test_cold_render_preparation_is_not_counted_against_the_time_budget(oracle: 
 
     monkeypatch.setattr(cloud, "_gather", cold_gather)
     fresh = oracle.with_objects(oracle.objects)  # not yet gathered: its first render is cold
-    result = run('m = bev()\nanswer(count(objects("pillow")))', fresh, limits=Limits(time_budget_s=1.5), artifacts_dir=tmp_path)
+    cost_apart = {"max_cost_s": 10.0}  # the estimate alone would refuse a 1.5 s budget for a map; the clock is tested here
+    result = run('m = bev()\nanswer(count(objects("pillow")))', fresh, limits=Limits(time_budget_s=1.5, **cost_apart),
+                 artifacts_dir=tmp_path)
     assert result.answer is not None and result.trace.preparation_ms >= 2000
     with pytest.raises(RunError) as info:  # the program's own work still counts
-        run('a = labels()\nb = labels()\nanswer(a)', fresh, limits=Limits(time_budget_s=1e-9))
+        run('a = labels()\nb = labels()\nanswer(a)', fresh, limits=Limits(time_budget_s=1e-9, **cost_apart))
     assert "own work ran past its time budget" in info.value.diagnostics[0].message
