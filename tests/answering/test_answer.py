@@ -203,6 +203,7 @@ def test_a_fallback_map_that_fails_is_the_error_raised(living_room: SpatialMemor
 
     params = (Param("mode", (TEXT,), "rgb", choices=("rgb", "semantic")), Param("highlight", (list_of(TEXT),), ()))
     monkeypatch.setitem(REGISTRY._ops, "bev", Operation("bev", params, IMAGE, "top-down map (failing stand-in)", broken, renders=True))
+    monkeypatch.setenv("REASMORY_ISOLATE", "0")  # the stand-in exists in this process only, not in the run server's workers
     server.script("answer(", "answer(")
     with pytest.raises(RunError, match="the map cannot be drawn") as err:
         answer(living_room, FREE, max_repairs=1, **vlm)
