@@ -6,12 +6,13 @@ touching tracks of one label are merged at the end; within a track the
 fragments are shifted onto each other (camera pose errors pile up copies of
 each surface); and each track is split into its spatially separate parts
 (connected components of its voxels), so two chairs side by side stay two
-chairs, unless one mask covers two parts (one object seen in pieces). Tracks
-seen in too few views or with too few points are dropped.
+chairs, unless masks show two parts together (one object seen in pieces). Tracks
+with too few points are dropped; support.py weighs the views for and against each.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -113,7 +114,8 @@ class Track:
 
 @dataclass(frozen=True)
 class AssociationSettings:
-    """`link_fraction`: two parts one mask covers with at least this share of its points each stay one object;
+    """`link_presence`, `link_share`: two parts stay one object when at least `link_share` of the masks that show the
+    less seen part also show the other (each with at least `link_presence` of its points);
     `align_radius`, `align_min_shift`: fragments are shifted onto each other (pose errors) within that radius, when
     the shift is at least that."""
 
@@ -122,10 +124,10 @@ class AssociationSettings:
     merge_fraction: float = 0.2
     point_spacing: float = 0.02
     split_eps: float = 0.08
-    link_fraction: float = 0.15
+    link_presence: float = 0.03
+    link_share: float = 0.3
     align_radius: float = 0.08
     align_min_shift: float = 0.01
-    min_views: int = 2
     min_points: int = 30
 
 
@@ -147,7 +149,7 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
     for track in tracks:
         align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
     tracks = [part for t in tracks for part in _split(t, settings)]
-    return [t for t in tracks if len(t.pixels) >= settings.min_views and len(t.points) >= settings.min_points]
+    return [t for t in tracks if len(t.points) >= settings.min_points]
 
 
 def align_fragments(fragments: list[Fragment], radius: float, min_shift: float, iterations: int = 3, k: int = 16,
@@ -218,8 +220,8 @@ def _components(points: np.ndarray, eps: float) -> np.ndarray:
 def _split(track: Track, settings: AssociationSettings) -> list[Track]:
     """The track's spatially separate parts as tracks of their own; each fragment goes where most of its points fall.
 
-    Parts that one mask covers substantially together are one object seen in pieces (a lamp's shade and its
-    pole, with the shade's underside never seen), so they stay together.
+    Parts that masks show together are one object seen in pieces (a lamp's shade and its pole, with the shade's
+    underside never seen; a bed's far end seen sparsely at a grazing angle), so they stay together (`_linked_groups`).
     """
     raw = np.concatenate([f.points for f in track.fragments])
     owner = np.repeat(np.arange(len(track.fragments)), [len(f.points) for f in track.fragments])
@@ -234,7 +236,7 @@ def _split(track: Track, settings: AssociationSettings) -> list[Track]:
     if len(big) <= 1:  # one object: keep thin parts that look detached (a lamp's pole); the box fit trims outliers
         track.points = points
         return [track]
-    group = _linked_groups(labels[inverse.ravel()], owner, big, settings.link_fraction)
+    group = _linked_groups(labels[inverse.ravel()], owner, big, settings.link_presence, settings.link_share)
     labels = group[labels]
     votes = np.where(np.isin(labels, group[big]), labels, -1)[inverse.ravel()]  # detached bits do not vote
     parts, orphans = [], []
@@ -254,17 +256,22 @@ def _split(track: Track, settings: AssociationSettings) -> list[Track]:
     return parts
 
 
-def _linked_groups(votes: np.ndarray, owner: np.ndarray, big: np.ndarray, share: float) -> np.ndarray:
-    """Component → group id: big components that one fragment covers with at least `share` of its points each are
-    one group; small components keep their own id (they are not separate objects, only detached bits)."""
+def _linked_groups(votes: np.ndarray, owner: np.ndarray, big: np.ndarray, presence: float, share: float) -> np.ndarray:
+    """Component → group id. A fragment is present in a component holding at least `presence` of its points (and 5);
+    two big components are one group when at least `share` of the fragments present in the less seen of them are
+    present in both (a bed's far end, seen sparsely at a grazing angle, and its head seen in every view; a lamp's shade
+    and pole), while neighbours of one label (two chairs side by side) are never covered by one mask. Small
+    components keep their own id (they are not separate objects, only detached bits)."""
     n = int(max(votes.max(), big.max())) + 1
     counts = np.zeros((owner.max() + 1, n))
     np.add.at(counts, (owner, votes), 1)
-    covered = counts[:, big] >= share * counts.sum(axis=1, keepdims=True)
+    present = counts[:, big] >= np.maximum(presence * counts.sum(axis=1, keepdims=True), 5)
+    seen = present.sum(axis=0)
     group = np.arange(n)
-    for row in covered[covered.sum(axis=1) > 1]:
-        linked = big[row]
-        group[np.isin(group, group[linked])] = group[linked].min()
+    for a, b in itertools.combinations(range(len(big)), 2):
+        both = int((present[:, a] & present[:, b]).sum())
+        if both and both >= share * min(seen[a], seen[b]):
+            group[group == group[big[b]]] = group[big[a]]
     return group
 
 

@@ -26,6 +26,7 @@ from reasmory.memory.grounding.complete import Sides, complete_box
 from reasmory.memory.grounding.fit import fit_box
 from reasmory.memory.grounding.lift import depth_edges, depth_noise, lift_instance, mask_bounds
 from reasmory.memory.grounding.sources import GivenMasks, InstanceSource
+from reasmory.memory.grounding.support import SupportSettings, supported
 from reasmory.memory.labels import LabelNormalizer
 from reasmory.memory.model import Frame, ObjectInstance
 
@@ -50,6 +51,7 @@ class GroundingSettings:
     denoise_above: float = 0.002
     coincide: float = 0.3
     association: AssociationSettings = field(default_factory=AssociationSettings)
+    support: SupportSettings = field(default_factory=SupportSettings)
 
 
 def typical_sides(normalizer: LabelNormalizer) -> dict[str, Sides]:
@@ -99,7 +101,7 @@ def ground(
         fragments += fragments_of_frame(frame, depth(frame.index), instances, normalizer, settings)
         if progress is not None:
             progress(done, len(frames))
-    tracks = associate(fragments, settings.association)
+    tracks = supported(associate(fragments, settings.association), list(frames), depth, settings.support)
     typical = typical_sides(normalizer) if settings.typical_sizes else {}
     boxes = complete_boxes(tracks, list(frames), depth, settings, typical)
     while (pair := coinciding(tracks, boxes, settings.coincide)) is not None:
@@ -150,7 +152,7 @@ def _instance(track: Track, box: OrientedBox, label: str, min_visible_pixels: in
         frames=visible,
         boxes_2d={k: v for k, v in track.boxes_2d.items() if k in visible},
         first_seen=visible[0],
-        attributes={"views": len(pixels), "fragments": len(track.fragments)},
+        attributes={"views": len(pixels), "fragments": len(track.fragments), "geometry": "amodal box"},
     )
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from reasmory.memory.grounding.associate import thin
 from reasmory.memory.grounding.pipeline import GroundingSettings, ground, synthetic_scene_inputs
 from reasmory.memory.model import Frame, PointCloud, Provenance, SceneFacts
+from reasmory.memory.room import depth_samples, footprint, room_facts, room_layout
 from reasmory.memory.spatial_memory import SpatialMemory
 
 
@@ -70,7 +71,7 @@ def scene_points(frames: list[Frame], depth: Callable[[int], np.ndarray], stride
 def build_scene_memory(folder: Path, settings: GroundingSettings | None = None, noise: Noise = Noise(),
                        timings: dict[str, float] | None = None) -> SpatialMemory:
     """The scene's memory from its depth maps, camera poses and instance maps; `timings`, when given, receives the
-    seconds spent grounding objects ("grounding") and back-projecting the scene's points ("points")."""
+    seconds spent grounding objects ("grounding") and back-projecting the scene's points and finding the room ("points")."""
     frames, depth, masks, min_pixels = synthetic_scene_inputs(folder)
     if noise.depth_relative > 0:
         depth = _noisy(depth, noise.depth_relative, noise.seed)
@@ -80,13 +81,15 @@ def build_scene_memory(folder: Path, settings: GroundingSettings | None = None, 
     objects = ground(frames, depth, masks, settings)
     middle = time.perf_counter()
     points = scene_points(frames, depth)
+    footprints = [footprint(o.box) for o in objects]
+    room = room_layout([f.position for f in frames], depth_samples(frames, lambda k: depth(frames[k].index)), footprints)
     if timings is not None:
         timings.update(grounding=middle - start, points=time.perf_counter() - middle)
     return SpatialMemory(
         frames=frames,
         points=points,
         objects=objects,
-        scene=SceneFacts(floor_z=0.0),
+        scene=SceneFacts(floor_z=0.0, **room_facts(room)),
         provenance=Provenance(source=str(folder), backend="rgbd+given-masks",
                               settings={"noise": noise.__dict__, "min_visible_pixels": settings.min_visible_pixels}),
     )

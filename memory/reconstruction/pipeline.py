@@ -30,6 +30,7 @@ from reasmory.memory.reconstruction.scale import ScaleEstimate, estimate_scale, 
 from reasmory.memory.reconstruction.settings import BuildPlan, plan_build
 from reasmory.memory.reconstruction.world import move_frames, move_objects, move_points, similarity
 from reasmory.memory.model import MemoryArrays, ObjectInstance, Provenance, ScaleInfo, SceneFacts
+from reasmory.memory.room import memory_room, room_facts
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Ground = Callable[[SpatialMemory], Sequence[ObjectInstance]]
@@ -150,13 +151,25 @@ def reconstruct(source: frame_sources.Source, plan: BuildPlan, input_hash: str |
         ),
     )
     if instances is None:
-        return memory
+        return with_room(memory, plan)
     objects = list(instances(memory))
     memory.provenance = memory.provenance.model_copy(update={
         "settings": {**memory.provenance.settings, "grounding": getattr(instances, "fingerprint", None) or "a hook without fingerprint"},
         "notes": [*memory.provenance.notes, f"objects: {len(objects)} from the instances hook"],
     })
-    return with_objects(memory, objects, rec.up_to_scale and plan.settings.scale.enabled, plan)
+    return with_room(with_objects(memory, objects, rec.up_to_scale and plan.settings.scale.enabled, plan), plan)
+
+
+def with_room(memory: SpatialMemory, plan: BuildPlan) -> SpatialMemory:
+    """The memory with its room's outline and floor area (`memory.room`), when gravity put its floor at z = 0."""
+    if plan.settings.gravity.mode == "off":
+        return memory
+    room = memory_room(memory)
+    if room is None:
+        return memory
+    memory.scene = memory.scene.model_copy(update=room_facts(room))
+    memory.provenance = memory.provenance.model_copy(update={"notes": [*memory.provenance.notes, f"room: {room.area:.1f} m² from {room.method}"]})
+    return memory
 
 
 def with_objects(memory: SpatialMemory, objects: Sequence[ObjectInstance], rescale: bool, plan: BuildPlan) -> SpatialMemory:

@@ -1,0 +1,273 @@
+"""The room's floor outline from its walls and the space the cameras saw, not from the floor they happened to see.
+
+Every depth sample is the end of a ray from its camera, and everything the ray crossed is air inside the room, so
+its floor-plane shadow is room floor. Per frame, the farthest hit in each direction (horizontal bins around the
+camera) bounds a fan of floor; the union of all fans is floor that was seen *over*, even where furniture hid the
+floor itself. The fans' far ends are mostly walls (or tall furniture standing against them), which give the room's
+orientation (the rectangle that hugs them best, as for objects' yaw) and extent.
+
+A camera rarely looks everywhere: the part of a room behind it all along is no fan. So the room is the rectangle of
+its walls, less the parts of that rectangle no fan reached that are *walled off*: their border with the seen space
+is where rays ended (a wall seen from inside: the notch of an L-shaped room). A part whose border is only the side
+of the cameras' fields of view was merely never looked at, and stays room. Objects' footprints count as room.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from reasmory.memory.boxes import OrientedBox
+from reasmory.memory.grounding.fit import fit_yaw
+from reasmory.memory.model import Frame
+
+if TYPE_CHECKING:
+    from reasmory.memory.spatial_memory import SpatialMemory
+
+
+@dataclass(frozen=True)
+class RoomSettings:
+    """`cell`: grid size (m); `bins`: directions per fan; `close`: gaps (m) closed between fans; `min_part`: the least
+    area (m²) an unseen part of the rectangle needs before it can be walled off; `walled`: the share of its border with
+    the seen space where rays must have ended high up (`wall_height`, m) for it to be; `trim`: percent of those ends
+    ignored at each side of the rectangle; `min_wall`: the least length (m) of a straight wall that cuts unseen parts; `near`: how close
+    (m) to a ray's end a border cell counts as walled."""
+
+    cell: float = 0.025
+    bins: int = 720
+    close: float = 0.3
+    min_part: float = 0.5
+    walled: float = 0.5
+    trim: float = 0.5
+    wall_height: float = 1.2
+    min_wall: float = 1.0
+    near: float = 0.1
+
+
+@dataclass(frozen=True)
+class RoomLayout:
+    """The floor outline (counter-clockwise, world metres), its area and how it was found."""
+
+    polygon: list[tuple[float, float]]
+    area: float
+    method: str
+
+
+def fan_ends(camera: np.ndarray, hits: np.ndarray, bins: int) -> np.ndarray:
+    """(K, 3): in each of `bins` horizontal directions around `camera` (x, y), the floor-plane position of the farthest
+    of the `hits` (N, 3) and its height; directions without hits are left out."""
+    hits = np.asarray(hits, np.float64)
+    d = hits[:, :2] - camera
+    r = np.hypot(d[:, 0], d[:, 1])
+    b = np.floor((np.arctan2(d[:, 1], d[:, 0]) + math.pi) / (2 * math.pi) * bins).astype(np.int64) % bins
+    order = np.lexsort((r, b))  # per bin, the farthest last
+    last = np.r_[b[order][1:] != b[order][:-1], True]
+    far = order[last]
+    angle = (b[far] + 0.5) / bins * 2 * math.pi - math.pi
+    return np.c_[camera + np.c_[np.cos(angle), np.sin(angle)] * r[far, None], hits[far, 2]]
+
+
+def _runs(ends_bins: np.ndarray, bins: int) -> list[np.ndarray]:
+    """Positions of `ends_bins` (sorted bin numbers) split into runs of consecutive bins (wrapping around)."""
+    breaks = np.nonzero(np.diff(ends_bins) > 1)[0] + 1
+    runs = np.split(np.arange(len(ends_bins)), breaks)
+    if len(runs) > 1 and ends_bins[0] == 0 and ends_bins[-1] == bins - 1:
+        runs = [np.concatenate([runs[-1], runs[0]]), *runs[1:-1]]
+    return runs
+
+
+def _fan_bins(camera: np.ndarray, ends: np.ndarray, bins: int) -> np.ndarray:
+    d = ends - camera
+    return np.floor((np.arctan2(d[:, 1], d[:, 0]) + math.pi) / (2 * math.pi) * bins).astype(np.int64) % bins
+
+
+def _raster(fans: Sequence[tuple[np.ndarray, np.ndarray]], origin: np.ndarray, shape: tuple[int, int], cell: float,
+            bins: int) -> np.ndarray:
+    """(X, Y) boolean grid of the fans (camera, ends) in grid coordinates, each run of directions a polygon."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("1", shape, 0)
+    draw = ImageDraw.Draw(image)
+    for camera, ends in fans:
+        if len(ends) == 0:
+            continue
+        order = np.argsort(_fan_bins(camera, ends, bins), kind="stable")
+        ends = ends[order]
+        apex = tuple((camera - origin) / cell)
+        for run in _runs(_fan_bins(camera, ends, bins), bins):
+            draw.polygon([apex, *map(tuple, (ends[run] - origin) / cell)], fill=1)
+    return np.asarray(image).T.copy()
+
+
+def _grid_cells(points: np.ndarray, origin: np.ndarray, shape: tuple[int, int], cell: float) -> np.ndarray:
+    ij = np.floor((points - origin) / cell).astype(np.int64)
+    ok = (ij >= 0).all(axis=1) & (ij[:, 0] < shape[0]) & (ij[:, 1] < shape[1])
+    grid = np.zeros(shape, bool)
+    grid[ij[ok, 0], ij[ok, 1]] = True
+    return grid
+
+
+def _footprints(boxes: Sequence[np.ndarray], origin: np.ndarray, shape: tuple[int, int], cell: float) -> np.ndarray:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("1", shape, 0)
+    draw = ImageDraw.Draw(image)
+    for corners in boxes:
+        draw.polygon(list(map(tuple, (np.asarray(corners) - origin) / cell)), fill=1)
+    return np.asarray(image).T.copy()
+
+
+def wall_lines(ends: np.ndarray, settings: RoomSettings) -> list[tuple[int, float]]:
+    """(axis, position) of the straight walls among the fan ends (room axes): positions along an axis where ends pile
+    up (a 5 cm histogram's peaks) spread over at least `min_wall` metres across it."""
+    lines = []
+    for axis in (0, 1):
+        t = ends[:, axis]
+        edges = np.arange(t.min(), t.max() + 0.1, 0.05)
+        counts, _ = np.histogram(t, edges)
+        peaks = np.nonzero((counts >= max(10, 0.05 * counts.max())) & (counts >= np.r_[0, counts[:-1]])
+                           & (counts >= np.r_[counts[1:], 0]))[0]
+        for k in peaks:
+            on = ends[np.abs(t - (edges[k] + 0.025)) <= 0.05]
+            across = np.percentile(on[:, 1 - axis], [5, 95])
+            if across[1] - across[0] >= settings.min_wall:
+                lines.append((axis, float(np.median(on[:, axis]))))
+    return lines
+
+
+def _walled_off(missing: np.ndarray, seen: np.ndarray, ends: np.ndarray, lines: np.ndarray,
+                settings: RoomSettings) -> np.ndarray:
+    """The parts of `missing` (unseen cells of the rectangle), cut along the walls' `lines` (an L-shaped room's inner
+    walls, seen in part, cut its notch from the unseen room beside it), whose border with the `seen` cells is mostly
+    where rays ended (`ends`: cells holding a fan end, near enough)."""
+    from scipy import ndimage
+
+    ring = np.ones((3, 3), bool)
+    thin = max(int(round(0.1 / settings.cell)), 1)  # slivers along the walls (where the rectangle overshoots the fans)
+    parts, count = ndimage.label(ndimage.binary_opening(missing, ring, iterations=thin) & ~lines)
+    near_ends = ndimage.binary_dilation(ends, ring, iterations=max(int(round(settings.near / settings.cell)), 1))
+    out = np.zeros_like(missing)
+    for k in range(1, count + 1):
+        part = parts == k
+        if part.sum() * settings.cell**2 < settings.min_part:
+            continue
+        border = ndimage.binary_dilation(part, ring) & seen
+        if border.any() and (border & near_ends).sum() >= settings.walled * border.sum():
+            out |= part
+    return ndimage.binary_dilation(out, ring, iterations=thin + 1, mask=missing)  # with its slivers and cut lines
+
+
+def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footprints: Sequence[np.ndarray] = (),
+                settings: RoomSettings = RoomSettings()) -> RoomLayout | None:
+    """The room from each frame's camera position (x, y, …) and its depth samples (N, 3) in the gravity-aligned world
+    (floor at z = 0); `footprints`: (4, 2) corners of objects standing in it. None when nothing was seen."""
+    from scipy import ndimage
+
+    fans = [(np.asarray(c, np.float64)[:2], fan_ends(np.asarray(c, np.float64)[:2], h, settings.bins))
+            for c, h in zip(cameras, hits, strict=True) if len(h)]
+    ends = np.concatenate([e for _, e in fans]) if fans else np.zeros((0, 3))
+    if len(ends) < 3:
+        return None
+    high = ends[:, 2] >= settings.wall_height  # rays that ended high up ended on a wall (or on tall furniture)
+    ends = ends[high, :2] if high.sum() >= 3 else ends[:, :2]
+    fans = [(c, e[:, :2]) for c, e in fans]
+    yaw = fit_yaw(ends)
+    rot = np.array([[math.cos(yaw), math.sin(yaw)], [-math.sin(yaw), math.cos(yaw)]])  # world → room axes
+    fans = [(rot @ c, e @ rot.T) for c, e in fans]
+    local_ends = ends @ rot.T
+    prints = [np.asarray(f, np.float64) @ rot.T for f in footprints]
+    everything = np.concatenate([local_ends, *[c[None] for c, _ in fans], *prints])
+    cell = settings.cell
+    origin = everything.min(axis=0) - 4 * cell
+    shape = tuple(np.ceil((everything.max(axis=0) + 4 * cell - origin) / cell).astype(int))
+    seen = _raster(fans, origin, shape, cell, settings.bins)
+    steps = max(int(round(settings.close / cell / 2)), 1)
+    seen = ndimage.binary_opening(seen, np.ones((3, 3), bool), iterations=max(steps // 3, 1))  # lone rays' spikes
+    seen = ndimage.binary_closing(seen, np.ones((3, 3), bool), iterations=steps, border_value=0)
+    seen = ndimage.binary_fill_holes(seen | _footprints(prints, origin, shape, cell))
+    lo, hi = np.percentile(local_ends, [settings.trim, 100 - settings.trim], axis=0)
+    if prints:
+        lo, hi = np.minimum(lo, np.min([p.min(axis=0) for p in prints], axis=0)), np.maximum(hi, np.max([p.max(axis=0) for p in prints], axis=0))
+    (i0, j0), (i1, j1) = np.round((lo - origin) / cell).astype(int), np.round((hi - origin) / cell).astype(int)
+    rect = np.zeros_like(seen)
+    rect[i0:i1, j0:j1] = True
+    seen &= rect
+    missing = rect & ~seen
+    lines = np.zeros_like(seen)
+    for axis, at in wall_lines(local_ends, settings):
+        k = int(np.floor((at - origin[axis]) / cell))
+        if 0 <= k < shape[axis]:
+            (lines[k] if axis == 0 else lines[:, k])[...] = True
+    outside = _walled_off(missing, seen, _grid_cells(local_ends, origin, shape, cell), lines, settings)
+    room = rect & ~outside
+    area = float(room.sum() * cell * cell)
+    polygon = outline(room, origin, cell) @ rot
+    method = "walls and the space the cameras saw" + (" (rectangle)" if not outside.any() else " (rectangle less walled-off parts)")
+    return RoomLayout([tuple(map(float, p)) for p in polygon], area, method)
+
+
+def outline(mask: np.ndarray, origin: np.ndarray, cell: float) -> np.ndarray:
+    """(K, 2) counter-clockwise corners of the outer boundary of the largest part of a grid mask (cells (i, j) cover
+    origin + [i, i+1) × [j, j+1) cells), collinear points removed."""
+    from scipy import ndimage
+
+    parts, count = ndimage.label(mask)
+    if count == 0:
+        return np.zeros((0, 2))
+    largest = parts == (np.argmax(np.bincount(parts.ravel())[1:]) + 1)
+    grid = np.pad(ndimage.binary_fill_holes(largest), 1)
+    edges: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    ii, jj = np.nonzero(grid)
+    for i, j in zip(ii.tolist(), jj.tolist()):  # unit edges with the inside on the left, corners in padded coordinates
+        for blocked, start, end in ((grid[i, j - 1], (i, j), (i + 1, j)), (grid[i + 1, j], (i + 1, j), (i + 1, j + 1)),
+                                    (grid[i, j + 1], (i + 1, j + 1), (i, j + 1)), (grid[i - 1, j], (i, j + 1), (i, j))):
+            if not blocked:
+                edges[start].append(end)
+    start = min(edges)
+    loop, at = [start], edges[start].pop()
+    while at != start:  # where two cells touch at a corner only, either way round closes the loop
+        loop.append(at)
+        at = edges[at].pop()
+    corners = np.asarray(loop, np.float64)
+    before, after = np.roll(corners, 1, axis=0), np.roll(corners, -1, axis=0)
+    turn = (corners[:, 0] - before[:, 0]) * (after[:, 1] - corners[:, 1]) - (corners[:, 1] - before[:, 1]) * (after[:, 0] - corners[:, 0])
+    return origin + (corners[turn != 0] - 1) * cell
+
+
+def room_facts(room: RoomLayout | None) -> dict:
+    """`SceneFacts` fields for a layout: outline, area and where they come from (none without a layout)."""
+    if room is None:
+        return {}
+    return {"floor_polygon": room.polygon, "floor_area": room.area, "floor_area_source": room.method}
+
+
+def depth_samples(frames: Sequence[Frame], depth: Callable[[int], np.ndarray], samples: int = 80) -> list[np.ndarray]:
+    """Each frame's depth (`depth(k)` for the k-th frame) back-projected to world points, about `samples` columns
+    across."""
+    from reasmory.memory.reconstruction.backends.base import backproject
+
+    return [backproject(depth(i), f.K_array, f.pose_array, max(f.width // samples, 1))[0] for i, f in enumerate(frames)]
+
+
+def memory_room(memory: SpatialMemory, settings: RoomSettings = RoomSettings()) -> RoomLayout | None:
+    """The layout of a gravity-aligned memory: from its kept depth maps, else from its points and the frames they came
+    from; its objects' boxes are room."""
+    frames = memory.frames
+    depth = memory.arrays.depth
+    if depth is not None and len(depth) == len(frames):
+        hits = depth_samples(frames, lambda i: depth[i])
+    else:
+        index = {f.index: k for k, f in enumerate(frames)}
+        owner = np.array([index.get(int(i), -1) for i in memory.points.frame], np.int64)
+        hits = [memory.points.xyz[owner == k] for k in range(len(frames))]
+    return room_layout([f.position for f in frames], hits, [footprint(o.box) for o in memory.objects], settings)
+
+
+def footprint(box: OrientedBox) -> np.ndarray:
+    """(4, 2) floor-plane corners of a box, in order around it."""
+    return box.corners()[::2, :2][[0, 1, 3, 2]]
