@@ -1,12 +1,14 @@
-"""Grounded instances on synthetic scenes: recall, precision, box IoU and counts per category, under noise.
+"""Grounded instances on synthetic scenes: recall, precision, box IoU and counts per category, per perception preset.
 
-    python -m reasmory.benchmarks.grounding [--scenes 20] [--frames 64] [--noise] [--qa] [--json OUT]
+    python -m reasmory.benchmarks.grounding [--scenes 20] [--frames 64] [--perception exact vggt-like … | all] [--noise] [--qa] [--json OUT]
 
 Memories are built from each scene's depth, poses and instance maps (`rgbd` +
-given masks) and compared with scene.json: instances matched per label by
-3D IoU (Hungarian), a hit at IoU ≥ 0.5. Truth is the objects the video shows
-(scene.json's `frames` not empty): an object no frame sees cannot be grounded.
-With --qa, the scenes' questions are answered on these memories and on the
+given masks) as a perception-error preset perceives them (docs/perception.md;
+`exact` by default) and compared with scene.json: instances matched per label
+by 3D IoU (Hungarian), a hit at IoU ≥ 0.5. Truth is the objects the video
+shows (scene.json's `frames` not empty): an object no frame sees cannot be
+grounded. --noise adds single-factor levels (depth noise, pose jitter). With
+--qa, the scenes' questions are answered on every level's memories and on the
 oracle memories, family by family. Rendered scenes are kept in --scenes-dir
 and reused by later runs (only building the memories is timed and repeated).
 """
@@ -28,15 +30,31 @@ from reasmory.benchmarks.synthetic import ensure_scene
 from reasmory.errors import InputError
 from reasmory.memory import SpatialMemory
 from reasmory.memory.boxes import iou_3d
-from reasmory.memory.grounding.scene_memory import Noise, build_scene_memory
+from reasmory.memory.grounding.scene_memory import build_scene_memory
 from reasmory.memory.oracle import from_scene
+from reasmory.memory.perception import PRESETS, DepthErrors, PerceptionModel, PoseErrors
 
+#: Single-factor levels (--noise): how much each kind of error alone costs.
 NOISE_LEVELS = {
-    "none": Noise(),
-    "depth 1%": Noise(depth_relative=0.01),
-    "depth 3%": Noise(depth_relative=0.03),
-    "pose 1°/2 cm": Noise(rotation_deg=1.0, translation_m=0.02),
+    "depth 1%": PerceptionModel(name="depth 1%", depth=DepthErrors(relative_noise=0.01)),
+    "depth 3%": PerceptionModel(name="depth 3%", depth=DepthErrors(relative_noise=0.03)),
+    "pose 1°/2 cm": PerceptionModel(name="pose 1°/2 cm", poses=PoseErrors(rotation_deg=1.0, translation_m=0.02)),
 }
+
+
+def in_truth_frame(built: SpatialMemory, truth: SpatialMemory) -> SpatialMemory:
+    """A memory built in its own frame (up-to-scale perception), moved onto the truth's by the rigid transform that
+    best maps its cameras onto the true ones; no scale, so a wrong metric scale stays an error."""
+    from reasmory.memory.reconstruction.evaluation import umeyama
+    from reasmory.memory.reconstruction.world import move_frames, move_objects, move_points
+
+    true = {f.index: f.position for f in truth.frames}
+    pairs = [(f.position, true[f.index]) for f in built.frames if f.index in true]
+    fit = umeyama(np.array([p for p, _ in pairs]), np.array([q for _, q in pairs]), with_scale=False)
+    sim = np.eye(4)
+    sim[:3, :3], sim[:3, 3] = fit.R, fit.t
+    return SpatialMemory(move_frames(built.frames, sim), move_points(built.points, sim), move_objects(built.objects, sim),
+                         built.scene, built.provenance, synonyms=built.synonyms)
 
 
 def visible_truth(folder: Path) -> SpatialMemory:
@@ -99,20 +117,30 @@ def scene_folder(scenes_dir: Path, seed: int, frames: int, width: int, height: i
     return folder
 
 
-def run_level(folders: list[Path], noise: Noise) -> tuple[dict, dict[Path, SpatialMemory]]:
-    """Every scene's memory built under `noise` and scored: totals, per-category rows, misses, timings."""
+def run_level(folders: list[Path], perception: PerceptionModel) -> tuple[dict, dict[Path, SpatialMemory]]:
+    """Every scene's memory built under `perception` and scored: totals, per-category rows, misses, timings."""
     stats, grounding, build, misses, built = [], [], [], [], {}
     for folder in folders:
         timings: dict[str, float] = {}
-        built[folder] = build_scene_memory(folder, noise=noise, timings=timings)
+        built[folder] = build_scene_memory(folder, perception=perception, timings=timings)
         grounding.append(timings["grounding"])
         build.append(timings["grounding"] + timings["points"])
-        stats.append(match(visible_truth(folder), built[folder]))
+        truth = visible_truth(folder)
+        stats.append(match(truth, built[folder] if perception.metric else in_truth_frame(built[folder], truth)))
         misses += [[folder.name, label, obj, iou] for label, s in stats[-1].items() for obj, iou in s["misses"]]
     rows, total = summarise(stats)
     level = {**total, "median_grounding_seconds": statistics.median(grounding), "max_grounding_seconds": max(grounding),
              "median_build_seconds": statistics.median(build), "per_category": rows, "misses": misses}
     return level, built
+
+
+def levels_of(names: list[str], noise: bool) -> dict[str, PerceptionModel]:
+    """The perception levels to run: presets by name ("all": every preset), then the --noise levels."""
+    chosen = list(PRESETS) if "all" in names else names
+    unknown = [n for n in chosen if n not in PRESETS]
+    if unknown:
+        raise InputError(f"no perception preset '{unknown[0]}'", hint="choose " + " | ".join([*PRESETS, "all"]))
+    return {**{n: PRESETS[n] for n in chosen}, **(NOISE_LEVELS if noise else {})}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -124,39 +152,43 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--height", type=int, default=480)
     parser.add_argument("--scenes-dir", type=Path, default=Path("bench-results/grounding-scenes"),
                         help="rendered scenes are kept here and reused")
-    parser.add_argument("--noise", action="store_true", help="also run every noise level")
+    parser.add_argument("--perception", nargs="+", default=["exact"], metavar="PRESET",
+                        help="perception-error presets to run: " + " | ".join([*PRESETS, "all"]))
+    parser.add_argument("--noise", action="store_true", help="also run single-factor noise levels (depth 1%%, 3%%, pose 1°/2 cm)")
     parser.add_argument("--qa", action="store_true", help="also answer the scenes' questions and compare with the oracle")
     parser.add_argument("--json", type=Path, default=Path("bench-results/grounding.json"))
     args = parser.parse_args(argv)
+    levels = levels_of(args.perception, args.noise)
+    settings = {"scenes": args.scenes, "seeds": f"{args.seed}–{args.seed + args.scenes - 1}", "frames": args.frames,
+                "resolution": f"{args.width}×{args.height}", "masks": "given (instance maps)", "perception": ", ".join(levels)}
     folders = [scene_folder(args.scenes_dir, s, args.frames, args.width, args.height) for s in range(args.seed, args.seed + args.scenes)]
-    payload: dict = {"scenes": args.scenes, "frames": args.frames, "resolution": [args.width, args.height], "levels": {}}
-    built_clean: dict[Path, SpatialMemory] = {}
-    for name, noise in (NOISE_LEVELS if args.noise else {"none": Noise()}).items():
-        payload["levels"][name], built = run_level(folders, noise)
-        if name == "none":
-            built_clean = built
-            emit(f"grounding per category ({args.scenes} scenes, {args.frames} frames {args.width}×{args.height}, given masks, no noise)",
-                 ["label", "true", "built", "recall@0.5", "precision@0.5", "median IoU", "count exact"],
-                 payload["levels"][name]["per_category"], {}, None)
-    emit("grounding over noise levels", ["noise", "recall@0.5", "precision@0.5", "median IoU", "counts exact", "grounding s (median)",
-                                         "grounding s (max)", "build s (median)"],
+    payload: dict = {"scenes": args.scenes, "frames": args.frames, "resolution": [args.width, args.height], "settings": settings,
+                     "levels": {}}
+    built: dict[str, dict[Path, SpatialMemory]] = {}
+    for name, perception in levels.items():
+        payload["levels"][name], built[name] = run_level(folders, perception)
+        emit(f"grounding per category ({name})", ["label", "true", "built", "recall@0.5", "precision@0.5", "median IoU", "count exact"],
+             payload["levels"][name]["per_category"], {"settings": settings}, None)
+    emit("grounding per perception level", ["perception", "recall@0.5", "precision@0.5", "median IoU", "counts exact",
+                                             "grounding s (median)", "grounding s (max)", "build s (median)"],
          [[n, v["recall_at_0.5"], v["precision_at_0.5"], v["median_iou"], v["categories_counted_exactly"],
            v["median_grounding_seconds"], v["max_grounding_seconds"], v["median_build_seconds"]] for n, v in payload["levels"].items()],
          payload, None if args.qa else args.json)
     if args.qa:
-        payload["qa"] = qa_comparison(folders, built_clean)
-        emit("questions answered on grounded vs oracle memories (score per family)", ["task", "grounded", "oracle", "difference"],
+        payload["qa"] = qa_comparison(folders, built)
+        emit("questions answered on grounded vs oracle memories (score per family)", ["task", *built, "oracle"],
              payload["qa"], payload, args.json)
 
 
-def qa_comparison(folders: list[Path], built: dict[Path, SpatialMemory]) -> list[list]:
+def qa_comparison(folders: list[Path], built: dict[str, dict[Path, SpatialMemory]]) -> list[list]:
+    """Per family: the score on each level's memories, then on the oracle memories."""
     questions = [(f, q) for f in folders for q in load_questions(f / "questions.jsonl")]
     oracle = {f: from_scene(f / "scene.json") for f in folders}
     keyed = [q.model_copy(update={"scene_name": str(f)}) for f, q in questions]
-    rows_g, _ = task_rows(evaluate_all(keyed, lambda q: built[Path(q.scene_name)]))
+    scores = {name: {r["task"]: r["score"] for r in task_rows(evaluate_all(keyed, lambda q, m=memories: m[Path(q.scene_name)]))[0]}
+              for name, memories in built.items()}
     rows_o, _ = task_rows(evaluate_all(keyed, lambda q: oracle[Path(q.scene_name)]))
-    oracle_score = {r["task"]: r["score"] for r in rows_o}
-    return [[r["task"], r["score"], oracle_score[r["task"]], (r["score"] or 0) - (oracle_score[r["task"]] or 0)] for r in rows_g]
+    return [[r["task"], *(scores[name].get(r["task"]) for name in built), r["score"]] for r in rows_o]
 
 
 if __name__ == "__main__":

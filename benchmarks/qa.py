@@ -138,7 +138,7 @@ def report(records: list[Record], title: str, summary: dict, json_path: Path | N
     from reasmory.benchmarks.report import emit, machine
 
     rows, overall = task_rows(records)
-    emit(title, TABLE_COLUMNS, task_table(rows, overall, len(records)), {}, None)
+    emit(title, TABLE_COLUMNS, task_table(rows, overall, len(records)), {"settings": summary.get("settings")}, None)
     if json_path is not None:
         write_records(json_path, records, {**summary, "tasks": rows, "overall": overall, "machine": machine()})
         Console().print(f"wrote {json_path}")

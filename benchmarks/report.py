@@ -46,9 +46,16 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def settings_caption(settings: dict[str, Any]) -> str:
+    """One line saying what a table was made with (every benchmark prints it under its tables)."""
+    return "settings: " + "; ".join(f"{k} {v}" for k, v in settings.items())
+
+
 def emit(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], payload: dict[str, Any], json_path: Path | None) -> None:
-    """Print `rows` as a table and write `payload` (plus machine facts) as JSON."""
-    table = Table(title=title, title_justify="left")
+    """Print `rows` as a table (captioned with `payload["settings"]` when there) and write `payload` (plus machine
+    facts) as JSON."""
+    settings = payload.get("settings")
+    table = Table(title=title, title_justify="left", caption=settings_caption(settings) if settings else None, caption_justify="left")
     for col in columns:
         table.add_column(col, justify="right" if col != columns[0] else "left")
     for row in rows:

@@ -1,95 +1,98 @@
-"""A memory of a synthetic scene folder built the way a sensor capture is: depth + poses + given masks.
+"""A memory of a synthetic scene folder built the way a capture is: depth + poses + instance masks.
 
 Points come from back-projected depth (subsampled, voxel-thinned), objects
-from `ground` on the instance maps; nothing is read from scene.json. Optional
-noise (relative depth noise, pose jitter) measures robustness.
+from `ground` on the instance maps; nothing is read from scene.json but the
+label of each instance id. A perception-error model (reasmory.memory.perception:
+`exact`, `rgbd-sensor`, `vggt-like`, `sfm-like` or any `PerceptionModel`)
+perturbs those inputs first; when it is not metric, the perceived scene comes
+in the first camera's frame at an unknown scale, and gravity and metric scale
+are recovered by the build pipeline's own steps (`align`, then `with_objects`).
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from reasmory.memory.grounding.associate import thin
 from reasmory.memory.grounding.pipeline import GroundingSettings, ground, synthetic_scene_inputs
-from reasmory.memory.model import Frame, PointCloud, Provenance, SceneFacts
+from reasmory.memory.model import Frame, MemoryArrays, PointCloud, Provenance, SceneFacts
+from reasmory.memory.perception import PRESETS, Perceived, PerceptionModel, perceive, preset, scene_seed
 from reasmory.memory.room import depth_samples, footprint, room_facts, room_layout
 from reasmory.memory.spatial_memory import SpatialMemory
 
 
-@dataclass(frozen=True)
-class Noise:
-    depth_relative: float = 0.0
-    rotation_deg: float = 0.0
-    translation_m: float = 0.0
-    seed: int = 0
-
-
-def _jitter(frames: list[Frame], noise: Noise) -> list[Frame]:
-    if noise.rotation_deg == 0 and noise.translation_m == 0:
-        return frames
-    rng = np.random.default_rng(noise.seed)
-    out = []
-    for f in frames:
-        axis = rng.normal(size=3)
-        axis /= np.linalg.norm(axis)
-        angle = math.radians(rng.normal(0, noise.rotation_deg))
-        k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-        r = np.eye(3) + math.sin(angle) * k + (1 - math.cos(angle)) * k @ k
-        pose = f.pose_array.copy()
-        pose[:3, :3] = r @ pose[:3, :3]
-        pose[:3, 3] += rng.normal(0, noise.translation_m, 3)
-        out.append(f.model_copy(update={"pose": tuple(map(tuple, pose.tolist()))}))
-    return out
-
-
-def _noisy(depth: Callable[[int], np.ndarray], relative: float, seed: int) -> Callable[[int], np.ndarray]:
-    """Depth with multiplicative Gaussian noise, the same for a frame every time it is read."""
-
-    def read(index: int) -> np.ndarray:
-        d = depth(index)
-        rng = np.random.default_rng([seed, index])
-        return np.where(d > 0, d * (1 + rng.normal(0, relative, d.shape)), 0).astype(np.float32)
-
-    return read
-
-
-def scene_points(frames: list[Frame], depth: Callable[[int], np.ndarray], stride: int = 4, every: int = 2, spacing: float = 0.03) -> PointCloud:
-    """Back-projected depth of every `every`-th frame at every `stride`-th pixel, one point per `spacing` voxel."""
+def scene_points(frames: list[Frame], depth: Callable[[int], np.ndarray], stride: int = 4, every: int = 2,
+                 spacing: float | None = 0.03) -> PointCloud:
+    """Back-projected depth of every `every`-th frame at every `stride`-th pixel, one point per `spacing` voxel (None:
+    every point)."""
     from reasmory.memory.reconstruction.backends.base import backproject
 
     chunks = [backproject(depth(f.index), f.K_array, f.pose_array, stride)[0] for f in frames[::every]]
     xyz = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, 3), np.float32)
-    return PointCloud.from_xyz(thin(xyz, spacing))
+    return PointCloud.from_xyz(thin(xyz, spacing) if spacing else xyz)
 
 
-def build_scene_memory(folder: Path, settings: GroundingSettings | None = None, noise: Noise = Noise(),
+def build_scene_memory(folder: Path, settings: GroundingSettings | None = None, perception: PerceptionModel | str = "exact",
                        timings: dict[str, float] | None = None) -> SpatialMemory:
-    """The scene's memory from its depth maps, camera poses and instance maps; `timings`, when given, receives the
-    seconds spent grounding objects ("grounding") and back-projecting the scene's points and finding the room ("points")."""
+    """The scene's memory from its depth maps, camera poses and instance maps as `perception` sees them; `timings`,
+    when given, receives the seconds spent grounding objects ("grounding") and on the scene's points and room, with
+    gravity and scale for non-metric models ("points")."""
     frames, depth, masks, min_pixels = synthetic_scene_inputs(folder)
-    if noise.depth_relative > 0:
-        depth = _noisy(depth, noise.depth_relative, noise.seed)
-    frames = _jitter(frames, noise)
+    model = preset(perception)
+    seen = perceive(frames, depth, masks, model, scene_seed(folder.name), vocabulary=masks.labels.values())
     settings = settings or GroundingSettings(min_visible_pixels=min_pixels)
+    provenance = Provenance(source=str(folder), backend="rgbd+given-masks" if model.exact else f"rgbd+given-masks, perceived {model.name}",
+                            settings={"perception": model.name if PRESETS.get(model.name) == model else model.model_dump(mode="json"),
+                                      "min_visible_pixels": settings.min_visible_pixels},
+                            notes=[f"frames: {len(seen.frames)} registered of {len(frames)}"])
+    if not model.metric:
+        return _up_to_scale(seen, settings, provenance, timings)
     start = time.perf_counter()
-    objects = ground(frames, depth, masks, settings)
+    objects = ground(seen.frames, seen.depth, seen.source, settings)
     middle = time.perf_counter()
-    points = scene_points(frames, depth)
-    footprints = [footprint(o.box) for o in objects]
-    room = room_layout([f.position for f in frames], depth_samples(frames, lambda k: depth(frames[k].index)), footprints)
+    points = scene_points(seen.frames, seen.depth)
+    room = scene_room(seen.frames, seen.depth, objects)
     if timings is not None:
         timings.update(grounding=middle - start, points=time.perf_counter() - middle)
-    return SpatialMemory(
-        frames=frames,
-        points=points,
-        objects=objects,
-        scene=SceneFacts(floor_z=0.0, **room_facts(room)),
-        provenance=Provenance(source=str(folder), backend="rgbd+given-masks",
-                              settings={"noise": noise.__dict__, "min_visible_pixels": settings.min_visible_pixels}),
-    )
+    return SpatialMemory(frames=seen.frames, points=points, objects=objects, scene=SceneFacts(floor_z=0.0, **room), provenance=provenance)
+
+
+def scene_room(frames: list[Frame], depth: Callable[[int], np.ndarray], objects: list) -> dict:
+    """`SceneFacts` fields of the room's layout from the frames' depth (`reasmory.memory.room`); objects are room."""
+    samples = depth_samples(frames, lambda k: depth(frames[k].index))
+    return room_facts(room_layout([f.position for f in frames], samples, [footprint(o.box) for o in objects]))
+
+
+def _up_to_scale(seen: Perceived, settings: GroundingSettings, provenance: Provenance,
+                 timings: dict[str, float] | None) -> SpatialMemory:
+    """Gravity and a provisional scale (camera height) from the perceived points, objects grounded in that world,
+    then the scale refined by the objects' typical sizes: the build pipeline's order for up-to-scale backends."""
+    from reasmory.memory.reconstruction.pipeline import align, with_objects
+    from reasmory.memory.reconstruction.settings import BuildSettings
+    from reasmory.memory.reconstruction.world import move_frames, scale_of
+
+    start = time.perf_counter()
+    build = BuildSettings()
+    rough = scene_points(seen.frames, seen.depth, stride=8, spacing=None)  # reconstruction units: no metric voxel yet
+    aligned = align(rough.xyz, [f.pose_array for f in seen.frames], True, False, build, seen.model.name)
+    frames = move_frames(seen.frames, aligned.similarity)
+    factor = np.float32(scale_of(aligned.similarity))
+
+    def depth(index: int) -> np.ndarray:
+        return seen.depth(index) * factor
+
+    points = scene_points(frames, depth)
+    middle = time.perf_counter()
+    objects = ground(frames, depth, seen.source, settings)
+    end = time.perf_counter()
+    room = scene_room(frames, depth, objects)  # with_objects brings it to the refined scale
+    if timings is not None:
+        timings.update(points=middle - start + time.perf_counter() - end, grounding=end - middle)
+    provenance = provenance.model_copy(update={"notes": [*provenance.notes, *aligned.notes]})
+    memory = SpatialMemory(frames=frames, points=points, scene=SceneFacts(floor_z=0.0, scale=aligned.scale, **room), provenance=provenance,
+                           arrays=MemoryArrays(extra={"world_from_reconstruction": aligned.similarity}))
+    return with_objects(memory, objects, True, build.scale)

@@ -21,13 +21,13 @@ import numpy as np
 
 from reasmory.errors import InputError
 from reasmory.memory.reconstruction import frames as frame_sources
-from reasmory.memory.reconstruction.backends import BACKENDS, Reconstruction
+from reasmory.memory.reconstruction.backends import BACKENDS
 from reasmory.memory.reconstruction.cache import MemoryCache, cache_key, hash_files
 from reasmory.memory.reconstruction.gravity import Gravity, estimate_gravity
 from reasmory.memory.reconstruction.layouts import detect_layout, load_rgbd
 from reasmory.memory.reconstruction.postprocess import clean
-from reasmory.memory.reconstruction.scale import ScaleEstimate, estimate_scale, from_objects
-from reasmory.memory.reconstruction.settings import BuildPlan, plan_build
+from reasmory.memory.reconstruction.scale import ScaleConfig, ScaleEstimate, estimate_scale, from_objects
+from reasmory.memory.reconstruction.settings import BuildPlan, BuildSettings, plan_build
 from reasmory.memory.reconstruction.world import move_frames, move_objects, move_points, similarity
 from reasmory.memory.model import MemoryArrays, ObjectInstance, Provenance, ScaleInfo, SceneFacts
 from reasmory.memory.room import memory_room, room_facts
@@ -93,32 +93,40 @@ def _versions(backend: str, kind: str) -> dict[str, str]:
     return versions
 
 
-def _gravity(rec: Reconstruction, xyz: np.ndarray, given_aligned: bool, plan: BuildPlan) -> tuple[np.ndarray, str]:
+@dataclass(frozen=True)
+class Alignment:
+    """How a reconstruction enters the memory's world: the similarity (gravity, floor at z = 0, provisional metric
+    scale), the scale it used, and notes saying how each was found."""
+
+    similarity: np.ndarray
+    scale: ScaleInfo
+    notes: list[str]
+
+
+def _gravity(xyz: np.ndarray, poses: Sequence[np.ndarray], given_aligned: bool, settings: BuildSettings) -> tuple[np.ndarray, str]:
     """The rigid transform into the z-up world with the floor at z = 0, and a note on how."""
-    mode = plan.settings.gravity.mode
+    mode = settings.gravity.mode
     if mode == "off":
         return np.eye(4), "gravity: off (the reconstruction's own frame; z may not be up)"
     if mode == "auto" and given_aligned:
         return np.eye(4), "gravity: the input's poses are already gravity-aligned (z up, floor at z = 0)"
-    found: Gravity = estimate_gravity(xyz, [f.pose_array for f in rec.frames], plan.settings.gravity)
+    found: Gravity = estimate_gravity(xyz, poses, settings.gravity)
     return found.transform, f"gravity: {found.method}; floor normal {found.camera_up_angle:.1f}° from the cameras' mean up"
 
 
-def _scale(rec: Reconstruction, heights: np.ndarray, plan: BuildPlan) -> ScaleEstimate | None:
-    """The camera-height prior for up-to-scale backends (heights mean nothing without gravity)."""
-    if not rec.up_to_scale or not plan.settings.scale.enabled or plan.settings.gravity.mode == "off":
-        return None
-    return estimate_scale(heights, (), plan.settings.scale)
-
-
-def _scene(rec: Reconstruction, estimate: ScaleEstimate | None, plan: BuildPlan) -> SceneFacts:
-    if not rec.up_to_scale:
-        info = ScaleInfo(factor=1.0, method=f"metric input ({plan.backend.name})")
-    elif estimate is None:
-        info = ScaleInfo(factor=1.0, method="none: up to an unknown scale")
+def align(xyz: np.ndarray, poses: Sequence[np.ndarray], up_to_scale: bool, given_aligned: bool, settings: BuildSettings,
+          source_name: str) -> Alignment:
+    """Gravity from the floor and cameras, then, for up-to-scale input, the camera-height prior as a provisional scale
+    (heights mean nothing without gravity); `source_name` names metric input in the scale's method."""
+    rigid, gravity_note = _gravity(xyz, poses, given_aligned, settings)
+    estimate: ScaleEstimate | None = None
+    if up_to_scale and settings.scale.enabled and settings.gravity.mode != "off":
+        estimate = estimate_scale(np.array([(rigid @ pose)[2, 3] for pose in poses]), (), settings.scale)
+    if not up_to_scale:
+        info = ScaleInfo(factor=1.0, method=f"metric input ({source_name})")
     else:
-        info = estimate.info()
-    return SceneFacts(floor_z=0.0, scale=info)
+        info = estimate.info() if estimate is not None else ScaleInfo(factor=1.0, method="none: up to an unknown scale")
+    return Alignment(similarity(rigid, info.factor), info, [gravity_note, f"scale: {info.method}"])
 
 
 def reconstruct(source: frame_sources.Source, plan: BuildPlan, input_hash: str | None = None,
@@ -129,19 +137,16 @@ def reconstruct(source: frame_sources.Source, plan: BuildPlan, input_hash: str |
     points = clean(rec.points, plan.settings.postprocess)
     if len(points) < 3:
         raise InputError(f"the {plan.backend.name} reconstruction kept only {len(points)} points", hint="give more frames with more overlap")
-    rigid, gravity_note = _gravity(rec, points.xyz, frames.gravity_aligned, plan)
-    estimate = _scale(rec, np.array([(rigid @ f.pose_array)[2, 3] for f in rec.frames]), plan)
-    factor = estimate.factor if estimate else 1.0
-    sim = similarity(rigid, factor)
-    scene = _scene(rec, estimate, plan)
+    aligned = align(points.xyz, [f.pose_array for f in rec.frames], rec.up_to_scale, frames.gravity_aligned, plan.settings,
+                    plan.backend.name)
+    sim, factor = aligned.similarity, aligned.scale.factor
     keep = plan.settings.keep_depth
     notes = [*rec.notes, f"frames: {rec.registered} registered of {len(frames)} sampled from {frames.available}",
-             f"points: {len(rec.points)} reconstructed, {len(points)} after clean-up", gravity_note,
-             f"scale: {scene.scale.method}"]
+             f"points: {len(rec.points)} reconstructed, {len(points)} after clean-up", *aligned.notes]
     memory = SpatialMemory(
         frames=move_frames(rec.frames, sim),
         points=move_points(points, sim),
-        scene=scene,
+        scene=SceneFacts(floor_z=0.0, scale=aligned.scale),
         provenance=Provenance(input_hash=input_hash, source=frames.source, backend=plan.backend.name,
                               settings=plan.fingerprint(), versions=_versions(plan.backend.name, frames.kind), notes=notes),
         arrays=MemoryArrays(
@@ -157,11 +162,11 @@ def reconstruct(source: frame_sources.Source, plan: BuildPlan, input_hash: str |
         "settings": {**memory.provenance.settings, "grounding": getattr(instances, "fingerprint", None) or "a hook without fingerprint"},
         "notes": [*memory.provenance.notes, f"objects: {len(objects)} from the instances hook"],
     })
-    return with_room(with_objects(memory, objects, rec.up_to_scale and plan.settings.scale.enabled, plan), plan)
+    return with_room(with_objects(memory, objects, rec.up_to_scale and plan.settings.scale.enabled, plan.settings.scale), plan)
 
 
 def with_room(memory: SpatialMemory, plan: BuildPlan) -> SpatialMemory:
-    """The memory with its room's outline and floor area (`memory.room`), when gravity put its floor at z = 0."""
+    """The memory with its room's outline and floor area (`reasmory.memory.room`), when gravity put its floor at z = 0."""
     if plan.settings.gravity.mode == "off":
         return memory
     room = memory_room(memory)
@@ -172,15 +177,26 @@ def with_room(memory: SpatialMemory, plan: BuildPlan) -> SpatialMemory:
     return memory
 
 
-def with_objects(memory: SpatialMemory, objects: Sequence[ObjectInstance], rescale: bool, plan: BuildPlan) -> SpatialMemory:
+def scaled_room(scene: SceneFacts, ratio: float) -> dict:
+    """The scene's floor outline and area, measured at the old scale, at `ratio` times it."""
+    room = {}
+    if scene.floor_polygon:
+        room["floor_polygon"] = [(x * ratio, y * ratio) for x, y in scene.floor_polygon]
+    if scene.floor_area is not None:
+        room["floor_area"] = scene.floor_area * ratio**2
+    return room
+
+
+def with_objects(memory: SpatialMemory, objects: Sequence[ObjectInstance], rescale: bool, config: ScaleConfig) -> SpatialMemory:
     """The memory holding `objects`; when `rescale`, their typical sizes refine the metric scale."""
-    refined = from_objects([(o.label, o.box) for o in objects], plan.settings.scale) if rescale else None
-    if refined is None or refined.votes < plan.settings.scale.min_objects:
+    refined = from_objects([(o.label, o.box) for o in objects], config) if rescale else None
+    if refined is None or refined.votes < config.min_objects:
         return memory.with_objects(objects)
     ratio = refined.factor
     sim = similarity(np.eye(4), ratio)
     scale = memory.scene.scale
-    scene = memory.scene.model_copy(update={"scale": ScaleInfo(factor=scale.factor * ratio, method=refined.method, spread=refined.spread)})
+    scene = memory.scene.model_copy(update={"scale": ScaleInfo(factor=scale.factor * ratio, method=refined.method, spread=refined.spread),
+                                            **scaled_room(memory.scene, ratio)})
     arrays = MemoryArrays(
         depth=None if memory.arrays.depth is None else memory.arrays.depth * ratio,
         confidence=memory.arrays.confidence,

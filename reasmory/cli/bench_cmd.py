@@ -42,6 +42,8 @@ def synthetic(
     memory: str = typer.Option("oracle", "--memory", help="How memories are built: oracle | rgbd | sfm."),
     scenes_dir: Path = typer.Option(Path("bench-results/synthetic-scenes"), "--scenes-dir", help="Where scenes are generated and reused."),
     frames: int = typer.Option(32, "--frames", min=2, help="Frames per scene."),
+    perception: str = typer.Option("exact", "--perception",
+                                   help="Perception errors the rgbd memories are built under: exact | rgbd-sensor | vggt-like | sfm-like (docs/perception.md)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write per-question records and the summary here."),
     executor: ExecutorName = EXECUTOR,
     results: Path | None = RESULTS,
@@ -57,11 +59,15 @@ def synthetic(
 
     Example: [cyan]reasmory bench synthetic --scenes 20 --seed 0 --memory oracle --json synthetic.json[/]
     Example: [cyan]reasmory bench synthetic --scenes 8 --executor ray --results synthetic.jsonl[/]
+    Example: [cyan]reasmory bench synthetic --scenes 3 --memory rgbd --perception vggt-like[/]
     """
     from reasmory.benchmarks.synthetic import run_synthetic
+    from reasmory.memory.perception import PRESETS
 
     if memory not in ("oracle", "rgbd", "sfm"):
         raise typer.BadParameter("choose oracle, rgbd or sfm", param_hint="--memory")
+    if perception not in PRESETS:
+        raise typer.BadParameter("choose " + ", ".join(PRESETS), param_hint="--perception")
     with open_executor(executor, address, cpus, chunk_size) as ex:
         run_synthetic(scenes, seed, memory, scenes_dir, json_out, frames=frames,  # type: ignore[arg-type]
-                      executor=ex, results=results, cache_dir=cache_dir)
+                      executor=ex, results=results, cache_dir=cache_dir, perception=perception)

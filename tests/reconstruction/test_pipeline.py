@@ -113,11 +113,11 @@ def test_instances_hook_attaches_objects_and_refines_an_unknown_scale() -> None:
     half = [ObjectInstance(id=i, label=label, box=OrientedBox.from_yaw([i, 0, 0.3], np.array(sides) / 2, 0))
             for i, (label, sides) in enumerate([("sofa", (2.0, 0.9, 0.85)), ("bed", (2.05, 1.5, 0.6))])]
     plan = plan_build("sfm")
-    rescaled = with_objects(memory, half, rescale=True, plan=plan)
+    rescaled = with_objects(memory, half, rescale=True, config=plan.settings.scale)
     assert rescaled.scene.scale.factor == pytest.approx(6.0) and rescaled.scene.scale.method == "object-size priors (2 objects)"
     assert rescaled.objects[0].box.extents == pytest.approx((2.0, 0.9, 0.85)) and np.allclose(rescaled.points.xyz, 2.0)
     assert np.allclose(rescaled.arrays.extra["world_from_reconstruction"][:3, :3], 6 * np.eye(3))
-    kept = with_objects(memory, half, rescale=False, plan=plan)
+    kept = with_objects(memory, half, rescale=False, config=plan.settings.scale)
     assert kept.scene.scale.factor == 3.0 and len(kept.objects) == 2
 
 
