@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reasmory.memory.boxes import OrientedBox
-from reasmory.memory.grounding.fit import fit_yaw
 from reasmory.memory.model import Frame
 
 if TYPE_CHECKING:
@@ -34,16 +33,19 @@ if TYPE_CHECKING:
 class RoomSettings:
     """`cell`: grid size (m); `bins`: directions per fan; `close`: gaps (m) closed between fans; `min_part`: the least
     area (m²) an unseen part of the rectangle needs before it can be walled off; `walled`: the share of its border with
-    the seen space where rays must have ended high up (`wall_height`, m) for it to be; `trim`: percent of those ends
-    ignored at each side of the rectangle; `min_wall`: the least length (m) of a straight wall that cuts unseen parts; `near`: how close
-    (m) to a ray's end a border cell counts as walled."""
+    the seen space where rays must have ended high up (`wall_height`, m) for it to be; `min_wall`, `wall_blur`,
+    `wall_share`: what makes a straight wall (`wall_lines`); `trim`, `beyond`: when a side of the rectangle is not its
+    outermost wall (`outer_walls`); `near`: how close (m) to a ray's end a border cell counts as walled."""
 
     cell: float = 0.025
     bins: int = 720
     close: float = 0.3
     min_part: float = 0.5
     walled: float = 0.5
-    trim: float = 0.5
+    trim: float = 2.0
+    beyond: float = 0.5
+    wall_blur: float = 0.05
+    wall_share: float = 0.01
     wall_height: float = 1.2
     min_wall: float = 1.0
     near: float = 0.1
@@ -58,18 +60,27 @@ class RoomLayout:
     method: str
 
 
-def fan_ends(camera: np.ndarray, hits: np.ndarray, bins: int) -> np.ndarray:
-    """(K, 3): in each of `bins` horizontal directions around `camera` (x, y), the floor-plane position of the farthest
-    of the `hits` (N, 3) and its height; directions without hits are left out."""
+def fan_ends(camera: np.ndarray, hits: np.ndarray, bins: int, band: float = 0.1) -> np.ndarray:
+    """(K, 3): in each of `bins` horizontal directions around `camera` (x, y), where the rays ended farthest (the floor-
+    plane position of the median of the `hits` (N, 3) within `band` of the farthest distance, as noise in depth would
+    push the farthest one alone outwards; and the highest of them: how high the surface there was seen); directions
+    without hits are left out."""
     hits = np.asarray(hits, np.float64)
     d = hits[:, :2] - camera
     r = np.hypot(d[:, 0], d[:, 1])
     b = np.floor((np.arctan2(d[:, 1], d[:, 0]) + math.pi) / (2 * math.pi) * bins).astype(np.int64) % bins
     order = np.lexsort((r, b))  # per bin, the farthest last
-    last = np.r_[b[order][1:] != b[order][:-1], True]
-    far = order[last]
-    angle = (b[far] + 0.5) / bins * 2 * math.pi - math.pi
-    return np.c_[camera + np.c_[np.cos(angle), np.sin(angle)] * r[far, None], hits[far, 2]]
+    rs, bs = r[order], b[order]
+    last = np.nonzero(np.r_[bs[1:] != bs[:-1], True])[0]
+    far = np.zeros(bins)
+    far[bs[last]] = rs[last]
+    in_tail = rs >= (1 - band) * far[bs]
+    tail = np.bincount(bs[in_tail], minlength=bins)[bs[last]]
+    top = np.full(bins, -np.inf)
+    np.maximum.at(top, bs[in_tail], hits[order[in_tail], 2])
+    middle = order[last - (tail - 1) // 2]
+    angle = (b[middle] + 0.5) / bins * 2 * math.pi - math.pi
+    return np.c_[camera + np.c_[np.cos(angle), np.sin(angle)] * r[middle, None], top[bs[last]]]
 
 
 def _runs(ends_bins: np.ndarray, bins: int) -> list[np.ndarray]:
@@ -123,21 +134,45 @@ def _footprints(boxes: Sequence[np.ndarray], origin: np.ndarray, shape: tuple[in
 
 
 def wall_lines(ends: np.ndarray, settings: RoomSettings) -> list[tuple[int, float]]:
-    """(axis, position) of the straight walls among the fan ends (room axes): positions along an axis where ends pile
-    up (a 5 cm histogram's peaks) spread over at least `min_wall` metres across it."""
+    """(axis, position) of the straight walls among the fan ends (room axes): where ends pile up along an axis (peaks
+    of a histogram blurred by `wall_blur`, at least `wall_share` of the ends within it, strongest first, none within
+    0.3 m of a stronger one), with ends along at least `min_wall` metres of it; at the median of their ends."""
+    from scipy.ndimage import gaussian_filter1d
+
+    step, reach = 0.025, 2.5 * settings.wall_blur
     lines = []
     for axis in (0, 1):
         t = ends[:, axis]
-        edges = np.arange(t.min(), t.max() + 0.1, 0.05)
-        counts, _ = np.histogram(t, edges)
-        peaks = np.nonzero((counts >= max(10, 0.05 * counts.max())) & (counts >= np.r_[0, counts[:-1]])
-                           & (counts >= np.r_[counts[1:], 0]))[0]
-        for k in peaks:
-            on = ends[np.abs(t - (edges[k] + 0.025)) <= 0.05]
-            across = np.percentile(on[:, 1 - axis], [5, 95])
-            if across[1] - across[0] >= settings.min_wall:
+        edges = np.arange(t.min() - reach, t.max() + reach + step, step)
+        density = gaussian_filter1d(np.histogram(t, edges)[0].astype(np.float64), settings.wall_blur / step)
+        peaks = np.nonzero((density >= np.r_[0, density[:-1]]) & (density > np.r_[density[1:], 0]))[0]
+        taken: list[float] = []
+        for k in peaks[np.argsort(-density[peaks])]:
+            at = edges[k] + step / 2
+            on = ends[np.abs(t - at) <= reach]
+            if len(on) < max(settings.wall_share * len(ends), 5) or any(abs(at - x) < 0.3 for x in taken):
+                continue
+            along = len(np.unique(np.floor(on[:, 1 - axis] / 0.1)))  # 10 cm stretches of it with ends (not a few
+            if along * 0.1 >= settings.min_wall:                       # crossings of the walls across it)
+                taken.append(at)
                 lines.append((axis, float(np.median(on[:, axis]))))
     return lines
+
+
+def outer_walls(ends: np.ndarray, lines: list[tuple[int, float]], settings: RoomSettings) -> tuple[np.ndarray, np.ndarray]:
+    """The rectangle's low and high corner (room axes): on each side the outermost wall line, unless more than
+    `trim` percent of the ends lie over `beyond` metres past it (that wall was never seen: the ends' `trim` percentile)."""
+    lo, hi = np.percentile(ends, [settings.trim, 100 - settings.trim], axis=0)
+    for axis in (0, 1):
+        at = [x for a, x in lines if a == axis]
+        if not at:
+            continue
+        t = ends[:, axis]
+        if np.mean(t < min(at) - settings.beyond) * 100 <= settings.trim:
+            lo[axis] = min(at)
+        if np.mean(t > max(at) + settings.beyond) * 100 <= settings.trim:
+            hi[axis] = max(at)
+    return lo, hi
 
 
 def _walled_off(missing: np.ndarray, seen: np.ndarray, ends: np.ndarray, lines: np.ndarray,
@@ -168,6 +203,8 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
     (floor at z = 0); `footprints`: (4, 2) corners of objects standing in it. None when nothing was seen."""
     from scipy import ndimage
 
+    from reasmory.memory.grounding.fit import fit_yaw  # here: grounding imports the build pipeline, which imports this
+
     fans = [(np.asarray(c, np.float64)[:2], fan_ends(np.asarray(c, np.float64)[:2], h, settings.bins))
             for c, h in zip(cameras, hits, strict=True) if len(h)]
     ends = np.concatenate([e for _, e in fans]) if fans else np.zeros((0, 3))
@@ -190,16 +227,15 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
     seen = ndimage.binary_opening(seen, np.ones((3, 3), bool), iterations=max(steps // 3, 1))  # lone rays' spikes
     seen = ndimage.binary_closing(seen, np.ones((3, 3), bool), iterations=steps, border_value=0)
     seen = ndimage.binary_fill_holes(seen | _footprints(prints, origin, shape, cell))
-    lo, hi = np.percentile(local_ends, [settings.trim, 100 - settings.trim], axis=0)
-    if prints:
-        lo, hi = np.minimum(lo, np.min([p.min(axis=0) for p in prints], axis=0)), np.maximum(hi, np.max([p.max(axis=0) for p in prints], axis=0))
+    walls = wall_lines(local_ends, settings)
+    lo, hi = outer_walls(local_ends, walls, settings)
     (i0, j0), (i1, j1) = np.round((lo - origin) / cell).astype(int), np.round((hi - origin) / cell).astype(int)
     rect = np.zeros_like(seen)
     rect[i0:i1, j0:j1] = True
     seen &= rect
     missing = rect & ~seen
     lines = np.zeros_like(seen)
-    for axis, at in wall_lines(local_ends, settings):
+    for axis, at in walls:
         k = int(np.floor((at - origin[axis]) / cell))
         if 0 <= k < shape[axis]:
             (lines[k] if axis == 0 else lines[:, k])[...] = True
