@@ -36,11 +36,23 @@ def _neighbour_keys(keys: np.ndarray) -> np.ndarray:
 
 
 def touching_fraction(keys: np.ndarray, other: np.ndarray) -> float:
-    """Share of `keys` voxels with a voxel of `other` in their neighbourhood."""
+    """Share of `keys` voxels with a voxel of `other` (sorted, unique) in their neighbourhood."""
     if len(keys) == 0 or len(other) == 0:
         return 0.0
-    near = np.isin(_neighbour_keys(keys), other).any(axis=1)
-    return float(near.mean())
+    around = _neighbour_keys(keys).ravel()
+    found = other[np.minimum(np.searchsorted(other, around), len(other) - 1)] == around
+    return float(found.reshape(len(keys), -1).any(axis=1).mean())
+
+
+def key_bounds(keys: np.ndarray) -> np.ndarray:
+    """(2, 3) lowest and highest voxel indices of non-empty keys."""
+    ijk = np.stack([keys >> 42, (keys >> 21) & ((1 << 21) - 1), keys & ((1 << 21) - 1)], axis=1)
+    return np.stack([ijk.min(axis=0), ijk.max(axis=0)])
+
+
+def _near(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two voxel bounds (`key_bounds`) come within one voxel of each other."""
+    return bool(np.all(a[0] <= b[1] + 1) and np.all(b[0] <= a[1] + 1))
 
 
 def _keys(points: np.ndarray, size: float) -> np.ndarray:
@@ -70,6 +82,7 @@ class Fragment:
     box_2d: tuple[float, float, float, float]
     score: float = 1.0
     outline: np.ndarray | None = None  # per point: 0 inside, 1 the object's own outline, 2 a cut view (lift.outline_codes)
+    mask: np.ndarray | None = None  # the mask within `box_2d` (for votes across views, support.py)
 
 
 @dataclass(eq=False)
@@ -88,6 +101,10 @@ class Track:
     def absorb(self, other: Track) -> None:
         self.keys = np.union1d(self.keys, other.keys)
         self.fragments += other.fragments
+
+    @property
+    def bounds(self) -> np.ndarray:
+        return key_bounds(self.keys)
 
     @property
     def pixels(self) -> dict[int, int]:
@@ -134,17 +151,22 @@ class AssociationSettings:
 def associate(fragments: list[Fragment], settings: AssociationSettings = AssociationSettings()) -> list[Track]:
     """Group fragments into tracks (same label, touching in 3D), merge, split and filter them."""
     tracks: list[Track] = []
+    bounds: list[np.ndarray] = []
     for fragment in fragments:
         keys = voxel_keys(fragment.points, settings.voxel)
-        same = [t for t in tracks if t.label == fragment.label]
-        scores = [touching_fraction(keys, t.keys) for t in same]
+        box = key_bounds(keys)
+        same = [k for k, t in enumerate(tracks) if t.label == fragment.label and _near(box, bounds[k])]
+        scores = [touching_fraction(keys, tracks[k].keys) for k in same]
         best = int(np.argmax(scores)) if scores else -1
         if best >= 0 and scores[best] >= settings.match_fraction:
-            same[best].add(fragment, keys)
+            k = same[best]
+            tracks[k].add(fragment, keys)
+            bounds[k] = np.stack([np.minimum(bounds[k][0], box[0]), np.maximum(bounds[k][1], box[1])])
         else:
             track = Track(fragment.label, np.zeros(0, np.int64))
             track.add(fragment, keys)
             tracks.append(track)
+            bounds.append(box)
     tracks = _merge_touching(tracks, settings)
     for track in tracks:
         align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
@@ -188,22 +210,31 @@ def merge_tracks(track: Track, other: Track, spacing: float) -> None:
 
 
 def _merge_touching(tracks: list[Track], settings: AssociationSettings) -> list[Track]:
-    merged = True
-    while merged:
-        merged = False
-        for i, a in enumerate(tracks):
-            for b in tracks[i + 1 :]:
-                if a.label != b.label:
-                    continue
-                small, large = (a, b) if len(a.keys) <= len(b.keys) else (b, a)
-                if touching_fraction(small.keys, large.keys) >= settings.merge_fraction:
-                    a.absorb(b)
-                    tracks.remove(b)
-                    merged = True
-                    break
-            if merged:
-                break
-    return tracks
+    """Tracks of one label that touch (`merge_fraction` of the smaller's voxels), merged transitively."""
+    group = list(range(len(tracks)))
+
+    def root(k: int) -> int:
+        while group[k] != k:
+            group[k] = group[group[k]]
+            k = group[k]
+        return k
+
+    bounds = [t.bounds for t in tracks]
+    for i, j in itertools.combinations(range(len(tracks)), 2):
+        a, b = tracks[i], tracks[j]
+        if a.label != b.label or root(i) == root(j) or not _near(bounds[i], bounds[j]):
+            continue
+        small, large = (a, b) if len(a.keys) <= len(b.keys) else (b, a)
+        if touching_fraction(small.keys, large.keys) >= settings.merge_fraction:
+            group[root(j)] = root(i)
+    merged: dict[int, Track] = {}
+    for k, track in enumerate(tracks):
+        r = root(k)
+        if r in merged:
+            merged[r].absorb(track)
+        else:
+            merged[r] = track
+    return list(merged.values())
 
 
 def _components(points: np.ndarray, eps: float) -> np.ndarray:

@@ -205,6 +205,24 @@ def thicken(box: OrientedBox, seen: Sequence[Frame], frames: Sequence[Frame], de
     return OrientedBox(center=tuple(centre), extents=tuple(extents), rotation=box.rotation)
 
 
+def orient_typical(box: OrientedBox, typical: Sides | None, frames: Sequence[Frame], depth: DepthFn,
+                   known: float = 0.75) -> Sides | None:
+    """`typical` with its horizontal sides swapped when that fits the unobserved space better. Sides are matched
+    longest to longest, which is right once the longer side seen is a fair part (`known`) of the typical long side;
+    before that (a heater seen end-on, its 10 cm end face the longer side seen) the typical long side goes where
+    the space that may hold it (never observed, either way along the axis) is longer."""
+    if typical is None or typical[0] is None or box.e[0] >= known * typical[0]:
+        return typical
+    def room(axis: int, side: float | None) -> float:
+        need = max((side or 0.0) - box.e[axis], 0.0)
+        if need <= 0:
+            return 0.0
+        return min(need, sum(hidden_run(box, axis, sign, need, frames, depth)[0] for sign in (1.0, -1.0)))
+    kept = room(0, typical[0]) + room(1, typical[1])
+    swapped = room(0, typical[1]) + room(1, typical[0])
+    return (typical[1], typical[0], typical[2]) if swapped > kept else typical
+
+
 def complete_box(
     box: OrientedBox,
     others: Sequence[OrientedBox],
@@ -223,6 +241,15 @@ def complete_box(
     if floor_z is not None:
         box = rest_on_support(box, support_height(box, others, floor_z), frames, depth, (typical or (None,) * 3)[2])
     if outline is not None and seen:
+        typical = orient_typical(box, typical, frames, depth)
         faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical)
         box = extend_open_faces(box, faces, typical, frames, depth)
-    return thicken(box, seen, frames, depth, min_thickness)
+    return longer_first(thicken(box, seen, frames, depth, min_thickness))
+
+
+def longer_first(box: OrientedBox) -> OrientedBox:
+    """The same box with its first axis along its longer horizontal side (the convention `fit_box` starts from)."""
+    if box.e[1] <= box.e[0]:
+        return box
+    return OrientedBox(center=box.center, extents=(box.e[1], box.e[0], box.e[2]),
+                       rotation=tuple(map(tuple, box.R[:, [1, 0, 2]] * np.array([1.0, -1.0, 1.0]))))

@@ -76,7 +76,7 @@ def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normali
         keep = thin_indices(points, settings.association.point_spacing)
         y0, y1, x0, x1 = mask_bounds(inst.mask)
         found.append(Fragment(normalizer.canonical(inst.label), points[keep], frame.index, int(inst.mask.sum()),
-                              (float(x0), float(y0), float(x1), float(y1)), inst.score, outline[keep]))
+                              (float(x0), float(y0), float(x1), float(y1)), inst.score, outline[keep], inst.mask[y0:y1, x0:x1].copy()))
     return found
 
 
@@ -101,7 +101,7 @@ def ground(
         fragments += fragments_of_frame(frame, depth(frame.index), instances, normalizer, settings)
         if progress is not None:
             progress(done, len(frames))
-    tracks = supported(associate(fragments, settings.association), list(frames), depth, settings.support)
+    tracks = supported(associate(fragments, settings.association), list(frames), depth, settings.support, settings.association.min_points)
     typical = typical_sides(normalizer) if settings.typical_sizes else {}
     boxes = complete_boxes(tracks, list(frames), depth, settings, typical)
     while (pair := coinciding(tracks, boxes, settings.coincide)) is not None:

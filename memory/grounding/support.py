@@ -1,10 +1,16 @@
-"""Votes across views: an object is kept when the views that could have shown it mostly did.
+"""Votes across views: an object's points are kept where the views that show them mostly masked them as that object.
 
-A track (the fragments associated into one object) was masked in some frames. Every other frame that had most of
-its surface in plain sight (in view, neither hidden nor seen through) yet gave no mask of it votes against it. A
-false detection in one frame is contradicted by the frames that saw the same surface without it; an object
-glimpsed in one frame that no other frame shows has no vote against it and is kept (a trash bin seen once at the
-end of a walk).
+Masks are wrong in single frames: grown or shrunk at the outline, leaking past one side onto the wall or floor
+behind, or spurious altogether (a detection on a bare wall). Each bleeds points into the object that other views
+contradict. So every point of a track is projected into every frame: where the frame's depth there agrees with the
+point's (it is in plain sight), the frame votes for it when one of the track's own masks covers that pixel and
+against it when none does (or another object's mask does); where the frame saw through the point (a flying pixel
+between an object and the wall), it votes against it. Points that most of their views vote against are dropped,
+and a track left with too few points was never there (a spurious detection: every other view of its surface
+shows no such object). An object glimpsed in one frame that no other frame shows has no vote against it.
+
+Depth agreement is judged with a tolerance that follows how well the frames' depth agrees where they overlap
+(a learned reconstruction's frames disagree by a few percent; a depth sensor's hardly at all).
 """
 
 from __future__ import annotations
@@ -15,36 +21,140 @@ from dataclasses import dataclass
 import numpy as np
 
 from reasmory.memory.grounding.associate import Track
-from reasmory.memory.grounding.visibility import DepthFn, in_plain_sight
+from reasmory.memory.grounding.visibility import DepthFn
 from reasmory.memory.model import Frame
 
 
 @dataclass(frozen=True)
 class SupportSettings:
-    """`min_share`: the share of the views showing an object that must have masked it; `plain_sight`: the share of
-    its points a frame must show to count as showing it; `sample`: points tested per object."""
+    """`min_share`: a point stays when at least this share of the views showing it masked it as its own object;
+    `sample`: points voted per track (the others follow their nearest voted point); `stride`: the mask maps' pixel
+    step; `tolerance`: the least and most relative depth disagreement counted as agreement, `margin` (m) on top."""
 
     min_share: float = 0.5
-    plain_sight: float = 0.5
-    sample: int = 150
+    sample: int = 1500
+    stride: int = 2
+    tolerance: tuple[float, float] = (0.02, 0.12)
+    margin: float = 0.03
 
 
-def view_votes(track: Track, frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings) -> tuple[int, int]:
-    """(frames with a mask of the track, other frames that showed most of its points without one)."""
-    masked = set(track.pixels)
-    points = track.points
-    if len(points) > settings.sample:
-        points = points[np.linspace(0, len(points) - 1, settings.sample).astype(int)]
-    points = np.asarray(points, np.float64)
-    against = sum(in_plain_sight(points, f, depth) >= settings.plain_sight for f in frames if f.index not in masked)
-    return len(masked), int(against)
+def project(points: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The indices of the points in front of the camera and inside the frame, their pixel columns and rows, and z."""
+    pose, K = frame.pose_array, frame.K_array
+    cam = (points - pose[:3, 3]) @ pose[:3, :3]
+    z = cam[:, 2]
+    ok = z > 0.05
+    u = np.round(cam[:, 0] / np.where(ok, z, 1) * K[0, 0] + K[0, 2]).astype(np.int64)
+    v = np.round(cam[:, 1] / np.where(ok, z, 1) * K[1, 1] + K[1, 2]).astype(np.int64)
+    ok &= (u >= 0) & (u < frame.width) & (v >= 0) & (v < frame.height)
+    idx = np.nonzero(ok)[0]
+    return idx, u[idx], v[idx], z[idx]
 
 
-def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings) -> list[Track]:
-    """The tracks that at least `min_share` of the views showing them masked."""
-    kept = []
+def mask_maps(tracks: Sequence[Track], frames: Sequence[Frame], stride: int) -> dict[int, np.ndarray]:
+    """Per frame, an image (at 1/`stride` resolution) of which track's mask covers each pixel (track number + 1, 0 for
+    none); larger masks are painted first, so where masks overlap the smaller (nearer, usually) wins."""
+    sizes = {f.index: ((f.height + stride - 1) // stride, (f.width + stride - 1) // stride) for f in frames}
+    painted: dict[int, list[tuple[int, int, object]]] = {}
+    for number, track in enumerate(tracks, 1):
+        for fragment in track.fragments:
+            if fragment.mask is not None:
+                painted.setdefault(fragment.frame, []).append((fragment.pixels, number, fragment))
+    maps = {}
+    for index, items in painted.items():
+        image = np.zeros(sizes[index], np.int32)
+        for _, number, fragment in sorted(items, key=lambda t: -t[0]):
+            x0, y0 = int(fragment.box_2d[0]), int(fragment.box_2d[1])
+            crop = fragment.mask[(-y0) % stride :: stride, (-x0) % stride :: stride]
+            r0, c0 = (y0 + stride - 1) // stride, (x0 + stride - 1) // stride
+            window = image[r0 : r0 + crop.shape[0], c0 : c0 + crop.shape[1]]
+            window[crop[: window.shape[0], : window.shape[1]]] = number
+        maps[index] = image
+    return maps
+
+
+def agreement(tracks: Sequence[Track], frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings,
+              per_track: int = 100) -> float:
+    """The relative depth tolerance: 2.5 robust σ of how much the frames' depth at the tracks' points differs from the
+    points' own depth, where they roughly agree (the surface itself, not what hides it or lies behind)."""
+    low, high = settings.tolerance
+    residuals = []
     for track in tracks:
-        votes_for, votes_against = view_votes(track, frames, depth, settings)
-        if votes_for >= settings.min_share * (votes_for + votes_against):
-            kept.append(track)
+        points = _sample(track.points, per_track)
+        for frame in frames[:: max(len(frames) // 16, 1)]:
+            idx, u, v, z = project(points, frame)
+            d = depth(frame.index)[v, u]
+            r = (d - z) / z
+            residuals.append(r[(d > 0) & (np.abs(r) < 2 * high)])
+    r = np.concatenate(residuals) if residuals else np.zeros(0)
+    if len(r) < 50:
+        return high
+    return float(np.clip(2.5 * 1.4826 * np.median(np.abs(r - np.median(r))), low, high))
+
+
+def _sample(points: np.ndarray, n: int) -> np.ndarray:
+    points = np.asarray(points, np.float64)
+    return points if len(points) <= n else points[np.linspace(0, len(points) - 1, n).astype(int)]
+
+
+def _covered(image: np.ndarray | None, rows: np.ndarray, cols: np.ndarray, number: int) -> np.ndarray:
+    """Whether the track's mask covers each pixel or one next to it (a point on the outline, seen again from
+    elsewhere, lands a pixel off as often as on)."""
+    if image is None:
+        return np.zeros(len(rows), bool)
+    h, w = image.shape
+    found = np.zeros(len(rows), bool)
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            found |= image[np.clip(rows + dr, 0, h - 1), np.clip(cols + dc, 0, w - 1)] == number
+    return found
+
+
+def point_votes(track: Track, number: int, frames: Sequence[Frame], depth: DepthFn, nearest: DepthFn,
+                maps: dict[int, np.ndarray], tolerance: float, settings: SupportSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sampled points, votes for, votes against) of one track (`number`: its number in the mask maps). `nearest`: the
+    frames' depth min-filtered over 5×5 pixels, so a point is seen through only when its whole neighbourhood lies
+    beyond it (not when it projects a pixel off a chair's leg)."""
+    points = _sample(track.points, settings.sample)
+    votes_for, against = np.zeros(len(points)), np.zeros(len(points))
+    s = settings.stride
+    for frame in frames:
+        idx, u, v, z = project(points, frame)
+        d = depth(frame.index)[v, u]
+        slack = tolerance * z + settings.margin
+        shown = (d > 0) & (np.abs(d - z) <= slack)
+        through = nearest(frame.index)[v, u] > z + slack
+        mine = _covered(maps.get(frame.index), v // s, u // s, number)
+        votes_for[idx[shown & mine]] += 1
+        against[idx[(shown & ~mine) | through]] += 1
+    return points, votes_for, against
+
+
+def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings,
+              min_points: int) -> list[Track]:
+    """The tracks with the points most of their views masked (see the module's doc), those with `min_points` left."""
+    from scipy.spatial import cKDTree
+
+    import functools
+
+    from scipy import ndimage
+
+    frames = list(frames)
+    maps = mask_maps(tracks, frames, settings.stride)
+    nearest = functools.lru_cache(maxsize=None)(lambda i: ndimage.minimum_filter(np.where(depth(i) > 0, depth(i), np.inf), size=5))
+    tolerance = agreement(tracks, frames, depth, settings)
+    kept = []
+    for number, track in enumerate(tracks, 1):
+        points, votes_for, against = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings)
+        good = votes_for >= settings.min_share * (votes_for + against)
+        if good.sum() * len(track.points) < min_points * len(points):
+            continue
+        if not good.all():
+            tree = cKDTree(points)
+            track.points = track.points[good[tree.query(track.points)[1]]]
+            for fragment in track.fragments:
+                keep = good[tree.query(fragment.points)[1]]
+                fragment.points = fragment.points[keep]
+                fragment.outline = None if fragment.outline is None else fragment.outline[keep]
+        kept.append(track)
     return kept
