@@ -93,6 +93,7 @@ class Track:
     keys: np.ndarray
     fragments: list[Fragment] = field(default_factory=list)
     points: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.float32))
+    shown_in: list[int] = field(default_factory=list)  # frames that showed it, masked or not (support.py)
 
     def add(self, fragment: Fragment, keys: np.ndarray) -> None:
         self.keys = np.union1d(self.keys, keys)
@@ -207,6 +208,7 @@ def merge_tracks(track: Track, other: Track, spacing: float) -> None:
     """`other` folded into `track`: fragments, voxels and (re-thinned) points."""
     track.absorb(other)
     track.points = thin(np.concatenate([track.points, other.points]), spacing)
+    track.shown_in = sorted(set(track.shown_in) | set(other.shown_in))
 
 
 def _merge_touching(tracks: list[Track], settings: AssociationSettings) -> list[Track]:

@@ -101,29 +101,33 @@ def ground(
         fragments += fragments_of_frame(frame, depth(frame.index), instances, normalizer, settings)
         if progress is not None:
             progress(done, len(frames))
-    tracks = supported(associate(fragments, settings.association), list(frames), depth, settings.support, settings.association.min_points)
+    tracks = supported(associate(fragments, settings.association), list(frames), depth, settings.support, settings.association.min_points,
+                       settings.min_visible_pixels)
     typical = typical_sides(normalizer) if settings.typical_sizes else {}
-    boxes = complete_boxes(tracks, list(frames), depth, settings, typical)
+    frames = list(frames)
+    raw = [fit_box(t.points) for t in tracks]
+    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical) for k in range(len(tracks))]
     while (pair := coinciding(tracks, boxes, settings.coincide)) is not None:
-        merge_tracks(tracks[pair[0]], tracks.pop(pair[1]), settings.association.point_spacing)
-        boxes = complete_boxes(tracks, list(frames), depth, settings, typical)
-    objects = [_instance(track, box, display[track.label], settings.min_visible_pixels) for track, box in zip(tracks, boxes, strict=True)]
+        i, j = pair
+        merge_tracks(tracks[i], tracks.pop(j), settings.association.point_spacing)
+        del raw[j], boxes[j]
+        raw[i] = fit_box(tracks[i].points)
+        boxes[i] = complete_track(i, tracks, raw, frames, depth, settings, typical)
+    objects = [_instance(track, box, fitted, display[track.label], settings.min_visible_pixels)
+               for track, box, fitted in zip(tracks, boxes, raw, strict=True)]
     objects.sort(key=lambda o: (o.first_seen, o.box.center))
     return [o.model_copy(update={"id": i}) for i, o in enumerate(objects)]
 
 
-def complete_boxes(tracks: list[Track], frames: list[Frame], depth: DepthFn, settings: GroundingSettings,
-                   typical: dict[str, Sides]) -> list[OrientedBox]:
-    """Each track's fitted box, completed amodally (`complete_box`) against the others' fitted boxes."""
+def complete_track(k: int, tracks: list[Track], raw: list[OrientedBox], frames: list[Frame], depth: DepthFn,
+                   settings: GroundingSettings, typical: dict[str, Sides]) -> OrientedBox:
+    """Track k's fitted box completed amodally (`complete_box`) against the others' fitted boxes."""
+    track = tracks[k]
     by_index = {f.index: f for f in frames}
-    raw = [fit_box(t.points) for t in tracks]
-    boxes = []
-    for i, track in enumerate(tracks):
-        pixels = track.pixels
-        seen = [by_index[k] for k in sorted(pixels, key=pixels.get, reverse=True)]
-        boxes.append(complete_box(raw[i], raw[:i] + raw[i + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
-                                  typical.get(track.label), seen, track.outline()))
-    return boxes
+    pixels = track.pixels
+    seen = [by_index[f] for f in sorted(pixels, key=pixels.get, reverse=True)]
+    return complete_box(raw[k], raw[:k] + raw[k + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
+                        typical.get(track.label), seen, track.outline())
 
 
 def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> tuple[int, int] | None:
@@ -140,9 +144,16 @@ def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> t
     return None
 
 
-def _instance(track: Track, box: OrientedBox, label: str, min_visible_pixels: int) -> ObjectInstance:
+def fitted_sides(box: OrientedBox, fitted: OrientedBox) -> list[float]:
+    """The fitted (seen, before completion) box's extents along the completed box's axes."""
+    swapped = abs(float(box.R[:, 0] @ fitted.R[:, 0])) < abs(float(box.R[:, 0] @ fitted.R[:, 1]))
+    e = fitted.e[[1, 0, 2]] if swapped else fitted.e
+    return [round(float(x), 4) for x in e]
+
+
+def _instance(track: Track, box: OrientedBox, fitted: OrientedBox, label: str, min_visible_pixels: int) -> ObjectInstance:
     pixels = track.pixels
-    visible = sorted(f for f, px in pixels.items() if px >= min_visible_pixels) or sorted(pixels)
+    visible = sorted({f for f, px in pixels.items() if px >= min_visible_pixels} | set(track.shown_in)) or sorted(pixels)
     return ObjectInstance(
         id=0,
         label=label,
@@ -152,7 +163,8 @@ def _instance(track: Track, box: OrientedBox, label: str, min_visible_pixels: in
         frames=visible,
         boxes_2d={k: v for k, v in track.boxes_2d.items() if k in visible},
         first_seen=visible[0],
-        attributes={"views": len(pixels), "fragments": len(track.fragments), "geometry": "amodal box"},
+        attributes={"views": len(pixels), "fragments": len(track.fragments), "geometry": "amodal box",
+                    "fitted_extents": fitted_sides(box, fitted)},
     )
 
 

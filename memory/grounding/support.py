@@ -29,13 +29,15 @@ from reasmory.memory.model import Frame
 class SupportSettings:
     """`min_share`: a point stays when at least this share of the views showing it masked it as its own object;
     `sample`: points voted per track (the others follow their nearest voted point); `stride`: the mask maps' pixel
-    step; `tolerance`: the least and most relative depth disagreement counted as agreement, `margin` (m) on top."""
+    step; `tolerance`: the least and most relative depth disagreement counted as agreement, `margin` (m) on top;
+    `shows`: the share of its points a frame must show for the object to count as seen in it."""
 
     min_share: float = 0.5
     sample: int = 1500
     stride: int = 2
     tolerance: tuple[float, float] = (0.02, 0.12)
     margin: float = 0.03
+    shows: float = 0.3
 
 
 def project(points: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -103,20 +105,36 @@ def _covered(image: np.ndarray | None, rows: np.ndarray, cols: np.ndarray, numbe
     if image is None:
         return np.zeros(len(rows), bool)
     h, w = image.shape
-    found = np.zeros(len(rows), bool)
-    for dr in (-1, 0, 1):
-        for dc in (-1, 0, 1):
-            found |= image[np.clip(rows + dr, 0, h - 1), np.clip(cols + dc, 0, w - 1)] == number
+    found = image[rows, cols] == number
+    rest = np.nonzero(~found)[0]
+    for dr, dc in ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)):
+        if not len(rest):
+            break
+        hit = image[np.clip(rows[rest] + dr, 0, h - 1), np.clip(cols[rest] + dc, 0, w - 1)] == number
+        found[rest[hit]] = True
+        rest = rest[~hit]
     return found
 
 
+@dataclass(frozen=True)
+class Votes:
+    """One track's sampled points, the votes for and against each, and the frames that showed the track: at least
+    `SupportSettings.shows` of its points in plain sight, spread over `min_pixels` or more."""
+
+    points: np.ndarray
+    votes_for: np.ndarray
+    against: np.ndarray
+    shown_in: list[int]
+
+
 def point_votes(track: Track, number: int, frames: Sequence[Frame], depth: DepthFn, nearest: DepthFn,
-                maps: dict[int, np.ndarray], tolerance: float, settings: SupportSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sampled points, votes for, votes against) of one track (`number`: its number in the mask maps). `nearest`: the
-    frames' depth min-filtered over 5×5 pixels, so a point is seen through only when its whole neighbourhood lies
-    beyond it (not when it projects a pixel off a chair's leg)."""
+                maps: dict[int, np.ndarray], tolerance: float, settings: SupportSettings, min_pixels: int) -> Votes:
+    """The votes on one track (`number`: its number in the mask maps). `nearest`: the frames' depth min-filtered over
+    5×5 pixels, so a point is seen through only when its whole neighbourhood lies beyond it (not when it projects a
+    pixel off a chair's leg)."""
     points = _sample(track.points, settings.sample)
     votes_for, against = np.zeros(len(points)), np.zeros(len(points))
+    shown_in = []
     s = settings.stride
     for frame in frames:
         idx, u, v, z = project(points, frame)
@@ -124,20 +142,29 @@ def point_votes(track: Track, number: int, frames: Sequence[Frame], depth: Depth
         slack = tolerance * z + settings.margin
         shown = (d > 0) & (np.abs(d - z) <= slack)
         through = nearest(frame.index)[v, u] > z + slack
-        mine = _covered(maps.get(frame.index), v // s, u // s, number)
+        mine = np.zeros(len(idx), bool)
+        mine[shown] = _covered(maps.get(frame.index), v[shown] // s, u[shown] // s, number)
         votes_for[idx[shown & mine]] += 1
         against[idx[(shown & ~mine) | through]] += 1
-    return points, votes_for, against
+        if shown.sum() >= settings.shows * len(points) and _spread(u[shown], v[shown]) >= min_pixels:
+            shown_in.append(frame.index)
+    return Votes(points, votes_for, against, shown_in)
+
+
+def _spread(u: np.ndarray, v: np.ndarray) -> float:
+    """Half the pixel area of the points' bounding box (about what they cover)."""
+    return 0.5 * float((u.max() - u.min() + 1) * (v.max() - v.min() + 1)) if len(u) else 0.0
 
 
 def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings,
-              min_points: int) -> list[Track]:
-    """The tracks with the points most of their views masked (see the module's doc), those with `min_points` left."""
-    from scipy.spatial import cKDTree
-
+              min_points: int, min_pixels: int) -> list[Track]:
+    """The tracks with the points most of their views masked (see the module's doc), those with `min_points` left;
+    each records the frames that showed it (`Track.shown_in`), masked or not (a detector misses an object in some
+    frames; when it was first seen is a fact of the video)."""
     import functools
 
     from scipy import ndimage
+    from scipy.spatial import cKDTree
 
     frames = list(frames)
     maps = mask_maps(tracks, frames, settings.stride)
@@ -145,12 +172,13 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     tolerance = agreement(tracks, frames, depth, settings)
     kept = []
     for number, track in enumerate(tracks, 1):
-        points, votes_for, against = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings)
-        good = votes_for >= settings.min_share * (votes_for + against)
-        if good.sum() * len(track.points) < min_points * len(points):
+        votes = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings, min_pixels)
+        good = votes.votes_for >= settings.min_share * (votes.votes_for + votes.against)
+        if good.sum() * len(track.points) < min_points * len(votes.points):
             continue
+        track.shown_in = votes.shown_in
         if not good.all():
-            tree = cKDTree(points)
+            tree = cKDTree(votes.points)
             track.points = track.points[good[tree.query(track.points)[1]]]
             for fragment in track.fragments:
                 keep = good[tree.query(fragment.points)[1]]

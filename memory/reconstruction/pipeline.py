@@ -187,9 +187,18 @@ def scaled_room(scene: SceneFacts, ratio: float) -> dict:
     return room
 
 
+def measured_axes(obj: ObjectInstance, grown: float = 0.05) -> tuple[bool, bool, bool]:
+    """Which of a grounded object's box axes were measured: its box no more than `grown` (share, plus 2 cm) longer than
+    the box fitted to what the cameras saw (`fitted_extents`); objects without that record count as measured."""
+    fitted = obj.attributes.get("fitted_extents")
+    if not fitted or len(fitted) != 3:
+        return (True, True, True)
+    return tuple(bool(e - f <= grown * e + 0.02) for e, f in zip(obj.box.extents, fitted, strict=True))
+
+
 def with_objects(memory: SpatialMemory, objects: Sequence[ObjectInstance], rescale: bool, config: ScaleConfig) -> SpatialMemory:
     """The memory holding `objects`; when `rescale`, their typical sizes refine the metric scale."""
-    refined = from_objects([(o.label, o.box) for o in objects], config) if rescale else None
+    refined = from_objects([(o.label, o.box, measured_axes(o)) for o in objects], config) if rescale else None
     if refined is None or refined.votes < config.min_objects:
         return memory.with_objects(objects)
     ratio = refined.factor
@@ -203,8 +212,9 @@ def with_objects(memory: SpatialMemory, objects: Sequence[ObjectInstance], resca
         extra={**memory.arrays.extra, "world_from_reconstruction": sim @ memory.arrays.extra["world_from_reconstruction"]},
     )
     prov = memory.provenance.model_copy(update={"notes": [*memory.provenance.notes, f"scale refined ×{ratio:.3f} by {refined.method}"]})
-    return SpatialMemory(move_frames(memory.frames, sim), move_points(memory.points, sim), move_objects(objects, sim),
-                         scene, prov, arrays, memory.synonyms)
+    moved = [o.model_copy(update={"attributes": {**o.attributes, "fitted_extents": [f * ratio for f in o.attributes["fitted_extents"]]}})
+             if "fitted_extents" in o.attributes else o for o in move_objects(objects, sim)]
+    return SpatialMemory(move_frames(memory.frames, sim), move_points(memory.points, sim), moved, scene, prov, arrays, memory.synonyms)
 
 
 def run_build(source: frame_sources.Source, backend: str = "auto", *, cache_dir: str | Path | None = None,

@@ -5,7 +5,10 @@ factor that multiplies reconstruction units into metres:
 
 - object sizes: every known object whose category has a typical size votes
   with the mean log-ratio of typical to measured extents (only sides of at
-  least `min_side` metres, which reconstructions measure reliably); the factor
+  least `min_side` metres, which reconstructions measure reliably, and only
+  sides that were measured, not completed; heights weigh double: depth errors
+  stretch horizontal sides along the line of sight, heights run along the
+  image's rows); the factor
   is the mean of the votes within 2.5 robust std-devs of their median (as
   robust as the median to odd objects, less noisy when all are ordinary), and
   the spread is the robust std-dev of the votes;
@@ -40,7 +43,7 @@ TYPICAL_SIZES: dict[str, tuple[Side, Side, Side]] = {
     "backpack": (0.32, 0.20, 0.45),
     "basket": (0.40, 0.30, 0.30),
     "bathtub": (1.70, 0.75, 0.55),
-    "bed": (2.05, 1.50, 0.60),
+    "bed": (2.05, 1.50, None),  # a bed's box is as high as its headboard, when it has one
     "bookshelf": (0.80, 0.30, 1.80),
     "bucket": (0.30, 0.30, 0.35),
     "cabinet": (None, 0.50, 0.85),
@@ -72,7 +75,7 @@ TYPICAL_SIZES: dict[str, tuple[Side, Side, Side]] = {
     "sofa": (2.00, 0.90, 0.85),
     "stool": (0.40, 0.40, 0.60),
     "stove": (0.76, 0.63, 0.91),
-    "table": (None, 0.80, 0.75),
+    "table": (None, 0.80, None),  # dining 0.75 m, coffee 0.45 m
     "table lamp": (0.30, 0.30, 0.50),
     "toilet": (0.70, 0.40, 0.78),
     "trash bin": (0.35, 0.30, 0.50),
@@ -91,6 +94,8 @@ class ScaleConfig(BaseModel):
     eye_height: float = Field(default=1.5, gt=0, description="camera height above the floor, metres")
     min_objects: int = Field(default=2, ge=1, description="objects needed before object sizes win over camera height")
     min_side: float = Field(default=0.15, ge=0, description="ignore typical sides shorter than this, metres")
+    height_weight: float = Field(default=2.0, gt=0, description="weight of a height against a horizontal side in an object's "
+                                 "vote (a box's height runs along the image's rows; depth errors stretch its sides)")
 
 
 @dataclass(frozen=True)
@@ -108,32 +113,38 @@ def _robust_std(values: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(values - np.median(values)))) if len(values) > 1 else 0.0
 
 
-def box_sides(box: OrientedBox) -> tuple[float, float, float]:
-    """(longer horizontal side, shorter horizontal side, height) of a box; height = the most vertical axis."""
+def box_sides(box: OrientedBox, measured: Sequence[bool] | None = None) -> tuple[Side, Side, Side]:
+    """(longer horizontal side, shorter horizontal side, height) of a box; height = the most vertical axis. With
+    `measured` (per box axis), a side that was not measured (only completed) is None."""
     vertical = int(np.argmax(np.abs(box.R[2])))
-    horizontal = sorted((box.extents[k] for k in range(3) if k != vertical), reverse=True)
-    return horizontal[0], horizontal[1], box.extents[vertical]
+    horizontal = sorted((k for k in range(3) if k != vertical), key=lambda k: -box.extents[k])
+    return tuple(box.extents[k] if measured is None or measured[k] else None for k in (*horizontal, vertical))
 
 
 def _typical(labels: LabelNormalizer) -> dict[str, tuple[Side, Side, Side]]:
     return {labels.canonical(k): v for k, v in TYPICAL_SIZES.items()}
 
 
-def object_vote(typical: Sequence[Side], measured: Sequence[float], min_side: float) -> float | None:
-    """Mean log(typical / measured) over the usable sides, or None when no side is usable."""
-    logs = [math.log(t / m) for t, m in zip(typical, measured, strict=True) if t is not None and t >= min_side and m > 0]
-    return float(np.mean(logs)) if logs else None
+def object_vote(typical: Sequence[Side], measured: Sequence[Side], min_side: float, height_weight: float = 1.0) -> float | None:
+    """Weighted mean log(typical / measured) over the usable sides (the height `height_weight` times a horizontal
+    side), or None when no side is usable."""
+    usable = [(math.log(t / m), height_weight if k == 2 else 1.0) for k, (t, m) in enumerate(zip(typical, measured, strict=True))
+              if t is not None and t >= min_side and m is not None and m > 0]
+    return float(np.average([v for v, _ in usable], weights=[w for _, w in usable])) if usable else None
 
 
-def from_objects(objects: Sequence[tuple[str, OrientedBox]], config: ScaleConfig | None = None) -> ScaleEstimate | None:
-    """Scale from (label, gravity-aligned box in reconstruction units) pairs with a typical size."""
+def from_objects(objects: Sequence[tuple[str, OrientedBox] | tuple[str, OrientedBox, Sequence[bool]]],
+                 config: ScaleConfig | None = None) -> ScaleEstimate | None:
+    """Scale from (label, gravity-aligned box in reconstruction units[, which box axes were measured]) with a typical
+    size. Sides that were only completed (grown towards the typical size through space no camera saw) say nothing
+    about the scale: leave them out with the third element."""
     cfg = config or ScaleConfig()
     labels = LabelNormalizer()
     typical = _typical(labels)
     votes = []
-    for label, box in objects:
+    for label, box, *measured in objects:
         sides = typical.get(labels.canonical(label))
-        vote = object_vote(sides, box_sides(box), cfg.min_side) if sides else None
+        vote = object_vote(sides, box_sides(box, measured[0] if measured else None), cfg.min_side, cfg.height_weight) if sides else None
         if vote is not None:
             votes.append(vote)
     if not votes:
