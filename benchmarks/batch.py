@@ -19,7 +19,7 @@ from pathlib import Path
 from reasmory.batch import Executor, LocalExecutor, make_executor
 from reasmory.benchmarks.qa import load_questions
 from reasmory.benchmarks.qa_batch import question_items, run_questions
-from reasmory.benchmarks.report import emit
+from reasmory.benchmarks.report import emit, settings_of
 from reasmory.benchmarks.synthetic import SyntheticJob, prepare_scenes
 
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
              "yes" if r["identical"] else "NO"] for r in results]
     emit(f"batch: {args.scenes} synthetic scenes ({args.frames} frames, 320×240), {args.cpus} Ray CPUs; Ray start-up {startup:.1f} s",
          ["memory", "executor", "run", "items", "memories", "run s", "items/s", "answers = local"], rows,
-         {"scenes": args.scenes, "frames": args.frames, "ray_cpus": args.cpus, "chunk_size": args.chunk_size,
+         {"settings": settings_of(args), "scenes": args.scenes, "frames": args.frames, "ray_cpus": args.cpus, "chunk_size": args.chunk_size,
           "ray_startup_seconds": startup, "results": results}, args.json)
 
 

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from reasmory.benchmarks.program_gen import OPTIONS, memories, programs
-from reasmory.benchmarks.report import emit
+from reasmory.benchmarks.report import emit, settings_of
 from reasmory.interpreter import LanguageError, Limits, check, run
 
 JUNK = ['"', "(", ")", ",", "=", "x", "1", "[", " and ", "\n", "#", "distance(", "'", ";", "-", "answer(", "9" * 30]
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
              ["programs per second", result["programs"] / result["seconds"]],
              [f"most traced MB one program took (1 in {TRACE_EVERY} traced)", result["peak_traced_mb"]],
              ["peak resident MB growth of a worker", result["rss_growth_mb"]]]
-    emit("fuzzing parse → check → run", ["outcome", "count"], rows, {"result": result}, args.json)
+    emit("fuzzing parse → check → run", ["outcome", "count"], rows, {"settings": settings_of(args), "result": result}, args.json)
 
 
 if __name__ == "__main__":

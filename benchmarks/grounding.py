@@ -134,6 +134,22 @@ def run_level(folders: list[Path], perception: PerceptionModel) -> tuple[dict, d
     return level, built
 
 
+def scene_arguments(parser: argparse.ArgumentParser, scenes: int) -> None:
+    """--scenes, --seed, --frames, --width, --height, --scenes-dir: which rendered scenes a benchmark runs on."""
+    parser.add_argument("--scenes", type=int, default=scenes)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--frames", type=int, default=64)
+    parser.add_argument("--width", type=int, default=640)
+    parser.add_argument("--height", type=int, default=480)
+    parser.add_argument("--scenes-dir", type=Path, default=Path("bench-results/grounding-scenes"),
+                        help="rendered scenes are kept here and reused")
+
+
+def scene_folders(args: argparse.Namespace) -> list[Path]:
+    """The scenes `scene_arguments` chose, rendered where missing."""
+    return [scene_folder(args.scenes_dir, s, args.frames, args.width, args.height) for s in range(args.seed, args.seed + args.scenes)]
+
+
 def levels_of(names: list[str], noise: bool) -> dict[str, PerceptionModel]:
     """The perception levels to run: presets by name ("all": every preset), then the --noise levels."""
     chosen = list(PRESETS) if "all" in names else names
@@ -145,13 +161,7 @@ def levels_of(names: list[str], noise: bool) -> dict[str, PerceptionModel]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenes", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--frames", type=int, default=64)
-    parser.add_argument("--width", type=int, default=640)
-    parser.add_argument("--height", type=int, default=480)
-    parser.add_argument("--scenes-dir", type=Path, default=Path("bench-results/grounding-scenes"),
-                        help="rendered scenes are kept here and reused")
+    scene_arguments(parser, scenes=20)
     parser.add_argument("--perception", nargs="+", default=["exact"], metavar="PRESET",
                         help="perception-error presets to run: " + " | ".join([*PRESETS, "all"]))
     parser.add_argument("--noise", action="store_true", help="also run single-factor noise levels (depth 1%%, 3%%, pose 1°/2 cm)")
@@ -161,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     levels = levels_of(args.perception, args.noise)
     settings = {"scenes": args.scenes, "seeds": f"{args.seed}–{args.seed + args.scenes - 1}", "frames": args.frames,
                 "resolution": f"{args.width}×{args.height}", "masks": "given (instance maps)", "perception": ", ".join(levels)}
-    folders = [scene_folder(args.scenes_dir, s, args.frames, args.width, args.height) for s in range(args.seed, args.seed + args.scenes)]
+    folders = scene_folders(args)
     payload: dict = {"scenes": args.scenes, "frames": args.frames, "resolution": [args.width, args.height], "settings": settings,
                      "levels": {}}
     built: dict[str, dict[Path, SpatialMemory]] = {}

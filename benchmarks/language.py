@@ -13,7 +13,7 @@ import argparse
 import ast as pyast
 from pathlib import Path
 
-from reasmory.benchmarks.report import emit, median, percentile, timeit
+from reasmory.benchmarks.report import emit, median, percentile, settings_of, timeit
 from reasmory.interpreter import check, parse, run
 from reasmory.interpreter.checker import check_program
 from reasmory.memory import SpatialMemory
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     keys = ["parse_ms", "parse_pure_python_ms", "check_ms", "parse_check_ms", "parse_check_p95_ms", "execute_ms", "execute_p95_ms",
             "execute_cold_ms", "python_ast_parse_ms"]
     rows = [[r["program"], *(r[k] for k in keys)] for r in results]
-    emit(f"language latency on oracle memory {SCENE[1]} (medians)", cols, rows, {"results": results, "targets": targets}, args.json)
+    emit(f"language latency on oracle memory {SCENE[1]} (medians)", cols, rows, {"settings": settings_of(args), "results": results, "targets": targets}, args.json)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reasmory.benchmarks.report import emit, median, timeit
+from reasmory.benchmarks.report import emit, median, settings_of, timeit
 from reasmory.memory import OrientedBox, PointCloud, SpatialMemory
 from reasmory.memory.model import ObjectInstance
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
         "memory_io: .rmem save/load (median seconds)",
         ["points", "save s", "load s (checksum verified)", "file MB"],
         rows,
-        {"results": results, "target": {"load_1M_under_s": 0.1, "met": target}},
+        {"settings": settings_of(args), "results": results, "target": {"load_1M_under_s": 0.1, "met": target}},
         args.json,
     )
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from reasmory.benchmarks.report import emit, percentile
+from reasmory.benchmarks.report import emit, percentile, settings_of
 from reasmory.memory.boxes import OrientedBox
 from reasmory.memory.reconstruction.evaluation import trajectory_error
 from reasmory.memory.reconstruction.gravity import estimate_gravity
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-sfm", action="store_true", help="skip the pycolmap runs (about a minute)")
     args = parser.parse_args(argv)
     results = run(args.scenes, not args.no_sfm)
-    emit("reconstruction: building memories", ["measure", "value", "target", "met"], _rows(results), {"results": results}, args.json)
+    emit("reconstruction: building memories", ["measure", "value", "target", "met"], _rows(results), {"settings": settings_of(args), "results": results}, args.json)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from reasmory.benchmarks.report import emit, median
+from reasmory.benchmarks.report import emit, median, settings_of
 from reasmory.memory import OrientedBox, PointCloud, SpatialMemory
 from reasmory.memory.model import ObjectInstance
 from reasmory.memory.render import RenderCamera, rasterize, render_bev, render_cloud, render_view
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         ["points", "drawn", "prepare s", "raster", "rgb", "semantic", "depth", "bev (semantic)"],
         [(f"{r['points']:,}", f"{r['drawn']:,}", r["prepare_s"], r["raster_ms"], r["rgb_ms"], r["semantic_ms"],
           r["depth_ms"], r["bev_ms"]) for r in results],
-        {"device": device, "threads_used": dict(THREADS_USED), "load_average_1min": load, "results": results,
+        {"settings": settings_of(args), "device": device, "threads_used": dict(THREADS_USED), "load_average_1min": load, "results": results,
          "target": {"rgb_1M_under_ms": TARGET_MS, "met": None if one_million is None else one_million["rgb_ms"] < TARGET_MS}},
         args.json,
     )

@@ -46,6 +46,11 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def settings_of(args: Any, leave_out: Sequence[str] = ("json",)) -> dict[str, Any]:
+    """A benchmark's command-line settings (an argparse namespace) as the `settings` of its payload."""
+    return {k.replace("_", "-"): (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k not in leave_out}
+
+
 def settings_caption(settings: dict[str, Any]) -> str:
     """One line saying what a table was made with (every benchmark prints it under its tables)."""
     return "settings: " + "; ".join(f"{k} {v}" for k, v in settings.items())

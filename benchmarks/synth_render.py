@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from reasmory.benchmarks.report import emit
+from reasmory.benchmarks.report import emit, settings_of
 from reasmory.synth.pipeline import make_config, synthesize
 
 STAGES = ("generate", "render", "write_images", "write_video", "questions")
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         f"synth_render: {args.frames} frames at {args.width}×{args.height} (seconds)",
         ["seed", "objects", "generate", "render", "write images", "write video", "questions", "total", "ms/frame"],
         rows,
-        {"settings": {"frames": args.frames, "width": args.width, "height": args.height}, "results": results,
+        {"settings": settings_of(args), "results": results,
          "target": {"total_under_s": TARGET_S, "met": worst < TARGET_S}},
         args.json,
     )

@@ -55,6 +55,7 @@ def run_vsibench(questions_path: Path, meta_dir: Path, json_path: Path | None, l
     items = question_items(job, [(f"{q.dataset}/{q.scene_name}", q) for q in questions])
     records, run = run_questions(job, items, executor, results)
     elapsed = time.perf_counter() - start
-    summary = {"questions_file": str(questions_path), "memory": job.memory, "seconds": elapsed, **run_summary(run)}
+    settings = {"questions": str(questions_path), "limit": limit or "none", "memory": job.memory}
+    summary = {"questions_file": str(questions_path), "memory": job.memory, "settings": settings, "seconds": elapsed, **run_summary(run)}
     title = f"VSI-Bench on oracle memories ({len(records)} questions, {elapsed:.1f} s, {run.executor} executor)"
     return records, report(records, title, summary, json_path)

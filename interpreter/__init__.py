@@ -22,6 +22,7 @@ from reasmory.interpreter.parser import parse
 from reasmory.interpreter.registry import REGISTRY
 from reasmory.interpreter.trace import Trace
 from reasmory.memory import SpatialMemory
+from reasmory.memory.evidence import evidence
 
 
 def check(source: str | Program, memory: SpatialMemory | None = None, options: list[str] | None = None, limits: Limits | None = None) -> list[Diagnostic]:
@@ -62,6 +63,7 @@ def run(
     try:
         value = execute(program, ctx, trace)
     finally:
+        trace.evidence = evidence(memory, trace.object_ids())
         trace.total_ms = (time.perf_counter() - start) * 1000
     trace.answer = format_answer(value)
     trace.answer_value = trace.steps[-1].result if trace.steps else None

@@ -17,6 +17,7 @@ from reasmory.errors import InputError, first_problem
 from reasmory.interpreter.ast import Span
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.values import Image, ObjectSet, Point, View
+from reasmory.memory.evidence import Evidence
 from reasmory.memory.model import ObjectInstance
 
 TRACE_SCHEMA_VERSION = 1
@@ -58,6 +59,16 @@ def summarize(value: Any, unit: str | None = None) -> dict[str, Any]:
     if value is None:
         return {"type": "None"}
     return {"type": type(value).__name__}
+
+
+def _collect_ids(value: Any, found: dict[int, None]) -> None:
+    """Object ids in a summarised value (objects, sets, lists of them)."""
+    if isinstance(value, dict):
+        if value.get("type") == "Object":
+            found[value["id"]] = None
+        found.update(dict.fromkeys(value.get("ids", []) if value.get("type") == "Objects" else []))
+        for item in value.get("items", []):
+            _collect_ids(item, found)
 
 
 class CallRecord(BaseModel):
@@ -114,6 +125,15 @@ class Trace(BaseModel):
     created: str = Field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
     generator: str | None = None
     attempts: list[Attempt] = Field(default_factory=list, description="how the program was obtained, every try in order")
+    evidence: Evidence | None = Field(default=None, description="what the answer rests on: the objects it used, the scale, the reconstruction")
+
+    def object_ids(self) -> list[int]:
+        """Ids of every object a step took or produced, in order of first use."""
+        found: dict[int, None] = {}
+        for step in self.steps:
+            for value in [*(a for c in step.calls for a in (*c.args.values(), c.result)), *step.args.values(), step.result]:
+                _collect_ids(value, found)
+        return list(found)
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)

@@ -163,9 +163,15 @@ def _instance(track: Track, box: OrientedBox, fitted: OrientedBox, label: str, m
         frames=visible,
         boxes_2d={k: v for k, v in track.boxes_2d.items() if k in visible},
         first_seen=visible[0],
-        attributes={"views": len(pixels), "fragments": len(track.fragments), "geometry": "amodal box",
-                    "fitted_extents": fitted_sides(box, fitted)},
+        attributes={"views": len(pixels), "fragments": len(track.fragments), "completed": completed_fraction(fitted, box),
+                    "geometry": "amodal box", "fitted_extents": fitted_sides(box, fitted)},
     )
+
+
+def completed_fraction(fitted: OrientedBox, box: OrientedBox) -> float:
+    """The share of the completed box's volume that the box fitted to its points does not cover: inferred, not seen."""
+    seen = fitted.volume()
+    return float(min(max(1 - seen / box.volume(), 0.0), 1.0)) if box.volume() > 0 else 0.0
 
 
 def synthetic_scene_inputs(folder: Path) -> tuple[list[Frame], DepthFn, GivenMasks, int]:

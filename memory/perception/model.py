@@ -22,7 +22,11 @@ class DepthErrors(_Part):
     relative_noise: float = Field(default=0.0, ge=0, description="σ of independent per-pixel multiplicative noise")
     smooth_relative: float = Field(default=0.0, ge=0, description="σ of a smooth multiplicative warp over the image (a 4×3 grid, bilinear)")
     frame_scale: float = Field(default=0.0, ge=0, description="σ of one multiplicative log-normal factor per frame (scale drift between frames)")
-    edge_bleed_px: int = Field(default=0, ge=0, description="pixels around depth jumps blended between near and far surface (flying pixels)")
+    edge_bleed: float = Field(default=0.0, ge=0, description="band around depth jumps blended between near and far surface (flying pixels), "
+                                                             "as a share of the image width")
+    gross_share: float = Field(default=0.0, ge=0, lt=1, description="share of the image in regions whose depth is grossly wrong "
+                                                                    "(reflective, textureless): one random factor per region")
+    gross_sigma: float = Field(default=0.4, ge=0, description="σ of the log of a gross region's depth factor")
     density: float = Field(default=1.0, gt=0, le=1, description="share of pixels that have depth at all (SfM: sparse points)")
 
 

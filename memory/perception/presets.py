@@ -20,22 +20,22 @@ from reasmory.memory.perception.model import DepthErrors, DetectionErrors, MaskE
 #: Grounding DINO / OWLv2-class detections of common furniture, SAM-class masks from their boxes.
 DETECTOR = DetectionErrors(miss=0.12, miss_small=0.25, confusion=0.06, duplicate=0.03, false_positives=0.3,
                            score_true=(0.35, 0.95), score_false=(0.25, 0.6))
-SEGMENTER = MaskErrors(boundary=0.06, leak=0.1, leak_extent=0.25)
+SEGMENTER = MaskErrors(boundary=0.07, leak=0.1, leak_extent=0.25)
 
 PRESETS: dict[str, PerceptionModel] = {
     "exact": PerceptionModel(name="exact", summary="perfect depth, poses and instance masks"),
     "rgbd-sensor": PerceptionModel(
         name="rgbd-sensor",
         summary="consumer depth sensor + SLAM poses; open-vocabulary detector + SAM-class masks",
-        depth=DepthErrors(relative_noise=0.006, edge_bleed_px=1),
-        poses=PoseErrors(rotation_deg=0.15, translation_m=0.004, drift_rotation_deg=0.03, drift_translation_m=0.0015),
+        depth=DepthErrors(relative_noise=0.006, edge_bleed=0.0015),
+        poses=PoseErrors(rotation_deg=0.1, translation_m=0.004, drift_rotation_deg=0.03, drift_translation_m=0.003),
         detections=DETECTOR, masks=SEGMENTER,
     ),
     "vggt-like": PerceptionModel(
         name="vggt-like",
         summary="VGGT depth and cameras on indoor video, up to scale; open-vocabulary detector + SAM-class masks",
-        depth=DepthErrors(relative_noise=0.02, smooth_relative=0.035, frame_scale=0.025, edge_bleed_px=2),
-        poses=PoseErrors(rotation_deg=0.15, translation_m=0.006, drift_rotation_deg=0.05, drift_translation_m=0.003),
+        depth=DepthErrors(relative_noise=0.025, smooth_relative=0.045, frame_scale=0.025, edge_bleed=0.003, gross_share=0.05),
+        poses=PoseErrors(rotation_deg=0.15, translation_m=0.003, drift_rotation_deg=0.05, drift_translation_m=0.0075),
         detections=DETECTOR, masks=SEGMENTER, metric=False,
     ),
     "sfm-like": PerceptionModel(

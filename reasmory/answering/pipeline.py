@@ -4,6 +4,7 @@
     result = reasmory.answer("scene.rmem", "How many chairs are in this room?")
     result.answer, result.program, result.generator     # '2', 'answer(count(objects("chairs")))\n', 'compiler'
     result.trace.save("trace.json")                    # steps, and every attempt at a program
+    result.evidence.weak()                             # e.g. ['scale from the eye-height prior: … off by ±20%']
 
 Errors are ReasmoryErrors with one-line messages; those raised after programs
 were tried carry them as `.attempts` (the CLI writes them with `--trace`).
@@ -30,13 +31,14 @@ from reasmory.interpreter import RunResult
 from reasmory.interpreter import run as run_program
 from reasmory.interpreter.trace import Attempt, Trace
 from reasmory.memory import SpatialMemory
+from reasmory.memory.evidence import Evidence, evidence
 from reasmory.memory.reconstruction.cache import MemoryCache
 from reasmory.memory.grounding.on_demand import PromptedDetector
 
 
 @dataclass(frozen=True)
 class Answer:
-    """The answer with everything that produced it."""
+    """The answer with everything that produced it; `evidence` says what it rests on (objects, scale, reconstruction)."""
 
     answer: str | None
     program: str
@@ -44,6 +46,12 @@ class Answer:
     memory: SpatialMemory
     generator: str
     value: Any = None
+
+    @property
+    def evidence(self) -> Evidence:
+        """The objects the program used (frames seen, views, completed share), the scale's source and spread, and the
+        reconstruction's warnings; `.weak()` lists what is weak, one line each."""
+        return self.trace.evidence or evidence(self.memory, self.trace.object_ids())
 
 
 def answer(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
-from reasmory.cli.output import console, err_console
+from reasmory.cli.output import console, err_console, print_weak
 from reasmory.errors import ReasmoryError
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def answer(
         raise
     err_console.print(f"[dim]program ({escape(result.generator)}):[/]\n{escape(result.program.rstrip())}", highlight=False)
     console.print(escape(result.answer or ""), highlight=False)
+    print_weak(result.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
         err_console.print(f"trace written to {escape(str(trace))}")

@@ -16,13 +16,20 @@ app = typer.Typer(help="Inspect memories and build them from ground-truth annota
 
 @app.command("info")
 def info(path: Path = typer.Argument(..., help="A .rmem memory file.", show_default=False)) -> None:
-    """Show what a memory holds: frames, points, objects per label, scale, provenance.
+    """Show what a memory holds: frames, points, objects per label, scale, provenance, and its weak points.
 
     Example: [cyan]reasmory memory info scene.rmem[/]
     """
+    from reasmory.memory.evidence import evidence
+
     memory = SpatialMemory.load(path)
     console.print(memory_overview(memory, path))
     console.print(objects_table(memory))
+    weak = evidence(memory).weak()
+    if weak:
+        console.print("[bold]Weak points[/]")
+        for line in weak:
+            console.print(f"  • {escape(line)}")
     if memory.provenance.notes:
         console.print("[bold]Notes[/]")
         for note in memory.provenance.notes:

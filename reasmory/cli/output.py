@@ -17,3 +17,9 @@ def print_error(error: ReasmoryError) -> None:
     if error.hint:
         text += f" [dim]({escape(error.hint)})[/]"
     err_console.print(text, soft_wrap=True)
+
+
+def print_weak(lines: list[str]) -> None:
+    """What an answer or memory rests on that is weak, one line each on stderr (the answer itself stays on stdout)."""
+    for line in lines:
+        err_console.print(f"[yellow]note:[/] {escape(line)}", soft_wrap=True)

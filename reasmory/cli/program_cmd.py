@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from reasmory.cli.output import console, err_console
+from reasmory.cli.output import console, err_console, print_weak
 from reasmory.errors import InputError
 from reasmory.memory import SpatialMemory
 
@@ -86,6 +86,8 @@ def run(
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}")
     console.print(escape(result.answer or ""), highlight=False)
+    if result.trace.evidence is not None:
+        print_weak(result.trace.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
         err_console.print(f"trace written to {escape(str(trace))}")

@@ -28,12 +28,18 @@ def scene(tmp_path_factory) -> Path:
 
 
 class Squares:
-    """Two labelled squares in every 100×100 frame: a cabinet and a chair."""
+    """Labelled squares (label, top, left, side) in every 100×100 frame; by default a cabinet and a chair."""
+
+    def __init__(self, squares: tuple[tuple[str, int, int, int], ...] = (("cabinet", 20, 20, 40), ("chair", 70, 60, 20))) -> None:
+        self.squares = squares
 
     def instances(self, index: int, image: np.ndarray | None) -> list[Instance2D]:
-        a, b = np.zeros((100, 100), bool), np.zeros((100, 100), bool)
-        a[20:60, 20:60], b[70:90, 60:80] = True, True
-        return [Instance2D(a, "cabinet"), Instance2D(b, "chair")]
+        found = []
+        for label, top, left, side in self.squares:
+            mask = np.zeros((100, 100), bool)
+            mask[top : top + side, left : left + side] = True
+            found.append(Instance2D(mask, label))
+        return found
 
 
 def test_presets_are_named_and_an_unknown_name_is_one_line() -> None:
@@ -120,17 +126,9 @@ def test_detections_are_missed_confused_duplicated_and_invented_at_the_asked_rat
     assert spurious / 2000 == pytest.approx(1.0, rel=0.15)
 
 
-class BigAndTiny:
-    """A cabinet covering 16% of the 100×100 frame and a cup covering 0.25% (a quarter of SMALL)."""
-
-    def instances(self, index: int, image: np.ndarray | None) -> list[Instance2D]:
-        a, b = np.zeros((100, 100), bool), np.zeros((100, 100), bool)
-        a[20:60, 20:60], b[80:85, 80:85] = True, True
-        return [Instance2D(a, "cabinet"), Instance2D(b, "cup")]
-
-
 def test_small_instances_are_missed_more_often() -> None:
-    seen = PerceivedInstances(BigAndTiny(), DetectionErrors(miss_small=0.8), MaskErrors(), (0, 2), [], {i: (100, 100) for i in range(1000)})
+    big_and_tiny = Squares((("cabinet", 20, 20, 40), ("cup", 80, 80, 5)))  # 16 % and 0.25 % (a quarter of SMALL) of the image
+    seen = PerceivedInstances(big_and_tiny, DetectionErrors(miss_small=0.8), MaskErrors(), (0, 2), [], {i: (100, 100) for i in range(1000)})
     counts = {"cabinet": 0, "cup": 0}
     for i in range(1000):
         for inst in seen.instances(i, None):
@@ -172,3 +170,10 @@ def test_the_synthetic_benchmark_refuses_perception_errors_on_oracle_memories(tm
         run_synthetic(1, 0, "oracle", tmp_path, None, perception="vggt-like")
     with pytest.raises(InputError, match="no perception preset"):
         run_synthetic(1, 0, "rgbd", tmp_path, None, perception="lidar")
+
+
+def test_gross_regions_cover_about_the_asked_share_with_one_factor_each() -> None:
+    depth = np.full((120, 160), 2.0, np.float32)
+    out = perturb_depth(depth, DepthErrors(gross_share=0.1, gross_sigma=0.5), np.random.default_rng(3))
+    off = np.abs(out / depth - 1) > 1e-6
+    assert 0.08 <= off.mean() <= 0.25 and len(np.unique(out[off])) <= 10

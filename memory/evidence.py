@@ -1,0 +1,144 @@
+"""What a memory's facts rest on: per object, how it was seen; for the scene, its metric scale and reconstruction.
+
+An answer is only as good as the objects and the scale it used. `evidence`
+collects, for the objects an answer touched, the frames they were seen in,
+the views that contributed, and how much of each box was completed rather
+than seen; the scale's source and spread; and warnings about the
+reconstruction (cameras far outside the scene, too few points, frames that
+did not register). `Evidence.weak` turns whatever is weak into one-line
+notes, which the CLI prints under an answer and `reasmory memory info` shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from reasmory.memory.model import ObjectInstance, ScaleInfo
+from reasmory.memory.spatial_memory import SpatialMemory
+
+ScaleSource = Literal["metric", "object sizes", "eye height", "unknown"]
+
+#: How far off the eye-height prior may be: people film between about 1.2 and 1.8 m, the prior assumes 1.5 m.
+EYE_HEIGHT_UNCERTAINTY = 0.2
+#: Object-size scales whose votes spread more than this (relative) are reported as weak.
+WEAK_SCALE_SPREAD = 0.15
+#: A camera farther than this (metres) plus CAMERA_MARGIN of the scene's size outside the box around the scene's points
+#: is suspect (cameras often stand just outside what they see: in a doorway, against a wall).
+CAMERA_OUTSIDE_M = 1.0
+CAMERA_MARGIN = 0.2
+#: Built memories with fewer points than this rest on little geometry.
+FEW_POINTS = 2_000
+#: Registering fewer than this share of the sampled frames is low.
+LOW_REGISTRATION = 0.8
+#: An object box more than this share completed (not seen) is mostly inferred.
+MOSTLY_COMPLETED = 0.5
+
+_REGISTERED = re.compile(r"frames: (\d+) registered of (\d+)")
+
+
+class ObjectEvidence(BaseModel):
+    """How one object was observed."""
+
+    id: int
+    label: str
+    frames_seen: int = Field(description="frames in which it is visible")
+    views: int = Field(description="frames whose detections contributed to it (visible or not)")
+    completed_fraction: float | None = Field(default=None, description="share of its box inferred (amodal completion), not seen; None for ground truth")
+
+
+class ScaleEvidence(BaseModel):
+    """Where the metric scale came from and how far it may be off (relative, 0.2 = ±20 %)."""
+
+    source: ScaleSource
+    method: str
+    spread: float
+
+
+class Evidence(BaseModel):
+    """What an answer (or a whole memory) rests on."""
+
+    objects: list[ObjectEvidence] = Field(default_factory=list)
+    scale: ScaleEvidence
+    warnings: list[str] = Field(default_factory=list, description="the reconstruction's weak points")
+
+    def weak(self) -> list[str]:
+        """One line per weak point: the scale, the reconstruction, then objects seen little or mostly inferred."""
+        lines = [*scale_notes(self.scale), *self.warnings]
+        for o in self.objects:
+            if o.frames_seen <= 1:
+                lines.append(f"the {o.label} (id {o.id}) was seen in {'one frame' if o.frames_seen else 'no frame'} only: "
+                             "its box and position rest on a single view")
+            if o.completed_fraction is not None and o.completed_fraction > MOSTLY_COMPLETED:
+                lines.append(f"{o.completed_fraction:.0%} of the {o.label}'s box (id {o.id}) is inferred, not seen: its size may be off")
+        return lines
+
+
+def scale_source(info: ScaleInfo) -> ScaleSource:
+    """The kind of cue behind a memory's scale, from the method the build recorded."""
+    method = info.method.lower()
+    if method.startswith("none") or "unknown scale" in method:
+        return "unknown"
+    if "camera-height" in method or "eye height" in method:
+        return "eye height"
+    if "object" in method:
+        return "object sizes"
+    return "metric"
+
+
+def scale_evidence(info: ScaleInfo) -> ScaleEvidence:
+    source = scale_source(info)
+    spread = max(info.spread, EYE_HEIGHT_UNCERTAINTY) if source == "eye height" else info.spread
+    return ScaleEvidence(source=source, method=info.method, spread=float(spread))
+
+
+def scale_notes(scale: ScaleEvidence) -> list[str]:
+    if scale.source == "eye height":
+        return [f"scale from the eye-height prior: sizes and distances may be off by ±{scale.spread:.0%}"]
+    if scale.source == "unknown":
+        return ["the memory has no metric scale: sizes and distances are in the reconstruction's own units"]
+    if scale.source == "object sizes" and scale.spread > WEAK_SCALE_SPREAD:
+        return [f"scale from typical object sizes that disagree by ±{scale.spread:.0%}: sizes and distances may be off as much"]
+    return []
+
+
+def object_evidence(obj: ObjectInstance) -> ObjectEvidence:
+    completed = obj.attributes.get("completed")
+    return ObjectEvidence(id=obj.id, label=obj.label, frames_seen=len(obj.frames), views=int(obj.attributes.get("views", len(obj.frames))),
+                          completed_fraction=None if completed is None else float(completed))
+
+
+def reconstruction_warnings(memory: SpatialMemory) -> list[str]:
+    """Cameras far outside the scene, too few points, low registration (memories built from ground truth have none)."""
+    if memory.provenance.backend == "oracle":
+        return []
+    warnings = []
+    for note in memory.provenance.notes:
+        found = _REGISTERED.search(note)
+        if found and int(found[2]) and int(found[1]) / int(found[2]) < LOW_REGISTRATION:
+            warnings.append(f"only {found[1]} of {found[2]} frames were registered: parts of the scene may be missing or misplaced")
+    if len(memory.points) < FEW_POINTS:
+        warnings.append(f"only {len(memory.points):,} points were reconstructed: sizes and the room's area rest on little geometry")
+    if len(memory.points) and memory.frames:
+        xyz = memory.points.xyz[:: max(1, len(memory.points) // 20_000)]  # a sample: this runs with every answer
+        lo, hi = np.percentile(xyz[:, :2], [1, 99], axis=0)
+        xy = np.array([f.position[:2] for f in memory.frames])
+        outside = np.linalg.norm(np.maximum(lo - xy, 0) + np.maximum(xy - hi, 0), axis=1)
+        tolerance = CAMERA_OUTSIDE_M + CAMERA_MARGIN * float(np.max(hi - lo))
+        far = [f.index for f, d in zip(memory.frames, outside, strict=True) if d > tolerance]
+        if far:
+            which = ", ".join(map(str, far[:5])) + (" …" if len(far) > 5 else "")
+            warnings.append(f"{len(far)} camera{'s' * (len(far) > 1)} (frame {which}) up to {outside.max():.1f} m outside the "
+                            "reconstructed scene: those poses, and what they saw, may be wrong")
+    return warnings
+
+
+def evidence(memory: SpatialMemory, object_ids: Iterable[int] | None = None) -> Evidence:
+    """The evidence behind the objects `object_ids` (every object when None) and the memory's scale and reconstruction."""
+    wanted = None if object_ids is None else set(object_ids)
+    objects = [object_evidence(o) for o in memory.objects if wanted is None or o.id in wanted]
+    return Evidence(objects=objects, scale=scale_evidence(memory.scene.scale), warnings=reconstruction_warnings(memory))
