@@ -103,7 +103,7 @@ def test_grounded_objects_report_views_and_the_completed_share(tmp_path: Path) -
     built = build_scene_memory(folder)
     found = evidence(built)
     assert len(found.objects) == len(built.objects) and found.scale.source == "metric"
-    assert all(0.0 <= o.completed_fraction <= 1.0 and o.views >= o.frames_seen for o in found.objects)
+    assert all(0.0 <= o.completed_fraction <= 1.0 and o.views >= 1 and o.frames_seen >= 1 for o in found.objects)
     single = [o for o in found.objects if o.frames_seen <= 1]
     assert len([line for line in found.weak() if "seen in one frame" in line or "no frame" in line]) == len(single)
 
