@@ -35,7 +35,8 @@ class RoomSettings:
     area (m²) an unseen part of the rectangle needs before it can be walled off; `walled`: the share of its border with
     the seen space where rays must have ended high up (`wall_height`, m) for it to be; `min_wall`, `wall_blur`,
     `wall_share`: what makes a straight wall (`wall_lines`); `trim`, `beyond`: when a side of the rectangle is not its
-    outermost wall (`outer_walls`); `near`: how close (m) to a ray's end a border cell counts as walled."""
+    outermost wall (`outer_walls`); `near`: how close (m) to a ray's end a border cell counts as walled; `confirm`, `confirm_relative`: how
+    near another frame must have seen something for a fan's end to count (`confirmed`)."""
 
     cell: float = 0.025
     bins: int = 720
@@ -43,12 +44,14 @@ class RoomSettings:
     min_part: float = 0.5
     walled: float = 0.5
     trim: float = 2.0
-    beyond: float = 0.5
+    beyond: float = 0.2
     wall_blur: float = 0.05
     wall_share: float = 0.01
     wall_height: float = 1.2
     min_wall: float = 1.0
     near: float = 0.1
+    confirm: float = 0.05
+    confirm_relative: float = 0.04
 
 
 @dataclass(frozen=True)
@@ -133,24 +136,44 @@ def _footprints(boxes: Sequence[np.ndarray], origin: np.ndarray, shape: tuple[in
     return np.asarray(image).T.copy()
 
 
-def wall_lines(ends: np.ndarray, settings: RoomSettings) -> list[tuple[int, float]]:
-    """(axis, position) of the straight walls among the fan ends (room axes): where ends pile up along an axis (peaks
-    of a histogram blurred by `wall_blur`, at least `wall_share` of the ends within it, strongest first, none within
-    0.3 m of a stronger one), with ends along at least `min_wall` metres of it; at the median of their ends."""
+def _peaks(t: np.ndarray, blur: float, reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the local maxima of the histogram of `t` (2.5 cm bins, blurred by `blur` m), strongest first."""
     from scipy.ndimage import gaussian_filter1d
 
-    step, reach = 0.025, 2.5 * settings.wall_blur
+    step = 0.025
+    edges = np.arange(t.min() - reach, t.max() + reach + step, step)
+    density = gaussian_filter1d(np.histogram(t, edges)[0].astype(np.float64), blur / step)
+    peaks = np.nonzero((density >= np.r_[0, density[:-1]]) & (density > np.r_[density[1:], 0]))[0]
+    peaks = peaks[np.argsort(-density[peaks])]
+    return edges[peaks] + step / 2, density[peaks]
+
+
+def wall_spread(ends: np.ndarray, settings: RoomSettings) -> float:
+    """How far (m, robust σ) the fan ends scatter about a wall: about the strongest peak along each axis, the smaller
+    of the two (depth noise blurs every wall alike)."""
+    spreads = []
+    for axis in (0, 1):
+        t = ends[:, axis]
+        at, _ = _peaks(t, settings.wall_blur, 0.5)
+        near = t[np.abs(t - at[0]) <= 0.5] if len(at) else t[:0]
+        if len(near) >= 20:
+            spreads.append(1.4826 * float(np.median(np.abs(near - np.median(near)))))
+    return max(min(spreads), settings.wall_blur) if spreads else settings.wall_blur
+
+
+def wall_lines(ends: np.ndarray, settings: RoomSettings, spread: float) -> list[tuple[int, float]]:
+    """(axis, position) of the straight walls among the fan ends (room axes): where ends pile up along an axis (peaks
+    of a histogram blurred by the ends' `spread` about a wall, at least `wall_share` of the ends within 2.5 spreads,
+    strongest first, none within 3 spreads (and 0.3 m) of a stronger one), with ends along at least `min_wall` metres
+    of it; at the median of their ends."""
+    reach = 2.5 * spread
     lines = []
     for axis in (0, 1):
         t = ends[:, axis]
-        edges = np.arange(t.min() - reach, t.max() + reach + step, step)
-        density = gaussian_filter1d(np.histogram(t, edges)[0].astype(np.float64), settings.wall_blur / step)
-        peaks = np.nonzero((density >= np.r_[0, density[:-1]]) & (density > np.r_[density[1:], 0]))[0]
         taken: list[float] = []
-        for k in peaks[np.argsort(-density[peaks])]:
-            at = edges[k] + step / 2
+        for at, _ in zip(*_peaks(t, spread, reach), strict=True):
             on = ends[np.abs(t - at) <= reach]
-            if len(on) < max(settings.wall_share * len(ends), 5) or any(abs(at - x) < 0.3 for x in taken):
+            if len(on) < max(settings.wall_share * len(ends), 5) or any(abs(at - x) < max(0.3, 3 * spread) for x in taken):
                 continue
             along = len(np.unique(np.floor(on[:, 1 - axis] / 0.1)))  # 10 cm stretches of it with ends (not a few
             if along * 0.1 >= settings.min_wall:                       # crossings of the walls across it)
@@ -160,23 +183,22 @@ def wall_lines(ends: np.ndarray, settings: RoomSettings) -> list[tuple[int, floa
 
 
 def outer_walls(ends: np.ndarray, lines: list[tuple[int, float]], settings: RoomSettings) -> tuple[np.ndarray, np.ndarray]:
-    """The rectangle's low and high corner (room axes): on each side the outermost wall line, unless more than
-    `trim` percent of the ends lie over `beyond` metres past it (that wall was never seen: the ends' `trim` percentile)."""
+    """The rectangle's low and high corner (room axes): on each side the outermost wall line that lies within the
+    ends' `trim` percentile (less `beyond` metres; lines farther out are stray ends), else that percentile (the wall
+    there was never seen)."""
     lo, hi = np.percentile(ends, [settings.trim, 100 - settings.trim], axis=0)
     for axis in (0, 1):
-        at = [x for a, x in lines if a == axis]
-        if not at:
-            continue
-        t = ends[:, axis]
-        if np.mean(t < min(at) - settings.beyond) * 100 <= settings.trim:
-            lo[axis] = min(at)
-        if np.mean(t > max(at) + settings.beyond) * 100 <= settings.trim:
-            hi[axis] = max(at)
+        low = [x for a, x in lines if a == axis and x >= lo[axis] - settings.beyond]
+        high = [x for a, x in lines if a == axis and x <= hi[axis] + settings.beyond]
+        if low:
+            lo[axis] = min(low)
+        if high:
+            hi[axis] = max(high)
     return lo, hi
 
 
 def _walled_off(missing: np.ndarray, seen: np.ndarray, ends: np.ndarray, lines: np.ndarray,
-                settings: RoomSettings) -> np.ndarray:
+                settings: RoomSettings, near: float) -> np.ndarray:
     """The parts of `missing` (unseen cells of the rectangle), cut along the walls' `lines` (an L-shaped room's inner
     walls, seen in part, cut its notch from the unseen room beside it), whose border with the `seen` cells is mostly
     where rays ended (`ends`: cells holding a fan end, near enough)."""
@@ -185,7 +207,7 @@ def _walled_off(missing: np.ndarray, seen: np.ndarray, ends: np.ndarray, lines: 
     ring = np.ones((3, 3), bool)
     thin = max(int(round(0.1 / settings.cell)), 1)  # slivers along the walls (where the rectangle overshoots the fans)
     parts, count = ndimage.label(ndimage.binary_opening(missing, ring, iterations=thin) & ~lines)
-    near_ends = ndimage.binary_dilation(ends, ring, iterations=max(int(round(settings.near / settings.cell)), 1))
+    near_ends = ndimage.binary_dilation(ends, ring, iterations=max(int(round(near / settings.cell)), 1))
     out = np.zeros_like(missing)
     for k in range(1, count + 1):
         part = parts == k
@@ -195,6 +217,29 @@ def _walled_off(missing: np.ndarray, seen: np.ndarray, ends: np.ndarray, lines: 
         if border.any() and (border & near_ends).sum() >= settings.walled * border.sum():
             out |= part
     return ndimage.binary_dilation(out, ring, iterations=thin + 1, mask=missing)  # with its slivers and cut lines
+
+
+def confirmed(fans: list[tuple[np.ndarray, np.ndarray]], hits: Sequence[np.ndarray], settings: RoomSettings
+              ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each fan with only the ends that another frame saw something near (on the floor plane, within `confirm`
+    metres plus `confirm_relative` of the end's distance from its camera): a patch of one frame whose depth is grossly
+    wrong throws its ends beyond the walls, where no other frame saw anything."""
+    from scipy.spatial import cKDTree
+
+    from reasmory.memory.grounding.associate import thin
+
+    if len(fans) < 2:
+        return fans
+    pooled = [thin(np.c_[np.asarray(h, np.float64)[:, :2], np.zeros(len(h))], settings.confirm)[:, :2] for h in hits]
+    frame_of = np.repeat(np.arange(len(pooled)), [len(p) for p in pooled])
+    tree = cKDTree(np.concatenate(pooled))
+    out = []
+    for k, (camera, ends) in enumerate(fans):
+        radius = settings.confirm + settings.confirm_relative * np.hypot(*(ends[:, :2] - camera).T)
+        near = tree.query_ball_point(ends[:, :2], radius, return_sorted=False)
+        seen = np.array([bool(np.any(frame_of[n] != k)) for n in near], bool)
+        out.append((camera, ends[seen]))
+    return out
 
 
 def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footprints: Sequence[np.ndarray] = (),
@@ -207,6 +252,7 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
 
     fans = [(np.asarray(c, np.float64)[:2], fan_ends(np.asarray(c, np.float64)[:2], h, settings.bins))
             for c, h in zip(cameras, hits, strict=True) if len(h)]
+    fans = confirmed(fans, [h for h in hits if len(h)], settings)
     ends = np.concatenate([e for _, e in fans]) if fans else np.zeros((0, 3))
     if len(ends) < 3:
         return None
@@ -227,7 +273,8 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
     seen = ndimage.binary_opening(seen, np.ones((3, 3), bool), iterations=max(steps // 3, 1))  # lone rays' spikes
     seen = ndimage.binary_closing(seen, np.ones((3, 3), bool), iterations=steps, border_value=0)
     seen = ndimage.binary_fill_holes(seen | _footprints(prints, origin, shape, cell))
-    walls = wall_lines(local_ends, settings)
+    spread = wall_spread(local_ends, settings)
+    walls = wall_lines(local_ends, settings, spread)
     lo, hi = outer_walls(local_ends, walls, settings)
     (i0, j0), (i1, j1) = np.round((lo - origin) / cell).astype(int), np.round((hi - origin) / cell).astype(int)
     rect = np.zeros_like(seen)
@@ -239,7 +286,7 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
         k = int(np.floor((at - origin[axis]) / cell))
         if 0 <= k < shape[axis]:
             (lines[k] if axis == 0 else lines[:, k])[...] = True
-    outside = _walled_off(missing, seen, _grid_cells(local_ends, origin, shape, cell), lines, settings)
+    outside = _walled_off(missing, seen, _grid_cells(local_ends, origin, shape, cell), lines, settings, max(settings.near, 2 * spread))
     room = rect & ~outside
     area = float(room.sum() * cell * cell)
     polygon = outline(room, origin, cell) @ rot

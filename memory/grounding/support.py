@@ -30,7 +30,9 @@ class SupportSettings:
     """`min_share`: a point stays when at least this share of the views showing it masked it as its own object;
     `sample`: points voted per track (the others follow their nearest voted point); `stride`: the mask maps' pixel
     step; `tolerance`: the least and most relative depth disagreement counted as agreement, `margin` (m) on top;
-    `shows`: the share of its points a frame must show for the object to count as seen in it."""
+    `shows`: the share of its points a frame must show for the object to count as seen in it; `again_from`: an
+    object masked in that many frames keeps only points another frame saw too, within the margin plus the depth
+    tolerance at `again_depth` metres (`seen_again`)."""
 
     min_share: float = 0.5
     sample: int = 1500
@@ -38,6 +40,8 @@ class SupportSettings:
     tolerance: tuple[float, float] = (0.02, 0.12)
     margin: float = 0.03
     shows: float = 0.3
+    again_from: int = 3
+    again_depth: float = 3.0
 
 
 def project(points: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -156,6 +160,18 @@ def _spread(u: np.ndarray, v: np.ndarray) -> float:
     return 0.5 * float((u.max() - u.min() + 1) * (v.max() - v.min() + 1)) if len(u) else 0.0
 
 
+def seen_again(track: Track, points: np.ndarray, radius: float) -> np.ndarray:
+    """Whether each point has a point of another frame's fragment of the track within `radius`. A patch of a frame
+    whose depth is grossly wrong (a reconstruction's failure on one surface) lands where no other view saw anything,
+    often behind the object, where no view can vote against it either."""
+    from scipy.spatial import cKDTree
+
+    pooled = np.concatenate([f.points for f in track.fragments]).astype(np.float64)
+    frame_of = np.repeat([f.frame for f in track.fragments], [len(f.points) for f in track.fragments])
+    near = cKDTree(pooled).query_ball_point(points, radius, return_sorted=False)
+    return np.array([len(set(frame_of[n].tolist())) >= 2 for n in near], bool)
+
+
 def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings,
               min_points: int, min_pixels: int) -> list[Track]:
     """The tracks with the points most of their views masked (see the module's doc), those with `min_points` left;
@@ -174,6 +190,8 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     for number, track in enumerate(tracks, 1):
         votes = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings, min_pixels)
         good = votes.votes_for >= settings.min_share * (votes.votes_for + votes.against)
+        if len(track.pixels) >= settings.again_from:
+            good &= seen_again(track, votes.points, settings.margin + tolerance * settings.again_depth)
         if good.sum() * len(track.points) < min_points * len(votes.points):
             continue
         track.shown_in = votes.shown_in
