@@ -7,7 +7,8 @@ point's (it is in plain sight), the frame votes for it when one of the track's o
 against it when none does (or another object's mask does); where the frame saw through the point (a flying pixel
 between an object and the wall), it votes against it. Points that most of their views vote against are dropped,
 and a track left with too few points was never there (a spurious detection: every other view of its surface
-shows no such object). An object glimpsed in one frame that no other frame shows has no vote against it.
+shows no such object). An object glimpsed in one frame that no other frame shows has no vote against it: it is
+kept when the detector was confident of it.
 
 Depth agreement is judged with a tolerance that follows how well the frames' depth agrees where they overlap
 (a learned reconstruction's frames disagree by a few percent; a depth sensor's hardly at all).
@@ -32,7 +33,8 @@ class SupportSettings:
     step; `tolerance`: the least and most relative depth disagreement counted as agreement, `margin` (m) on top;
     `shows`: the share of its points a frame must show for the object to count as seen in it; `again_from`: an
     object masked in that many frames keeps only points another frame saw too, within the margin plus the depth
-    tolerance at `again_depth` metres (`seen_again`)."""
+    tolerance at `again_depth` metres (`seen_again`); `single_view_score`: an object masked in one frame only is
+    kept when its detection scored at least this (strongly supported), and nothing contradicts it."""
 
     min_share: float = 0.5
     sample: int = 1500
@@ -41,6 +43,7 @@ class SupportSettings:
     margin: float = 0.03
     shows: float = 0.3
     again_from: int = 3
+    single_view_score: float = 0.6
     again_depth: float = 3.0
 
 
@@ -167,9 +170,12 @@ def seen_again(track: Track, points: np.ndarray, radius: float) -> np.ndarray:
     from scipy.spatial import cKDTree
 
     pooled = np.concatenate([f.points for f in track.fragments]).astype(np.float64)
-    frame_of = np.repeat([f.frame for f in track.fragments], [len(f.points) for f in track.fragments])
-    near = cKDTree(pooled).query_ball_point(points, radius, return_sorted=False)
-    return np.array([len(set(frame_of[n].tolist())) >= 2 for n in near], bool)
+    frame_of = np.repeat([f.frame for f in track.fragments], [len(f.points) for f in track.fragments]).astype(np.float64)
+    dist, idx = cKDTree(pooled).query(points, k=min(16, len(pooled)), distance_upper_bound=radius)
+    dist, idx = dist.reshape(len(points), -1), idx.reshape(len(points), -1)
+    found = np.isfinite(dist)
+    frames = frame_of[np.minimum(idx, len(pooled) - 1)]
+    return np.where(found, frames, -np.inf).max(axis=1) > np.where(found, frames, np.inf).min(axis=1)
 
 
 def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings,
@@ -188,6 +194,8 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     tolerance = agreement(tracks, frames, depth, settings)
     kept = []
     for number, track in enumerate(tracks, 1):
+        if len(track.pixels) == 1 and track.score < settings.single_view_score:
+            continue  # one frame's detection that the detector itself doubted
         votes = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings, min_pixels)
         good = votes.votes_for >= settings.min_share * (votes.votes_for + votes.against)
         if len(track.pixels) >= settings.again_from:

@@ -198,7 +198,8 @@ def measured_axes(obj: ObjectInstance, grown: float = 0.05) -> tuple[bool, bool,
 
 def with_objects(memory: SpatialMemory, objects: Sequence[ObjectInstance], rescale: bool, config: ScaleConfig) -> SpatialMemory:
     """The memory holding `objects`; when `rescale`, their typical sizes refine the metric scale."""
-    refined = from_objects([(o.label, o.box, measured_axes(o)) for o in objects], config) if rescale else None
+    voters = [(o.label, o.box, measured_axes(o)) for o in objects if o.attributes.get("views", 2) >= 2]  # one view: unchecked
+    refined = from_objects(voters, config) if rescale else None
     if refined is None or refined.votes < config.min_objects:
         return memory.with_objects(objects)
     ratio = refined.factor

@@ -94,6 +94,8 @@ class ScaleConfig(BaseModel):
     eye_height: float = Field(default=1.5, gt=0, description="camera height above the floor, metres")
     min_objects: int = Field(default=2, ge=1, description="objects needed before object sizes win over camera height")
     min_side: float = Field(default=0.15, ge=0, description="ignore typical sides shorter than this, metres")
+    keep_within: float = Field(default=2.5, gt=0, description="votes farther from their median than this many robust "
+                               "std-devs (at least 5 %) are left out of the mean")
     height_weight: float = Field(default=2.0, gt=0, description="weight of a height against a horizontal side in an object's "
                                  "vote (a box's height runs along the image's rows; depth errors stretch its sides)")
 
@@ -152,7 +154,7 @@ def from_objects(objects: Sequence[tuple[str, OrientedBox] | tuple[str, Oriented
     logs = np.asarray(votes)
     spread = _robust_std(logs)
     centre = float(np.median(logs))
-    kept = logs[np.abs(logs - centre) <= 2.5 * spread] if spread > 0 else logs
+    kept = logs[np.abs(logs - centre) <= cfg.keep_within * max(spread, 0.05)]
     factor = math.exp(float(np.mean(kept)) if len(kept) else centre)
     return ScaleEstimate(factor, f"object-size priors ({len(votes)} objects)", math.expm1(spread), len(votes))
 
