@@ -239,7 +239,7 @@ def _merge_touching(tracks: list[Track], settings: AssociationSettings) -> list[
     return list(merged.values())
 
 
-def _components(points: np.ndarray, eps: float) -> np.ndarray:
+def components(points: np.ndarray, eps: float) -> np.ndarray:
     """Label of each point's spatially connected part: voxels of size eps/2 touching (26-connectivity) are one part."""
     size = eps / 2
     ijk = np.floor(points / size).astype(np.int64)
@@ -263,7 +263,7 @@ def _split(track: Track, settings: AssociationSettings) -> list[Track]:
     if len(points) < settings.min_points:
         track.points = points
         return [track]
-    labels = _components(points, settings.split_eps)
+    labels = components(points, settings.split_eps)
     sizes = np.bincount(labels)
     big = np.nonzero(sizes >= max(settings.min_points, 0.1 * len(points)))[0]
     if len(big) <= 1:  # one object: keep thin parts that look detached (a lamp's pole); the box fit trims outliers

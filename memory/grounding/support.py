@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reasmory.memory.grounding.associate import Track
+from reasmory.memory.grounding.associate import Track, components
 from reasmory.memory.grounding.visibility import DepthFn
 from reasmory.memory.model import Frame
 
@@ -34,7 +34,8 @@ class SupportSettings:
     `shows`: the share of its points a frame must show for the object to count as seen in it; `again_from`: an
     object masked in that many frames keeps only points another frame saw too, within the margin plus the depth
     tolerance at `again_depth` metres (`seen_again`); `single_view_score`: an object masked in one frame only is
-    kept when its detection scored at least this (strongly supported), and nothing contradicts it."""
+    kept when its detection scored at least this (strongly supported), and nothing contradicts it; `detached`: small
+    clusters farther than this (m) from the object's bulk are dropped (`attached`)."""
 
     min_share: float = 0.5
     sample: int = 1500
@@ -44,6 +45,7 @@ class SupportSettings:
     shows: float = 0.3
     again_from: int = 3
     single_view_score: float = 0.6
+    detached: float = 0.25
     again_depth: float = 3.0
 
 
@@ -186,7 +188,6 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     import functools
 
     from scipy import ndimage
-    from scipy.spatial import cKDTree
 
     frames = list(frames)
     maps = mask_maps(tracks, frames, settings.stride)
@@ -203,12 +204,41 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
         if good.sum() * len(track.points) < min_points * len(votes.points):
             continue
         track.shown_in = votes.shown_in
-        if not good.all():
-            tree = cKDTree(votes.points)
-            track.points = track.points[good[tree.query(track.points)[1]]]
-            for fragment in track.fragments:
-                keep = good[tree.query(fragment.points)[1]]
-                fragment.points = fragment.points[keep]
-                fragment.outline = None if fragment.outline is None else fragment.outline[keep]
+        keep_where(track, votes.points, good)
+        keep_where(track, track.points, attached(track.points, settings.detached))
         kept.append(track)
     return kept
+
+
+def keep_where(track: Track, sample: np.ndarray, good: np.ndarray) -> None:
+    """The track's points, and its fragments', kept where their nearest point of `sample` (its points or a sample of
+    them) is `good`."""
+    from scipy.spatial import cKDTree
+
+    if good.all():
+        return
+    tree = cKDTree(sample)
+    track.points = track.points[good[tree.query(track.points)[1]]]
+    for fragment in track.fragments:
+        keep = good[tree.query(fragment.points)[1]] if len(fragment.points) else np.zeros(0, bool)
+        fragment.points = fragment.points[keep]
+        fragment.outline = None if fragment.outline is None else fragment.outline[keep]
+
+
+def attached(points: np.ndarray, detached: float, eps: float = 0.08) -> np.ndarray:
+    """Which points to keep: all but the small clusters (under a tenth of them) lying over `detached` metres from the
+    big ones: a mask's leak onto a wall or floor, or a patch of grossly wrong depth, that survived the votes (a lamp's
+    pole, a few centimetres off its shade, stays)."""
+    from scipy.spatial import cKDTree
+
+    points = np.asarray(points, np.float64)
+    if len(points) < 20:
+        return np.ones(len(points), bool)
+    labels = components(points, eps)
+    main = (np.bincount(labels) >= 0.1 * len(points))[labels]
+    if main.all() or not main.any():
+        return np.ones(len(points), bool)
+    gap = cKDTree(points[main]).query(points[~main], distance_upper_bound=detached)[0]
+    keep = main.copy()
+    keep[np.nonzero(~main)[0][np.isfinite(gap)]] = True
+    return keep

@@ -156,8 +156,12 @@ def disagreement(frames: Sequence[Frame], depth: DepthFn, settings: ConsistencyS
     return float(1.4826 * np.median(np.abs(r - np.median(r)))) if len(r) >= 50 else 0.0
 
 
-def corrected(frames: Sequence[Frame], depth: DepthFn, values: np.ndarray, grid: tuple[int, int]) -> DepthFn:
-    """`depth` times each frame's correction field (by frame index; cached)."""
+def corrected(frames: Sequence[Frame], depth: DepthFn, values: np.ndarray, grid: tuple[int, int],
+              smooth_above: float = 0.005) -> DepthFn:
+    """`depth` times each frame's correction field (by frame index; cached), and smoothed where its per-pixel noise
+    (estimated from the depth itself) exceeds `smooth_above` (`lift.denoise_depth`: depth jumps stay sharp)."""
+    from reasmory.memory.grounding.lift import denoise_depth, depth_noise
+
     by_index = {f.index: (f, k) for k, f in enumerate(frames)}
 
     @functools.lru_cache(maxsize=None)
@@ -167,7 +171,9 @@ def corrected(frames: Sequence[Frame], depth: DepthFn, values: np.ndarray, grid:
         y, x = np.mgrid[0 : d.shape[0], 0 : d.shape[1]]
         weights, cells = bilinear(x.ravel() / max(d.shape[1] - 1, 1), y.ravel() / max(d.shape[0] - 1, 1), grid)
         field = (weights * values[k][cells]).sum(axis=1).reshape(d.shape)
-        return (d * np.exp(field)).astype(np.float32)
+        fixed = (d * np.exp(field)).astype(np.float32)
+        noise = depth_noise(fixed)
+        return denoise_depth(fixed, noise) if noise > smooth_above else fixed
 
     return read
 
