@@ -150,7 +150,8 @@ class AssociationSettings:
 
 
 def associate(fragments: list[Fragment], settings: AssociationSettings = AssociationSettings()) -> list[Track]:
-    """Group fragments into tracks (same label, touching in 3D), merge, split and filter them."""
+    """Group fragments into tracks (same label, touching in 3D), merge them, separate the objects frames show side by
+    side (separate.py), split spatially separate parts and filter them."""
     tracks: list[Track] = []
     bounds: list[np.ndarray] = []
     for fragment in fragments:
@@ -168,7 +169,9 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
             track.add(fragment, keys)
             tracks.append(track)
             bounds.append(box)
-    tracks = _merge_touching(tracks, settings)
+    from reasmory.memory.grounding.separate import separate  # it builds on this module's tracks
+
+    tracks = [part for t in _merge_touching(tracks, settings) for part in separate(t, settings.voxel)]
     for track in tracks:
         align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
     tracks = [part for t in tracks for part in _split(t, settings)]

@@ -102,7 +102,7 @@ def ground(
         if progress is not None:
             progress(done, len(frames))
     tracks = supported(associate(fragments, settings.association), list(frames), depth, settings.support, settings.association.min_points,
-                       settings.min_visible_pixels)
+                       settings.min_visible_pixels, settings.floor_z)
     typical = typical_sides(normalizer) if settings.typical_sizes else {}
     frames = list(frames)
     raw = [fit_box(t.points) for t in tracks]
@@ -136,8 +136,8 @@ def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> t
     for i, j in itertools.combinations(range(len(tracks)), 2):
         a, b = boxes[i], boxes[j]
         (alo, ahi), (blo, bhi) = a.aabb(), b.aabb()
-        if tracks[i].label != tracks[j].label or (alo > bhi).any() or (blo > ahi).any():
-            continue
+        if tracks[i].label != tracks[j].label or (alo > bhi).any() or (blo > ahi).any() or set(tracks[i].pixels) & set(tracks[j].pixels):
+            continue  # masked side by side in one frame: two objects
         iou = iou_3d(a, b)
         if iou * (a.volume() + b.volume()) / (1 + iou) >= share * min(a.volume(), b.volume()):
             return i, j

@@ -35,7 +35,8 @@ class SupportSettings:
     object masked in that many frames keeps only points another frame saw too, within the margin plus the depth
     tolerance at `again_depth` metres (`seen_again`); `single_view_score`: an object masked in one frame only is
     kept when its detection scored at least this (strongly supported), and nothing contradicts it; `detached`: small
-    clusters farther than this (m) from the object's bulk are dropped (`attached`)."""
+    clusters farther than this (m) from the object's bulk are dropped (`attached`); `above_floor`: an object whose
+    points lie nearly all (90 %) within this (m) of the floor is none."""
 
     min_share: float = 0.5
     sample: int = 1500
@@ -46,6 +47,7 @@ class SupportSettings:
     again_from: int = 3
     single_view_score: float = 0.6
     detached: float = 0.25
+    above_floor: float = 0.05
     again_depth: float = 3.0
 
 
@@ -181,7 +183,7 @@ def seen_again(track: Track, points: np.ndarray, radius: float) -> np.ndarray:
 
 
 def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings,
-              min_points: int, min_pixels: int) -> list[Track]:
+              min_points: int, min_pixels: int, floor_z: float | None = None) -> list[Track]:
     """The tracks with the points most of their views masked (see the module's doc), those with `min_points` left;
     each records the frames that showed it (`Track.shown_in`), masked or not (a detector misses an object in some
     frames; when it was first seen is a fact of the video)."""
@@ -197,6 +199,8 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     for number, track in enumerate(tracks, 1):
         if len(track.pixels) == 1 and track.score < settings.single_view_score:
             continue  # one frame's detection that the detector itself doubted
+        if floor_z is not None and np.percentile(track.points[:, 2], 90) < floor_z + settings.above_floor:
+            continue  # nothing stands in the floor: a mask on the floor itself, or depth grossly wrong
         votes = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings, min_pixels)
         good = votes.votes_for >= settings.min_share * (votes.votes_for + votes.against)
         if len(track.pixels) >= settings.again_from:
