@@ -182,14 +182,16 @@ def wall_lines(ends: np.ndarray, settings: RoomSettings, spread: float) -> list[
     return lines
 
 
-def outer_walls(ends: np.ndarray, lines: list[tuple[int, float]], settings: RoomSettings) -> tuple[np.ndarray, np.ndarray]:
-    """The rectangle's low and high corner (room axes): on each side the outermost wall line that lies within the
-    ends' `trim` percentile (less `beyond` metres; lines farther out are stray ends), else that percentile (the wall
-    there was never seen)."""
+def outer_walls(ends: np.ndarray, lines: list[tuple[int, float]], settings: RoomSettings, spread: float
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The rectangle's low and high corner (room axes): on each side the outermost wall line near the ends' `trim`
+    percentile (at most `beyond` metres past it, lines farther out being stray ends, and at most 1 m, or 4 spreads of
+    the ends about a wall, inside it: not the opposite wall), else that percentile (the wall there was never seen)."""
     lo, hi = np.percentile(ends, [settings.trim, 100 - settings.trim], axis=0)
+    inside = max(1.0, 4 * spread)
     for axis in (0, 1):
-        low = [x for a, x in lines if a == axis and x >= lo[axis] - settings.beyond]
-        high = [x for a, x in lines if a == axis and x <= hi[axis] + settings.beyond]
+        low = [x for a, x in lines if a == axis and lo[axis] - settings.beyond <= x <= lo[axis] + inside]
+        high = [x for a, x in lines if a == axis and hi[axis] - inside <= x <= hi[axis] + settings.beyond]
         if low:
             lo[axis] = min(low)
         if high:
@@ -275,7 +277,7 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
     seen = ndimage.binary_fill_holes(seen | _footprints(prints, origin, shape, cell))
     spread = wall_spread(local_ends, settings)
     walls = wall_lines(local_ends, settings, spread)
-    lo, hi = outer_walls(local_ends, walls, settings)
+    lo, hi = outer_walls(local_ends, walls, settings, spread)
     (i0, j0), (i1, j1) = np.round((lo - origin) / cell).astype(int), np.round((hi - origin) / cell).astype(int)
     rect = np.zeros_like(seen)
     rect[i0:i1, j0:j1] = True

@@ -61,7 +61,8 @@ def typical_sides(normalizer: LabelNormalizer) -> dict[str, Sides]:
 
 def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normalizer: LabelNormalizer,
                        settings: GroundingSettings) -> list[Fragment]:
-    """The frame's masks lifted to 3D (one fragment per mask with enough trustworthy depth)."""
+    """The frame's masks lifted to 3D, one fragment per mask (those with under `min_fragment_points` points of
+    trustworthy depth only say where a mask was: see `ground`)."""
     if depth.shape != (frame.height, frame.width):
         raise InputError(f"depth of frame {frame.index} is {depth.shape[1]}×{depth.shape[0]}, the frame is {frame.width}×{frame.height}")
     edges = depth_edges(depth, settings.depth_relative, settings.depth_absolute)
@@ -71,7 +72,7 @@ def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normali
     for inst in instances:
         points, outline = lift_instance(inst.mask, depth, frame.K_array, frame.pose_array, edges, settings.erode,
                                         settings.depth_relative, settings.depth_absolute, noise)
-        if len(points) < settings.min_fragment_points:
+        if not len(points):
             continue
         keep = thin_indices(points, settings.association.point_spacing)
         y0, y1, x0, x1 = mask_bounds(inst.mask)
@@ -101,8 +102,10 @@ def ground(
         fragments += fragments_of_frame(frame, depth(frame.index), instances, normalizer, settings)
         if progress is not None:
             progress(done, len(frames))
-    tracks = supported(associate(fragments, settings.association), list(frames), depth, settings.support, settings.association.min_points,
-                       settings.min_visible_pixels, settings.floor_z)
+    solid = [f for f in fragments if len(f.points) >= settings.min_fragment_points]
+    faint = [f for f in fragments if len(f.points) < settings.min_fragment_points]  # too little depth to place, yet masked
+    tracks = supported(associate(solid, settings.association), list(frames), depth, settings.support, settings.association.min_points,
+                       settings.min_visible_pixels, settings.floor_z, faint)
     typical = typical_sides(normalizer) if settings.typical_sizes else {}
     frames = list(frames)
     raw = [fit_box(t.points) for t in tracks]

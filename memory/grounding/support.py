@@ -21,14 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reasmory.memory.grounding.associate import Track, components
+from reasmory.memory.grounding.associate import Fragment, Track, components
 from reasmory.memory.grounding.visibility import DepthFn
 from reasmory.memory.model import Frame
 
 
 @dataclass(frozen=True)
 class SupportSettings:
-    """`min_share`: a point stays when at least this share of the views showing it masked it as its own object;
+    """`min_share`: a point stays when at least this share of the views showing it masked it as its own object (more,
+    for an object masked in one frame only);
     `sample`: points voted per track (the others follow their nearest voted point); `stride`: the mask maps' pixel
     step; `tolerance`: the least and most relative depth disagreement counted as agreement, `margin` (m) on top;
     `shows`: the share of its points a frame must show for the object to count as seen in it; `again_from`: an
@@ -64,11 +65,21 @@ def project(points: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray, n
     return idx, u[idx], v[idx], z[idx]
 
 
-def mask_maps(tracks: Sequence[Track], frames: Sequence[Frame], stride: int) -> dict[int, np.ndarray]:
+def faint_code(label: str, labels: Sequence[str]) -> int:
+    """The (negative) number `mask_maps` paints masks of `label` that no track holds with."""
+    return -1 - sorted(set(labels)).index(label) if label in labels else 0
+
+
+def mask_maps(tracks: Sequence[Track], frames: Sequence[Frame], stride: int, faint: Sequence[Fragment] = (),
+              labels: Sequence[str] = ()) -> dict[int, np.ndarray]:
     """Per frame, an image (at 1/`stride` resolution) of which track's mask covers each pixel (track number + 1, 0 for
-    none); larger masks are painted first, so where masks overlap the smaller (nearer, usually) wins."""
+    none; masks too faint to place, `faint`, by `faint_code` of their label among `labels`); larger masks are
+    painted first, so where masks overlap the smaller (nearer, usually) wins."""
     sizes = {f.index: ((f.height + stride - 1) // stride, (f.width + stride - 1) // stride) for f in frames}
     painted: dict[int, list[tuple[int, int, object]]] = {}
+    for fragment in faint:
+        if fragment.mask is not None:
+            painted.setdefault(fragment.frame, []).append((fragment.pixels, faint_code(fragment.label, labels), fragment))
     for number, track in enumerate(tracks, 1):
         for fragment in track.fragments:
             if fragment.mask is not None:
@@ -139,7 +150,8 @@ class Votes:
 
 
 def point_votes(track: Track, number: int, frames: Sequence[Frame], depth: DepthFn, nearest: DepthFn,
-                maps: dict[int, np.ndarray], tolerance: float, settings: SupportSettings, min_pixels: int) -> Votes:
+                maps: dict[int, np.ndarray], tolerance: float, settings: SupportSettings, min_pixels: int,
+                faint: int = 0) -> Votes:
     """The votes on one track (`number`: its number in the mask maps). `nearest`: the frames' depth min-filtered over
     5×5 pixels, so a point is seen through only when its whole neighbourhood lies beyond it (not when it projects a
     pixel off a chair's leg)."""
@@ -153,10 +165,13 @@ def point_votes(track: Track, number: int, frames: Sequence[Frame], depth: Depth
         slack = tolerance * z + settings.margin
         shown = (d > 0) & (np.abs(d - z) <= slack)
         through = nearest(frame.index)[v, u] > z + slack
-        mine = np.zeros(len(idx), bool)
-        mine[shown] = _covered(maps.get(frame.index), v[shown] // s, u[shown] // s, number)
+        image = maps.get(frame.index)
+        mine, masked = np.zeros(len(idx), bool), np.zeros(len(idx), bool)
+        mine[shown] = _covered(image, v[shown] // s, u[shown] // s, number)
+        if faint and image is not None:  # a mask of its label with too little depth to place: no vote either way
+            masked[shown & ~mine] = image[v[shown & ~mine] // s, u[shown & ~mine] // s] == faint
         votes_for[idx[shown & mine]] += 1
-        against[idx[(shown & ~mine) | through]] += 1
+        against[idx[(shown & ~mine & ~masked) | through]] += 1
         if shown.sum() >= settings.shows * len(points) and _spread(u[shown], v[shown]) >= min_pixels:
             shown_in.append(frame.index)
     return Votes(points, votes_for, against, shown_in)
@@ -183,7 +198,7 @@ def seen_again(track: Track, points: np.ndarray, radius: float) -> np.ndarray:
 
 
 def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings,
-              min_points: int, min_pixels: int, floor_z: float | None = None) -> list[Track]:
+              min_points: int, min_pixels: int, floor_z: float | None = None, faint: Sequence[Fragment] = ()) -> list[Track]:
     """The tracks with the points most of their views masked (see the module's doc), those with `min_points` left;
     each records the frames that showed it (`Track.shown_in`), masked or not (a detector misses an object in some
     frames; when it was first seen is a fact of the video)."""
@@ -192,7 +207,8 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     from scipy import ndimage
 
     frames = list(frames)
-    maps = mask_maps(tracks, frames, settings.stride)
+    labels = sorted({f.label for f in faint})
+    maps = mask_maps(tracks, frames, settings.stride, faint, labels)
     nearest = functools.lru_cache(maxsize=None)(lambda i: ndimage.minimum_filter(np.where(depth(i) > 0, depth(i), np.inf), size=5))
     tolerance = agreement(tracks, frames, depth, settings)
     kept = []
@@ -201,8 +217,10 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
             continue  # one frame's detection that the detector itself doubted
         if floor_z is not None and np.percentile(track.points[:, 2], 90) < floor_z + settings.above_floor:
             continue  # nothing stands in the floor: a mask on the floor itself, or depth grossly wrong
-        votes = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings, min_pixels)
-        good = votes.votes_for >= settings.min_share * (votes.votes_for + votes.against)
+        votes = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings, min_pixels,
+                            faint_code(track.label, labels))
+        share = votes.votes_for - settings.min_share * (votes.votes_for + votes.against)
+        good = share > 0 if len(track.pixels) == 1 else share >= 0  # one view against one: a ghost, unless others masked it
         if len(track.pixels) >= settings.again_from:
             good &= seen_again(track, votes.points, settings.margin + tolerance * settings.again_depth)
         if good.sum() * len(track.points) < min_points * len(votes.points):
