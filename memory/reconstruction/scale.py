@@ -43,7 +43,7 @@ TYPICAL_SIZES: dict[str, tuple[Side, Side, Side]] = {
     "backpack": (0.32, 0.20, 0.45),
     "basket": (0.40, 0.30, 0.30),
     "bathtub": (1.70, 0.75, 0.55),
-    "bed": (2.05, 1.50, None),  # a bed's box is as high as its headboard, when it has one
+    "bed": (2.05, 1.50, 0.60),
     "bookshelf": (0.80, 0.30, 1.80),
     "bucket": (0.30, 0.30, 0.35),
     "cabinet": (None, 0.50, 0.85),
@@ -75,7 +75,7 @@ TYPICAL_SIZES: dict[str, tuple[Side, Side, Side]] = {
     "sofa": (2.00, 0.90, 0.85),
     "stool": (0.40, 0.40, 0.60),
     "stove": (0.76, 0.63, 0.91),
-    "table": (None, 0.80, None),  # dining 0.75 m, coffee 0.45 m
+    "table": (None, 0.80, 0.75),
     "table lamp": (0.30, 0.30, 0.50),
     "toilet": (0.70, 0.40, 0.78),
     "trash bin": (0.35, 0.30, 0.50),
@@ -83,6 +83,11 @@ TYPICAL_SIZES: dict[str, tuple[Side, Side, Side]] = {
     "washer": (0.60, 0.60, 0.85),
     "whiteboard": (1.50, None, 1.00),
 }
+
+
+#: Typical sides good enough to complete a box by, too varied to set the scale by: a bed's box is as high as its
+#: headboard when it has one; a table may be a dining (0.75 m) or a coffee table (0.45 m).
+NO_SCALE_VOTE: dict[str, tuple[int, ...]] = {"bed": (2,), "table": (2,)}
 
 
 class ScaleConfig(BaseModel):
@@ -124,7 +129,10 @@ def box_sides(box: OrientedBox, measured: Sequence[bool] | None = None) -> tuple
 
 
 def _typical(labels: LabelNormalizer) -> dict[str, tuple[Side, Side, Side]]:
-    return {labels.canonical(k): v for k, v in TYPICAL_SIZES.items()}
+    """Canonical label → the typical sides that vote on the scale (`NO_SCALE_VOTE` left out)."""
+    skip = {labels.canonical(k): v for k, v in NO_SCALE_VOTE.items()}
+    return {labels.canonical(k): tuple(None if i in skip.get(labels.canonical(k), ()) else x for i, x in enumerate(v))
+            for k, v in TYPICAL_SIZES.items()}
 
 
 def object_vote(typical: Sequence[Side], measured: Sequence[Side], min_side: float, height_weight: float = 1.0) -> float | None:
