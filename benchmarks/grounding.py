@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
          payload, None if args.qa else args.json)
     if args.qa:
         payload["qa"] = qa_comparison(folders, built)
-        emit("questions answered on grounded vs oracle memories (score per family)", ["task", *built, "oracle"],
+        emit("questions answered on grounded vs oracle memories (score per family, over all its questions)", ["task", *built, "oracle"],
              payload["qa"], payload, args.json)
 
 

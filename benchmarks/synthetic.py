@@ -2,7 +2,8 @@
 
     reasmory bench synthetic --scenes 20 --seed 0 --memory oracle [--perception PRESET] [--json OUT] [--executor ray --results OUT.jsonl]
 
-Scenes are generated (or reused from `--scenes-dir`), their questions compiled,
+Scenes are generated (or reused from `--scenes-dir`, in a subfolder named after every
+generation setting, so a scene made with other settings is never reused), their questions compiled,
 checked, run and scored with VSI-Bench's metrics, in the same report format as
 the VSI-Bench runner. `oracle` builds each memory from `scene.json`; `rgbd` builds it from the depth maps,
 camera poses and instance masks (grounding), without reading scene.json, as a
@@ -14,6 +15,8 @@ are generated, memories built and questions answered on the executor
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +43,16 @@ def ensure_scene(folder: Path, seed: int, frames: int, width: int, height: int) 
 
     synthesize(make_config(seed=seed, frames=frames, width=width, height=height), folder)
     return folder
+
+
+def scenes_folder(root: Path, frames: int, width: int, height: int) -> Path:
+    """The subfolder of `root` holding the scenes of these settings: its name carries frames, size and a digest of
+    every generation setting (defaults included), so scenes made otherwise are never reused."""
+    from reasmory.synth.pipeline import make_config
+
+    config = make_config(seed=0, frames=frames, width=width, height=height).model_dump(exclude={"seed"})
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:8]
+    return root / f"{frames}f-{width}x{height}-{digest}"
 
 
 def memory_builder(kind: MemoryKind, perception: str = "exact") -> Callable[[Path], SpatialMemory]:
@@ -86,8 +99,9 @@ class SyntheticJob(QAJob):
 
 
 def prepare_scenes(executor: Executor, scenes: int, seed: int, scenes_dir: Path, frames: int, width: int, height: int) -> list[Path]:
-    """The scene folders, the missing ones generated on the executor."""
-    calls = [(scenes_dir.resolve() / f"synth_{s:05d}", s, frames, width, height) for s in range(seed, seed + scenes)]
+    """The scene folders (under the settings' own subfolder of `scenes_dir`), the missing ones generated on the executor."""
+    folder = scenes_folder(scenes_dir.resolve(), frames, width, height)
+    calls = [(folder / f"synth_{s:05d}", s, frames, width, height) for s in range(seed, seed + scenes)]
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("scenes", total=scenes)
         return executor.map(ensure_scene, calls, lambda: progress.advance(task))
@@ -112,4 +126,6 @@ def run_synthetic(scenes: int, seed: int, kind: MemoryKind, scenes_dir: Path, js
     summary = {"scenes": scenes, "seed": seed, "memory": kind, "perception": perception, "frames": frames,
                "resolution": [width, height], "settings": settings, "seconds": elapsed, "scene_seconds": prepared, **run_summary(run)}
     title = f"Synthetic scenes ({scenes} scenes, {kind} memory, {len(records)} questions, {elapsed:.1f} s, {run.executor} executor)"
+    if kind == "oracle":
+        title += ": a consistency check of the interpreter, not perception accuracy (memories are the scenes' ground truth)"
     return records, report(records, title, summary, json_path)

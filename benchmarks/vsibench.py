@@ -57,5 +57,6 @@ def run_vsibench(questions_path: Path, meta_dir: Path, json_path: Path | None, l
     elapsed = time.perf_counter() - start
     settings = {"questions": str(questions_path), "limit": limit or "none", "memory": job.memory}
     summary = {"questions_file": str(questions_path), "memory": job.memory, "settings": settings, "seconds": elapsed, **run_summary(run)}
-    title = f"VSI-Bench on oracle memories ({len(records)} questions, {elapsed:.1f} s, {run.executor} executor)"
+    title = (f"VSI-Bench on oracle memories ({len(records)} questions, {elapsed:.1f} s, {run.executor} executor): a consistency "
+             f"check of the interpreter, not perception accuracy (answers and memories come from the same annotations)")
     return records, report(records, title, summary, json_path)

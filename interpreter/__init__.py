@@ -65,6 +65,7 @@ def run(
     finally:
         trace.evidence = evidence(memory, trace.object_ids())
         trace.total_ms = (time.perf_counter() - start) * 1000
+        trace.preparation_ms = ctx.preparation_s * 1000
     trace.answer = format_answer(value)
     trace.answer_value = trace.steps[-1].result if trace.steps else None
     return RunResult(answer=trace.answer, value=value, trace=trace, warnings=list(ctx.warnings))

@@ -193,11 +193,12 @@ class Checker:
 
     def _bind(self, op: Operation, node: ast.Call) -> dict[Param, ast.Expr]:
         bound: dict[Param, ast.Expr] = {}
-        if len(node.args) > len(op.params):
-            extra = node.args[len(op.params)]
+        positional, late = self._positional(op, node)
+        if len(positional) > len(op.params):
+            extra = positional[len(op.params)]
             self.error("too-many-arguments", f"{op.name} takes {len(op.params)} argument(s), got {len(node.args) + len(node.keywords)}",
                        extra.span, expected=op.signature())
-        for param, arg in zip(op.params, node.args):
+        for param, arg in zip(op.params, positional):
             bound[param] = arg
         for kw in node.keywords:
             param = op.param_index.get(kw.name)
@@ -211,9 +212,26 @@ class Checker:
             else:
                 bound[param] = kw.value
         for param in op.params:
-            if param.required and param not in bound:
+            if param.required and param not in bound and not late:
                 self.error("missing-argument", f"{op.name} needs argument '{param.name}'", node.span, expected=op.signature())
         return bound
+
+    def _positional(self, op: Operation, node: ast.Call) -> tuple[tuple[ast.Expr, ...], tuple[ast.Expr, ...]]:
+        """The positional arguments before the first keyword one, and those after it: each of those is an error of its
+        own (checked, never bound to a parameter by its place, so a mistyped keyword is not reported as another one)."""
+        first = min(node.keywords, key=lambda k: k.span.start, default=None)
+        if first is None:
+            return node.args, ()
+        before = tuple(a for a in node.args if a.span.start < first.span.start)
+        late = tuple(a for a in node.args if a.span.start > first.span.start)
+        named = {k.name for k in node.keywords} | {p.name for p in op.params[:len(before)]}
+        free = [p.name for p in op.params if p.name not in named]
+        for arg in late:
+            self.error("positional-after-keyword", f"a positional argument of {op.name} follows the keyword argument '{first.name}'",
+                       arg.span, expected=op.signature(),
+                       hint=f"name it, e.g. {free[0]}=…" if free else "name it, or put it before the keyword arguments")
+            self.expr(arg, 1)
+        return before, late
 
     def _argument(self, op: Operation, param: Param, arg: ast.Expr, depth: int) -> Type:
         t = self.expr(arg, depth + 1)
@@ -224,8 +242,8 @@ class Checker:
             return t
         if isinstance(arg, ast.String):
             self._literal_word(op, param, arg)
-        elif isinstance(arg, ast.Number):
-            self._literal_number(op, param, arg)
+        elif (number := _number_literal(arg)) is not None:
+            self._literal_number(op, param, number, arg.span)
         elif isinstance(arg, ast.ListExpr) and param.label:
             for item in arg.items:
                 if isinstance(item, ast.String):
@@ -256,15 +274,23 @@ class Checker:
         self.error("unknown-label", f"no object '{arg.value}' in memory", arg.span, expected="a label the memory holds",
                    hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"the memory holds: {held}", subject=arg.value)
 
-    def _literal_number(self, op: Operation, param: Param, arg: ast.Number) -> None:
-        value = arg.value
+    def _literal_number(self, op: Operation, param: Param, value: float, span: ast.Span) -> None:
         if param.frame and self.memory is not None:
             n = len(self.memory.frames)
             if value != int(value) or not 0 <= value < n:
-                self.error("frame-range", f"no frame {value:g}", arg.span, expected=f"a whole number from 0 to {n - 1}" if n else "no frames: the memory has none")
+                self.error("frame-range", f"no frame {value:g}", span, expected=f"a whole number from 0 to {n - 1}" if n else "no frames: the memory has none")
         if param.minimum is not None and value < param.minimum or param.maximum is not None and value > param.maximum:
-            self.error("out-of-range", f"{param.name}={value:g} is out of range for {op.name}", arg.span,
+            self.error("out-of-range", f"{param.name}={value:g} is out of range for {op.name}", span,
                        expected=f"{param.minimum:g} to {param.maximum:g}")
+
+
+def _number_literal(arg: ast.Expr) -> float | None:
+    """The value of a number written out, negative ones (a minus before a number) included; None otherwise."""
+    if isinstance(arg, ast.Number):
+        return arg.value
+    if isinstance(arg, ast.UnaryOp) and arg.op == "-" and isinstance(arg.operand, ast.Number):
+        return -arg.operand.value
+    return None
 
 
 def check_program(program: ast.Program, memory: SpatialMemory | None, n_options: int | None = None, limits: Limits | None = None) -> list[Diagnostic]:

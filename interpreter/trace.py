@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -93,6 +94,71 @@ class TraceStep(BaseModel):
     artifacts: list[str] = Field(default_factory=list)
 
 
+class Usage(BaseModel):
+    """Model calls and tokens, and what they cost when prices are configured (None: not priced).
+
+    `input_tokens` include the cached ones and `output_tokens` the reasoning ones, as the APIs count them.
+    """
+
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_input_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost_usd: float | None = None
+
+    def __add__(self, other: Usage) -> Usage:
+        costs = [u.cost_usd for u in (self, other) if u.calls]
+        return Usage(
+            calls=self.calls + other.calls,
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cached_input_tokens=self.cached_input_tokens + other.cached_input_tokens,
+            reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
+            cost_usd=None if not costs or None in costs else sum(c for c in costs if c is not None),
+        )
+
+    @classmethod
+    def total(cls, usages: Iterable[Usage]) -> Usage:
+        return sum(usages, cls())
+
+    def line(self) -> str:
+        """"2 model calls, 3,104 tokens in (1,024 cached), 212 out, $0.0012" (no cost without prices)."""
+        cached = f" ({self.cached_input_tokens:,} cached)" if self.cached_input_tokens else ""
+        cost = "" if self.cost_usd is None else f", ${self.cost_usd:.4f}"
+        calls = "1 model call" if self.calls == 1 else f"{self.calls} model calls"
+        return f"{calls}, {self.input_tokens:,} tokens in{cached}, {self.output_tokens:,} out{cost}"
+
+
+#: Whether a reply was decoded under the grammar: true only when known (our own decoder, vLLM, an OpenAI grammar tool).
+Constrained = bool | Literal["sent, not confirmed"]
+
+
+class Reading(BaseModel):
+    """How the offline reader read a question: the words that chose the operation, the names, the unit."""
+
+    operation: str = Field(description="what the question asks: count, distance, closest, direction, … or decline / not understood")
+    cues: list[str] = Field(default_factory=list, description="the words that chose the operation")
+    names: list[str] = Field(default_factory=list, description="each object name and the memory label(s) it resolved to, and how")
+    unit: str | None = Field(default=None, description="the unit of a numeric answer")
+    notes: list[str] = Field(default_factory=list, description="corrections, absent categories, conventions used")
+    unsure: bool = Field(default=False, description="a name was resolved by a near-synonym or a spelling")
+    declined: str | None = Field(default=None, description="why the question was not answered")
+    examples: list[str] = Field(default_factory=list, description="wordings the reader understands, closest first")
+
+    def lines(self) -> list[str]:
+        """The reading as short lines for a terminal."""
+        out = [f"read as: {self.operation}" + (f" (cue: {', '.join(repr(c) for c in self.cues)})" if self.cues else "")]
+        out += [f"name: {n}" for n in self.names]
+        if self.unit:
+            out.append(f"unit: {self.unit}")
+        out += [f"note: {n}" for n in self.notes]
+        if self.declined:
+            out.append(f"declined: {self.declined}")
+        out += [f"try: {e}" for e in self.examples]
+        return out
+
+
 class Attempt(BaseModel):
     """One try at producing or using a program: compiling, asking the VLM, a repair, the fallback, the reasoner, or grounding labels on demand."""
 
@@ -103,10 +169,14 @@ class Attempt(BaseModel):
     reply: str | None = Field(default=None, description="the model's raw reply")
     diagnostics: list[Diagnostic] = Field(default_factory=list, description="why the program was refused")
     error: str | None = None
-    constrained: bool = Field(default=False, description="the reply was decoded under the language's grammar")
+    constrained: Constrained = Field(default=False, description=(
+        "true: the reply was decoded under the language's grammar; 'sent, not confirmed': the grammar went to a server "
+        "that may ignore it"))
+    usage: Usage = Field(default_factory=Usage, description="model calls, tokens and cost of this attempt")
     ok: bool = False
     answer: str | None = None
     images: list[str] = Field(default_factory=list, description="images shown to the model")
+    reading: Reading | None = Field(default=None, description="how the offline reader read the question")
     duration_ms: float = 0.0
 
 
@@ -122,9 +192,12 @@ class Trace(BaseModel):
     answer_value: dict[str, Any] | None = None
     error: Diagnostic | None = None
     total_ms: float = 0.0
+    preparation_ms: float = Field(default=0.0, description="one-time preparation within total_ms, not counted against the time budget")
     created: str = Field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
     generator: str | None = None
     attempts: list[Attempt] = Field(default_factory=list, description="how the program was obtained, every try in order")
+    usage: Usage = Field(default_factory=Usage, description="model calls, tokens and cost of every attempt together")
+    reading: Reading | None = Field(default=None, description="how the offline reader read the question")
     evidence: Evidence | None = Field(default=None, description="what the answer rests on: the objects it used, the scale, the reconstruction")
 
     def object_ids(self) -> list[int]:

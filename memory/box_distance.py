@@ -51,6 +51,9 @@ def _segment_distances(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nd
     t = (b * s + f) / np.where(e > 1e-12, e, 1.0)
     s = np.where(t < 0, np.clip(-c / np.where(a > 1e-12, a, 1.0), 0, 1), np.where(t > 1, np.clip((b - c) / np.where(a > 1e-12, a, 1.0), 0, 1), s))
     t = np.clip(t, 0.0, 1.0)
+    point_q = e <= 1e-12  # the second segment is a point: the nearest point of the first is its projection
+    s = np.where(point_q, np.clip(-c / np.where(a > 1e-12, a, 1.0), 0.0, 1.0), s)
+    t = np.where(point_q, 0.0, t)
     return np.linalg.norm(p0 + d1 * s[:, None] - (q0 + d2 * t[:, None]), axis=1)
 
 

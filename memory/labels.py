@@ -9,7 +9,6 @@ forms. Users extend the synonym table per memory or globally.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 
 # Irregular plurals and words whose final "s" is not a plural.
@@ -86,7 +85,6 @@ DEFAULT_SYNONYMS: dict[str, str] = {
     "loo": "toilet",
 }
 
-_SPACES = re.compile(r"[\s_\-]+")
 
 
 def singular(word: str) -> str:
@@ -102,6 +100,15 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+def basic(text: str) -> str:
+    """Lower case, single spaces, last word singular: the form two spellings of one name share."""
+    words = text.lower().replace("(s)", "").replace("_", " ").replace("-", " ").split()
+    if not words:
+        return ""
+    words[-1] = singular(words[-1])
+    return " ".join(words)
+
+
 class LabelNormalizer:
     """Maps any spelling of a category to its canonical form.
 
@@ -115,13 +122,7 @@ class LabelNormalizer:
         self._synonyms = {self._basic(k): self._basic(v) for k, v in table.items()}
         self._canonical: dict[str, str] = {}
 
-    @staticmethod
-    def _basic(text: str) -> str:
-        words = _SPACES.sub(" ", text.strip().lower().replace("(s)", "")).strip().split(" ")
-        if words == [""]:
-            return ""
-        words[-1] = singular(words[-1])
-        return " ".join(words)
+    _basic = staticmethod(basic)
 
     def canonical(self, label: str) -> str:
         """Canonical form: lower case, single spaces, singular, synonyms resolved (memoised: labels repeat)."""

@@ -109,6 +109,7 @@ class Provenance(BaseModel):
     backend: str = "unknown"
     settings: dict[str, Any] = Field(default_factory=dict)
     versions: dict[str, str] = Field(default_factory=dict)
+    frames_sampled: int | None = Field(default=None, ge=0, description="frames given to the reconstruction; `frames` holds those it registered")
     notes: list[str] = Field(default_factory=list)
     created: str = Field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
 

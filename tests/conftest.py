@@ -1,4 +1,8 @@
-"""Shared fixtures: paths to the real data in ../shared (skipped with a reason when absent)."""
+"""Shared fixtures: paths to the real data in ../shared (skipped with a reason when absent); Hypothesis profiles.
+
+Hypothesis runs derandomised in CI (`CI` set, or `HYPOTHESIS_PROFILE=ci`): the same examples every run, so a red
+CI is reproducible. Local runs use the randomised `dev` profile, which keeps finding new examples.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("REASMORY_SHARED", REPO.parent / "shared"))

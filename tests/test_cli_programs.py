@@ -56,3 +56,32 @@ def test_run_errors_exit_1_and_bad_input_exits_2(memory: Path, tmp_path: Path) -
     assert proc.returncode == 2 and "no program file" in proc.stderr
     proc = reasmory("run", str(memory), str(write(tmp_path, GOOD)), "--options", "left")
     assert proc.returncode == 2 and "has no letter" in proc.stderr
+
+
+def test_every_command_takes_options_the_same_way(memory: Path, tmp_path: Path) -> None:
+    """`--options "A. left" "B. right"` and `--options` repeated work in check as in run."""
+    program = str(write(tmp_path, GOOD))
+    for options in (["--options", "A. left", "B. right"], ["--options", "A. left", "--options", "B. right"]):
+        proc = reasmory("check", program, "--memory", str(memory), *options)
+        assert proc.returncode == 0 and "checks clean" in proc.stdout, proc.stderr
+        proc = reasmory("run", str(memory), program, *options)
+        assert proc.returncode == 0 and proc.stdout.strip() == "A", proc.stderr
+    stray = reasmory("check", program, "B. right", "--memory", str(memory))
+    assert stray.returncode == 2 and "unexpected argument 'B. right'" in stray.stderr
+
+
+def test_run_writes_images_to_a_named_folder_and_prints_their_paths(memory: Path, tmp_path: Path) -> None:
+    (tmp_path / "map.rp").write_text('answer(bev(mode="semantic"))\n')
+
+    def run_here(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reasmory", "run", str(memory), "map.rp", *args],
+                              capture_output=True, text=True, env=ENV, cwd=tmp_path)
+
+    proc = run_here("--trace", "trace.json")
+    assert proc.returncode == 0, proc.stderr
+    written = Path("trace-artifacts") / "bev-semantic-01.png"
+    assert (tmp_path / written).is_file() and not list(tmp_path.glob("*.png"))
+    assert f"image written to {written}" in proc.stderr and proc.stdout.strip() == str(written)
+    proc = run_here("--artifacts", "pictures")
+    assert proc.returncode == 0 and (tmp_path / "pictures" / "bev-semantic-01.png").is_file(), proc.stderr
+    assert f"image written to {Path('pictures') / 'bev-semantic-01.png'}" in proc.stderr

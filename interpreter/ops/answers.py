@@ -27,12 +27,32 @@ def _labels_of(value: object) -> list[str]:
     return []
 
 
+#: Words options use for the same side: a value "back" matches an option "behind".
+_SIDE_WORDS = {"back": ("behind", "behind me", "back", "to the back"), "left": ("to the left", "on the left", "to my left", "left"),
+               "right": ("to the right", "on the right", "to my right", "right")}
+
+
 def _match_text(ctx: Context, value: str, options: tuple[tuple[str, str], ...]) -> list[str]:
     exact = [letter for letter, text in options if _norm(text) == _norm(value)]
     if exact:
         return exact
+    sides = _SIDE_WORDS.get(_norm(value), ())
+    same_side = [letter for letter, text in options if _norm(text) in sides]
+    if same_side:
+        return same_side
     canon = ctx.memory.canonical(value)
-    return [letter for letter, text in options if ctx.memory.canonical(text) == canon]
+    same = [letter for letter, text in options if ctx.memory.canonical(text) == canon]
+    if same:
+        return same
+    return [letter for letter, text in options if value in _labels_named(ctx, text)]
+
+
+def _labels_named(ctx: Context, text: str) -> tuple[str, ...]:
+    """The memory labels an option names under another name ("coat rack" → "coat hanger"), as the reader resolves it."""
+    from reasmory.memory.resolve import resolver_for
+
+    found = resolver_for(ctx.memory).resolve(text)
+    return found.labels if found is not None else ()
 
 
 def _match_sequence(ctx: Context, items: list[str], options: tuple[tuple[str, str], ...]) -> list[str]:

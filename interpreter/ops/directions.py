@@ -42,7 +42,7 @@ def relation(ctx: Context, target: object, reference: object, viewer: View) -> s
     dx, dy = tx - rx, ty - ry
     if max(abs(dx), abs(dy)) < 1e-6:
         raise OpError(f"{describe(target)} and {describe(reference)} are at the same place", code="same-position")
-    if abs(dx) >= abs(dy):
+    if abs(dx) >= abs(dy) - 1e-9:  # an exact diagonal reads as sideways, whatever the rounding of the viewer's axes
         return "right" if dx > 0 else "left"
     return "in front of" if dy < 0 else "behind"
 

@@ -38,6 +38,14 @@ def exists(ctx: Context, label: str) -> bool:
     return ctx.memory.has_label(label)
 
 
+@operation("count_of", [Param("label", (TEXT,))], NUMBER, "number of instances of a category, 0 (with a warning) when the memory holds none", unit="objects", category="objects")
+def count_of(ctx: Context, label: str) -> float:
+    found = ctx.memory.find(label)
+    if not found:
+        ctx.warn(f"no '{label}' in the memory (it holds: {', '.join(ctx.memory.labels()[:12])}): counted 0")
+    return float(len(found))
+
+
 @operation("count", [Param("objects", (OBJECTS,))], NUMBER, "number of instances", unit="objects", category="objects")
 def count(ctx: Context, objects: ObjectInstance | ObjectSet) -> float:
     return float(len(group(objects)))
@@ -73,6 +81,11 @@ def height(ctx: Context, obj: ObjectInstance) -> float:
 @operation("longest_side", [Param("obj", (OBJECT,))], NUMBER, "the longest side of the object's box", unit="m", category="geometry")
 def longest_side(ctx: Context, obj: ObjectInstance) -> float:
     return ctx.memory.longest_side(obj)
+
+
+@operation("volume", [Param("obj", (OBJECT,))], NUMBER, "the volume of the object's box", unit="m³", category="geometry")
+def volume(ctx: Context, obj: ObjectInstance) -> float:
+    return float(np.prod(obj.box.e))
 
 
 @operation("room_area", [], NUMBER, "floor area of the whole scanned space", unit="m²", category="geometry")
@@ -141,6 +154,36 @@ def closest(ctx: Context, candidates: object, to: object) -> object:
 @operation("farthest", [Param("candidates", GROUPS), Param("to", LOCATABLE)], _winner_type, "the candidate farthest from `to` (closest points); candidates: a set, or a list of objects/sets", category="geometry")
 def farthest(ctx: Context, candidates: object, to: object) -> object:
     return _rank(ctx, candidates, to, farthest=True)
+
+
+_MEASURES = {"height": lambda o: o.box.height, "length": lambda o: float(max(o.box.e)), "volume": lambda o: float(np.prod(o.box.e))}
+
+
+def _by_measure(ctx: Context, candidates: object, by: str, largest: bool) -> object:
+    items = list(candidates) if isinstance(candidates, tuple) else group(candidates)
+    items = [c for c in items if not (isinstance(c, ObjectSet) and not c.objects)]
+    if not items:
+        raise OpError("no candidates to compare: the set is empty", code="empty-set")
+    measure = _MEASURES[by]
+    scored = [(measure(one_object(ctx, c, f"a {by} candidate")) if isinstance(c, ObjectSet) else measure(c), i, c)
+              for i, c in enumerate(items)]
+    scored.sort(key=lambda t: (-t[0] if largest else t[0], t[1]))
+    if len(scored) > 1 and abs(scored[0][0] - scored[1][0]) < 1e-9:
+        ctx.warn(f"tie in {by} between the first two candidates; took the first listed")
+    return scored[0][2]
+
+
+_BY = Param("by", (TEXT,), "volume", choices=tuple(_MEASURES))
+
+
+@operation("largest", [Param("candidates", GROUPS), _BY], _winner_type, "the candidate with the greatest height, longest side (length) or box volume", category="geometry")
+def largest(ctx: Context, candidates: object, by: str) -> object:
+    return _by_measure(ctx, candidates, by, largest=True)
+
+
+@operation("smallest", [Param("candidates", GROUPS), _BY], _winner_type, "the candidate with the least height, longest side (length) or box volume", category="geometry")
+def smallest(ctx: Context, candidates: object, by: str) -> object:
+    return _by_measure(ctx, candidates, by, largest=False)
 
 
 @operation("first_seen", [Param("x", (OBJECT, OBJECTS, TEXT), label=True)], NUMBER, "index of the first frame in which it is visible", unit="frame", category="time")

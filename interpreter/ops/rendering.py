@@ -54,6 +54,7 @@ class _EmptyList(tuple):
     category="rendering",
 )
 def render(ctx: Context, view: View, mode: str, width: float, height: float) -> Image:
+    _prepare(ctx)
     from reasmory.memory.render import render_view
 
     w, h = _side(ctx, "width", width), _side(ctx, "height", height)
@@ -81,6 +82,7 @@ def render(ctx: Context, view: View, mode: str, width: float, height: float) -> 
     category="rendering",
 )
 def bev(ctx: Context, mode: str, highlight: ObjectInstance | ObjectSet | str | tuple) -> Image:
+    _prepare(ctx)
     from reasmory.memory.render import render_bev
 
     _count(ctx)
@@ -93,6 +95,14 @@ def bev(ctx: Context, mode: str, highlight: ObjectInstance | ObjectSet | str | t
     if chosen:
         caption += f", highlighted: {', '.join(describe(o) for o in chosen)}"
     return _save(ctx, picture, f"bev-{mode}", f"{caption}, {picture.width}×{picture.height}")
+
+
+def _prepare(ctx: Context) -> None:
+    """Load the renderer and gather the memory's points once (cached): preparation, not the program's own work."""
+    with ctx.preparing():
+        from reasmory.memory.render.cloud import render_cloud
+
+        render_cloud(ctx.memory)
 
 
 def _side(ctx: Context, name: str, value: float) -> int:

@@ -69,7 +69,7 @@ def unavailable(checkpoints: dict[str, str], defaults: dict[str, str], reason: s
     them = "them" if len(hub_ids) > 1 else "it"
     return InputError(
         f"cannot load the {names}: {reason or 'not a local folder or in the Hugging Face cache'}",
-        hint=f"on a machine with network run {fetch} (older huggingface_hub: `huggingface-cli download`), "
+        hint=f"on a machine with network run {fetch}, "
         f"copy models/ here and point the config at {them}; see docs/grounding.md",
     )
 

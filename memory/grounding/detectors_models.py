@@ -51,7 +51,7 @@ class OwlV2Boxes:
 
 @dataclass(frozen=True)
 class Caption:
-    """One Grounding DINO text prompt "a. b. c.": its tokens (1, T) and rows (labels, T) that average each label's tokens."""
+    """One Grounding DINO text prompt "a. b. c.": its tokens (1, T) and rows (labels, T), True on each label's tokens."""
 
     first: int
     tokens: dict[str, torch.Tensor]
@@ -81,20 +81,29 @@ def caption(labels: list[str], first: int, tokenizer: Any, max_tokens: int) -> C
     """The caption of `labels`; a label's tokens are those whose characters lie inside the label's span."""
     enc = tokenizer(join_labels(labels), return_offsets_mapping=True, truncation=True, max_length=max_tokens, return_tensors="pt")
     offsets = enc.pop("offset_mapping")[0]
-    phrases = torch.zeros(len(labels), offsets.shape[0])
+    phrases = torch.zeros(len(labels), offsets.shape[0], dtype=torch.bool)
     start = 0
     for row, label in enumerate(labels):
         inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= start + len(label)) & (offsets[:, 1] > offsets[:, 0])
         if not inside.any():
             raise InputError(f"the prompt '{label}' does not fit in Grounding DINO's {max_tokens} text tokens")
-        phrases[row] = inside / inside.sum()
+        phrases[row] = inside
         start += len(label) + 2
     return Caption(first, dict(enc), phrases)
 
 
-class GroundingDinoBoxes:
-    """Grounding DINO: each query box scores a label by the mean probability of the label's tokens.
+def label_scores(token_probs: torch.Tensor, phrases: torch.Tensor) -> torch.Tensor:
+    """(B, Q, T) token probabilities → (B, Q, L) label scores: each label's highest token probability."""
+    return torch.where(phrases[None, None], token_probs[..., None, :], 0.0).amax(-1)
 
+
+class GroundingDinoBoxes:
+    """Grounding DINO: each query box scores a label by the highest probability among the label's tokens.
+
+    That is upstream's box score (the maximum token probability) taken over the
+    label's own tokens, so the model card's threshold means what it means there;
+    a mean over the tokens made it stricter for labels of several tokens
+    ("trash bin", "fire extinguisher"; docs/grounding.md has the measurement).
     The processor's own post-processing decodes the tokens above a threshold into
     free text ("chair table"), which need not be one of the prompts; scoring the
     prompts' token spans keeps every label one of the given categories.
@@ -112,7 +121,7 @@ class GroundingDinoBoxes:
         for cap in self.captions:
             text = {k: v.expand(len(images), -1).to(self.model.device) for k, v in cap.tokens.items()}
             out = self.model(**pixels, **text)
-            probs = out.logits.float().sigmoid()[..., : cap.phrases.shape[1]].cpu() @ cap.phrases.T
+            probs = label_scores(out.logits.float().sigmoid()[..., : cap.phrases.shape[1]].cpu(), cap.phrases)
             scores, labels = probs.max(-1)
             boxes = center_to_corners_format(out.pred_boxes.float().cpu()) * scale[:, None]
             for i, found in enumerate(parts):

@@ -214,3 +214,14 @@ class GivenMaskGrounder:
 
     def __call__(self, memory) -> list[ObjectInstance]:
         return ground(memory.frames, self._depth, self._masks, self.settings)
+
+
+#: What a folder holds when its objects come from its own instance masks (a `reasmory synth` scene folder).
+SCENE_PARTS = ("scene.json", "cameras.json", "depth", "instances")
+
+
+def given_mask_grounder(source: object) -> GivenMaskGrounder | None:
+    """The grounding hook of a folder that brings its own instance masks, else None (its objects need a detector)."""
+    if isinstance(source, (str, Path)) and all((Path(source) / part).exists() for part in SCENE_PARTS):
+        return GivenMaskGrounder(Path(source))
+    return None

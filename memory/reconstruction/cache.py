@@ -1,4 +1,7 @@
-"""The memory cache: built memories keyed by (input content hash, build settings).
+"""The memory cache: built memories keyed by (input content hash, build settings, code versions).
+
+The code versions are the memory format's schema version, `PIPELINE_VERSION` and the installed reasmory
+version, so that an upgrade rebuilds what older code built instead of silently reusing it.
 
 Entries are `.rmem` files written through the atomic store, so a reader never
 sees half a file. Builds of the same key are serialised by an exclusive
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import importlib.metadata
 import json
 import os
 import sys
@@ -25,11 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from reasmory.errors import InputError, MemoryFileError
+from reasmory.memory import model
 from reasmory.memory.spatial_memory import SpatialMemory
 
 ENV_VAR = "REASMORY_CACHE_DIR"
 #: Bump when the build pipeline changes what it produces for the same inputs and settings.
-CACHE_FORMAT = 1
+PIPELINE_VERSION = 2
 _CHUNK = 1 << 20
 
 
@@ -64,9 +69,18 @@ def hash_files(files: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
+def code_versions() -> dict[str, Any]:
+    """What a cached memory depends on besides its input and settings: the memory format and the code that built it."""
+    try:
+        package = importlib.metadata.version("reasmory")
+    except importlib.metadata.PackageNotFoundError:
+        package = "unknown"
+    return {"memory_format": model.SCHEMA_VERSION, "pipeline": PIPELINE_VERSION, "reasmory": package}
+
+
 def cache_key(input_hash: str, settings: dict[str, Any]) -> str:
-    """The entry name for an input built with `settings` (any JSON-able dict)."""
-    blob = json.dumps({"format": CACHE_FORMAT, "input": input_hash, "settings": settings}, sort_keys=True, default=str)
+    """The entry name for an input built with `settings` (any JSON-able dict) by this version of the code."""
+    blob = json.dumps({"code": code_versions(), "input": input_hash, "settings": settings}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 

@@ -151,6 +151,12 @@ def _resolve(source: Source) -> tuple[str, list[Path]]:
     )
 
 
+def photo_count(source: Source) -> int | None:
+    """How many photos an image folder or list holds; None for a video."""
+    kind, files = _resolve(source)
+    return None if kind == "video" else len(files)
+
+
 def input_files(source: Source) -> list[Path]:
     """The files whose contents define this input (what the cache hashes)."""
     kind, files = _resolve(source)

@@ -21,7 +21,9 @@ import numpy as np
 
 from reasmory.errors import InputError
 from reasmory.memory.reconstruction import frames as frame_sources
-from reasmory.memory.reconstruction.backends import BACKENDS
+from reasmory.memory.reconstruction.backends import BACKENDS, backend_class
+from reasmory.memory.reconstruction.backends.base import FEW_PHOTOS
+from reasmory.memory.reconstruction.backends.vggt import INSTALL as VGGT_INSTALL
 from reasmory.memory.reconstruction.cache import MemoryCache, cache_key, hash_files
 from reasmory.memory.reconstruction.gravity import Gravity, estimate_gravity
 from reasmory.memory.reconstruction.layouts import detect_layout, load_rgbd
@@ -65,11 +67,19 @@ def input_files(source: frame_sources.Source) -> list[Path]:
 
 
 def resolve_backend(name: str, source: frame_sources.Source) -> str:
-    """`auto`: rgbd for RGB-D folders, vggt where it is installed and a GPU is present, else sfm."""
+    """`auto`: rgbd for RGB-D folders, vggt for a few photos or where it is installed and a GPU is present, else sfm.
+
+    A few photos (FEW_PHOTOS or fewer) go only to a backend that gives every one a camera (vggt); asking
+    another for them is refused, naming vggt.
+    """
+    if _layout_root(source) is not None:
+        return "rgbd" if name == "auto" else name
+    photos = frame_sources.photo_count(source)
+    few = photos is not None and 1 <= photos <= FEW_PHOTOS
+    if few and (name == "auto" or not backend_class(name).few_views):
+        return _few_photos_backend(name, source, photos or 0)
     if name != "auto":
         return name
-    if _layout_root(source) is not None:
-        return "rgbd"
     if BACKENDS["vggt"].available() is None:
         import torch
 
@@ -79,6 +89,22 @@ def resolve_backend(name: str, source: frame_sources.Source) -> str:
     if reason is None:
         return "sfm"
     raise InputError("no reconstruction backend can run on this input here", hint=f"sfm: {reason}; or install vggt")
+
+
+def _few_photos_backend(name: str, source: frame_sources.Source, photos: int) -> str:
+    """vggt for a handful of photos, or one line saying why it cannot be had (after the photos' own problems, if any)."""
+    refusable = name not in ("auto", "vggt") or BACKENDS["vggt"].available() is not None
+    if refusable:  # a few photos decode in moments: a broken or mismatched one is the first thing to fix
+        frame_sources.load_frames(source, progress=False)
+    if name not in ("auto", "vggt"):
+        raise InputError(f"the {name} backend cannot give each of {photos} photos a camera (it needs many overlapping views)",
+                         hint="use --backend vggt (REASMORY_BACKEND=vggt) for a few photos, or give a video or more photos")
+    try:
+        BACKENDS["vggt"].require()
+    except InputError as exc:
+        raise InputError(f"{photos} photos need the vggt backend, which gives each a camera: {exc.message}",
+                         hint=f"install it with: {VGGT_INSTALL} (docs/backends.md), or give a video or more photos for sfm") from None
+    return "vggt"
 
 
 def _versions(backend: str, kind: str) -> dict[str, str]:
@@ -148,7 +174,8 @@ def reconstruct(source: frame_sources.Source, plan: BuildPlan, input_hash: str |
         points=move_points(points, sim),
         scene=SceneFacts(floor_z=0.0, scale=aligned.scale),
         provenance=Provenance(input_hash=input_hash, source=frames.source, backend=plan.backend.name,
-                              settings=plan.fingerprint(), versions=_versions(plan.backend.name, frames.kind), notes=notes),
+                              settings=plan.fingerprint(), versions=_versions(plan.backend.name, frames.kind),
+                              frames_sampled=len(frames), notes=notes),
         arrays=MemoryArrays(
             depth=rec.depth * factor if keep and rec.depth is not None else None,
             confidence=rec.confidence if keep else None,

@@ -125,7 +125,7 @@ def _points_layer(memory: SpatialMemory, cloud: RenderCloud, frame: BevRender, w
         below = (memory.scene.floor_z + CUT_HEIGHT) - xyz[2]
         zbuffer.add((xyz[0] - frame.left) * ppm - shift, (frame.top - xyz[1]) * ppm - shift,
                     below * (1.0 + bias) if bias else below, cloud.index[start:stop],
-                    cloud.spacing[start:stop] * ppm, below >= 0)
+                    cloud.footprint(start, stop, ppm, width // scale), below >= 0)
     index = unpack_index(fill_holes(zbuffer.finish())).cpu().numpy()
     pixels = pixel_attributes(cloud, index)
     z = np.zeros(index.shape, np.float32)

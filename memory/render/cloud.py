@@ -3,7 +3,10 @@
 Scene points come first, then every object's own points, then (for memories
 without scene points, e.g. ground-truth ones built from boxes) a floor grid
 so that renders show where the floor is. Each point carries the spacing of
-its surface, from which splat sizes follow.
+its surface, from which splat sizes follow. A sparse memory's points (a few
+hundred per m² of floor, e.g. SfM features: `reasmory.memory.quality`) do not
+sample surfaces, so splats sized to close them would be large squares: they
+are drawn as dots of `dot_pixels` instead.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import torch
 from scipy.spatial import cKDTree
 
 from reasmory.memory.model import ObjectInstance
+from reasmory.memory.quality import is_sparse
 from reasmory.memory.render.colour import label_colour
 from reasmory.memory.render.splat import MAX_POINTS
 from reasmory.memory.spatial_memory import SpatialMemory
@@ -26,6 +30,8 @@ FLOOR_TILE = 0.5
 FLOOR_MARGIN = 0.5
 #: Mean points per voxel the spacing estimate aims for.
 _POINTS_PER_VOXEL = 8
+#: Width in pixels of a sparse memory's dots in a 640-pixel-wide picture (scaled with the picture).
+DOT_PIXELS = 3.0
 
 _CACHE: weakref.WeakKeyDictionary[SpatialMemory, dict[str, RenderCloud]] = weakref.WeakKeyDictionary()
 
@@ -57,9 +63,17 @@ class RenderCloud:
     labels: tuple[str, ...]
     ranges: dict[str | int, tuple[int, int]]
     has_normals: bool = False
+    sparse: bool = False
 
     def __len__(self) -> int:
         return int(self.xyz.shape[1])
+
+    def footprint(self, start: int, stop: int, pixels_per_metre: torch.Tensor | float, width: int) -> torch.Tensor:
+        """(stop − start,) float32 splat widths in pixels of points start … stop−1: their surface spacing at
+        `pixels_per_metre` (a tensor per point, or one scale), or dots for a sparse memory in a `width`-pixel picture."""
+        if self.sparse:
+            return torch.full((stop - start,), max(2.0, DOT_PIXELS * width / 640), dtype=torch.float32, device=self.xyz.device)
+        return self.spacing[start:stop] * pixels_per_metre
 
 
 def default_device() -> torch.device:
@@ -134,6 +148,7 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
         labels=labels,
         ranges=ranges,
         has_normals=any(p.normal.any() for p in parts),
+        sparse=is_sparse(memory),
     )
 
 

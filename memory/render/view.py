@@ -96,7 +96,7 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
         proj = torch.addmm(P[:, 3:], P[:, :3], cloud.xyz[:, start:stop])
         z = proj[2]
         inverse = torch.reciprocal(z)
-        footprint = torch.mul(cloud.spacing[start:stop], inverse).mul_(camera.focal)
+        footprint = cloud.footprint(start, stop, inverse * camera.focal, camera.width)
         zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, cloud.index[start:stop],
                     footprint, z > NEAR)
     keys = zbuffer.finish()

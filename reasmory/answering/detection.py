@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from reasmory.interpreter.trace import Attempt
 from reasmory.memory import SpatialMemory
 from reasmory.memory.reconstruction.cache import update_entry
 from reasmory.memory.grounding.on_demand import Grounded, ground_labels
+from reasmory.memory.grounding.pipeline import GroundingSettings
+from reasmory.memory.reconstruction.backends.base import FEW_PHOTOS
 from reasmory.memory.model import ObjectInstance
 
 
@@ -58,6 +61,14 @@ class LazyDetector:
         DetectorConfig(labels=("object",), **self.options).check()
 
 
+def grounding_settings(memory: SpatialMemory) -> GroundingSettings | None:
+    """None (the defaults: an object needs two views) for videos; a few photos often show an object once, so one suffices."""
+    if len(memory.frames) > FEW_PHOTOS:
+        return None
+    defaults = GroundingSettings(floor_z=memory.scene.floor_z)
+    return replace(defaults, association=replace(defaults.association, min_views=1))
+
+
 def configured_detector(settings: Settings) -> LazyDetector | None:
     """The settings' detector, or None when none is configured."""
     return None if settings.detector == "none" else LazyDetector(settings)
@@ -73,10 +84,11 @@ class DetectorGrounder:
 
     @property
     def fingerprint(self) -> dict[str, Any]:
-        return {"kind": "detector", "labels": list(self.labels), **self.settings}
+        return {"kind": "detector", "labels": list(self.labels), "few_photos_min_views": 1, **self.settings}
 
     def __call__(self, memory: SpatialMemory) -> list[ObjectInstance]:
-        return list(ground_labels(memory, self.labels, self.detector, max_frames=len(memory.frames)).memory.objects)
+        found = ground_labels(memory, self.labels, self.detector, max_frames=len(memory.frames), settings=grounding_settings(memory))
+        return list(found.memory.objects)
 
 
 class OnDemand:
@@ -98,7 +110,7 @@ class OnDemand:
         runs: list[Grounded] = []
 
         def grow(current: SpatialMemory) -> SpatialMemory | None:
-            runs.append(ground_labels(current, labels, self.detector, self.max_frames))
+            runs.append(ground_labels(current, labels, self.detector, self.max_frames, grounding_settings(current)))
             return runs[-1].memory if runs[-1].found else None
 
         try:

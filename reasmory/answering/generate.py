@@ -19,10 +19,10 @@ from reasmory.answering.fallback import fallback_program
 from reasmory.answering.grammar import decoding_grammar
 from reasmory.answering.prompt import program_messages, repair_messages
 from reasmory.answering.settings import Settings
-from reasmory.compiler import VLM_HINT, UnsupportedQuestion, compile_question
+from reasmory.compiler import VLM_HINT, CompiledQuestion, DeclinedQuestion, UnsupportedQuestion, compile_question
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter import LanguageError, RunResult
-from reasmory.interpreter.trace import Attempt
+from reasmory.interpreter.trace import Attempt, Constrained, Reading, Usage
 from reasmory.memory import SpatialMemory
 
 Runner = Callable[[str, SpatialMemory], RunResult]
@@ -73,16 +73,23 @@ class Search:
 
     def _from_compiler(self) -> tuple[Outcome | None, Refusal | None]:
         """The compiled program's outcome, or its refusal to hand to the VLM; raises when nothing else may answer."""
+        start = time.perf_counter()
         try:
-            compiled = compile_question(self.question)
-        except UnsupportedQuestion:
-            if self.settings.generator == "compiler" or self.client is None:
+            compiled = self._compile()
+        except UnsupportedQuestion as exc:
+            if self.settings.generator == "compiler" or self.client is None or isinstance(exc, DeclinedQuestion):
+                self.attempts.append(Attempt(index=len(self.attempts), kind="compile", generator="compiler", error=exc.one_line(),
+                                             reading=exc.reading, duration_ms=(time.perf_counter() - start) * 1000))
                 raise
             return None, None
-        outcome, refused = self._try(compiled.source, "compile", "compiler")
+        outcome, refused = self._try(compiled.source, "compile", "compiler", start=start, reading=compiled.reading)
         if refused is not None and (self.settings.generator == "compiler" or self.client is None):
             raise refused[1]
         return outcome, refused
+
+    def _compile(self) -> CompiledQuestion:
+        """The reader's program; with a detector, names the memory lacks stay in it, to be grounded when it is checked."""
+        return compile_question(self.question, self.memory, self.options, ground=self.grounder is not None)
 
     def _from_vlm(self, client: VLMClient, refused: Refusal | None) -> Outcome | None:
         """Ask, then send refusals back at most `max_repairs` times; None when every program was refused."""
@@ -104,17 +111,20 @@ class Search:
                                              duration_ms=(time.perf_counter() - start) * 1000))
                 raise
             source = extract_program(completion.text)
-            outcome, refusal = self._try(source, kind, client.name, reply=completion.text, constrained=completion.constrained, start=start)
+            outcome, refusal = self._try(source, kind, client.name, reply=completion.text, constrained=completion.constrained,
+                                         usage=completion.usage, start=start)
             if refusal is None:
                 return outcome
             messages += repair_messages(refusal[0], refusal[1].diagnostics)
         return None
 
-    def _try(self, source: str, kind: Kind, generator: str, *, reply: str | None = None, constrained: bool = False,
-             start: float | None = None) -> tuple[Outcome, None] | tuple[None, Refusal]:
+    def _try(self, source: str, kind: Kind, generator: str, *, reply: str | None = None, constrained: Constrained = False,
+             usage: Usage | None = None, start: float | None = None,
+             reading: Reading | None = None) -> tuple[Outcome, None] | tuple[None, Refusal]:
         """Run one program, recording the attempt; (outcome, None) or (None, (source, error))."""
         start = time.perf_counter() if start is None else start
-        attempt = Attempt(index=len(self.attempts), kind=kind, generator=generator, program=source, reply=reply, constrained=constrained)
+        attempt = Attempt(index=len(self.attempts), kind=kind, generator=generator, program=source, reply=reply, constrained=constrained,
+                          usage=usage or Usage(), reading=reading)
         self.attempts.append(attempt)
         try:
             result = self.runner(source, self.memory)

@@ -5,6 +5,7 @@
     result.answer, result.program, result.generator     # '2', 'answer(count(objects("chairs")))\n', 'compiler'
     result.trace.save("trace.json")                    # steps, and every attempt at a program
     result.evidence.weak()                             # e.g. ['scale from the eye-height prior: … off by ±20%']
+    result.usage                                        # model calls, tokens and cost (when prices are set)
 
 Errors are ReasmoryErrors with one-line messages; those raised after programs
 were tried carry them as `.attempts` (the CLI writes them with `--trace`).
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from reasmory.compiler import VLM_HINT, UnsupportedQuestion
 from reasmory.errors import InputError, ReasmoryError
 from reasmory.interpreter import RunResult
 from reasmory.interpreter import run as run_program
-from reasmory.interpreter.trace import Attempt, Trace
+from reasmory.interpreter.trace import Attempt, Trace, Usage
 from reasmory.memory import SpatialMemory
 from reasmory.memory.evidence import Evidence, evidence
 from reasmory.memory.reconstruction.cache import MemoryCache
@@ -46,6 +47,7 @@ class Answer:
     memory: SpatialMemory
     generator: str
     value: Any = None
+    usage: Usage = field(default_factory=Usage)
 
     @property
     def evidence(self) -> Evidence:
@@ -111,7 +113,9 @@ def _answer(memory: SpatialMemory, question: str, options: list[str], config: Se
         raise
     trace = outcome.result.trace
     trace.generator, trace.attempts, trace.answer = outcome.generator, list(search.attempts), final
-    return Answer(final, outcome.program, trace, search.memory, outcome.generator, value)
+    trace.usage = Usage.total(a.usage for a in search.attempts)
+    trace.reading = next((a.reading for a in search.attempts if a.reading is not None), None)
+    return Answer(final, outcome.program, trace, search.memory, outcome.generator, value, trace.usage)
 
 
 def _final_answer(outcome: Outcome, question: str, options: list[str], client: VLMClient | None, artifacts: Path,
@@ -129,7 +133,8 @@ def _final_answer(outcome: Outcome, question: str, options: list[str], client: V
                       images=[str(p.path) for p in parts])
     attempts.append(attempt)
     try:
-        final, attempt.reply = reason(client, question, options, outcome.program, parts)
+        final, completion = reason(client, question, options, outcome.program, parts)
+        attempt.reply, attempt.usage = completion.text, completion.usage
     except ReasmoryError as exc:
         attempt.error = exc.one_line()
         raise

@@ -1,10 +1,13 @@
 """Prompts for the VLM, generated from the grammar file, the operation registry, the memory and the compiler.
 
-Only the framing sentences are written here. The syntax is the grammar file
+Only the framing sentences and the guide to choices a model must make (which
+view "image 2" is, direction or relation, units, yes/no with a count, one
+object among several) are written here. The syntax is the grammar file
 itself, the operations come from the registry (signatures with enum words,
-units and doc lines), the worked examples are the offline compiler's programs
-for the example questions in `examples.json`, and the scene is the memory's
-own summary. Change the language and the prompt follows.
+units and doc lines), the worked examples are the programs in `examples.json`
+(the offline compiler's, for the questions that give none; the tests run them
+all on the example scene), and the scene is the memory's own summary. Change
+the language and the prompt follows.
 """
 
 from __future__ import annotations
@@ -26,6 +29,24 @@ FRAMING = (
     "The predefined name `options` holds the question's multiple-choice options (an empty list when there are none). "
     "Reply with the program only, without prose or code fences; its last statement is answer(...)."
 )
+GUIDE = "\n".join([
+    "- Views: a question's \"image k\", \"view k\" or \"the k-th view\" counts from 1, so image 1 (the first view) "
+    "is camera(0) and image k is camera(k-1); \"frame k\" counts from 0 only where the question says frames are numbered from 0.",
+    "- direction(target, viewer) is where the target is for the viewer: \"is the lamp to my left?\", \"what is behind me?\", "
+    "\"standing by A facing B, is C left or right of B?\" (you face B: your left or right). relation(target, reference, viewer) "
+    "is where the target is beside another object as the viewer sees both: \"from image 2, is the table left of the sofa?\", "
+    "\"what is to the right of the bottle?\"; it can also say in front of or behind the reference.",
+    "- Units: numbers come in the unit shown in [brackets] after an operation (m, m², °). When the question asks for "
+    "another unit, convert in the program: centimetres × 100, millimetres × 1000, feet / 0.3048, inches / 0.0254, "
+    "square feet / 0.092903.",
+    "- Yes or no: \"is there a clock?\" is exists(\"clock\"), false for a label the memory does not list; a yes/no "
+    "question about a number compares it (count(objects(\"chair\")) >= 2); a question that wants yes or no and how many "
+    "answers the count (0 means no; a label the memory does not list has count 0).",
+    "- One of several: object(label) takes the most observed instance when there are several (the trace names the "
+    "others). Standing at it, facing it or measuring from it may then use an instance the question does not mean: when "
+    "the question says which one, pick it (closest(objects(\"chair\"), to=object(\"window\")) is the chair nearest the "
+    "window); when any of them will do, pass objects(label), whose distances and rankings use the nearest instance.",
+])
 REPAIR = "The program was refused. The problems, as data and as shown to people:"
 REPAIR_ASK = "Reply with the corrected program only."
 REASONER = (
@@ -42,15 +63,17 @@ def operations_reference() -> str:
     return "\n\n".join(f"[{category}]\n" + "\n".join(lines) for category, lines in groups.items())
 
 
+def example_items() -> list[dict]:
+    """The worked examples: question, options, and the program (the offline compiler's when the item gives none)."""
+    items = json.loads(resources.files("reasmory.answering").joinpath("examples.json").read_text(encoding="utf-8"))
+    return [{**item, "program": item.get("program") or compile_question(item["question"]).source.strip()} for item in items]
+
+
 @lru_cache(maxsize=1)
 def worked_examples() -> str:
-    """The example questions with the offline compiler's programs for them."""
-    items = json.loads(resources.files("reasmory.answering").joinpath("examples.json").read_text(encoding="utf-8"))
-    blocks = []
-    for item in items:
-        program = compile_question(item["question"]).source.strip()
-        blocks.append(_question_block(item["question"], item.get("options")) + "\nProgram:\n" + program)
-    return "\n\n".join(blocks)
+    """The example questions with their programs."""
+    return "\n\n".join(_question_block(item["question"], item.get("options")) + "\nProgram:\n" + item["program"]
+                       for item in example_items())
 
 
 def memory_summary(memory: SpatialMemory) -> str:
@@ -87,6 +110,7 @@ def program_messages(question: str, options: Sequence[str] | None, memory: Spati
         FRAMING,
         "## Grammar (Lark)\n" + grammar_text().strip(),
         "## Operations\n" + operations_reference(),
+        "## Choosing\n" + GUIDE,
         "## Worked examples (about another scene)\n" + worked_examples(),
     ])
     user = "## This scene\n" + memory_summary(memory) + ("\n" + OPEN_LABELS if open_labels else "") + "\n\n" + _question_block(question, options)

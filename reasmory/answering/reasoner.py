@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from reasmory.answering.clients.base import ImagePart, VLMClient
+from reasmory.answering.clients.base import Completion, ImagePart, VLMClient
 from reasmory.answering.prompt import reasoner_messages
 from reasmory.interpreter.context import parse_options
 from reasmory.interpreter.values import Image
@@ -55,7 +55,8 @@ def choice(reply: str, options: Sequence[str] | None) -> str:
     return text
 
 
-def reason(client: VLMClient, question: str, options: Sequence[str] | None, program: str, images: Sequence[ImagePart]) -> tuple[str, str]:
-    """(answer, raw reply) from the VLM looking at the images."""
+def reason(client: VLMClient, question: str, options: Sequence[str] | None, program: str,
+           images: Sequence[ImagePart]) -> tuple[str, Completion]:
+    """(answer, the VLM's reply) from the VLM looking at the images."""
     completion = client.complete(reasoner_messages(question, options, program, images))
-    return choice(completion.text, options), completion.text
+    return choice(completion.text, options), completion

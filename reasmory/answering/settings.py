@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError, TomlConfigSettingsSource
 
+from reasmory.answering.clients.base import Prices
 from reasmory.errors import InputError
 from reasmory.memory.reconstruction.cache import default_cache_dir
 from reasmory.memory.labels import DEFAULT_VOCABULARY
@@ -46,9 +47,18 @@ class Settings(BaseSettings):
     vlm_backoff: float = Field(1.0, ge=0, description="first back-off in seconds; doubles with each retry")
     vlm_max_tokens: int = Field(512, ge=16, description="longest reply, in tokens")
     vlm_temperature: float = Field(0.0, ge=0, description="sampling temperature; 0 decodes greedily")
+    vlm_api: Literal["chat", "responses"] = Field(
+        "chat", description="chat: /chat/completions (every OpenAI-compatible server); responses: OpenAI's /responses")
+    vlm_reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = Field(
+        None, description="reasoning effort for reasoning models (OpenAI GPT-5 family; Gemini's compatible endpoint); None: the model's default")
+    vlm_device: str = Field("auto", description="where a local (transformers) VLM runs: auto (CUDA when present), cpu, cuda or cuda:N")
+    vlm_input_price: float | None = Field(None, ge=0, description="US$ per million input tokens, for the cost in traces and reports")
+    vlm_output_price: float | None = Field(None, ge=0, description="US$ per million output tokens (reasoning tokens included)")
+    vlm_cached_input_price: float | None = Field(None, ge=0, description="US$ per million cached input tokens (None: the input price)")
     max_repairs: int = Field(2, ge=0, description="times a program with errors goes back to the VLM before the fallback")
-    grammar: Literal["auto", "off", "vllm"] = Field(
-        "auto", description="grammar-constrained decoding: auto (send it, drop it if the server refuses), off, vllm (always send it)")
+    grammar: Literal["auto", "off", "vllm", "openai"] = Field(
+        "auto", description="grammar-constrained decoding: auto (the server's way, dropped if it refuses), off, vllm (vLLM's fields), "
+        "openai (an OpenAI custom tool with a Lark grammar); vllm and openai report a refusal as an error")
     generator: Literal["auto", "vlm", "compiler"] = Field(
         "auto", description="auto: the offline compiler for the questions it knows, else the VLM; or only one of them")
     cache_dir: Path = Field(default_factory=default_cache_dir, description="built memories and run artifacts (the build cache's folder)")
@@ -99,6 +109,12 @@ class Settings(BaseSettings):
                              hint=f'give it as JSON, e.g. REASMORY_{name.upper()}=\'["chair", "table"]\'') from None
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"the settings file is not valid TOML: {exc}", hint="fix it or point REASMORY_CONFIG elsewhere") from None
+
+    def vlm_prices(self) -> Prices | None:
+        """The configured prices, or None when input or output price is missing."""
+        if self.vlm_input_price is None or self.vlm_output_price is None:
+            return None
+        return Prices(input=self.vlm_input_price, output=self.vlm_output_price, cached_input=self.vlm_cached_input_price)
 
     def vlm_configured(self) -> bool:
         """Whether a VLM can be reached: an endpoint and a model, or a local model."""

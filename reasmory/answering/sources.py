@@ -26,12 +26,12 @@ from reasmory.memory import SpatialMemory
 from reasmory.memory.reconstruction.frames import IMAGE_SUFFIXES, LIST_SUFFIX, VIDEO_SUFFIXES
 from reasmory.memory.reconstruction.layouts import detect_layout
 from reasmory.memory.grounding.on_demand import PromptedDetector
+from reasmory.memory.grounding.pipeline import SCENE_PARTS
 from reasmory.memory.model import ObjectInstance
 
 Kind = Literal["memory", "rmem", "scene_folder", "rgbd_folder", "video", "image_folder", "image_list", "images"]
 Source = SpatialMemory | str | Path | Sequence[str | Path]
 PIPELINE = "reasmory.memory.reconstruction.pipeline"
-_SCENE_PARTS = ("scene.json", "cameras.json", "depth", "instances")
 _WHAT = {
     "scene_folder": "the synthetic scene folder",
     "rgbd_folder": "the RGB-D folder",
@@ -59,7 +59,7 @@ def classify(source: Source) -> Kind:
                 return kinds[path.suffix.lower()]
             raise InputError(f"'{path}' is neither a .rmem memory, a video nor a list of images", hint=_SOURCES_HINT)
         if path.is_dir():
-            if all((path / part).exists() for part in _SCENE_PARTS):
+            if all((path / part).exists() for part in SCENE_PARTS):
                 return "scene_folder"
             if detect_layout(path) is not None:
                 return "rgbd_folder"
@@ -118,9 +118,9 @@ def _grounding(kind: Kind, source: Source, settings: Settings,
     """The pipeline's `instances=` hook: a scene folder's given instance masks lifted with its depth maps, else the
     detector over every frame for `detector_labels`; None when neither is there."""
     if kind == "scene_folder":
-        from reasmory.memory.grounding.pipeline import GivenMaskGrounder
+        from reasmory.memory.grounding.pipeline import given_mask_grounder
 
-        return GivenMaskGrounder(Path(str(source)))
+        return given_mask_grounder(Path(str(source)))
     if detector is None:
         return None
     from reasmory.answering.detection import DetectorGrounder

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict
 
 from reasmory.batch.executor import Failure
 from reasmory.batch.items import Item, item_key
+from reasmory.errors import ReasmoryError
+from reasmory.interpreter.trace import Usage
 from reasmory.jsonl import read_models
 from reasmory.memory import SpatialMemory
 
@@ -78,20 +80,25 @@ class AnswerJob(BaseModel):
         return load_or_build_memory(group, settings, configured_detector(settings))
 
     def answer(self, item: Item, memory: SpatialMemory) -> dict[str, Any]:
+        """The answer, or the error that stopped it; either way with the model calls, tokens and cost it took."""
         from reasmory.answering import answer
 
         entry = BatchInput.model_validate(item.payload)
         start = time.perf_counter()
         artifacts = self.artifacts_dir / item.key if self.artifacts_dir else None
-        result = answer(memory, entry.question, entry.options, artifacts_dir=artifacts, **self.settings)
+        try:
+            result = answer(memory, entry.question, entry.options, artifacts_dir=artifacts, **self.settings)
+        except ReasmoryError as exc:
+            usage = Usage.total(a.usage for a in getattr(exc, "attempts", []))
+            return {**self.failed(item, Failure.of(exc)), "usage": usage.model_dump(), "duration_ms": (time.perf_counter() - start) * 1000}
         return {**item.payload, "status": "answered", "answer": result.answer, "program": result.program,
                 "generator": result.generator, "error": None, "score": _score(entry, result.answer),
-                "duration_ms": (time.perf_counter() - start) * 1000}
+                "usage": result.usage.model_dump(), "duration_ms": (time.perf_counter() - start) * 1000}
 
     def failed(self, item: Item, failure: Failure) -> dict[str, Any] | None:
         entry = BatchInput.model_validate(item.payload)
         return {**item.payload, "status": "error", "answer": None, "program": None, "generator": None,
-                "error": failure.one_line(), "score": _score(entry, None), "duration_ms": 0.0}
+                "error": failure.one_line(), "score": _score(entry, None), "usage": Usage().model_dump(), "duration_ms": 0.0}
 
 
 def _score(entry: BatchInput, prediction: str | None) -> float | None:
@@ -103,8 +110,16 @@ def _score(entry: BatchInput, prediction: str | None) -> float | None:
     return score(prediction, entry.ground_truth, entry.question_type in NUMERIC_TYPES)
 
 
+TASK_COLUMNS = ["task", "items", "answered", "errors", "score", "calls", "tokens in", "tokens out", "cost $"]
+
+
+def usage_of(results: list[dict[str, Any]]) -> Usage:
+    """The model calls, tokens and cost of these results together (results written before usage was counted: none)."""
+    return Usage.total(Usage.model_validate(r.get("usage") or {}) for r in results)
+
+
 def task_table(results: list[dict[str, Any]]) -> tuple[list[list[Any]], float | None]:
-    """Per question_type: items, answered, errors, mean score (errors score 0); and the mean of the task scores."""
+    """Per question_type: items, answered, errors, mean score (errors score 0), model usage; and the mean of the task scores."""
     by_task: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in results:
         by_task[r.get("question_type") or "-"].append(r)
@@ -116,8 +131,12 @@ def task_table(results: list[dict[str, Any]]) -> tuple[list[list[Any]], float | 
         if mean is not None:
             scores.append(mean)
         rows.append([task, len(rs), sum(r["status"] == "answered" for r in rs), sum(r["status"] == "error" for r in rs),
-                     "-" if mean is None else f"{mean:.4f}"])
+                     "-" if mean is None else f"{mean:.4f}", *_usage_cells(usage_of(rs))])
     overall = sum(scores) / len(scores) if scores else None
     rows.append(["overall (mean of task scores)", len(results), sum(r[2] for r in rows), sum(r[3] for r in rows),
-                 "-" if overall is None else f"{overall:.4f}"])
+                 "-" if overall is None else f"{overall:.4f}", *_usage_cells(usage_of(results))])
     return rows, overall
+
+
+def _usage_cells(usage: Usage) -> list[Any]:
+    return [usage.calls, usage.input_tokens, usage.output_tokens, "-" if usage.cost_usd is None else f"{usage.cost_usd:.4f}"]

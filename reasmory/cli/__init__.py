@@ -13,6 +13,7 @@ from typer.exceptions import TyperException
 
 from reasmory.cli import (
     answer_cmd, batch_cmd, bench_cmd, build_cmd, demo_cmd, memory_cmd, playground_cmd, program_cmd, render_cmd, synth_cmd, trace_cmd,
+    view_cmd,
 )
 from reasmory.cli.output import print_error
 from reasmory.errors import ReasmoryError
@@ -35,6 +36,7 @@ app.command("check")(program_cmd.check)
 app.command("run")(program_cmd.run)
 app.command("playground")(playground_cmd.playground)
 app.command("render")(render_cmd.render)
+app.command("view")(view_cmd.view)
 app.command("answer")(answer_cmd.answer)
 app.command("batch")(batch_cmd.batch)
 

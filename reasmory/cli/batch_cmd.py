@@ -66,9 +66,11 @@ def batch(
     from reasmory.batch import ResultStore, run_items
     from reasmory.batch.answer_job import (
         GPU_BACKENDS,
+        TASK_COLUMNS,
         AnswerJob,
         load_inputs,
         task_table,
+        usage_of,
     )
     from reasmory.benchmarks.report import emit
     from reasmory.cli.output import err_console
@@ -86,9 +88,9 @@ def batch(
     title = f"{inputs.name}: {run.items} items, {run.done} answered now on the {run.executor} executor ({run.items_per_second:.1f} items/s)"
     payload = {"inputs": str(inputs), "results": str(results), "executor": run.executor, "items": run.items, "items_done": run.done,
                "items_resumed": run.resumed, "memories_built": run.built, "run_seconds": run.seconds,
-               "items_per_second": run.items_per_second, "overall": overall,
-               "tasks": [dict(zip(["task", "items", "answered", "errors", "score"], r, strict=True)) for r in rows[:-1]]}
-    emit(title, ["task", "items", "answered", "errors", "score"], rows, payload, json_out)
+               "items_per_second": run.items_per_second, "overall": overall, "usage": usage_of(run.results).model_dump(),
+               "tasks": [dict(zip(TASK_COLUMNS, r, strict=True)) for r in rows[:-1]]}
+    emit(title, TASK_COLUMNS, rows, payload, json_out)
     errors = rows[-1][3]
     if errors:
         err_console.print(f"{errors} item(s) ended in an error; see their \"error\" in {results}", highlight=False)

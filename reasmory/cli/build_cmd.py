@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from reasmory.cli.output import console
+from reasmory.cli.output import console, print_warnings
 from reasmory.errors import InputError
 
 
@@ -52,20 +52,26 @@ def build(
 ) -> None:
     """Build a scene's 3D memory (cameras, points, gravity, metric scale) from a video, photos or an RGB-D folder.
 
-    A second build of the same input with the same settings is a cache hit and takes well under a second.
+    A scene folder from `reasmory synth` brings its own instance masks: its objects are grounded from them, as
+    `reasmory answer` does. A sparse or weak memory (few points per m², few registered frames, cameras off the
+    trajectory) is flagged. A second build of the same input with the same settings is a cache hit and takes well under a second.
 
     Example: [cyan]reasmory build shared/data/livingroom1_micro -o living.rmem[/]
     """
+    from reasmory.memory.grounding.pipeline import given_mask_grounder
+    from reasmory.memory.quality import memory_warnings
     from reasmory.memory.reconstruction import run_build
 
     extra = parse_settings(settings)
     for key, value in (("frames", frames), ("stride", stride)):
         if value is not None:
             extra[key] = value
-    outcome = run_build(source, backend.value, cache_dir=cache_dir, use_cache=not no_cache, **extra)
+    outcome = run_build(source, backend.value, cache_dir=cache_dir, use_cache=not no_cache,
+                        instances=given_mask_grounder(source), **extra)
     memory = outcome.memory
     written = memory.save(out) if out is not None else None
     console.print(_summary(outcome, written))
+    print_warnings(memory_warnings(memory))
 
 
 def _summary(outcome: Any, written: Path | None) -> Table:
@@ -83,6 +89,7 @@ def _summary(outcome: Any, written: Path | None) -> Table:
         ("backend", outcome.backend),
         ("frames", str(len(memory.frames))),
         ("points", f"{len(memory.points):,}"),
+        ("objects", f"{len(memory.objects)} in {len(memory.labels())} categories"),
         ("scale", f"×{scale.factor:.4g} by {scale.method} (spread {scale.spread:.2g})"),
         ("cache file", str(outcome.cache_path) if outcome.cache_path else "-"),
         ("written to", str(written) if written else "-"),

@@ -16,20 +16,27 @@ app = typer.Typer(help="Inspect memories and build them from ground-truth annota
 
 @app.command("info")
 def info(path: Path = typer.Argument(..., help="A .rmem memory file.", show_default=False)) -> None:
-    """Show what a memory holds: frames, points, objects per label, scale, provenance, and its weak points.
+    """Show what a memory holds: frames, points, objects per label, scale, provenance, its weak points (what answers on
+    it rest on that is weak) and what makes it weak (sparse points, few registered frames, cameras off the trajectory).
 
     Example: [cyan]reasmory memory info scene.rmem[/]
     """
     from reasmory.memory.evidence import evidence
+    from reasmory.memory.quality import memory_warnings
 
     memory = SpatialMemory.load(path)
     console.print(memory_overview(memory, path))
-    console.print(objects_table(memory))
+    console.print(objects_table(memory) if memory.objects else "[bold]Objects[/]: none")
     weak = evidence(memory).weak()
     if weak:
         console.print("[bold]Weak points[/]")
         for line in weak:
             console.print(f"  • {escape(line)}")
+    warnings = memory_warnings(memory)
+    if warnings:
+        console.print("[bold yellow]Warnings[/]")
+        for warning in warnings:
+            console.print(f"  • {escape(warning)}")
     if memory.provenance.notes:
         console.print("[bold]Notes[/]")
         for note in memory.provenance.notes:
@@ -44,10 +51,11 @@ def memory_overview(memory: SpatialMemory, path: Path) -> Table:
     area = f"{memory.room_area():.2f} m² ({scene.floor_area_source or 'from the points'})" if (
         scene.floor_area is not None or scene.floor_polygon or len(memory.points)
     ) else "unknown"
+    sampled = prov.frames_sampled
     rows = [
         ("id", memory.memory_id or "-"),
-        ("frames", str(len(memory.frames))),
-        ("points", f"{len(memory.points):,}"),
+        ("frames", str(len(memory.frames)) + (f" registered of {sampled} sampled" if sampled else "")),
+        ("points", f"{len(memory.points):,}" + _density(memory)),
         ("objects", f"{len(memory.objects)} in {len(memory.labels())} categories"),
         ("floor area", area),
         ("floor height", f"{scene.floor_z:.3f} m (world z up)"),
@@ -60,6 +68,13 @@ def memory_overview(memory: SpatialMemory, path: Path) -> Table:
     for key, value in rows:
         table.add_row(key, escape(value))
     return table
+
+
+def _density(memory: SpatialMemory) -> str:
+    from reasmory.memory.quality import point_density
+
+    density = point_density(memory)
+    return f" ({density:,.0f} per m² of floor)" if density is not None else ""
 
 
 def objects_table(memory: SpatialMemory) -> Table:

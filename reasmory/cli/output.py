@@ -23,3 +23,9 @@ def print_weak(lines: list[str]) -> None:
     """What an answer or memory rests on that is weak, one line each on stderr (the answer itself stays on stdout)."""
     for line in lines:
         err_console.print(f"[yellow]note:[/] {escape(line)}", soft_wrap=True)
+
+
+def print_warnings(warnings: list[str]) -> None:
+    """Each warning on its own line on standard error, marked as one."""
+    for warning in warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import typer
 
+from reasmory.cli.arguments import MORE_OPTIONS, OPTIONS, collect_options
+
 
 def playground(
     memory: Path = typer.Argument(..., help="The .rmem memory to explore.", show_default=False),
-    options: list[str] = typer.Option(None, "--options", help='Options visible as `options`, e.g. "A. left" (repeat).'),
+    more_options: list[str] = MORE_OPTIONS,
+    options: list[str] = OPTIONS,
     images: Path = typer.Option(Path("playground-images"), "--images", help="Where rendered images are saved."),
 ) -> None:
     """An interactive session: syntax highlighting, completion of operations, arguments, enum words and labels,
@@ -22,4 +25,4 @@ def playground(
     from reasmory.playground import PlaygroundSession
     from reasmory.playground.repl import repl
 
-    repl(PlaygroundSession(SpatialMemory.load(memory), options or [], images), console)
+    repl(PlaygroundSession(SpatialMemory.load(memory), collect_options(options, more_options), images), console)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
 from reasmory.cli.output import console, err_console, print_weak
 from reasmory.errors import InputError
 from reasmory.memory import SpatialMemory
@@ -37,20 +38,21 @@ def print_language_error(exc: Exception) -> None:
 
 def check(
     program: Path = typer.Argument(..., help="Program file ('-' for standard input).", show_default=False),
+    more_options: list[str] = MORE_OPTIONS,
     memory: Path = typer.Option(..., "--memory", "-m", help="The .rmem memory to check labels and frames against."),
-    options: list[str] = typer.Option(None, "--options", help='A multiple-choice option, e.g. "A. left" (repeat for each).'),
+    options: list[str] = OPTIONS,
 ) -> int:
     """Check a program without running it: syntax, types, names, labels, frames, limits.
 
     Exit 0 when valid, 1 with every error printed.
 
-    Example: [cyan]reasmory check question.rp --memory scene.rmem[/]
+    Example: [cyan]reasmory check question.rp --memory scene.rmem --options "A. left" "B. right"[/]
     """
     from reasmory.interpreter import CheckError
     from reasmory.interpreter import check as check_source
 
     source = read_program(program)
-    diagnostics = check_source(source, SpatialMemory.load(memory), options)
+    diagnostics = check_source(source, SpatialMemory.load(memory), collect_options(options, more_options))
     if diagnostics:
         print_language_error(CheckError(diagnostics, source))
         return 1
@@ -61,11 +63,13 @@ def check(
 def run(
     memory: Path = typer.Argument(..., help="The .rmem memory to run against.", show_default=False),
     program: Path = typer.Argument(..., help="Program file ('-' for standard input).", show_default=False),
-    more_options: list[str] = typer.Argument(None, help="More options after --options.", show_default=False),
-    options: list[str] = typer.Option(None, "--options", help='Multiple-choice options, e.g. --options "A. left" "B. right".'),
+    more_options: list[str] = MORE_OPTIONS,
+    options: list[str] = OPTIONS,
     trace: Path | None = typer.Option(None, "--trace", help="Write the run's trace as JSON here."),
+    artifacts: Path | None = ARTIFACTS,
 ) -> int:
-    """Run a program against a memory and print its answer.
+    """Run a program against a memory and print its answer; the images it renders are written to a folder named
+    after the trace (or --artifacts DIR), and their paths printed.
 
     Example: [cyan]reasmory run scene.rmem question.rp --options "A. left" "B. right" --trace trace.json[/]
     """
@@ -73,10 +77,9 @@ def run(
     from reasmory.interpreter import run as run_source
 
     source = read_program(program)
-    all_options = [*(options or []), *(more_options or [])]
-    artifacts = trace.parent if trace else None
+    all_options = collect_options(options, more_options)
     try:
-        result = run_source(source, SpatialMemory.load(memory), all_options, artifacts_dir=artifacts)
+        result = run_source(source, SpatialMemory.load(memory), all_options, artifacts_dir=artifacts_folder(trace, artifacts))
     except LanguageError as exc:
         print_language_error(exc)
         if isinstance(exc, RunError) and trace is not None and exc.trace is not None:
@@ -85,6 +88,7 @@ def run(
         return 1
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+    print_artifacts(result.trace)
     console.print(escape(result.answer or ""), highlight=False)
     if result.trace.evidence is not None:
         print_weak(result.trace.evidence.weak())

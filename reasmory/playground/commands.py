@@ -45,6 +45,9 @@ def help_(session: PlaygroundSession, arg: str, console: Console) -> None:
 @command("objects")
 def objects(session: PlaygroundSession, arg: str, console: Console) -> None:
     """:objects — every object: id, label, centre, size, first frame seen."""
+    if not session.memory.objects:
+        console.print("the memory holds no objects (it was built without grounding them)")
+        return
     table = Table("id", "label", "centre (m)", "size (m)", "first seen")
     for o in session.memory.objects:
         table.add_row(str(o.id), escape(o.label), ", ".join(f"{c:.2f}" for c in o.box.center),
@@ -57,6 +60,9 @@ def cameras(session: PlaygroundSession, arg: str, console: Console) -> None:
     """:cameras — the input frames: index, time, position, heading."""
     import math
 
+    if not session.memory.frames:
+        console.print("the memory has no cameras (it was built from boxes, not from images or video)")
+        return
     table = Table("frame", "time (s)", "position (m)", "heading (°)")
     for f in session.memory.frames:
         fwd = f.forward
@@ -67,6 +73,9 @@ def cameras(session: PlaygroundSession, arg: str, console: Console) -> None:
 @command("vars")
 def variables(session: PlaygroundSession, arg: str, console: Console) -> None:
     """:vars — the names defined so far and their statements."""
+    if not session.statements:
+        console.print('no variables yet: assign one, e.g. sofa = object("sofa")')
+        return
     for stmt in session.statements:
         console.print(escape(stmt))
 

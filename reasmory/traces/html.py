@@ -81,7 +81,8 @@ def _verdict(answer: str | None, expected: str) -> str:
     return f' <span class="bad">✗ expected {_e(expected)}</span>'
 
 
-def _section(number: int, item: ReportItem, base: Path) -> str:
+def _section(number: int, item: ReportItem, base: Path, heading: bool = True) -> str:
+    """One trace; `heading` False when the page's title already says what the section would."""
     t = item.trace
     verdict = ""
     if item.expected is not None:
@@ -89,8 +90,9 @@ def _section(number: int, item: ReportItem, base: Path) -> str:
     options = f"<p>options: {_e(' · '.join(t.options))}</p>" if t.options else ""
     error = f'<p class="err">error[{_e(t.error.code)}] {_e(t.error.one_line())}</p>' if t.error else ""
     images = "".join(_image(path, caption) for caption, path in item.images or [])
+    title = f"<h2>{number}. {_e(t.question or 'Program')}</h2>" if heading else ""
     return (
-        f"<h2>{number}. {_e(t.question or 'Program')}</h2>{options}"
+        f"{title}{options}"
         f'<p class="answer">answer: <b>{_e(t.answer or "—")}</b>{verdict}</p>{error}'
         f"<pre>{highlighted_html(t.program)}</pre>{_steps(t, base)}{images}"
         f"<p class=calls>generator: {_e(t.generator or 'given program')} · memory {_e(t.memory_id or '-')} · total {t.total_ms:.1f} ms</p>"
@@ -98,8 +100,10 @@ def _section(number: int, item: ReportItem, base: Path) -> str:
 
 
 def trace_html(items: list[ReportItem], title: str = "Reasmory trace", base: Path = Path("."), intro: str = "") -> str:
-    """The whole page; relative artifact paths are read from `base`."""
-    body = "".join(_section(i + 1, item, base) for i, item in enumerate(items))
+    """The whole page; relative artifact paths are read from `base`. A page of one trace titled with its question
+    says the question once."""
+    single = len(items) == 1 and (items[0].trace.question or "Program") == title
+    body = "".join(_section(i + 1, item, base, heading=not single) for i, item in enumerate(items))
     return (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(title)}</title>"
         f"<meta name=viewport content='width=device-width,initial-scale=1'><style>{_CSS}</style></head>"

@@ -74,9 +74,11 @@ def trace_tree(trace: Trace) -> Tree:
 
 def _attempts(root: Tree, trace: Trace) -> None:
     """How the program was obtained: compiles, VLM replies, repairs, labels grounded on demand."""
-    node = root.add("[bold]attempts[/]")
+    spent = f"  [dim]({escape(trace.usage.line())})[/]" if trace.usage.calls else ""
+    node = root.add(f"[bold]attempts[/]{spent}")
     for attempt in trace.attempts:
         mark = "[green]✓[/]" if attempt.ok else "[red]✗[/]"
         outcome = attempt.answer if attempt.ok or attempt.kind == "ground" else attempt.error
+        grammar = {True: "  [dim]constrained[/]", "sent, not confirmed": "  [dim]grammar sent, not confirmed[/]"}.get(attempt.constrained, "")
         node.add(f"{mark} {attempt.kind} [dim]{escape(attempt.generator)}[/] {escape((outcome or '').splitlines()[0] if outcome else '')}"
-                 f"  [dim]{attempt.duration_ms:.0f} ms[/]")
+                 f"{grammar}  [dim]{attempt.duration_ms:.0f} ms[/]")

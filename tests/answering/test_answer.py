@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from reasmory.interpreter import REGISTRY, CheckError, check
@@ -25,7 +27,9 @@ from reasmory.compiler import UnsupportedQuestion
 from .conftest import Reply, ScriptedServer
 
 DIRECTION = "If I am standing by the sofa and facing the tv, is the window to the left or the right of the tv?"
-FREE = "Is the lamp closer to the sofa than to the door?"
+FREE = "Would the lamp fit between the sofa and the door?"  # a question the offline reader does not read
+# A template naming an object no memory holds: its program fails its checks.
+UNKNOWN = "What is the length of the longest dimension (length, width, or height) of the unicorn, measured in centimeters?"
 GOOD = 'answer(distance(object("lamp"), object("sofa")) < distance(object("lamp"), object("door")))\n'
 
 
@@ -52,6 +56,7 @@ def test_free_form_questions_without_a_vlm_say_what_to_configure(living_room: Sp
 
 def test_a_vlm_writes_the_program_from_a_generated_prompt_under_the_grammar(living_room: SpatialMemory, server: ScriptedServer,
                                                                            vlm: dict) -> None:
+    server.owned_by = "vllm"
     server.script("```\n" + GOOD + "```")
     result = answer(living_room, FREE, **vlm)
     assert result.answer == "yes" and result.generator == "vlm:scripted-vlm" and result.program == GOOD
@@ -81,16 +86,28 @@ def test_refused_programs_go_back_with_their_diagnostics_until_one_runs(living_r
 
 def test_a_compiled_program_that_fails_is_repaired_by_the_vlm(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
     server.script('answer(count(objects("chair")))')
-    result = answer(living_room, "How many unicorns are in this room?", **vlm)
+    result = answer(living_room, UNKNOWN, **vlm)
     assert result.answer == "2" and result.generator == "vlm:scripted-vlm"
     kinds = [(a.kind, a.generator, a.ok) for a in result.trace.attempts]
     assert kinds == [("compile", "compiler", False), ("repair", "vlm:scripted-vlm", True)]
     assert '"code": "unknown-label"' in server.requests[0]["messages"][-1]["content"]
 
 
+@pytest.mark.parametrize(("max_repairs", "kinds"), [(0, ["compile"]), (1, ["compile", "repair"]), (2, ["compile", "repair", "repair"])])
+def test_a_failed_compiled_program_uses_up_a_repair(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                                   monkeypatch: pytest.MonkeyPatch, max_repairs: int, kinds: list[str]) -> None:
+    """max_repairs counts every refusal sent back to the VLM, the compiled program's included."""
+    monkeypatch.delitem(REGISTRY._ops, "bev", raising=False)
+    server.script("answer(", "answer(", "answer(")
+    with pytest.raises(FallbackUnavailable) as err:
+        answer(living_room, UNKNOWN, max_repairs=max_repairs, **vlm)
+    assert [a.kind for a in err.value.attempts] == kinds
+    assert len(server.requests) == max_repairs
+
+
 def test_a_compiled_program_that_fails_without_a_vlm_reports_its_errors(living_room: SpatialMemory) -> None:
-    with pytest.raises(CheckError, match="no object 'unicorns'") as err:
-        answer(living_room, "How many unicorns are in this room?")
+    with pytest.raises(CheckError, match="no object 'unicorn'") as err:
+        answer(living_room, UNKNOWN)
     assert [a.kind for a in err.value.attempts] == ["compile"]
 
 
@@ -98,6 +115,31 @@ def test_generator_vlm_skips_the_compiler(living_room: SpatialMemory, server: Sc
     server.script('answer(count(objects("chair")) + 0)')
     result = answer(living_room, "How many chairs are in this room?", generator="vlm", **vlm)
     assert result.answer == "2" and [a.kind for a in result.trace.attempts] == ["generate"]
+
+
+def test_generator_compiler_never_asks_the_vlm(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
+    server.script(GOOD)
+    with pytest.raises(UnsupportedQuestion):
+        answer(living_room, FREE, generator="compiler", **vlm)
+    with pytest.raises(CheckError, match="no object"):
+        answer(living_room, UNKNOWN, generator="compiler", **vlm)
+    assert server.requests == []
+
+
+def test_attempt_durations_are_milliseconds(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each attempt is timed from its start to its outcome on the search's clock (here: a quarter second a reading)."""
+    from reasmory.answering import generate
+
+    ticks = itertools.count(0.0, 0.25)
+    monkeypatch.setattr(generate, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    server.script('answer(count(objects("chair")))')
+    result = answer(living_room, UNKNOWN, **vlm)
+    assert [(a.kind, a.duration_ms) for a in result.trace.attempts] == [("compile", 250.0), ("repair", 250.0)]
+    server.script(*[Reply(status=500, body={"error": {"message": "down"}})] * 3)
+    with pytest.raises(VLMError) as err:
+        answer(living_room, FREE, **vlm)
+    assert [a.duration_ms for a in err.value.attempts] == [250.0]
 
 
 def test_server_failures_while_generating_are_one_clear_error(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
@@ -164,7 +206,7 @@ def bev(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
 def test_when_repairs_run_out_the_fallback_map_goes_to_the_reasoner(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
                                                                     bev: list[dict], tmp_path: Path) -> None:
     server.script("answer(", 'answer(object("unicorn"))', "The answer is B.")
-    result = answer(living_room, "Which is nearer the sofa, the lamp or the door?", ["A. lamp", "B. door"], max_repairs=1,
+    result = answer(living_room, "Which would look nicer beside the sofa, the lamp or the door?", ["A. lamp", "B. door"], max_repairs=1,
                     artifacts_dir=tmp_path / "art", **vlm)
     assert result.answer == "B" and result.generator == "fallback"
     assert result.program.startswith('answer(bev(mode="semantic", highlight=["sofa", "lamp", "door"]')
@@ -226,3 +268,19 @@ def test_lists_of_images_go_to_the_reasoner_each_with_its_caption(tmp_path: Path
     parts = image_parts([a, b], tmp_path / "art")
     assert [p.path for p in parts] == [tmp_path / "art" / "a.png", tmp_path / "b.png"]
     assert parts[0].caption == "Picture 1 (8×6): view from camera 0" and parts[1].caption.startswith("Picture 2")
+
+
+def test_the_trace_tree_shows_usage_and_whether_the_grammar_applied(living_room: SpatialMemory, server: ScriptedServer,
+                                                                    vlm: dict) -> None:
+    from rich.console import Console
+
+    from reasmory.traces import trace_tree
+
+    server.script(Reply(text='answer(object("couchh"))', usage=(1200, 30)), Reply(text=GOOD, usage=(1300, 25)))
+    result = answer(living_room, FREE, vlm_input_price=1.0, vlm_output_price=10.0, **vlm)
+    assert result.usage.calls == 2 and result.trace.usage == result.usage and result.usage.input_tokens == 2500
+    console = Console(record=True, width=200)
+    console.print(trace_tree(result.trace))
+    text = console.export_text()
+    assert f"attempts  (2 model calls, 2,500 tokens in, 55 out, ${result.usage.cost_usd:.4f})" in text
+    assert text.count("grammar sent, not confirmed") == 2

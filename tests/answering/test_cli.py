@@ -47,7 +47,8 @@ def test_bad_input_exits_2(tmp_path: Path, capsys) -> None:
 
 def test_a_refused_program_prints_its_errors_and_the_attempts(living_room_rmem: Path, tmp_path: Path, capsys) -> None:
     trace = tmp_path / "t.json"
-    assert main(["answer", str(living_room_rmem), "How many unicorns are in this room?", "--trace", str(trace)]) == 1
+    question = "What is the length of the longest dimension (length, width, or height) of the unicorn, measured in centimeters?"
+    assert main(["answer", str(living_room_rmem), question, "--trace", str(trace)]) == 1
     err = capsys.readouterr().err
     assert "unknown-label" in err and "^^^" in err
     data = json.loads(trace.read_text())

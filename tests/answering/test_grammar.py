@@ -7,9 +7,7 @@ parse with the real parser.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from importlib import resources
 
 import pytest
 
@@ -24,14 +22,13 @@ from reasmory.answering.clients import Message  # noqa: E402
 from reasmory.answering.clients.constrained import GrammarError, GrammarLogitsProcessor, ll_tokenizer, matcher  # noqa: E402
 from reasmory.answering.clients.local import TransformersClient  # noqa: E402
 from reasmory.answering.grammar import Bounds, decoding_grammar  # noqa: E402
-from reasmory.compiler import compile_question  # noqa: E402
+from reasmory.answering.prompt import example_items  # noqa: E402
 
 SAMPLES = 8
 
 
 def example_programs() -> list[str]:
-    items = json.loads(resources.files("reasmory.answering").joinpath("examples.json").read_text())
-    return [compile_question(item["question"]).source for item in items]
+    return [item["program"] for item in example_items()]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -85,12 +85,23 @@ def test_content_given_as_parts_is_joined(server: ScriptedServer) -> None:
     assert client(server).complete(ASK).text == "answer(1)"
 
 
-def test_the_grammar_is_sent_as_vllm_reads_it(server: ScriptedServer) -> None:
+def test_the_grammar_is_sent_as_vllm_reads_it_and_confirmed_only_by_vllm(server: ScriptedServer) -> None:
+    server.owned_by = "vllm"
     server.script("answer(1)")
     completion = client(server, grammar="vllm").complete(ASK, grammar="start: NAME")
-    assert completion.constrained
+    assert completion.constrained is True
     assert server.requests[0]["guided_grammar"] == "start: NAME"
     assert server.requests[0]["structured_outputs"] == {"grammar": "start: NAME"}
+
+
+@pytest.mark.parametrize("owned_by", ["library", "llamacpp", None])  # Ollama, llama.cpp, a server without /models
+def test_servers_that_may_ignore_the_grammar_are_not_trusted_with_it(server: ScriptedServer, owned_by: str | None) -> None:
+    server.owned_by = owned_by
+    server.script("answer(1)", "answer(2)")
+    c = client(server, grammar="auto")
+    assert c.complete(ASK, grammar="start: NAME").constrained == "sent, not confirmed"
+    assert c.complete(ASK).constrained is False
+    assert c.facts.kind == "other" and server.model_lists == 1 and "guided_grammar" in server.requests[0]
 
 
 def test_auto_grammar_is_dropped_once_a_server_refuses_it(server: ScriptedServer) -> None:
@@ -98,17 +109,80 @@ def test_auto_grammar_is_dropped_once_a_server_refuses_it(server: ScriptedServer
     server.script(refusal, "answer(1)", "answer(2)")
     c = client(server, grammar="auto")
     first = c.complete(ASK, grammar="start: NAME")
-    assert first.text == "answer(1)" and not first.constrained and first.tries == 2
+    assert first.text == "answer(1)" and first.constrained is False and first.tries == 2
     assert "guided_grammar" in server.requests[0] and "guided_grammar" not in server.requests[1]
-    assert not c.complete(ASK, grammar="start: NAME").constrained
-    assert "guided_grammar" not in server.requests[2]
+    again = client(server, grammar="auto")  # what was learnt holds for the process: a batch learns it once
+    assert again.complete(ASK, grammar="start: NAME").constrained is False
+    assert "guided_grammar" not in server.requests[2] and len(server.requests) == 3
 
 
-def test_vllm_grammar_mode_reports_a_refusal(server: ScriptedServer) -> None:
-    server.script(Reply(status=400, body={"error": {"message": "grammar backend unavailable"}}))
+def test_a_refusal_that_is_not_about_the_grammar_keeps_it_and_says_what_the_server_said(server: ScriptedServer) -> None:
+    """A server with a small context refuses long prompts with 400, grammar or not."""
+    server.owned_by, server.max_prompt_chars = "vllm", 400
+    server.script("answer(1)")
+    c = client(server, grammar="auto")
+    long_ask = [Message(role="user", text="how many chairs? " * 40)]
+    with pytest.raises(VLMError, match=r"HTTP 400\): This model's maximum context length is 400 tokens") as err:
+        c.complete(long_ask, grammar="start: NAME")
+    assert "REASMORY_GRAMMAR" not in (err.value.hint or "") and "context" in (err.value.hint or "")
+    assert "guided_grammar" in server.requests[0] and "guided_grammar" not in server.requests[1]
+    short = c.complete(ASK, grammar="start: NAME")  # the grammar is still on
+    assert short.constrained is True and server.requests[2]["guided_grammar"] == "start: NAME"
+
+
+@pytest.mark.parametrize("mode", ["vllm", "openai"])
+def test_explicit_grammar_modes_report_a_refusal_of_the_grammar(server: ScriptedServer, mode: str) -> None:
+    server.script(Reply(status=400, body={"error": {"message": "grammar backend unavailable"}}), "answer(1)")
     with pytest.raises(VLMError, match=r"with its grammar \(HTTP 400\): grammar backend unavailable") as err:
-        client(server, grammar="vllm").complete(ASK, grammar="start: NAME")
+        client(server, grammar=mode).complete(ASK, grammar="start: NAME")
     assert "REASMORY_GRAMMAR" in (err.value.hint or "")
+
+
+def test_fields_a_reasoning_model_refuses_are_left_out_or_renamed_once(server: ScriptedServer) -> None:
+    """OpenAI's GPT-5 family takes neither temperature 0 nor max_tokens; its errors name the field."""
+    server.script(Reply(status=400, body={"error": {"message": "Unsupported value: 'temperature' does not support 0 with this model.",
+                                                    "type": "invalid_request_error", "param": "temperature", "code": "unsupported_value"}}),
+                  Reply(status=400, body={"error": {"message": "Unsupported parameter: 'max_tokens' is not supported with this model.",
+                                                    "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"}}),
+                  "answer(1)", "answer(2)")
+    c = client(server, max_tokens=64)
+    assert c.complete(ASK).text == "answer(1)"
+    assert "temperature" in server.requests[0] and "temperature" not in server.requests[1]
+    assert server.requests[2]["max_completion_tokens"] == 64 and "max_tokens" not in server.requests[2]
+    c.complete(ASK)
+    assert "temperature" not in server.requests[3] and server.requests[3]["max_completion_tokens"] == 64
+
+
+def test_a_grammar_refused_after_a_sampling_field_is_retried_with_what_was_learnt(server: ScriptedServer) -> None:
+    temperature = Reply(status=400, body={"error": {"message": "Unsupported value: 'temperature'", "param": "temperature"}})
+    grammar = Reply(status=400, body={"error": {"message": "Unrecognized request argument supplied: guided_grammar"}})
+    server.script(temperature, grammar, "answer(1)")
+    completion = client(server, grammar="auto").complete(ASK, grammar="start: NAME")
+    assert completion.text == "answer(1)" and completion.constrained is False and completion.tries == 3
+    assert "temperature" not in server.requests[1] and "guided_grammar" in server.requests[1]
+    assert "temperature" not in server.requests[2] and "guided_grammar" not in server.requests[2]
+
+
+def test_a_reply_cut_off_before_any_text_says_to_raise_the_limit(server: ScriptedServer) -> None:
+    server.script(Reply(body={"choices": [{"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": None}}]}))
+    with pytest.raises(VLMError, match="cut off at 512 tokens") as err:
+        client(server).complete(ASK)
+    assert "REASMORY_VLM_MAX_TOKENS" in (err.value.hint or "")
+
+
+def test_tokens_are_counted_and_priced(server: ScriptedServer) -> None:
+    from reasmory.answering.clients import Prices
+
+    body = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "answer(1)"}}],
+            "usage": {"prompt_tokens": 2000, "completion_tokens": 300, "total_tokens": 2300,
+                      "prompt_tokens_details": {"cached_tokens": 1000}, "completion_tokens_details": {"reasoning_tokens": 200}}}
+    server.script(Reply(body=body), "answer(2)")
+    c = client(server, prices=Prices(input=0.25, output=2.0, cached_input=0.025))
+    usage = c.complete(ASK).usage
+    assert (usage.calls, usage.input_tokens, usage.cached_input_tokens, usage.output_tokens, usage.reasoning_tokens) == (1, 2000, 1000, 300, 200)
+    assert usage.cost_usd == pytest.approx((1000 * 0.25 + 1000 * 0.025 + 300 * 2.0) / 1e6)
+    unpriced = client(server).complete(ASK).usage
+    assert unpriced.calls == 1 and unpriced.input_tokens == 0 and unpriced.cost_usd is None
 
 
 def test_grammar_off_sends_none(server: ScriptedServer) -> None:

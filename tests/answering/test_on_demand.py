@@ -7,8 +7,8 @@ answer must be exact; the real transformers path runs with tiny random models
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,6 @@ import pytest
 from reasmory.interpreter import LanguageError
 from reasmory.memory.reconstruction.cache import MemoryCache, update_entry
 from reasmory.memory.grounding.frame_images import FrameDepth, FrameImages
-from reasmory.memory.grounding.sources import GivenMasks
 from rich.console import Console
 
 from reasmory.answering import answer
@@ -24,19 +23,7 @@ from reasmory.synth import make_config, synthesize
 from reasmory.traces import trace_tree
 from tests.reconstruction.conftest import write_video
 
-
-class MaskPrompts:
-    """A prompted detector that answers from the scene's instance maps: exact instances of the labels asked for."""
-
-    name = "given-masks"
-
-    def __init__(self, folder: Path) -> None:
-        self.masks = GivenMasks.from_synthetic_scene(folder)
-        self.asked: list[tuple[str, ...]] = []
-
-    def with_labels(self, labels: Sequence[str]) -> GivenMasks:
-        self.asked.append(tuple(labels))
-        return GivenMasks(self.masks.id_map, {k: v for k, v in self.masks.labels.items() if v in labels})
+from .conftest import MaskPrompts
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +41,18 @@ def lamp_free_cache(scene: Path, cache: Path) -> int:
     return int(built.answer or 0)
 
 
+def visible_in_ground_truth(scene: Path, label: str) -> int:
+    """How many instances of `label` the scene's frames show, from scene.json (not from any memory)."""
+    return sum(1 for o in json.loads((scene / "scene.json").read_text())["objects"] if o["label"] == label and o["frames"])
+
+
 def test_a_label_the_memory_lacks_is_grounded_then_the_program_runs_again(scene: Path, tmp_path: Path) -> None:
     lamps = lamp_free_cache(scene, tmp_path / "cache")
-    assert lamps >= 1
+    assert lamps == visible_in_ground_truth(scene, "lamp") >= 1
     prompts = MaskPrompts(scene)
     result = answer(scene, "How many lamps are in this room?", cache_dir=tmp_path / "cache", grounder=prompts)
-    assert result.answer == str(lamps) and prompts.asked == [("lamp",)]  # "lamps" asked for as its canonical label
+    assert result.answer == str(visible_in_ground_truth(scene, "lamp"))
+    assert prompts.asked == [("lamp",)]  # "lamps" asked for as its canonical label
     kinds = [(a.kind, a.ok) for a in result.trace.attempts]
     assert kinds == [("compile", False), ("ground", True), ("compile", True)]
     grounded = result.trace.attempts[1]
@@ -86,10 +79,14 @@ def test_a_label_that_is_nowhere_is_looked_for_once(scene: Path, tmp_path: Path)
 
 
 def test_without_a_detector_nothing_is_grounded(scene: Path, tmp_path: Path) -> None:
+    """With nothing to look for it, a category the memory lacks counts 0, and the reading says so."""
     lamp_free_cache(scene, tmp_path / "cache")
-    with pytest.raises(LanguageError, match="no object 'lamps'") as caught:
-        answer(scene, "How many lamps are in this room?", cache_dir=tmp_path / "cache")
-    assert [a.kind for a in caught.value.attempts] == ["compile"]  # type: ignore[attr-defined]
+    result = answer(scene, "How many lamps are in this room?", cache_dir=tmp_path / "cache")
+    assert result.answer == "0" and [a.kind for a in result.trace.attempts] == ["compile"]
+    assert any("no 'lamp' among the memory's labels" in n for n in result.trace.reading.notes)
+    with pytest.raises(LanguageError, match="no object 'lamp'"):
+        answer(scene, "Measuring from the closest point of each object, what is the distance between the lamp and the "
+                      "door (in meters)?", cache_dir=tmp_path / "cache")
 
 
 def detector_settings(tmp_path: Path) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SCENES
+from .conftest import SCENES, SIZE_ARGS, scene
 
 ENV = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
 
@@ -33,9 +33,9 @@ def test_killed_ray_run_resumes_with_only_the_missing_items(scenes_dir: Path, tm
     pytest.importorskip("ray")
     from reasmory.benchmarks.qa import load_questions
 
-    total = sum(len(load_questions(p / "questions.jsonl")) for p in sorted(scenes_dir.glob("synth_*")))
+    total = sum(len(load_questions(p / "questions.jsonl")) for p in (scene(scenes_dir, seed) for seed in range(SCENES)))
     out = tmp_path / "ray.jsonl"
-    bench = ["bench", "synthetic", "--scenes", str(SCENES), "--memory", "rgbd", "--frames", "8", "--scenes-dir", str(scenes_dir)]
+    bench = ["bench", "synthetic", "--scenes", str(SCENES), "--memory", "rgbd", *SIZE_ARGS, "--scenes-dir", str(scenes_dir)]
     on_ray = [*bench, "--executor", "ray", "--cpus", "2", "--chunk-size", "4", "--results", str(out)]
     with (tmp_path / "killed.log").open("w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "reasmory", *on_ray], stdout=log, stderr=log, env=ENV, start_new_session=True)
@@ -66,8 +66,8 @@ def test_batch_command_writes_results_and_a_task_table(scenes_dir: Path, tmp_pat
     from reasmory.benchmarks.qa import load_questions
     from reasmory.memory.oracle import from_scene
 
-    from_scene(scenes_dir / "synth_00003" / "scene.json").save(tmp_path / "s.rmem")
-    first = load_questions(scenes_dir / "synth_00003" / "questions.jsonl")[0]  # object counting
+    from_scene(scene(scenes_dir, 3) / "scene.json").save(tmp_path / "s.rmem")
+    first = load_questions(scene(scenes_dir, 3) / "questions.jsonl")[0]  # object counting
     lines = [{"source": "s.rmem", "question": first.question, "question_type": first.question_type, "id": 1, "ground_truth": first.ground_truth},
              {"source": "gone.rmem", "question": "How many chairs are in this room?", "id": 2}]
     (tmp_path / "q.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))

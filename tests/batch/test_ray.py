@@ -17,6 +17,7 @@ from reasmory.benchmarks.synthetic import SyntheticJob, run_synthetic
 from reasmory.errors import InputError, ReasmoryError
 
 from ..conftest import VSIBENCH, require
+from .conftest import SIZE, scene
 
 pytestmark = pytest.mark.usefixtures("ray_local")
 
@@ -28,9 +29,9 @@ def answers(records: list[Any]) -> list[dict]:
 
 @pytest.mark.parametrize("kind", ["oracle", "rgbd"])
 def test_synthetic_answers_are_identical_to_the_local_executor(kind: str, scenes_dir: Path, tmp_path: Path) -> None:
-    local, overall_local = run_synthetic(3, 0, kind, scenes_dir, None, frames=8, width=160, height=120)  # type: ignore[arg-type]
+    local, overall_local = run_synthetic(3, 0, kind, scenes_dir, None, **SIZE)  # type: ignore[arg-type]
     with make_executor("ray", chunk_size=5) as executor:
-        distributed, overall_ray = run_synthetic(3, 0, kind, scenes_dir, None, frames=8, width=160, height=120,  # type: ignore[arg-type]
+        distributed, overall_ray = run_synthetic(3, 0, kind, scenes_dir, None, **SIZE,  # type: ignore[arg-type]
                                                  executor=executor, results=tmp_path / "ray.jsonl")
     assert len(local) > 100 and answers(distributed) == answers(local) and overall_ray == overall_local
     assert len((tmp_path / "ray.jsonl").read_text().splitlines()) == len(local)
@@ -39,9 +40,9 @@ def test_synthetic_answers_are_identical_to_the_local_executor(kind: str, scenes
 def test_rgbd_memories_come_from_the_cache_the_second_time(scenes_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     with make_executor("ray") as executor:
-        first, _ = run_synthetic(2, 0, "rgbd", scenes_dir, None, frames=8, executor=executor, cache_dir=cache)
+        first, _ = run_synthetic(2, 0, "rgbd", scenes_dir, None, **SIZE, executor=executor, cache_dir=cache)
         entries = sorted(p.name for p in cache.glob("*.rmem"))
-        second, _ = run_synthetic(2, 0, "rgbd", scenes_dir, None, frames=8, executor=executor, cache_dir=cache)
+        second, _ = run_synthetic(2, 0, "rgbd", scenes_dir, None, **SIZE, executor=executor, cache_dir=cache)
     assert len(entries) == 2 and sorted(p.name for p in cache.glob("*.rmem")) == entries
     assert answers(first) == answers(second)
 
@@ -61,10 +62,10 @@ def write_inputs(scenes_dir: Path, tmp_path: Path) -> Path:
     from reasmory.benchmarks.qa import load_questions
     from reasmory.memory.oracle import from_scene
 
-    scene = scenes_dir / "synth_00001"
-    from_scene(scene / "scene.json").save(tmp_path / "s1.rmem")
+    first, second = scene(scenes_dir, 1), scene(scenes_dir, 2)
+    from_scene(first / "scene.json").save(tmp_path / "s1.rmem")
     lines = []
-    for source, folder in (("s1.rmem", scene), (str(scenes_dir / "synth_00002"), scenes_dir / "synth_00002")):
+    for source, folder in (("s1.rmem", first), (str(second), second)):
         for q in load_questions(folder / "questions.jsonl")[:12]:
             lines.append(BatchInput(source=source, question=q.question, options=q.options or [], id=q.id,
                                     question_type=q.question_type, ground_truth=q.ground_truth).model_dump())
@@ -94,8 +95,8 @@ def test_builds_on_gpu_actors_answer_like_the_local_executor(scenes_dir: Path) -
     from reasmory.benchmarks.qa import load_questions
     from reasmory.benchmarks.qa_batch import run_questions
 
-    local, _ = run_synthetic(2, 0, "rgbd", scenes_dir, None, frames=8)
-    folders = [scenes_dir / f"synth_{s:05d}" for s in range(2)]
+    local, _ = run_synthetic(2, 0, "rgbd", scenes_dir, None, **SIZE)
+    folders = [scene(scenes_dir, s) for s in range(2)]
     questions = [(str(f), q.model_copy(update={"scene_name": f.name})) for f in folders for q in load_questions(f / "questions.jsonl")]
     job = SyntheticJob(memory="rgbd", gpus_per_build=1)  # the fixture's cluster has one (logical) GPU: one builder actor
     with RayExecutor() as executor:
@@ -105,7 +106,7 @@ def test_builds_on_gpu_actors_answer_like_the_local_executor(scenes_dir: Path) -
 
 def test_builds_that_need_more_gpus_than_the_cluster_has_are_refused(scenes_dir: Path) -> None:
     job = AnswerJob(settings={"generator": "compiler"}, gpus_per_build=2)
-    items = job.items([BatchInput(source=str(scenes_dir / "synth_00000"), question="How many chairs are in this room?")])
+    items = job.items([BatchInput(source=str(scene(scenes_dir, 0)), question="How many chairs are in this room?")])
     with pytest.raises(InputError, match="GPU"), RayExecutor() as executor:
         run_items(job, items, executor, ResultStore(None))
 

@@ -27,3 +27,24 @@ def test_grounded_memories_answer_like_the_oracle(tmp_path: Path) -> None:
 def test_sfm_memories_are_refused_with_a_reason(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--memory sfm"):
         run_synthetic(1, 0, "sfm", tmp_path, None)
+
+
+def test_scenes_are_reused_only_when_made_with_every_setting_the_same(tmp_path: Path) -> None:
+    """`bench synthetic --width/--height`: scenes of another size or frame count go to their own folder."""
+    import subprocess
+    import sys
+
+    from reasmory.benchmarks.synthetic import scenes_folder
+
+    def bench(*size: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reasmory", "bench", "synthetic", "--scenes", "1", "--seed", "4",
+                               "--scenes-dir", str(tmp_path), *size], capture_output=True, text=True)
+
+    for frames, width, height in ((8, 160, 120), (8, 96, 64)):
+        proc = bench("--frames", str(frames), "--width", str(width), "--height", str(height))
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        cameras = json.loads((scenes_folder(tmp_path, frames, width, height) / "synth_00004" / "cameras.json").read_text())
+        assert (len(cameras["frames"]), cameras["width"], cameras["height"]) == (frames, width, height)
+    assert scenes_folder(tmp_path, 8, 160, 120) != scenes_folder(tmp_path, 8, 96, 64) != scenes_folder(tmp_path, 9, 96, 64)
+    odd = bench("--width", "161")
+    assert odd.returncode == 2 and "width" in odd.stderr and "Traceback" not in odd.stderr

@@ -79,9 +79,9 @@ def test_grounding_dino_prompts_split_into_captions_that_fit(grounding_dino) -> 
     assert [c.first for c in found] == np.cumsum([0, *sizes[:-1]]).tolist()
     for cap in found:
         assert cap.tokens["input_ids"].shape[1] <= 8
-        assert torch.allclose(cap.phrases.sum(1), torch.ones(len(cap.phrases)))
-    trash_bin = found[-1].phrases[-1]  # "trash bin" is two tokens, weighted equally
-    assert sorted(trash_bin[trash_bin > 0].tolist()) == [0.5, 0.5]
+        assert cap.phrases.dtype == torch.bool and (cap.phrases.sum(1) >= 1).all()
+    trash_bin = found[-1].phrases[-1]  # "trash bin" is two tokens
+    assert int(trash_bin.sum()) == 2
 
 
 def test_detected_instances_ground_to_3d(owlv2, sam) -> None:

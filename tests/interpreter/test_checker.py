@@ -78,3 +78,10 @@ def test_limits_hold_at_the_boundary(cross, name, limits, at_limit, over_limit, 
     assert check(at_limit, cross, limits=limits) == []
     assert code in [d.code for d in check(over_limit, cross, limits=limits)]
 
+
+
+def test_a_positional_argument_after_a_keyword_one_is_named_for_what_it_is(cross) -> None:
+    found = check('me = view(at=object("sofa"), faobject("tv"))\nanswer(me)', cross)
+    assert [d.code for d in found] == ["positional-after-keyword", "unknown-operation"]
+    assert "follows the keyword argument 'at'" in found[0].message and found[0].hint == "name it, e.g. facing=…"
+    assert not any("given twice" in d.message for d in found)

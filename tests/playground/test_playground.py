@@ -89,3 +89,18 @@ def test_commands_list_objects_cameras_and_help(memory_file: Path) -> None:
     assert "pillow" in out and "frame" in out
     assert 'turn(view: View, side: "left" | "right" | "back"' in out
     assert "unknown command :nope" in out and "nothing has run yet" in out
+
+
+def test_commands_with_nothing_to_list_say_so(tmp_path: Path) -> None:
+    """`:vars` before any assignment and `:cameras`/`:objects` on a memory without them print a line, not nothing."""
+    from reasmory.memory import SpatialMemory
+    from reasmory.playground.commands import COMMANDS
+
+    def shown(memory: SpatialMemory, name: str) -> str:
+        out = io.StringIO()
+        COMMANDS[name](PlaygroundSession(memory), "", Console(file=out, width=120, color_system=None))
+        return out.getvalue()
+
+    bare = SpatialMemory()
+    assert "no variables yet" in shown(bare, "vars")
+    assert "no cameras" in shown(bare, "cameras") and "no objects" in shown(bare, "objects")

@@ -163,3 +163,35 @@ def test_cli_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     assert vggt.returncode == 2 and len(vggt.stderr.strip().splitlines()) == 1
     assert "optional 'vggt' package" in vggt.stderr and "pip install" in vggt.stderr
     assert "Example:" in (build_cmd.build.__doc__ or "")
+
+
+def test_cli_build_of_a_scene_folder_grounds_its_masks_as_answer_does(synth_scene: Path, tmp_path: Path) -> None:
+    """`build SCENE --backend rgbd` gives the memory `answer SCENE` builds: the objects of the folder's instance masks,
+    from the same cache entry."""
+    from reasmory.answering.sources import load_or_build_memory
+    from reasmory.answering.settings import Settings
+
+    out = tmp_path / "scene.rmem"
+    proc = _cli("build", str(synth_scene), "--backend", "rgbd", "--cache-dir", str(tmp_path / "cache"), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    built = SpatialMemory.load(out)
+    assert len(built.objects) >= 5 and "objects" in proc.stdout
+    answered = load_or_build_memory(synth_scene, Settings(cache_dir=tmp_path / "cache"))
+    assert sorted(o.label for o in answered.objects) == sorted(o.label for o in built.objects)
+    assert len(list((tmp_path / "cache").glob("*.rmem"))) == 1, "answer reused build's cache entry"
+
+
+def test_an_upgrade_rebuilds_instead_of_reusing_what_older_code_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache key holds the memory format's version, the build pipeline's and the package's."""
+    import importlib.metadata
+
+    from reasmory.memory import model
+
+    scene = manifest_scene(tmp_path / "scene")
+    assert not run_build(scene, cache_dir=tmp_path / "cache", progress=False).cache_hit
+    assert run_build(scene, cache_dir=tmp_path / "cache", progress=False).cache_hit
+    installed = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0" if name == "reasmory" else installed(name))
+    assert not run_build(scene, cache_dir=tmp_path / "cache", progress=False).cache_hit, "a new reasmory version rebuilds"
+    monkeypatch.setattr(model, "SCHEMA_VERSION", model.SCHEMA_VERSION + 1)
+    assert not run_build(scene, cache_dir=tmp_path / "cache", progress=False).cache_hit, "a new memory format rebuilds"

@@ -1,16 +1,14 @@
 """VGGT: our conversion of its outputs (checked against ground truth encoded in its format), and the missing-package message.
 
-The encoder below is written from VGGT's documented format (pose_enc.py): translation of the
-camera-from-world extrinsic, quaternion x-y-z-w (scipy's order), vertical then horizontal field
+The encoder (vggt_stub.encode) is written from VGGT's documented format (pose_enc.py): translation of
+the camera-from-world extrinsic, quaternion x-y-z-w (scipy's order), vertical then horizontal field
 of view; it shares no code with the decoder under test.
 """
 
 from __future__ import annotations
 
-import importlib.machinery
 import math
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -23,13 +21,7 @@ from reasmory.memory.reconstruction.backends.vggt import INSTALL, VggtConfig
 from reasmory.memory.reconstruction.frames import FrameSet, InputFrame
 from reasmory.memory.reconstruction.synthetic import random_rotation
 
-
-def encode(pose: np.ndarray, K: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
-    """VGGT's 9-value encoding of a camera-to-world pose and model-pixel intrinsics."""
-    extrinsic = np.linalg.inv(pose)[:3]
-    quat = Rotation.from_matrix(extrinsic[:, :3]).as_quat()
-    fov_h, fov_w = 2 * math.atan(hw[0] / 2 / K[1, 1]), 2 * math.atan(hw[1] / 2 / K[0, 0])
-    return np.concatenate([extrinsic[:, 3], quat, [fov_h, fov_w]])
+from .vggt_stub import encode, install
 
 
 def _random_pose(rng: np.random.Generator) -> np.ndarray:
@@ -109,29 +101,17 @@ def _fake_vggt(monkeypatch: pytest.MonkeyPatch, poses: np.ndarray, K_model: np.n
     """
     import torch
 
-    class VGGT(torch.nn.Module):
-        loads = 0
+    def forward(images: torch.Tensor) -> dict[str, torch.Tensor]:
+        ids = [int(round(float(im[0, 0, 0]) * 255 / 20)) for im in images]
+        s, hw = scales.pop(0), tuple(images.shape[-2:])
+        rel = np.linalg.inv(poses[ids[0]]) @ poses[ids]
+        rel[:, :3, 3] *= s
+        enc = np.stack([encode(p, K_model, hw) for p in rel])
+        full = np.full((1, len(ids), *hw, 1), depth * s, np.float32)
+        return {"pose_enc": torch.tensor(enc[None], dtype=torch.float32), "depth": torch.from_numpy(full),
+                "depth_conf": torch.full((1, len(ids), *hw), 3.0)}
 
-        @classmethod
-        def from_pretrained(cls, name: str) -> VGGT:
-            cls.loads += 1
-            return cls()
-
-        def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
-            ids = [int(round(float(im[0, 0, 0]) * 255 / 20)) for im in images]
-            s, hw = scales.pop(0), tuple(images.shape[-2:])
-            rel = np.linalg.inv(poses[ids[0]]) @ poses[ids]
-            rel[:, :3, 3] *= s
-            enc = np.stack([encode(p, K_model, hw) for p in rel])
-            full = np.full((1, len(ids), *hw, 1), depth * s, np.float32)
-            return {"pose_enc": torch.tensor(enc[None], dtype=torch.float32), "depth": torch.from_numpy(full),
-                    "depth_conf": torch.full((1, len(ids), *hw), 3.0)}
-
-    package, models, module = (types.ModuleType(n) for n in ("vggt", "vggt.models", "vggt.models.vggt"))
-    module.VGGT = VGGT
-    for name, mod in (("vggt", package), ("vggt.models", models), ("vggt.models.vggt", module)):
-        mod.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=name != "vggt.models.vggt")
-        monkeypatch.setitem(sys.modules, name, mod)
+    install(monkeypatch, forward)
 
 
 def test_vggt_backend_end_to_end_with_a_stand_in_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

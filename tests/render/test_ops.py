@@ -73,3 +73,26 @@ def test_without_an_artifacts_folder_images_go_to_a_temporary_one(oracle: Spatia
     ctx = Context(memory=oracle)
     image = render(ctx, camera_view(ctx, 1), "depth", 48, 32)
     assert Path(image.path).is_file() and ctx.artifacts == [image.path] and ctx.artifacts_dir is not None
+
+
+def test_cold_render_preparation_is_not_counted_against_the_time_budget(oracle: SpatialMemory, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first, cold render (the renderer loaded, the memory's points gathered) is one-time preparation: a program
+    whose own work fits its budget runs even when that preparation alone takes longer than the budget."""
+    import time
+
+    from reasmory.memory.render import cloud
+
+    gather = cloud._gather
+
+    def cold_gather(*args, **kwargs):
+        time.sleep(0.6)
+        return gather(*args, **kwargs)
+
+    monkeypatch.setattr(cloud, "_gather", cold_gather)
+    fresh = oracle.with_objects(oracle.objects)  # not yet gathered: its first render is cold
+    result = run('m = bev()\nanswer(count(objects("pillow")))', fresh, limits=Limits(time_budget_s=0.4), artifacts_dir=tmp_path)
+    assert result.answer is not None and result.trace.preparation_ms >= 600
+    with pytest.raises(RunError) as info:  # the program's own work still counts
+        run('a = labels()\nb = labels()\nanswer(a)', fresh, limits=Limits(time_budget_s=1e-9))
+    assert "own work ran past its time budget" in info.value.diagnostics[0].message

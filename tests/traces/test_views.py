@@ -65,3 +65,14 @@ def test_html_report_renders_in_chromium_with_steps_and_images(trace, tmp_path: 
     pixels = np.asarray(Image.open(shot).convert("RGB")).reshape(-1, 3).astype(int)
     reds = int(((pixels[:, 0] > 180) & (pixels[:, 1] < 60) & (pixels[:, 2] < 60)).sum())
     assert reds > 2000, "the embedded image is not drawn"
+
+
+def test_cli_trace_html_says_the_question_once(trace, tmp_path: Path) -> None:
+    path = trace.save(tmp_path / "t.json")
+    page = tmp_path / "report.html"
+    proc = subprocess.run([sys.executable, "-m", "reasmory", "trace", "html", str(path), "-o", str(page)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    body = page.read_text().split("<body>", 1)[1]
+    assert body.count("Is the lamp to my left or right?") == 1
+    several = trace_html([ReportItem(trace), ReportItem(trace)], title="Two questions").split("<body>", 1)[1]
+    assert several.count("Is the lamp to my left or right?") == 2  # each section of a report of several says its own

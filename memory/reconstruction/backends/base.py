@@ -56,6 +56,10 @@ class Backend(ABC):
         """Cameras and points for `frames`, in the backend's world frame and units."""
 
 
+#: A source of this many photos or fewer is a set of views ("image 1", "image 2", …): each needs a camera.
+FEW_PHOTOS = 4
+
+
 class BackendConfig(BaseModel):
     """Settings of one backend; `setup()` builds it. Subclasses set the class variables."""
 
@@ -70,6 +74,8 @@ class BackendConfig(BaseModel):
     postprocess_defaults: ClassVar[dict[str, Any]] = {}
     #: Frames to sample when the user does not say (None = all).
     default_frames: ClassVar[int | None] = None
+    #: Gives every one of a handful of photos (FEW_PHOTOS or fewer) a camera, so "image k" has a view.
+    few_views: ClassVar[bool] = False
 
     #: The class `setup()` builds.
     backend: ClassVar[type[Backend]]

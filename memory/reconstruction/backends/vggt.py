@@ -63,7 +63,7 @@ def _load_model(VGGT: Any, weights: str) -> Any:  # noqa: N803  (the model class
     except (OSError, ValueError, RuntimeError, pickle.UnpicklingError) as exc:
         raise InputError(
             f"cannot load VGGT weights '{weights}': {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
-            hint="download facebook/VGGT-1B into the Hugging Face cache (huggingface-cli download facebook/VGGT-1B) "
+            hint="download facebook/VGGT-1B into the Hugging Face cache (`hf download facebook/VGGT-1B`) "
             "or pass weights=/path/to/model.pt",
         ) from None
 
@@ -155,6 +155,7 @@ class VggtConfig(BackendConfig):
     summary = "the VGGT model: cameras + dense depth in one pass (GPU, up to scale; optional package)"
     up_to_scale = True
     default_frames = 64
+    few_views = True
     backend = VggtBackend
     postprocess_defaults = {"drop_lowest": 0.3, "outlier_neighbors": 20, "outlier_std": 2.0}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reasmory.answering.clients.base import Completion, ImagePart, Message, VLMClient, VLMError
+from reasmory.answering.clients.base import Completion, ImagePart, Message, Prices, VLMClient, VLMError
 from reasmory.errors import InputError
 
 if TYPE_CHECKING:
@@ -26,8 +26,9 @@ def make_client(settings: Settings) -> VLMClient | None:
             from reasmory.answering.clients.local import TransformersClient
         except ImportError as exc:
             raise InputError(f"the local VLM needs {exc.name}", hint="pip install 'reasmory[vlm,detectors]' (and torch)") from None
-        return TransformersClient.from_pretrained(str(settings.vlm_model), max_new_tokens=settings.vlm_max_tokens,
-                                                  temperature=settings.vlm_temperature, grammar=settings.grammar)
+        return TransformersClient.from_pretrained(str(settings.vlm_model), device=settings.vlm_device,
+                                                  max_new_tokens=settings.vlm_max_tokens, temperature=settings.vlm_temperature,
+                                                  grammar=settings.grammar, prices=settings.vlm_prices())
     required = (("REASMORY_VLM_BASE_URL", settings.vlm_base_url), ("REASMORY_VLM_MODEL", settings.vlm_model))
     missing = [name for name, value in required if not value]
     if missing:
@@ -39,7 +40,8 @@ def make_client(settings: Settings) -> VLMClient | None:
     key = settings.vlm_api_key.get_secret_value() if settings.vlm_api_key else None
     return OpenAIClient(str(settings.vlm_base_url), str(settings.vlm_model), key, timeout=settings.vlm_timeout,
                         retries=settings.vlm_retries, backoff=settings.vlm_backoff, max_tokens=settings.vlm_max_tokens,
-                        temperature=settings.vlm_temperature, grammar=settings.grammar)
+                        temperature=settings.vlm_temperature, grammar=settings.grammar, api=settings.vlm_api,
+                        reasoning_effort=settings.vlm_reasoning_effort, prices=settings.vlm_prices())
 
 
-__all__ = ["Completion", "ImagePart", "Message", "VLMClient", "VLMError", "make_client"]
+__all__ = ["Completion", "ImagePart", "Message", "Prices", "VLMClient", "VLMError", "make_client"]

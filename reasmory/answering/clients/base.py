@@ -11,6 +11,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field
 
 from reasmory.errors import ReasmoryError
+from reasmory.interpreter.trace import Constrained, Usage
 
 
 class VLMError(ReasmoryError):
@@ -39,14 +40,33 @@ class Message(BaseModel):
     images: list[ImagePart] = Field(default_factory=list)
 
 
+class Prices(BaseModel):
+    """US dollars per million tokens (a provider's price list); cached input falls back to the input price."""
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+    cached_input: float | None = Field(default=None, ge=0)
+
+    def cost(self, usage: Usage) -> float:
+        cached = usage.cached_input_tokens
+        cached_price = self.input if self.cached_input is None else self.cached_input
+        return ((usage.input_tokens - cached) * self.input + cached * cached_price + usage.output_tokens * self.output) / 1e6
+
+
+def priced(usage: Usage, prices: Prices | None) -> Usage:
+    """The usage with its cost filled in (None without prices)."""
+    return usage.model_copy(update={"cost_usd": None if prices is None else prices.cost(usage)})
+
+
 class Completion(BaseModel):
-    """One reply: its text, whether a grammar constrained it, how many requests it took."""
+    """One reply: its text, whether a grammar constrained it, how many requests it took, what it used."""
 
     text: str
     model: str
-    constrained: bool = False
+    constrained: Constrained = False
     tries: int = 1
     duration_ms: float = 0.0
+    usage: Usage = Field(default_factory=lambda: Usage(calls=1))
 
 
 class VLMClient(Protocol):

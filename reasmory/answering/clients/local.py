@@ -3,7 +3,9 @@
 For users with weights on disk or in the Hugging Face cache (nothing is
 downloaded): a causal language model answers text-only prompts; a
 vision-language model with a processor (e.g. Qwen2.5-VL) also reads the
-reasoner's images. Decoding is greedy unless a temperature is set.
+reasoner's images. Decoding is greedy unless a temperature is set. The model
+is placed on `device` ("auto": CUDA when present): transformers 5 loads onto
+the CPU unless told otherwise, and a 7B model on the CPU answers in minutes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from reasmory.answering.clients.base import Completion, Message, VLMError
+from reasmory.answering.clients.base import Completion, Message, Prices, VLMError, priced
+from reasmory.interpreter.trace import Usage
 
 _NO_WEIGHTS_HINT = "download the weights first (e.g. `hf download MODEL`) or give a local folder as REASMORY_VLM_MODEL"
 
@@ -21,28 +24,32 @@ class TransformersClient:
     """A loaded model plus its tokenizer (and processor for image inputs)."""
 
     def __init__(self, model: Any, tokenizer: Any, *, processor: Any = None, name: str | None = None,
-                 max_new_tokens: int = 512, temperature: float = 0.0, grammar: str = "auto") -> None:
+                 max_new_tokens: int = 512, temperature: float = 0.0, grammar: str = "auto", prices: Prices | None = None) -> None:
         self.model, self.tokenizer, self.processor = model, tokenizer, processor
         self.name = f"vlm:{name or getattr(model.config, '_name_or_path', '') or type(model).__name__}"
         self.max_new_tokens, self.temperature, self.grammar_mode = max_new_tokens, temperature, grammar
+        self.prices = prices
         self._ll_tokenizer: Any = None
 
     @classmethod
-    def from_pretrained(cls, path: str, **options: Any) -> TransformersClient:
-        """Load from a local folder or the Hugging Face cache; a model with a vision tower gets its processor."""
+    def from_pretrained(cls, path: str, device: str = "auto", **options: Any) -> TransformersClient:
+        """Load from a local folder or the Hugging Face cache onto `device`; a model with a vision tower gets its processor."""
         import transformers
 
+        from reasmory.memory.grounding.detectors_load import device_and_dtype
+
+        where, _ = device_and_dtype(device, "float32")
         try:
             config = transformers.AutoConfig.from_pretrained(path, local_files_only=True)
             if getattr(config, "vision_config", None) is not None:
                 processor = transformers.AutoProcessor.from_pretrained(path, local_files_only=True)
                 model = transformers.AutoModelForImageTextToText.from_pretrained(path, local_files_only=True, dtype="auto")
-                return cls(model.eval(), processor.tokenizer, processor=processor, name=path, **options)
+                return cls(model.to(where).eval(), processor.tokenizer, processor=processor, name=path, **options)
             tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
             model = transformers.AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype="auto")
         except OSError as exc:
             raise VLMError(f"no local weights for '{path}': {str(exc).splitlines()[0]}", hint=_NO_WEIGHTS_HINT) from None
-        return cls(model.eval(), tokenizer, name=path, **options)
+        return cls(model.to(where).eval(), tokenizer, name=path, **options)
 
     def complete(self, messages: Sequence[Message], grammar: str | None = None) -> Completion:
         """Generate one reply; under a grammar every token is masked to what the grammar allows next."""
@@ -58,10 +65,12 @@ class TransformersClient:
         with torch.no_grad():
             output = self.model.generate(**inputs, logits_processor=processors, max_new_tokens=self.max_new_tokens,
                                          eos_token_id=eos, pad_token_id=self.tokenizer.pad_token_id or eos, **sampling)
-        new_tokens = output[0, inputs["input_ids"].shape[1]:]
+        prompt_length = inputs["input_ids"].shape[1]
+        new_tokens = output[0, prompt_length:]
         text = self.tokenizer.decode(new_tokens, skip_special_tokens=True)
+        usage = Usage(calls=1, input_tokens=int(prompt_length), output_tokens=len(new_tokens))
         return Completion(text=text, model=self.name.removeprefix("vlm:"), constrained=constrained,
-                          duration_ms=(time.perf_counter() - start) * 1000)
+                          duration_ms=(time.perf_counter() - start) * 1000, usage=priced(usage, self.prices))
 
     def _grammar_processor(self, grammar: str) -> Any:
         from reasmory.answering.clients.constrained import GrammarLogitsProcessor, ll_tokenizer, matcher
