@@ -23,6 +23,7 @@ import numpy as np
 
 from reasmory.memory.grounding.associate import Fragment, Track, components
 from reasmory.memory.grounding.visibility import DepthFn
+from reasmory.memory.cameras import pixels_in_view
 from reasmory.memory.model import Frame
 
 
@@ -50,19 +51,6 @@ class SupportSettings:
     detached: float = 0.25
     above_floor: float = 0.05
     again_depth: float = 3.0
-
-
-def project(points: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The indices of the points in front of the camera and inside the frame, their pixel columns and rows, and z."""
-    pose, K = frame.pose_array, frame.K_array
-    cam = (points - pose[:3, 3]) @ pose[:3, :3]
-    z = cam[:, 2]
-    ok = z > 0.05
-    u = np.round(cam[:, 0] / np.where(ok, z, 1) * K[0, 0] + K[0, 2]).astype(np.int64)
-    v = np.round(cam[:, 1] / np.where(ok, z, 1) * K[1, 1] + K[1, 2]).astype(np.int64)
-    ok &= (u >= 0) & (u < frame.width) & (v >= 0) & (v < frame.height)
-    idx = np.nonzero(ok)[0]
-    return idx, u[idx], v[idx], z[idx]
 
 
 def faint_code(label: str, labels: Sequence[str]) -> int:
@@ -106,7 +94,7 @@ def agreement(tracks: Sequence[Track], frames: Sequence[Frame], depth: DepthFn, 
     for track in tracks:
         points = _sample(track.points, per_track)
         for frame in frames[:: max(len(frames) // 16, 1)]:
-            idx, u, v, z = project(points, frame)
+            idx, u, v, z = pixels_in_view(points, frame)
             d = depth(frame.index)[v, u]
             r = (d - z) / z
             residuals.append(r[(d > 0) & (np.abs(r) < 2 * high)])
@@ -160,7 +148,7 @@ def point_votes(track: Track, number: int, frames: Sequence[Frame], depth: Depth
     shown_in = []
     s = settings.stride
     for frame in frames:
-        idx, u, v, z = project(points, frame)
+        idx, u, v, z = pixels_in_view(points, frame)
         d = depth(frame.index)[v, u]
         slack = tolerance * z + settings.margin
         shown = (d > 0) & (np.abs(d - z) <= slack)

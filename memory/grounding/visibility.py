@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reasmory.memory.cameras import pixels_in_view
 from reasmory.memory.model import Frame
 
 DepthFn = Callable[[int], np.ndarray]
@@ -28,14 +29,8 @@ class Sight:
 
 def depth_at(points: np.ndarray, frame: Frame, depth: DepthFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The indices of the points that project inside the frame, their z-depth and the frame's depth there."""
-    pose, K = frame.pose_array, frame.K_array
-    cam = (points - pose[:3, 3]) @ pose[:3, :3]
-    z = cam[:, 2]
-    ok = z > 0.05
-    u = np.round(cam[:, 0] / np.where(ok, z, 1) * K[0, 0] + K[0, 2]).astype(int)
-    v = np.round(cam[:, 1] / np.where(ok, z, 1) * K[1, 1] + K[1, 2]).astype(int)
-    ok &= (u >= 0) & (u < frame.width) & (v >= 0) & (v < frame.height)
-    return np.nonzero(ok)[0], z[ok], depth(frame.index)[v[ok], u[ok]]
+    idx, u, v, z = pixels_in_view(points, frame)
+    return idx, z, depth(frame.index)[v, u]
 
 
 def sight(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, margin: float = 0.02) -> Sight:

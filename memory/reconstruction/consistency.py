@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reasmory.memory.cameras import pixels_in_view
 from reasmory.memory.model import Frame
 
 DepthFn = Callable[[int], np.ndarray]
@@ -59,17 +60,6 @@ def bilinear(x: np.ndarray, y: np.ndarray, grid: tuple[int, int]) -> tuple[np.nd
     return weights, cells
 
 
-def _project(world: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    pose, K = frame.pose_array, frame.K_array
-    cam = (world - pose[:3, 3]) @ pose[:3, :3]
-    z = cam[:, 2]
-    ok = z > 0.05
-    u = cam[:, 0] / np.where(ok, z, 1) * K[0, 0] + K[0, 2]
-    v = cam[:, 1] / np.where(ok, z, 1) * K[1, 1] + K[1, 2]
-    ok &= (u >= 0) & (u <= frame.width - 1) & (v >= 0) & (v <= frame.height - 1)
-    return ok, u, v, z
-
-
 def _samples(frame: Frame, depth: np.ndarray, settings: ConsistencySettings) -> _Samples:
     cols, rows = settings.samples
     v, u = np.meshgrid(np.linspace(0, frame.height - 1, rows).round().astype(int),
@@ -91,7 +81,7 @@ def _partners(samples: list[_Samples], frames: Sequence[Frame], count: int) -> l
     for i, s in enumerate(samples):
         for j, frame in enumerate(frames):
             if i != j and len(s.world):
-                overlap[i, j] = _project(s.world, frame)[0].mean()
+                overlap[i, j] = len(pixels_in_view(s.world, frame, rounded=False)[0]) / len(s.world)
     return [[int(j) for j in np.argsort(-overlap[i])[:count] if overlap[i, j] >= 0.2] for i in range(n)]
 
 
@@ -100,15 +90,15 @@ def _equations(i: int, j: int, samples: list[_Samples], frames: Sequence[Frame],
     """Rows of  c_j(pixel in j) − g · c_i(pixel in i) = log z_j − log d_j  for frame i's samples seen in frame j:
     (columns (M, 8), coefficients (M, 8), right-hand sides (M,))."""
     s, frame = samples[i], frames[j]
-    ok, u, v, z = _project(s.world, frame)
-    d = depth(frame.index)[np.round(v[ok]).astype(int), np.round(u[ok]).astype(int)].astype(np.float64)
-    z, world = z[ok], s.world[ok]
+    ok, u, v, z = pixels_in_view(s.world, frame, rounded=False)
+    d = depth(frame.index)[np.round(v).astype(int), np.round(u).astype(int)].astype(np.float64)
+    world = s.world[ok]
     good = d > 0
     rhs = np.log(np.where(good, z, 1)) - np.log(np.where(good, d, 1))
     good &= np.abs(rhs) < settings.outlier
     centre_i = frames[i].pose_array[:3, 3]
     gain = ((world - centre_i) @ frame.pose_array[:3, 2]) / z  # how frame i's correction moves the depth seen in j
-    weights_j, cells_j = bilinear(u[ok] / max(frame.width - 1, 1), v[ok] / max(frame.height - 1, 1), settings.grid)
+    weights_j, cells_j = bilinear(u / max(frame.width - 1, 1), v / max(frame.height - 1, 1), settings.grid)
     size = settings.grid[0] * settings.grid[1]
     columns = np.concatenate([j * size + cells_j, i * size + s.cells[ok]], axis=1)[good]
     coefficients = np.concatenate([weights_j, -gain[:, None] * s.basis[ok]], axis=1)[good]
