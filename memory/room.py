@@ -7,8 +7,8 @@ floor itself. The fans' far ends are mostly walls (or tall furniture standing ag
 orientation (the rectangle that hugs them best, as for objects' yaw) and extent.
 
 A camera rarely looks everywhere: the part of a room behind it all along is no fan. So the room is the rectangle of
-its walls, less the parts of that rectangle no fan reached that are *walled off*: their border with the seen space
-is where rays ended (a wall seen from inside: the notch of an L-shaped room). A part whose border is only the side
+its walls, less the parts of that rectangle no fan reached that are *walled off*: a good part of their border with
+the seen space is where rays ended (a wall seen from inside: the notch of an L-shaped room). A part whose border is only the side
 of the cameras' fields of view was merely never looked at, and stays room. Objects' footprints count as room.
 """
 
@@ -42,7 +42,7 @@ class RoomSettings:
     bins: int = 720
     close: float = 0.3
     min_part: float = 0.5
-    walled: float = 0.5
+    walled: float = 0.25
     trim: float = 2.0
     beyond: float = 0.2
     wall_blur: float = 0.05
