@@ -208,10 +208,11 @@ def thicken(box: OrientedBox, seen: Sequence[Frame], frames: Sequence[Frame], de
 def orient_typical(box: OrientedBox, typical: Sides | None, frames: Sequence[Frame], depth: DepthFn,
                    known: float = 0.75) -> Sides | None:
     """`typical` with its horizontal sides swapped when that fits the unobserved space better. Sides are matched
-    longest to longest, which is right once the longer side seen is a fair part (`known`) of the typical long side;
-    before that (a heater seen end-on, its 10 cm end face the longer side seen) the typical long side goes where
-    the space that may hold it (never observed, either way along the axis) is longer."""
-    if typical is None or typical[0] is None or box.e[0] >= known * typical[0]:
+    longest to longest, which is right once the longer side seen is a fair part (`known`) of the typical long side
+    or as long as the typical short side; before that (a heater seen end-on, its 10 cm end face the longer side
+    seen) the typical long side goes where the space that may hold it (never observed, either way along the axis)
+    is longer."""
+    if typical is None or typical[0] is None or box.e[0] >= min(known * typical[0], typical[1] or known * typical[0]):
         return typical
     def room(axis: int, side: float | None) -> float:
         need = max((side or 0.0) - box.e[axis], 0.0)
