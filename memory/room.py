@@ -36,7 +36,8 @@ class RoomSettings:
     the seen space where rays must have ended high up (`wall_height`, m) for it to be; `min_wall`, `wall_blur`,
     `wall_share`: what makes a straight wall (`wall_lines`); `trim`, `beyond`: when a side of the rectangle is not its
     outermost wall (`outer_walls`); `near`: how close (m) to a ray's end a border cell counts as walled; `confirm`, `confirm_relative`: how
-    near another frame must have seen something for a fan's end to count (`confirmed`)."""
+    near another frame must have seen something for a fan's end to count (`confirmed`); `min_hits`: depth samples a
+    frame needs to make a fan; `min_area`: the least area (m²) taken for a room (below it, sparse points made none)."""
 
     cell: float = 0.025
     bins: int = 720
@@ -52,6 +53,8 @@ class RoomSettings:
     near: float = 0.1
     confirm: float = 0.05
     confirm_relative: float = 0.04
+    min_hits: int = 50
+    min_area: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -247,13 +250,13 @@ def confirmed(fans: list[tuple[np.ndarray, np.ndarray]], hits: Sequence[np.ndarr
 def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footprints: Sequence[np.ndarray] = (),
                 settings: RoomSettings = RoomSettings()) -> RoomLayout | None:
     """The room from each frame's camera position (x, y, …) and its depth samples (N, 3) in the gravity-aligned world
-    (floor at z = 0); `footprints`: (4, 2) corners of objects standing in it. None when nothing was seen."""
+    (floor at z = 0); `footprints`: (4, 2) corners of objects standing in it. None when too little was seen."""
     from scipy import ndimage
 
     from reasmory.memory.grounding.fit import fit_yaw  # here: grounding imports the build pipeline, which imports this
 
     fans = [(np.asarray(c, np.float64)[:2], fan_ends(np.asarray(c, np.float64)[:2], h, settings.bins))
-            for c, h in zip(cameras, hits, strict=True) if len(h)]
+            for c, h in zip(cameras, hits, strict=True) if len(h) >= settings.min_hits]
     fans = confirmed(fans, [h for h in hits if len(h)], settings)
     ends = np.concatenate([e for _, e in fans]) if fans else np.zeros((0, 3))
     if len(ends) < 3:
@@ -291,6 +294,8 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
     outside = _walled_off(missing, seen, _grid_cells(local_ends, origin, shape, cell), lines, settings, max(settings.near, 2 * spread))
     room = rect & ~outside
     area = float(room.sum() * cell * cell)
+    if area < settings.min_area:
+        return None
     polygon = outline(room, origin, cell) @ rot
     method = "walls and the space the cameras saw" + (" (rectangle)" if not outside.any() else " (rectangle less walled-off parts)")
     return RoomLayout([tuple(map(float, p)) for p in polygon], area, method)
