@@ -7,7 +7,7 @@ floor itself. The fans' far ends are mostly walls (or tall furniture standing ag
 orientation (the rectangle that hugs them best, as for objects' yaw) and extent.
 
 A camera rarely looks everywhere: the part of a room behind it all along is no fan. So the room is the rectangle of
-its walls, less the parts of that rectangle no fan reached that are *walled off*: a good part of their border with
+its walls (and of where the cameras stood, a little off the walls: a wall never looked at is at least behind them), less the parts of that rectangle no fan reached that are *walled off*: a good part of their border with
 the seen space is where rays ended (a wall seen from inside: the notch of an L-shaped room). A part whose border is only the side
 of the cameras' fields of view was merely never looked at, and stays room. Objects' footprints count as room.
 """
@@ -37,7 +37,8 @@ class RoomSettings:
     `wall_share`: what makes a straight wall (`wall_lines`); `trim`, `beyond`: when a side of the rectangle is not its
     outermost wall (`outer_walls`); `near`: how close (m) to a ray's end a border cell counts as walled; `confirm`, `confirm_relative`: how
     near another frame must have seen something for a fan's end to count (`confirmed`); `min_hits`: depth samples a
-    frame needs to make a fan; `min_area`: the least area (m²) taken for a room (below it, sparse points made none)."""
+    frame needs to make a fan; `min_area`: the least area (m²) taken for a room (below it, sparse points made none); `standing`: how far
+    (m) from the walls the cameras are taken to have been at least (the rectangle holds them)."""
 
     cell: float = 0.025
     bins: int = 720
@@ -55,6 +56,7 @@ class RoomSettings:
     confirm_relative: float = 0.04
     min_hits: int = 50
     min_area: float = 1.0
+    standing: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,8 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
     spread = wall_spread(local_ends, settings)
     walls = wall_lines(local_ends, settings, spread)
     lo, hi = outer_walls(local_ends, walls, settings, spread)
+    stand = np.array([c for c, _ in fans])  # the cameras stood in the room, some way off its walls
+    lo, hi = np.minimum(lo, stand.min(axis=0) - settings.standing), np.maximum(hi, stand.max(axis=0) + settings.standing)
     (i0, j0), (i1, j1) = np.round((lo - origin) / cell).astype(int), np.round((hi - origin) / cell).astype(int)
     rect = np.zeros_like(seen)
     rect[i0:i1, j0:j1] = True
