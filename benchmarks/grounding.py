@@ -7,7 +7,10 @@ given masks) as a perception-error preset perceives them (docs/perception.md;
 `exact` by default) and compared with scene.json: instances matched per label
 by 3D IoU (Hungarian), a hit at IoU ≥ 0.5. Truth is the objects the video
 shows (scene.json's `frames` not empty): an object no frame sees cannot be
-grounded. --noise adds single-factor levels (depth noise, pose jitter). With
+grounded. Memories of up-to-scale presets (vggt-like, sfm-like) are first moved
+onto the truth by the similarity that best maps their cameras onto the true ones
+(as ATE is scored); that similarity's scale is reported as the scale error.
+--noise adds single-factor levels (depth noise, pose jitter). With
 --qa, the scenes' questions are answered on every level's memories and on the
 oracle memories, family by family. Rendered scenes are kept in --scenes-dir
 and reused by later runs (only building the memories is timed and repeated).
@@ -42,19 +45,21 @@ NOISE_LEVELS = {
 }
 
 
-def in_truth_frame(built: SpatialMemory, truth: SpatialMemory) -> SpatialMemory:
-    """A memory built in its own frame (up-to-scale perception), moved onto the truth's by the rigid transform that
-    best maps its cameras onto the true ones; no scale, so a wrong metric scale stays an error."""
+def in_truth_frame(built: SpatialMemory, truth: SpatialMemory) -> tuple[SpatialMemory, float]:
+    """A memory built in its own frame (up-to-scale perception), moved onto the truth's by the similarity that best maps
+    its cameras onto the true ones (as ATE and point-map accuracy are scored), and that similarity's scale: how far
+    the memory's metric scale is off (1 = right), which question answering pays for and instance matching does not."""
     from reasmory.memory.reconstruction.evaluation import umeyama
     from reasmory.memory.reconstruction.world import move_frames, move_objects, move_points
 
     true = {f.index: f.position for f in truth.frames}
     pairs = [(f.position, true[f.index]) for f in built.frames if f.index in true]
-    fit = umeyama(np.array([p for p, _ in pairs]), np.array([q for _, q in pairs]), with_scale=False)
+    fit = umeyama(np.array([p for p, _ in pairs]), np.array([q for _, q in pairs]))
     sim = np.eye(4)
-    sim[:3, :3], sim[:3, 3] = fit.R, fit.t
-    return SpatialMemory(move_frames(built.frames, sim), move_points(built.points, sim), move_objects(built.objects, sim),
-                         built.scene, built.provenance, synonyms=built.synonyms)
+    sim[:3, :3], sim[:3, 3] = fit.scale * fit.R, fit.t
+    moved = SpatialMemory(move_frames(built.frames, sim), move_points(built.points, sim), move_objects(built.objects, sim),
+                          built.scene, built.provenance, synonyms=built.synonyms)
+    return moved, fit.scale
 
 
 def visible_truth(folder: Path) -> SpatialMemory:
@@ -119,17 +124,20 @@ def scene_folder(scenes_dir: Path, seed: int, frames: int, width: int, height: i
 
 def run_level(folders: list[Path], perception: PerceptionModel) -> tuple[dict, dict[Path, SpatialMemory]]:
     """Every scene's memory built under `perception` and scored: totals, per-category rows, misses, timings."""
-    stats, grounding, build, misses, built = [], [], [], [], {}
+    stats, grounding, build, misses, built, scale_errors = [], [], [], [], {}, []
     for folder in folders:
         timings: dict[str, float] = {}
         built[folder] = build_scene_memory(folder, perception=perception, timings=timings)
         grounding.append(timings["grounding"])
         build.append(timings["grounding"] + timings["points"])
         truth = visible_truth(folder)
-        stats.append(match(truth, built[folder] if perception.metric else in_truth_frame(built[folder], truth)))
+        aligned, scale = (built[folder], 1.0) if perception.metric else in_truth_frame(built[folder], truth)
+        scale_errors.append(abs(scale - 1))
+        stats.append(match(truth, aligned))
         misses += [[folder.name, label, obj, iou] for label, s in stats[-1].items() for obj, iou in s["misses"]]
     rows, total = summarise(stats)
-    level = {**total, "median_grounding_seconds": statistics.median(grounding), "max_grounding_seconds": max(grounding),
+    level = {**total, "median_scale_error": statistics.median(scale_errors),
+             "median_grounding_seconds": statistics.median(grounding), "max_grounding_seconds": max(grounding),
              "median_build_seconds": statistics.median(build), "per_category": rows, "misses": misses}
     return level, built
 
@@ -180,8 +188,8 @@ def main(argv: list[str] | None = None) -> None:
         emit(f"grounding per category ({name})", ["label", "true", "built", "recall@0.5", "precision@0.5", "median IoU", "count exact"],
              payload["levels"][name]["per_category"], {"settings": settings}, None)
     emit("grounding per perception level", ["perception", "recall@0.5", "precision@0.5", "median IoU", "counts exact",
-                                             "grounding s (median)", "grounding s (max)", "build s (median)"],
-         [[n, v["recall_at_0.5"], v["precision_at_0.5"], v["median_iou"], v["categories_counted_exactly"],
+                                             "scale error (median)", "grounding s (median)", "grounding s (max)", "build s (median)"],
+         [[n, v["recall_at_0.5"], v["precision_at_0.5"], v["median_iou"], v["categories_counted_exactly"], v["median_scale_error"],
            v["median_grounding_seconds"], v["max_grounding_seconds"], v["median_build_seconds"]] for n, v in payload["levels"].items()],
          payload, None if args.qa else args.json)
     if args.qa:

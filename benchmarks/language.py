@@ -16,6 +16,7 @@ from pathlib import Path
 from reasmory.benchmarks.report import emit, median, percentile, settings_of, timeit
 from reasmory.interpreter import check, parse, run
 from reasmory.interpreter.checker import check_program
+from reasmory.interpreter.parser import parse_reference
 from reasmory.memory import SpatialMemory
 from reasmory.memory.oracle import from_vsibench
 
@@ -52,10 +53,10 @@ def measure(memory: SpatialMemory, name: str, source: str, repeat: int) -> dict:
     program = parse(source)
     check_program(program, memory, len(OPTIONS))
     parse_t = timeit(lambda: parse(source), repeat)
-    parse_py_t = timeit(lambda: parse(source, use_cython=False), repeat)
+    parse_py_t = timeit(lambda: parse_reference(source, use_cython=False), repeat)
     check_t = timeit(lambda: check_program(program, memory, len(OPTIONS)), repeat)
     both_t = timeit(lambda: check(source, memory, OPTIONS), repeat)
-    memory.geometry.clear()
+    memory.clear_caches()
     cold = timeit(lambda: run(program, memory, OPTIONS), 1, warmup=0)[0]
     exec_t = timeit(lambda: run(program, memory, OPTIONS), repeat)
     py_t = timeit(lambda: pyast.parse(source), repeat)

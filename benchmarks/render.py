@@ -46,11 +46,20 @@ def _furniture(rng: np.random.Generator, count: int = 12) -> list[tuple[str, Ori
     return boxes
 
 
+def _room() -> OrientedBox:
+    return OrientedBox(center=(ROOM[0] / 2, ROOM[1] / 2, ROOM[2] / 2), extents=ROOM)
+
+
+def room_boxes(seed: int = 0) -> list[OrientedBox]:
+    """The room's own box, then its furniture, as `room_memory(…, seed)` places them (other renderers mesh them)."""
+    return [_room()] + [box for _, box in _furniture(np.random.default_rng(seed))]
+
+
 def room_memory(n_points: int, seed: int = 0) -> SpatialMemory:
     """N points spread by area over the room's floor, walls and furniture boxes, with textured colours."""
     rng = np.random.default_rng(seed)
     boxes = _furniture(rng)
-    room = OrientedBox(center=(ROOM[0] / 2, ROOM[1] / 2, ROOM[2] / 2), extents=ROOM)
+    room = _room()
     surfaces = [room.sample_surface(0.05, 400_000)] + [box.sample_surface(0.03) for _, box in boxes]
     areas = np.array([len(s) for s in surfaces], np.float64)
     counts = rng.multinomial(n_points, areas / areas.sum())

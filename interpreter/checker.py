@@ -187,19 +187,20 @@ class Checker:
             self.renders += 1
         bound = self._bind(op, node)
         types: dict[str, Type] = {}
-        for param, arg in bound.items():
-            types[param.name] = self._argument(op, param, arg, depth)
+        for name, (param, arg) in bound.items():
+            types[name] = self._argument(op, param, arg, depth)
         return op.result_type(types)
 
-    def _bind(self, op: Operation, node: ast.Call) -> dict[Param, ast.Expr]:
-        bound: dict[Param, ast.Expr] = {}
+    def _bind(self, op: Operation, node: ast.Call) -> dict[str, tuple[Param, ast.Expr]]:
+        """Arguments by parameter name (names hash fast; parameters are dataclasses)."""
+        bound: dict[str, tuple[Param, ast.Expr]] = {}
         positional, late = self._positional(op, node)
         if len(positional) > len(op.params):
             extra = positional[len(op.params)]
             self.error("too-many-arguments", f"{op.name} takes {len(op.params)} argument(s), got {len(node.args) + len(node.keywords)}",
                        extra.span, expected=op.signature())
         for param, arg in zip(op.params, positional):
-            bound[param] = arg
+            bound[param.name] = (param, arg)
         for kw in node.keywords:
             param = op.param_index.get(kw.name)
             if param is None:
@@ -207,12 +208,12 @@ class Checker:
                 self.error("unknown-argument", f"{op.name} has no argument '{kw.name}'", kw.name_span, expected=op.signature(),
                            hint=f"did you mean {', '.join(close)}?" if close else None)
                 self.expr(kw.value, 1)
-            elif param in bound:
+            elif param.name in bound:
                 self.error("duplicate-argument", f"argument '{kw.name}' of {op.name} is given twice", kw.name_span)
             else:
-                bound[param] = kw.value
+                bound[param.name] = (param, kw.value)
         for param in op.params:
-            if param.required and param not in bound and not late:
+            if param.required and param.name not in bound and not late:
                 self.error("missing-argument", f"{op.name} needs argument '{param.name}'", node.span, expected=op.signature())
         return bound
 

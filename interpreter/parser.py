@@ -1,26 +1,25 @@
-"""parse(text) -> Program: Lark's LALR parser, built once, with a typed AST built during parsing.
+"""parse(text) -> Program: the grammar's LALR tables, with Lark's parser as the reference and for diagnostics.
 
-Spans are computed from token offsets (cheaper than Lark's position
-propagation). Newlines inside brackets are blanked to spaces before lexing,
-keeping every offset, so calls and lists may span lines while statements stay
-newline-separated. `lark-cython` is used when installed (same grammar, faster).
+`parse` runs the generated standalone parser (`lalr.py` over `lalr_tables.py`,
+both derived from the grammar file); whenever it cannot finish — a syntax
+error, or input it leaves to the reference — the text goes through Lark's
+own LALR parser built from the same grammar, which gives the authoritative
+result and the positioned diagnostics. `parse_reference` is that path alone.
+
+Newlines inside brackets are blanked to spaces before Lark lexes, keeping
+every offset, so calls and lists may span lines while statements stay
+newline-separated. `lark-cython` is used when installed (same grammar,
+faster). Lark is imported only when the reference parser is needed.
 """
 
 from __future__ import annotations
 
-import bisect
-import threading
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
-
-from reasmory.interpreter import ast
+from reasmory.interpreter import ast, ast_build, lalr
 from reasmory.interpreter.errors import Diagnostic, ParseError
-
-_local = threading.local()
 
 #: What to call each terminal in "expected …" messages.
 _FRIENDLY = {
@@ -49,99 +48,21 @@ _FRIENDLY = {
     "NOT": "not",
 }
 
-_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
+_span = ast_build.span
 
 
-def _span(start: int, end: int) -> ast.Span:
-    """Span of source offsets [start, end) with 1-based lines and columns of the original text."""
-    starts = _local.line_starts
-    line = bisect.bisect_right(starts, start)
-    end_line = bisect.bisect_right(starts, max(start, end - 1))
-    return ast.Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1, start, end)
+class _ToAst:
+    """Lark's LALR callbacks for the reference parser: each rule alias becomes its AST node, through ast_build."""
 
+    def __init__(self, tree_class: type) -> None:
+        self._tree = tree_class
 
-def _tok_span(tok: Any) -> ast.Span:
-    return _span(tok.start_pos, tok.end_pos)
-
-
-def _unescape(body: str) -> str:
-    if "\\" not in body:
-        return body
-    out, i = [], 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            out.append(_ESCAPES.get(body[i + 1], "\\" + body[i + 1]))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
-class _ToAst(Transformer):
-    """LALR callbacks: each grammar alias becomes one AST node."""
-
-    def number(self, c: list) -> ast.Number:
-        return ast.Number(float(c[0].value), _tok_span(c[0]))
-
-    def string(self, c: list) -> ast.String:
-        return ast.String(_unescape(c[0].value[1:-1]), _tok_span(c[0]))
-
-    def true(self, c: list) -> ast.Bool:
-        return ast.Bool(True, _tok_span(c[0]))
-
-    def false(self, c: list) -> ast.Bool:
-        return ast.Bool(False, _tok_span(c[0]))
-
-    def name(self, c: list) -> ast.Name:
-        return ast.Name(c[0].value, _tok_span(c[0]))
-
-    def keyword(self, c: list) -> ast.Keyword:
-        name_span = _tok_span(c[0])
-        return ast.Keyword(c[0].value, c[1], name_span.to(c[1].span), name_span)
-
-    def arguments(self, c: list) -> list:
-        return [x for x in c if x is not None]
-
-    def call(self, c: list) -> ast.Call:
-        name, args, rpar = c
-        func_span = _tok_span(name)
-        args = args or []
-        positional = tuple(a for a in args if not isinstance(a, ast.Keyword))
-        keywords = tuple(a for a in args if isinstance(a, ast.Keyword))
-        return ast.Call(name.value, positional, keywords, func_span.to(_tok_span(rpar)), func_span)
-
-    def list_expr(self, c: list) -> ast.ListExpr:
-        items = tuple(x for x in c[1:-1] if x is not None)
-        return ast.ListExpr(items, _tok_span(c[0]).to(_tok_span(c[-1])))
-
-    def binop(self, c: list) -> ast.BinOp:
-        return ast.BinOp(c[1].value, c[0], c[2], c[0].span.to(c[2].span))
-
-    compare = binop
-
-    def and_op(self, c: list) -> ast.BoolOp:
-        return ast.BoolOp("and", c[0], c[2], c[0].span.to(c[2].span))
-
-    def or_op(self, c: list) -> ast.BoolOp:
-        return ast.BoolOp("or", c[0], c[2], c[0].span.to(c[2].span))
-
-    def not_op(self, c: list) -> ast.UnaryOp:
-        return ast.UnaryOp("not", c[1], _tok_span(c[0]).to(c[1].span))
-
-    def neg(self, c: list) -> ast.UnaryOp:
-        return ast.UnaryOp("-", c[1], _tok_span(c[0]).to(c[1].span))
-
-    def assign(self, c: list) -> ast.Assign:
-        name_span = _tok_span(c[0])
-        return ast.Assign(c[0].value, c[1], name_span.to(c[1].span), name_span)
-
-    def expr_stmt(self, c: list) -> ast.ExprStmt:
-        return ast.ExprStmt(c[0], c[0].span)
-
-    def start(self, c: list) -> list:
-        return [x for x in c if x is not None]
+    def __default__(self, data: str, children: list, meta: Any) -> Any:
+        build = ast_build.BUILDERS.get(data)
+        if build is None:  # an inlined rule (_sep, __start_plus_0, …): its parent splices the children
+            return self._tree(data, children)
+        # tokens (Lark's, or lark-cython's) become (type, text, start, end)
+        return build([(c.type, c.value, c.start_pos, c.end_pos) if hasattr(c, "start_pos") else c for c in children])
 
 
 def grammar_text() -> str:
@@ -150,7 +71,9 @@ def grammar_text() -> str:
 
 
 @lru_cache(maxsize=2)
-def _parser(use_cython: bool = True) -> Lark:
+def _parser(use_cython: bool = True) -> Any:
+    from lark import Lark, Tree
+
     options: dict[str, Any] = {}
     if use_cython:
         try:
@@ -159,7 +82,7 @@ def _parser(use_cython: bool = True) -> Lark:
             options["_plugins"] = lark_cython.plugins
         except ImportError:
             pass
-    return Lark(grammar_text(), parser="lalr", maybe_placeholders=True, transformer=_ToAst(), **options)
+    return Lark(grammar_text(), parser="lalr", maybe_placeholders=True, transformer=_ToAst(Tree), **options)
 
 
 def _blank_bracketed_newlines(text: str) -> tuple[str, list[Diagnostic]]:
@@ -214,7 +137,9 @@ def _blank_bracketed_newlines(text: str) -> tuple[str, list[Diagnostic]]:
     return "".join(chars), problems
 
 
-def _diagnostic(exc: UnexpectedInput, text: str) -> Diagnostic:
+def _diagnostic(exc: Any, text: str) -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream
         if text[pos] in "\"'":
@@ -263,9 +188,19 @@ def _hint_for(token: Any, expected: list[str]) -> str | None:
     return None
 
 
-def parse(text: str, use_cython: bool = True) -> ast.Program:
+def parse(text: str) -> ast.Program:
     """Parse source text into a Program, or raise ParseError with a positioned diagnostic."""
-    _local.line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    statements = lalr.parse_statements(text)
+    if statements is None:
+        return parse_reference(text)
+    return ast.Program(tuple(statements), text)
+
+
+def parse_reference(text: str, use_cython: bool = True) -> ast.Program:
+    """Parse with Lark's own LALR parser built from the grammar (what `parse` falls back to)."""
+    from lark.exceptions import UnexpectedInput, VisitError
+
+    ast_build.set_source(text)
     blanked, problems = _blank_bracketed_newlines(text)
     if problems:
         raise ParseError(problems, text)

@@ -18,10 +18,24 @@ _EPS = 1e-9
 _SAME_PLACE = 1e-6
 
 
+def local_xy_many(viewer: View, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points (n, ≥ 2) in the viewer's plane: (n,) x to the right and (n,) y forward, metres."""
+    cos, sin = math.cos(viewer.heading), math.sin(viewer.heading)
+    dx = np.asarray(points, np.float64)[:, 0] - viewer.position[0]
+    dy = np.asarray(points, np.float64)[:, 1] - viewer.position[1]
+    return dx * sin - dy * cos, dx * cos + dy * sin
+
+
 def local_xy(viewer: View, point: np.ndarray) -> tuple[float, float]:
     """The point in the viewer's plane: (x to the right, y forward), metres."""
-    d = np.asarray(point[:2], dtype=np.float64) - viewer.xy
-    return float(-d @ viewer.left), float(d @ viewer.forward)
+    x, y = local_xy_many(viewer, np.asarray(point, np.float64)[None, :2])
+    return float(x[0]), float(y[0])
+
+
+def angles_of(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Signed angles (degrees, positive to the left, in (−180, 180]) of viewer-plane positions."""
+    angle = np.degrees(np.arctan2(-x, y))
+    return np.where(angle <= -180.0 + _EPS, 180.0, angle)
 
 
 def signed_angle(viewer: View, point: np.ndarray, what: str = "the target") -> float:
@@ -29,8 +43,7 @@ def signed_angle(viewer: View, point: np.ndarray, what: str = "the target") -> f
     x, y = local_xy(viewer, point)
     if math.hypot(x, y) < _SAME_PLACE:
         raise OpError(f"{what} is at the viewer's position, so it has no direction", code="same-position")
-    angle = math.degrees(math.atan2(-x, y))
-    return 180.0 if angle <= -180.0 + _EPS else angle
+    return float(angles_of(np.array([x]), np.array([y]))[0])
 
 
 def name_direction(angle: float, granularity: str) -> str:
@@ -79,10 +92,7 @@ def name_motion(x: float, y: float) -> str:
     return _MOVES[int(((angle + 22.5) % 360.0) // 45.0)]
 
 
-def sector(angle: float) -> str:
-    """front (|a| ≤ 45), left (45 < a < 135), back (|a| ≥ 135), right (−135 < a < −45)."""
-    if abs(angle) <= 45.0 + _EPS:
-        return "front"
-    if abs(angle) >= 135.0 - _EPS:
-        return "back"
-    return "left" if angle > 0 else "right"
+def sectors(angles: np.ndarray) -> np.ndarray:
+    """Per angle: front (|a| ≤ 45), left (45 < a < 135), back (|a| ≥ 135), right (−135 < a < −45)."""
+    size = np.abs(angles)
+    return np.select([size <= 45.0 + _EPS, size >= 135.0 - _EPS, angles > 0], ["front", "back", "left"], "right")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,8 +44,9 @@ def summarize(value: Any, unit: str | None = None) -> dict[str, Any]:
     if isinstance(value, ObjectInstance):
         return {"type": "Object", "id": value.id, "label": value.label, "center": [_round(c) for c in value.box.center]}
     if isinstance(value, ObjectSet):
+        labels = value.labels if value.labels is not None else sorted({o.label for o in value.objects})
         return {"type": "Objects", "label": value.label, "count": len(value), "ids": [o.id for o in value.objects[:_MAX_ITEMS]],
-                "labels": sorted({o.label for o in value.objects})}
+                "labels": list(labels)}
     if isinstance(value, View):
         out = {"type": "View", "origin": value.origin, "position": [_round(c) for c in value.position], "heading_deg": _round(value.heading_deg)}
         if value.frame is not None:
@@ -62,14 +63,12 @@ def summarize(value: Any, unit: str | None = None) -> dict[str, Any]:
     return {"type": type(value).__name__}
 
 
-def _collect_ids(value: Any, found: dict[int, None]) -> None:
-    """Object ids in a summarised value (objects, sets, lists of them)."""
+def summaries(value: Any) -> Iterator[dict[str, Any]]:
+    """Every summarised value inside a summary (lists opened), the summary itself first."""
     if isinstance(value, dict):
-        if value.get("type") == "Object":
-            found[value["id"]] = None
-        found.update(dict.fromkeys(value.get("ids", []) if value.get("type") == "Objects" else []))
-        for item in value.get("items", []):
-            _collect_ids(item, found)
+        yield value
+        for item in value.get("items", ()):
+            yield from summaries(item)
 
 
 class CallRecord(BaseModel):
@@ -92,6 +91,19 @@ class TraceStep(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     duration_ms: float = 0.0
     artifacts: list[str] = Field(default_factory=list)
+
+    def touched_objects(self) -> dict[int, dict[str, Any]]:
+        """Object id → its summary (or {} when only its id is known) for every object the step's calls used or gave."""
+        found: dict[int, dict[str, Any]] = {}
+        for call in self.calls:
+            for value in (*call.args.values(), call.result):
+                for summary in summaries(value):
+                    if summary.get("type") == "Object":
+                        found[summary["id"]] = summary
+                    elif summary.get("type") == "Objects":
+                        for object_id in summary.get("ids", ()):
+                            found.setdefault(object_id, {})
+        return found
 
 
 class Usage(BaseModel):
@@ -201,12 +213,8 @@ class Trace(BaseModel):
     evidence: Evidence | None = Field(default=None, description="what the answer rests on: the objects it used, the scale, the reconstruction")
 
     def object_ids(self) -> list[int]:
-        """Ids of every object a step took or produced, in order of first use."""
-        found: dict[int, None] = {}
-        for step in self.steps:
-            for value in [*(a for c in step.calls for a in (*c.args.values(), c.result)), *step.args.values(), step.result]:
-                _collect_ids(value, found)
-        return list(found)
+        """Ids of every object a step's calls took or gave, in order of first use."""
+        return list(dict.fromkeys(i for step in self.steps for i in step.touched_objects()))
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)

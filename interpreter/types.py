@@ -8,12 +8,19 @@ error" so one mistake does not cascade into many.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Type:
     name: str
     item: Type | None = None
+
+    def __eq__(self, other: object) -> bool:  # identity first: the checker compares types all the time
+        return self is other or (type(other) is Type and self.name == other.name and self.item == other.item)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.item))
 
     def __str__(self) -> str:
         return f"List[{self.item}]" if self.name == "List" else self.name
@@ -31,7 +38,9 @@ NONE = Type("None")
 ANY = Type("Any")
 
 
+@lru_cache(maxsize=256)
 def list_of(item: Type) -> Type:
+    """List[item] (one shared instance per item type)."""
     return Type("List", item)
 
 
@@ -51,7 +60,10 @@ def assignable(actual: Type, expected: Type) -> bool:
 
 
 def accepts(actual: Type, allowed: tuple[Type, ...]) -> bool:
-    return any(assignable(actual, t) for t in allowed)
+    for t in allowed:
+        if actual is t or assignable(actual, t):
+            return True
+    return False
 
 
 def join(types: list[Type]) -> Type:

@@ -26,10 +26,16 @@ class Point:
 
 @dataclass(frozen=True)
 class ObjectSet:
-    """A set of object instances (e.g. every chair), with the label it was asked for."""
+    """A set of object instances (e.g. every chair), with the label it was asked for.
+
+    `rows` (their rows in the memory's object index) and `labels` (their distinct labels, sorted) come with
+    sets the memory made, so operations on large sets never touch each object in Python.
+    """
 
     label: str
     objects: tuple[ObjectInstance, ...]
+    rows: np.ndarray | None = field(default=None, compare=False, repr=False)
+    labels: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.objects)

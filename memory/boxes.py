@@ -38,8 +38,12 @@ class OrientedBox(BaseModel):
     @field_validator("rotation")
     @classmethod
     def _orthonormal(cls, v: tuple) -> tuple:
-        r = np.asarray(v, dtype=np.float64)
-        if not np.allclose(r.T @ r, np.eye(3), atol=_ORTHONORMAL_TOL):
+        """RᵀR = I within np.allclose's tolerance, in plain arithmetic: memories load many boxes one by one."""
+        (a, b, c), (d, e, f), (g, h, i) = v
+        squares = (a * a + d * d + g * g, b * b + e * e + h * h, c * c + f * f + i * i)
+        crosses = (a * b + d * e + g * h, a * c + d * f + g * i, b * c + e * f + h * i)
+        if not (all(abs(s - 1.0) <= _ORTHONORMAL_TOL + 1e-5 for s in squares)
+                and all(abs(x) <= _ORTHONORMAL_TOL for x in crosses)):
             raise ValueError("box rotation must be orthonormal (columns are the box axes)")
         return v
 

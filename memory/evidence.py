@@ -3,22 +3,23 @@
 An answer is only as good as the objects and the scale it used. `evidence`
 collects, for the objects an answer touched, the frames they were seen in,
 the views that contributed, and how much of each box was completed rather
-than seen; the scale's source and spread; and warnings about the
-reconstruction (cameras far outside the scene, too few points, frames that
-did not register). `Evidence.weak` turns whatever is weak into one-line
-notes, which the CLI prints under an answer and `reasmory memory info` shows.
+than seen; the scale's source and spread; and the reconstruction's warnings
+(`reasmory.memory.quality`: sparse points, frames that did not register,
+cameras off the trajectory). `Evidence.weak` turns whatever is weak into
+one-line warnings, which the CLI prints under an answer and `reasmory memory
+info` lists.
 """
 
 from __future__ import annotations
 
-import re
+import weakref
 from collections.abc import Iterable
 from typing import Literal
 
-import numpy as np
 from pydantic import BaseModel, Field
 
 from reasmory.memory.model import ObjectInstance, ScaleInfo
+from reasmory.memory.quality import memory_warnings
 from reasmory.memory.spatial_memory import SpatialMemory
 
 ScaleSource = Literal["metric", "object sizes", "eye height", "unknown"]
@@ -27,18 +28,11 @@ ScaleSource = Literal["metric", "object sizes", "eye height", "unknown"]
 EYE_HEIGHT_UNCERTAINTY = 0.2
 #: Object-size scales whose votes spread more than this (relative) are reported as weak.
 WEAK_SCALE_SPREAD = 0.15
-#: A camera farther than this (metres) plus CAMERA_MARGIN of the scene's size outside the box around the scene's points
-#: is suspect (cameras often stand just outside what they see: in a doorway, against a wall).
-CAMERA_OUTSIDE_M = 1.0
-CAMERA_MARGIN = 0.2
-#: Built memories with fewer points than this rest on little geometry.
-FEW_POINTS = 2_000
-#: Registering fewer than this share of the sampled frames is low.
-LOW_REGISTRATION = 0.8
 #: An object box more than this share completed (not seen) is mostly inferred.
 MOSTLY_COMPLETED = 0.5
 
-_REGISTERED = re.compile(r"frames: (\d+) registered of (\d+)")
+#: A memory's reconstruction warnings, computed once per memory (every answer asks; the room's footprint is not free).
+_WARNINGS: weakref.WeakKeyDictionary[SpatialMemory, list[str]] = weakref.WeakKeyDictionary()
 
 
 class ObjectEvidence(BaseModel):
@@ -112,33 +106,10 @@ def object_evidence(obj: ObjectInstance) -> ObjectEvidence:
                           completed_fraction=None if completed is None else float(completed))
 
 
-def reconstruction_warnings(memory: SpatialMemory) -> list[str]:
-    """Cameras far outside the scene, too few points, low registration (memories built from ground truth have none)."""
-    if memory.provenance.backend == "oracle":
-        return []
-    warnings = []
-    for note in memory.provenance.notes:
-        found = _REGISTERED.search(note)
-        if found and int(found[2]) and int(found[1]) / int(found[2]) < LOW_REGISTRATION:
-            warnings.append(f"only {found[1]} of {found[2]} frames were registered: parts of the scene may be missing or misplaced")
-    if len(memory.points) < FEW_POINTS:
-        warnings.append(f"only {len(memory.points):,} points were reconstructed: sizes and the room's area rest on little geometry")
-    if len(memory.points) and memory.frames:
-        xyz = memory.points.xyz[:: max(1, len(memory.points) // 20_000)]  # a sample: this runs with every answer
-        lo, hi = np.percentile(xyz[:, :2], [1, 99], axis=0)
-        xy = np.array([f.position[:2] for f in memory.frames])
-        outside = np.linalg.norm(np.maximum(lo - xy, 0) + np.maximum(xy - hi, 0), axis=1)
-        tolerance = CAMERA_OUTSIDE_M + CAMERA_MARGIN * float(np.max(hi - lo))
-        far = [f.index for f, d in zip(memory.frames, outside, strict=True) if d > tolerance]
-        if far:
-            which = ", ".join(map(str, far[:5])) + (" …" if len(far) > 5 else "")
-            warnings.append(f"{len(far)} camera{'s' * (len(far) > 1)} (frame {which}) up to {outside.max():.1f} m outside the "
-                            "reconstructed scene: those poses, and what they saw, may be wrong")
-    return warnings
-
-
 def evidence(memory: SpatialMemory, object_ids: Iterable[int] | None = None) -> Evidence:
     """The evidence behind the objects `object_ids` (every object when None) and the memory's scale and reconstruction."""
     wanted = None if object_ids is None else set(object_ids)
     objects = [object_evidence(o) for o in memory.objects if wanted is None or o.id in wanted]
-    return Evidence(objects=objects, scale=scale_evidence(memory.scene.scale), warnings=reconstruction_warnings(memory))
+    if memory not in _WARNINGS:
+        _WARNINGS[memory] = memory_warnings(memory)
+    return Evidence(objects=objects, scale=scale_evidence(memory.scene.scale), warnings=list(_WARNINGS[memory]))

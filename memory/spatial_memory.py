@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,16 +9,23 @@ from typing import Any
 import numpy as np
 
 from reasmory.errors import MemoryQueryError
-from reasmory.memory.geometry import ObjectGeometryCache, closest_pair, footprint_area, polygon_area
+from reasmory.memory import nearest
+from reasmory.memory.geometry import footprint_area, polygon_area
 from reasmory.memory.labels import LabelNormalizer
+from reasmory.memory.object_index import ObjectIndex
 from reasmory.memory.model import Frame, MemoryArrays, ObjectInstance, PointCloud, Provenance, SceneFacts
+
+
+#: An object, objects, or their rows in the memory's object index.
+Group = ObjectInstance | Iterable[ObjectInstance] | np.ndarray
 
 
 class SpatialMemory:
     """Frames, points, objects, scene facts and provenance of one scene.
 
-    Instances are treated as immutable once built: queries cache per-object
-    KD-trees, so add objects with `with_objects` (which returns a new memory).
+    Instances are treated as immutable once built: queries use an index of the
+    objects built on first use (labels, boxes and bounds as arrays), so add
+    objects with `with_objects` (which returns a new memory).
     """
 
     def __init__(
@@ -40,12 +46,11 @@ class SpatialMemory:
         self.arrays: MemoryArrays = arrays or MemoryArrays()
         self.synonyms: dict[str, str] = dict(synonyms or {})
         self.normalizer = LabelNormalizer(self.synonyms)
-        self.geometry = ObjectGeometryCache()
         self.memory_id: str | None = None
-        ids = [o.id for o in self.objects]
-        if len(set(ids)) != len(ids):
-            raise ValueError("object ids must be unique")
+        self._index: ObjectIndex | None = None
         self._by_id = {o.id: o for o in self.objects}
+        if len(self._by_id) != len(self.objects):
+            raise ValueError("object ids must be unique")
 
     # ----- persistence -------------------------------------------------
     def save(self, path: str | Path) -> Path:
@@ -65,24 +70,39 @@ class SpatialMemory:
         """A copy of this memory holding `objects` instead of its own."""
         return SpatialMemory(self.frames, self.points, objects, self.scene, self.provenance, self.arrays, self.synonyms)
 
+    @property
+    def index(self) -> ObjectIndex:
+        """Labels and geometry of the objects as arrays, built on first use (again if `objects` was replaced)."""
+        index = self._index
+        if index is None or index.objects is not self.objects or index.n != len(self.objects):
+            index = self._index = ObjectIndex(self.objects, self.normalizer)
+        return index
+
+    def clear_caches(self) -> None:
+        """Forget the object index (benchmarks use this to time a first query)."""
+        self._index = None
+
     # ----- labels ------------------------------------------------------
     def labels(self) -> list[str]:
         """Distinct object labels (as stored), in order of first appearance in `objects`."""
-        return list(dict.fromkeys(o.label for o in self.objects))
+        return list(self.index.labels)
 
     def label_counts(self) -> dict[str, int]:
-        return dict(Counter(o.label for o in self.objects))
+        return dict(self.index.label_counts)
 
     def canonical(self, label: str) -> str:
         return self.normalizer.canonical(label)
 
     def has_label(self, label: str) -> bool:
-        return bool(self.find(label))
+        return self.canonical(label) in self.index.by_label
 
     def find(self, label: str) -> list[ObjectInstance]:
         """Every instance whose label matches (case, plurals and synonyms tolerated)."""
-        key = self.canonical(label)
-        return [o for o in self.objects if self.canonical(o.label) == key]
+        return list(self.index.objects_of(self.find_rows(label)))
+
+    def find_rows(self, label: str) -> np.ndarray:
+        """The index rows of every instance whose label matches (see `find`)."""
+        return self.index.label_rows(self.canonical(label))
 
     def suggest(self, label: str, n: int = 3) -> list[str]:
         """Labels in the memory that look like `label`."""
@@ -95,20 +115,48 @@ class SpatialMemory:
             raise MemoryQueryError(f"no object with id {object_id} in memory") from None
 
     # ----- geometry ----------------------------------------------------
-    def closest_distance(
-        self, a: ObjectInstance | Iterable[ObjectInstance], b: ObjectInstance | Iterable[ObjectInstance]
-    ) -> float:
+    def closest_distance(self, a: Group, b: Group) -> float:
         """Metres between the closest points of two objects (or the nearest pair of two groups)."""
         return self.closest_objects(a, b)[0]
 
-    def closest_objects(
-        self, a: ObjectInstance | Iterable[ObjectInstance], b: ObjectInstance | Iterable[ObjectInstance]
-    ) -> tuple[float, ObjectInstance, ObjectInstance]:
-        group_a = [a] if isinstance(a, ObjectInstance) else list(a)
-        group_b = [b] if isinstance(b, ObjectInstance) else list(b)
-        if not group_a or not group_b:
+    def rows(self, group: Group) -> np.ndarray:
+        """Index rows of an object, of objects, or rows already (returned as they are)."""
+        if isinstance(group, np.ndarray):
+            return group
+        return self.index.rows([group] if isinstance(group, ObjectInstance) else group)
+
+    def closest_objects(self, a: Group, b: Group) -> tuple[float, ObjectInstance, ObjectInstance]:
+        """The nearest pair between two objects or groups: (metres, the one of a, the one of b)."""
+        rows_a, rows_b = self.rows(a), self.rows(b)
+        if not len(rows_a) or not len(rows_b):
             raise MemoryQueryError("cannot measure a distance to an empty set of objects")
-        return closest_pair(group_a, group_b, self.geometry)
+        d, row_a, row_b = nearest.nearest_pair(self.index, rows_a, rows_b)
+        return d, self.objects[row_a], self.objects[row_b]
+
+    def distances_from(self, objects: Group, to: Group, keep: nearest.Keep = "min", tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Closest-point distances from each of `objects` to the group `to`, for those that can win.
+
+        Returns (positions in `objects`, metres): every object whose distance is within `tol` of the smallest
+        (keep="min") or largest (keep="max") one is included; others may be left out unmeasured.
+        """
+        return nearest.distances_to_group(self.index, self.rows(objects), self.rows(to), keep, tol)
+
+    def distances_to_point(self, objects: Group, point: np.ndarray, keep: nearest.Keep = "min",
+                           tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Like `distances_from`, to a point (3,) world metres."""
+        return nearest.distances_to_point(self.index, self.rows(objects), point, keep, tol)
+
+    def centre_distance(self, a: Group, b: Group) -> float:
+        """Metres between the nearest box centres of two groups."""
+        row_a, row_b = nearest.nearest_centres(self.index, self.rows(a), self.rows(b))
+        return float(np.linalg.norm(self.index.centre[row_a] - self.index.centre[row_b]))
+
+    def centre_distance_to_point(self, a: Group, point: np.ndarray) -> float:
+        """Metres from a point (3,) to the nearest box centre of a group."""
+        centre = self.index.centre
+        rows = self.rows(a)
+        row = rows[int(np.argmin(np.linalg.norm(centre[rows] - point, axis=1)))]
+        return float(np.linalg.norm(centre[row] - point))
 
     @staticmethod
     def extents(obj: ObjectInstance) -> tuple[float, float, float]:

@@ -8,6 +8,9 @@ Layout (all entries stored uncompressed, so arrays load without copying):
 
 The digest covers the whole file (headers, manifest, arrays, directory), so a
 flipped byte or a truncated file anywhere is refused before anything is parsed.
+It is computed while the file is written (arrays go to disk straight from
+their memory, in chunks that a second thread hashes) and while it is read
+(chunks hashed as they arrive), so neither direction makes a second pass.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import hashlib
 import io
 import json
 import os
+import queue
 import struct
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -43,6 +48,65 @@ DEFAULT_MAX_POINTS = 50_000_000
 _COMMENT_PREFIX = b"RMEM1 sha256:"
 _COMMENT_LEN = len(_COMMENT_PREFIX) + 64
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+#: Bytes per write and per read: large enough for few calls, small enough to hash while the next one moves.
+_CHUNK = 8 << 20
+
+
+class _Hasher:
+    """SHA-256 of a stream of chunks, in a second thread (hashlib releases the GIL on large chunks)."""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self._chunks: queue.SimpleQueue[memoryview | bytes | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            self._sha.update(chunk)
+
+    def update(self, chunk: memoryview | bytes) -> None:
+        """Queue a chunk; it must not change until `hexdigest` returns."""
+        if len(chunk):
+            self._chunks.put(chunk)
+
+    def close(self) -> None:
+        """Stop the thread (after hashing what was queued); safe to call more than once."""
+        if self._thread.is_alive():
+            self._chunks.put(None)
+            self._thread.join()
+
+    def hexdigest(self) -> str:
+        self.close()
+        return self._sha.hexdigest()
+
+
+class _HashingWriter:
+    """A forward-only file for zipfile that hashes every byte written except the last 64 (the digest's place)."""
+
+    def __init__(self, fh: io.BufferedIOBase) -> None:
+        self._fh, self._position, self._tail = fh, 0, b""
+        self.hasher = _Hasher()
+
+    def write(self, data: bytes | memoryview) -> int:
+        view = memoryview(data).cast("B")
+        self._fh.write(view)
+        self._position += len(view)
+        if len(view) >= 64:
+            self.hasher.update(self._tail)
+            self.hasher.update(view[:-64])
+            self._tail = bytes(view[-64:])
+        else:
+            joined = self._tail + bytes(view)
+            self.hasher.update(joined[:-64])
+            self._tail = joined[-64:]
+        return len(view)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        self._fh.flush()
 
 
 def _collect_arrays(memory: SpatialMemory) -> dict[str, np.ndarray]:
@@ -96,20 +160,18 @@ def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int
     try:
         with os.fdopen(fd, "w+b") as fh:
             arrays = _collect_arrays(memory)
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
-                zf.writestr("manifest.json", json.dumps(_manifest(memory, arrays, _schema_version)))
-                for name, arr in arrays.items():
-                    buf = io.BytesIO()
-                    np.lib.format.write_array(buf, arr, allow_pickle=False)
-                    zf.writestr(f"arrays/{name}.npy", buf.getbuffer())
-                zf.comment = _COMMENT_PREFIX + b"0" * 64
-            fh.flush()
-            fh.seek(0)
-            digest = _digest(fh.read())
+            writer = _HashingWriter(fh)
+            try:
+                with zipfile.ZipFile(writer, "w", compression=zipfile.ZIP_STORED) as zf:  # type: ignore[arg-type]
+                    zf.writestr(zipfile.ZipInfo("manifest.json"), json.dumps(_manifest(memory, arrays, _schema_version)))
+                    for name, arr in arrays.items():
+                        _write_array(zf, f"arrays/{name}.npy", arr)
+                    zf.comment = _COMMENT_PREFIX + b"0" * 64
+            finally:
+                writer.hasher.close()
+            digest = writer.hasher.hexdigest()
             fh.seek(-64, os.SEEK_END)
             fh.write(digest.encode())
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -121,37 +183,97 @@ def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int
     return path
 
 
-def _digest(data: bytes) -> str:
-    """SHA-256 of everything but the 64 hex digits that end the file (no copy of the body)."""
-    return hashlib.sha256(memoryview(data)[:-64]).hexdigest()
+def _write_array(zf: zipfile.ZipFile, name: str, arr: np.ndarray) -> None:
+    """One stored `.npy` member, written from the array's own memory in chunks (no copy of the data)."""
+    header = io.BytesIO()
+    fields = np.lib.format.header_data_from_array_1_0(arr)
+    try:
+        np.lib.format.write_array_header_1_0(header, fields)
+    except ValueError:  # a header too long for format 1.0
+        header = io.BytesIO()
+        np.lib.format.write_array_header_2_0(header, fields)
+    info = zipfile.ZipInfo(name)
+    info.file_size = header.tell() + arr.nbytes
+    data = memoryview(arr.reshape(-1).view(np.uint8))
+    with zf.open(info, "w", force_zip64=info.file_size > zipfile.ZIP64_LIMIT) as dest:
+        dest.write(header.getbuffer())
+        for start in range(0, len(data), _CHUNK):
+            dest.write(data[start : start + _CHUNK])
 
 
 def _refuse(path: Path, what: str, hint: str | None = None) -> MemoryFileError:
     return MemoryFileError(f"cannot load memory '{path}': {what}", hint=hint)
 
 
-def _verified_bytes(path: Path) -> bytes:
+def _read_hashed(path: Path) -> tuple[memoryview, str]:
+    """The file's bytes (read-only), and the SHA-256 of all but its last 64, hashed chunk by chunk as they arrive."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        view = memoryview(np.empty(size, np.uint8))  # not zero-filled: every byte is read into it
+        hasher = _Hasher()
+        covered, position = max(size - 64, 0), 0
+        try:
+            while position < size:
+                got = fh.readinto(view[position : position + _CHUNK])
+                if not got:
+                    raise OSError("the file changed while it was read")
+                hasher.update(view[min(position, covered) : min(position + got, covered)])
+                position += got
+        finally:
+            hasher.close()
+    return view.toreadonly(), hasher.hexdigest()
+
+
+class _ViewReader(io.RawIOBase):
+    """A seekable file over a memoryview, so zipfile reads the verified bytes without copying them."""
+
+    def __init__(self, view: memoryview) -> None:
+        self._view, self._position = view, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: len(self._view)}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        chunk = self._view[self._position : self._position + len(buffer)]
+        memoryview(buffer).cast("B")[: len(chunk)] = chunk
+        self._position += len(chunk)
+        return len(chunk)
+
+
+def _verified_bytes(path: Path) -> tuple[memoryview, str]:
+    """The whole file, read once and hashed on the way, and its digest; refused unless the digest matches."""
     if not path.exists():
         raise _refuse(path, "no such file", "check the path")
     if path.is_dir():
         raise _refuse(path, "it is a directory, not a .rmem file")
     try:
-        data = path.read_bytes()
+        data, digest = _read_hashed(path)
     except OSError as exc:
         raise _refuse(path, exc.strerror or str(exc)) from None
-    if not data.startswith(b"PK\x03\x04"):
+    if data[:4] != b"PK\x03\x04":
         raise _refuse(path, "not a Reasmory memory file (not a zip archive)")
-    tail = data[-_COMMENT_LEN:]
+    tail = bytes(data[-_COMMENT_LEN:])
     if not tail.startswith(_COMMENT_PREFIX):
         if zipfile.is_zipfile(io.BytesIO(data)):
             raise _refuse(path, "a zip archive, but not a Reasmory memory file (no Reasmory checksum)")
         raise _refuse(path, "the file is truncated or damaged (its end is missing)", "rebuild or re-copy it")
-    if _digest(data).encode() != tail[len(_COMMENT_PREFIX) :]:
+    if digest.encode() != tail[len(_COMMENT_PREFIX) :]:
         raise _refuse(path, "checksum mismatch: the file was damaged or modified after it was written", "rebuild or re-copy it")
-    return data
+    return data, digest
 
 
-def _read_array(data: bytes, info: zipfile.ZipInfo) -> np.ndarray:
+def _read_array(data: memoryview, info: zipfile.ZipInfo) -> np.ndarray:
     """Zero-copy view of a stored `.npy` member (read-only: memories are immutable)."""
     header = _LOCAL_HEADER.unpack_from(data, info.header_offset)
     start = info.header_offset + _LOCAL_HEADER.size + header[-2] + header[-1]
@@ -200,9 +322,9 @@ def load_memory(path: str | Path, max_points: int | None = None) -> SpatialMemor
     count = point_count(path) if path.is_file() else None
     if count is not None and count > limit and path.stat().st_size >= 12 * count:  # a size that fits the count: no bit flip
         raise _too_many_points(path, count, limit)
-    data = _verified_bytes(path)
+    data, digest = _verified_bytes(path)
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(_ViewReader(data))
         manifest = json.loads(zf.read("manifest.json"))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise _refuse(path, f"unreadable manifest ({exc})") from None
@@ -247,5 +369,5 @@ def load_memory(path: str | Path, max_points: int | None = None) -> SpatialMemor
     except (KeyError, IndexError, TypeError, ValueError, ValidationError, struct.error) as exc:
         first = str(exc).splitlines()[0]
         raise _refuse(path, f"invalid contents ({type(exc).__name__}: {first})") from None
-    memory.memory_id = _digest(data)[:16]
+    memory.memory_id = digest[:16]
     return memory

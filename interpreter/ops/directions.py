@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from reasmory.interpreter.context import Context, OpError
-from reasmory.interpreter.ops.resolve import describe, position
+from reasmory.interpreter.ops.resolve import describe, object_set, position
 from reasmory.interpreter.registry import Param, operation
-from reasmory.interpreter.spatial import local_xy, name_direction, name_motion, name_turn, sector, signed_angle
+from reasmory.interpreter.spatial import (
+    angles_of, local_xy, local_xy_many, name_direction, name_motion, name_turn, sectors, signed_angle,
+)
 from reasmory.interpreter.types import BOOL, NUMBER, OBJECT, OBJECTS, POINT, TEXT, VIEW
 from reasmory.interpreter.values import ObjectSet, View
 
@@ -55,14 +59,10 @@ def relation(ctx: Context, target: object, reference: object, viewer: View) -> s
     category="directions",
 )
 def objects_around(ctx: Context, viewer: View, side: str) -> ObjectSet:
-    found = []
-    for obj in ctx.memory.objects:
-        x, y = local_xy(viewer, obj.box.c)
-        if x * x + y * y < 1e-12:
-            continue
-        if sector(signed_angle(viewer, obj.box.c)) == side:
-            found.append(obj)
-    return ObjectSet(f"objects {side} of {viewer.origin}", tuple(found))
+    index = ctx.memory.index
+    x, y = local_xy_many(viewer, index.centre)
+    inside = (x * x + y * y >= 1e-12) & (sectors(angles_of(x, y)) == side)
+    return object_set(ctx, f"objects {side} of {viewer.origin}", np.flatnonzero(inside))
 
 
 @operation("motion", [Param("from_view", (VIEW,)), Param("to_view", (VIEW,))], TEXT, "how the viewer moved between two views, in the first view's frame: directly forward/backward/left/right or diagonally forward and left, …", category="directions")

@@ -6,13 +6,12 @@ import numpy as np
 
 from reasmory.errors import MemoryQueryError
 from reasmory.interpreter.context import Context, OpError
-from reasmory.interpreter.ops.resolve import group, one_object, position
+from reasmory.interpreter.ops.resolve import group, object_set, one_object, position, rows
 from reasmory.interpreter.registry import Param, operation
 from reasmory.interpreter.types import (
     ANY, BOOL, NUMBER, OBJECT, OBJECTS, POINT, TEXT, VIEW, Type, is_list, list_of,
 )
 from reasmory.interpreter.values import ObjectSet, Point
-from reasmory.memory.geometry import point_to_objects
 from reasmory.memory.model import ObjectInstance
 
 LOCATABLE = (OBJECT, OBJECTS, VIEW, POINT)
@@ -21,16 +20,16 @@ GROUPS = (OBJECTS, list_of(OBJECTS))
 
 @operation("objects", [Param("label", (TEXT,), label=True)], OBJECTS, "every instance of a category (case, plurals and synonyms tolerated)", category="objects")
 def objects_(ctx: Context, label: str) -> ObjectSet:
-    return ObjectSet(label, tuple(ctx.memory.find(label)))
+    return object_set(ctx, label, ctx.memory.find_rows(label))
 
 
 @operation("object", [Param("label", (TEXT,), label=True)], OBJECT, "the one instance of a category; with several, the most observed (a warning names the others)", category="objects")
 def object_(ctx: Context, label: str) -> ObjectInstance:
-    found = ctx.memory.find(label)
-    if not found:
+    found = ctx.memory.find_rows(label)
+    if not len(found):
         close = ctx.memory.suggest(label)
         raise OpError(f"no object '{label}' in memory", hint=f"did you mean {', '.join(map(repr, close))}?" if close else None, code="unknown-label")
-    return one_object(ctx, ObjectSet(label, tuple(found)), f"object(\"{label}\")")
+    return one_object(ctx, object_set(ctx, label, found), f"object(\"{label}\")")
 
 
 @operation("exists", [Param("label", (TEXT,))], BOOL, "whether the memory holds any instance of the category", category="objects")
@@ -93,22 +92,35 @@ def room_area(ctx: Context) -> float:
     return ctx.memory.room_area()
 
 
-def measure(ctx: Context, a: object, b: object, mode: str) -> float:
-    """Distance between two locatable values (see `distance`)."""
-    is_obj = lambda v: isinstance(v, (ObjectInstance, ObjectSet))  # noqa: E731
-    for v in (a, b):
+#: Candidates nearer than this to the winner's distance count as a tie (the trace warns).
+TIE_M = 1e-6
+
+
+def _is_obj(value: object) -> bool:
+    return isinstance(value, (ObjectInstance, ObjectSet))
+
+
+def _refuse_empty(*values: object) -> None:
+    for v in values:
         if isinstance(v, ObjectSet) and not v.objects:
             raise OpError(f"cannot measure a distance to '{v.label}': the set is empty", code="empty-set")
+
+
+def measure(ctx: Context, a: object, b: object, mode: str) -> float:
+    """Distance between two locatable values (see `distance`)."""
+    _refuse_empty(a, b)
+    if not _is_obj(a) and not _is_obj(b):
+        return float(np.linalg.norm(position(ctx, a, "a") - position(ctx, b, "b")))
+    objs, other = (a, b) if _is_obj(a) else (b, a)
+    memory = ctx.memory
+    if not _is_obj(other):
+        point = position(ctx, other, "point")
+        if mode == "center":
+            return memory.centre_distance_to_point(rows(ctx, objs), point)
+        return float(memory.distances_to_point(rows(ctx, objs), point)[1].min())
     if mode == "center":
-        pa = [o.box.c for o in group(a)] if is_obj(a) else [position(ctx, a, "a")]
-        pb = [o.box.c for o in group(b)] if is_obj(b) else [position(ctx, b, "b")]
-        return float(min(np.linalg.norm(x - y) for x in pa for y in pb))
-    if is_obj(a) and is_obj(b):
-        return ctx.memory.closest_distance(group(a), group(b))
-    if is_obj(a) or is_obj(b):
-        objs, other = (a, b) if is_obj(a) else (b, a)
-        return point_to_objects(position(ctx, other, "point"), group(objs), ctx.memory.geometry)
-    return float(np.linalg.norm(position(ctx, a, "a") - position(ctx, b, "b")))
+        return memory.centre_distance(rows(ctx, objs), rows(ctx, other))
+    return memory.closest_distance(rows(ctx, objs), rows(ctx, other))
 
 
 @operation(
@@ -134,14 +146,29 @@ def _winner_type(arg_types: dict[str, Type]) -> Type:
 _winner_type.__doc__ = "Object (for Objects), else the list's element type"
 
 
-def _rank(ctx: Context, candidates: object, to: object, farthest: bool) -> object:
-    items = list(candidates) if isinstance(candidates, tuple) else group(candidates)
-    items = [c for c in items if not (isinstance(c, ObjectSet) and not c.objects)]
+def _scores(ctx: Context, candidates: object, to: object, farthest: bool) -> list[tuple[float, int, object]]:
+    """(distance, position, candidate) for every candidate that may rank first or tie with the first."""
+    if isinstance(candidates, tuple):
+        items = [c for c in candidates if not (isinstance(c, ObjectSet) and not c.objects)]
+        return [(measure(ctx, c, to, "closest"), i, c) for i, c in enumerate(items)]
+    items = group(candidates)
     if not items:
+        return []
+    _refuse_empty(to)
+    keep = "max" if farthest else "min"
+    if _is_obj(to):
+        positions, distances = ctx.memory.distances_from(rows(ctx, candidates), rows(ctx, to), keep, 2 * TIE_M)
+    else:
+        positions, distances = ctx.memory.distances_to_point(rows(ctx, candidates), position(ctx, to, "point"), keep, 2 * TIE_M)
+    return [(float(d), int(i), items[i]) for i, d in zip(positions, distances)]
+
+
+def _rank(ctx: Context, candidates: object, to: object, farthest: bool) -> object:
+    scored = _scores(ctx, candidates, to, farthest)
+    if not scored:
         raise OpError("no candidates to rank: the set is empty", code="empty-set")
-    scored = [(measure(ctx, c, to, "closest"), i, c) for i, c in enumerate(items)]
     scored.sort(key=lambda t: (-t[0] if farthest else t[0], t[1]))
-    if len(scored) > 1 and abs(scored[0][0] - scored[1][0]) < 1e-6:
+    if len(scored) > 1 and abs(scored[0][0] - scored[1][0]) < TIE_M:
         ctx.warn(f"tie at {scored[0][0]:.3f} m between the first two candidates; took the first listed")
     return scored[0][2]
 

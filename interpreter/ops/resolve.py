@@ -14,6 +14,19 @@ def group(value: ObjectInstance | ObjectSet) -> list[ObjectInstance]:
     return [value] if isinstance(value, ObjectInstance) else list(value.objects)
 
 
+def rows(ctx: Context, value: ObjectInstance | ObjectSet) -> np.ndarray:
+    """The memory's index rows of an Object or Objects value (kept by sets the memory made)."""
+    if isinstance(value, ObjectSet) and value.rows is not None:
+        return value.rows
+    return ctx.memory.rows(group(value))
+
+
+def object_set(ctx: Context, label: str, found: np.ndarray) -> ObjectSet:
+    """The set of the memory's objects at index rows `found`, named `label`."""
+    index = ctx.memory.index
+    return ObjectSet(label, index.objects_of(found), rows=found, labels=index.labels_of(found))
+
+
 def describe(value: object) -> str:
     if isinstance(value, ObjectInstance):
         return f"{value.label} #{value.id}"
@@ -32,7 +45,12 @@ def one_object(ctx: Context, value: ObjectInstance | ObjectSet, role: str) -> Ob
         raise OpError(f"no '{value.label}' to use as {role}: the set is empty", code="empty-set")
     if len(value.objects) == 1:
         return value.objects[0]
-    best = max(value.objects, key=lambda o: (o.observations, -o.id))
+    if value.rows is not None:  # large sets: the index's arrays, not each object
+        index = ctx.memory.index
+        order = np.lexsort((index.ids[value.rows], -index.observations[value.rows]))
+        best = value.objects[int(order[0])]
+    else:
+        best = max(value.objects, key=lambda o: (o.observations, -o.id))
     others = ", ".join(f"#{o.id}" for o in value.objects if o is not best)
     ctx.warn(f"{len(value.objects)} instances of '{value.label}' for {role}: took #{best.id} (most observed); others: {others}")
     return best

@@ -53,7 +53,7 @@ def build_scene_memory(folder: Path, settings: GroundingSettings | None = None, 
     provenance = Provenance(source=str(folder), backend="rgbd+given-masks" if model.exact else f"rgbd+given-masks, perceived {model.name}",
                             settings={"perception": model.name if PRESETS.get(model.name) == model else model.model_dump(mode="json"),
                                       "min_visible_pixels": settings.min_visible_pixels},
-                            notes=[f"frames: {len(seen.frames)} registered of {len(frames)}", *([note] if note else [])])
+                            frames_sampled=len(frames), notes=[f"frames: {len(seen.frames)} registered of {len(frames)}", *([note] if note else [])])
     if not model.metric:
         return _up_to_scale(seen, settings, provenance, timings, time.perf_counter() - start)
     consistency = time.perf_counter() - start

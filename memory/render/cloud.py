@@ -3,24 +3,33 @@
 Scene points come first, then every object's own points, then (for memories
 without scene points, e.g. ground-truth ones built from boxes) a floor grid
 so that renders show where the floor is. Each point carries the spacing of
-its surface, from which splat sizes follow. A sparse memory's points (a few
+its surface, from which splat sizes follow, and large runs are reordered
+into blocks for levels of detail (lod.py). A sparse memory's points (a few
 hundred per m² of floor, e.g. SfM features: `reasmory.memory.quality`) do not
 sample surfaces, so splats sized to close them would be large squares: they
-are drawn as dots of `dot_pixels` instead.
+are drawn as dots of `dot_width` pixels instead.
+
+The costly part — spacings and block orders, seconds for millions of points
+— is the preparation. For a memory read from a `.rmem` file it is also kept
+on disk (prepared.py), so the next process that renders that memory (a
+second `reasmory render`) maps it instead of computing it.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy.spatial import cKDTree
 
 from reasmory.memory.model import ObjectInstance
 from reasmory.memory.quality import is_sparse
 from reasmory.memory.render.colour import label_colour
+from reasmory.memory.render import prepared
+from reasmory.memory.render.lod import Blocks, block_order
+from reasmory.memory.render.prepared import Preparation
 from reasmory.memory.render.splat import MAX_POINTS
 from reasmory.memory.spatial_memory import SpatialMemory
 
@@ -30,6 +39,8 @@ FLOOR_TILE = 0.5
 FLOOR_MARGIN = 0.5
 #: Mean points per voxel the spacing estimate aims for.
 _POINTS_PER_VOXEL = 8
+#: Objects with at least this many points get per-voxel spacings like scene points (a KD-tree of them all is slow).
+LARGE_OBJECT = 50_000
 #: Width in pixels of a sparse memory's dots in a 640-pixel-wide picture (scaled with the picture).
 DOT_PIXELS = 3.0
 
@@ -42,37 +53,45 @@ class RenderCloud:
 
     xyz (3, N) float32 world metres (3×N: `K[R|t] @ xyz` is fast in torch);
     spacing (N,) float32 metres to the neighbouring points on the surface;
-    rgb (N, 3) uint8; captured (N,) bool, whether rgb was observed (else a
-    stand-in: the object's `colour` attribute or its label colour, the
-    floor's checker); normal (N, 3) float32 world unit normals where known
-    (box surfaces, the floor), else zeros; label (N,) int64 index into
-    `labels`, −1 for scene and floor points; owner (N,) int64 object id, −1
-    for scene and floor points; index (N,) int32 0 … N−1, which z-buffer
-    keys carry. `ranges` maps "scene", "floor" and each object id to its
-    [start, stop).
+    rgb (N, 3) uint8; normal (N, 3) float32 world unit normals where known
+    (box surfaces, the floor), else zeros — (0, 3) when no point has one;
+    index (N,) int32 0 … N−1, which z-buffer keys carry. Points come in
+    runs, one per part ("scene", "floor", each object id): `ranges` maps a
+    part to its [start, stop); part_start (P,) int64 the runs' starts in
+    order, and per run: part_captured (P,) bool, whether its rgb was
+    observed (else a stand-in: the object's `colour` attribute or its label
+    colour, the floor's checker), part_label (P,) int64 index into
+    `labels` (−1 for scene and floor), part_owner (P,) int64 object id (−1
+    for scene and floor). `blocks` cut every run into level-of-detail blocks.
     """
 
     xyz: torch.Tensor
     spacing: torch.Tensor
     rgb: torch.Tensor
     normal: torch.Tensor
-    captured: torch.Tensor
-    label: torch.Tensor
-    owner: torch.Tensor
     index: torch.Tensor
+    part_start: torch.Tensor
+    part_captured: torch.Tensor
+    part_label: torch.Tensor
+    part_owner: torch.Tensor
     labels: tuple[str, ...]
     ranges: dict[str | int, tuple[int, int]]
+    blocks: Blocks
     has_normals: bool = False
     sparse: bool = False
 
     def __len__(self) -> int:
         return int(self.xyz.shape[1])
 
+    def dot_width(self, width: int) -> float:
+        """Pixels across a sparse memory's dots in a `width`-pixel picture."""
+        return max(2.0, DOT_PIXELS * width / 640)
+
     def footprint(self, start: int, stop: int, pixels_per_metre: torch.Tensor | float, width: int) -> torch.Tensor:
         """(stop − start,) float32 splat widths in pixels of points start … stop−1: their surface spacing at
         `pixels_per_metre` (a tensor per point, or one scale), or dots for a sparse memory in a `width`-pixel picture."""
         if self.sparse:
-            return torch.full((stop - start,), max(2.0, DOT_PIXELS * width / 640), dtype=torch.float32, device=self.xyz.device)
+            return torch.full((stop - start,), self.dot_width(width), dtype=torch.float32, device=self.xyz.device)
         return self.spacing[start:stop] * pixels_per_metre
 
 
@@ -92,34 +111,73 @@ def render_cloud(memory: SpatialMemory, device: torch.device | None = None) -> R
 
 @dataclass
 class _Part:
-    """One run of points before they are joined: a name ("scene", "floor" or an object id) and (n, …) arrays."""
+    """One run of points before they are joined: a name ("scene", "floor" or an object id), (n, …) arrays, and how
+    to work out its spacing."""
 
     name: str | int
     xyz: np.ndarray
-    spacing: np.ndarray
     rgb: np.ndarray
-    normal: np.ndarray
+    normal: np.ndarray | None
     captured: bool
     label: int
+    spacing: Callable[[np.ndarray], np.ndarray]
 
 
-def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
+def _parts(memory: SpatialMemory) -> tuple[list[_Part], tuple[str, ...]]:
     labels = tuple(memory.labels())
     index = {label: i for i, label in enumerate(labels)}
     parts: list[_Part] = []
     if len(memory.points):
         xyz = memory.points.xyz
-        parts.append(_Part("scene", xyz, surface_spacing(xyz), memory.points.rgb, np.zeros_like(xyz), True, -1))
+        parts.append(_Part("scene", xyz, memory.points.rgb, None, True, -1, surface_spacing))
     for obj in memory.objects:
         if len(obj.points):
             xyz = np.asarray(obj.points, np.float32)
-            normal = box_normals(obj, xyz) if obj.attributes.get("geometry") == "box" else np.zeros_like(xyz)
+            normal = box_normals(obj, xyz) if obj.attributes.get("geometry") == "box" else None
             rgb = np.broadcast_to(np.asarray(stand_in_colour(obj), np.uint8), xyz.shape)
-            parts.append(_Part(obj.id, xyz, sample_spacing(xyz), rgb, normal, False, index[obj.label]))
+            spacing = sample_spacing if len(xyz) < LARGE_OBJECT else surface_spacing
+            parts.append(_Part(obj.id, xyz, rgb, normal, False, index[obj.label], spacing))
     if not len(memory.points):
         xyz, rgb = floor_grid(memory)
         up = np.broadcast_to(np.array([0, 0, 1], np.float32), xyz.shape)
-        parts.append(_Part("floor", xyz, np.full(len(xyz), FLOOR_SPACING, np.float32), rgb, up, False, -1))
+        parts.append(_Part("floor", xyz, rgb, up, False, -1, lambda p: np.full(len(p), FLOOR_SPACING, np.float32)))
+    return parts, labels
+
+
+def prepare(parts: list[_Part]) -> Preparation:
+    """Spacings and block orders of every part, and the points in that order (seconds for large clouds)."""
+    orders, spacings, blocks = [], [], []
+    offset = 0
+    for part in parts:
+        spacing = np.asarray(part.spacing(part.xyz), np.float32)
+        order, part_blocks = block_order(part.xyz, spacing)
+        orders.append(order)
+        spacings.append(spacing[order])
+        blocks.append(part_blocks.shifted(offset))
+        offset += len(part.xyz)
+
+    def ordered(field: str, dtype: type) -> np.ndarray:
+        """The field of every part in block order (no gather for values that are the same for all its points)."""
+        out = []
+        for part, order in zip(parts, orders):
+            values = getattr(part, field)
+            if values is None:
+                values = np.broadcast_to(np.zeros(3, np.float32), part.xyz.shape)
+            out.append(values if values.strides[0] == 0 or not len(values) else values[order])
+        return np.concatenate([np.asarray(v, dtype) for v in out]) if out else np.zeros((0, 3), dtype)
+
+    has_normals = any(p.normal is not None and p.normal.any() for p in parts)
+    return Preparation(
+        xyz=np.ascontiguousarray(ordered("xyz", np.float32).T),
+        spacing=np.concatenate(spacings) if spacings else np.zeros(0, np.float32),
+        rgb=ordered("rgb", np.uint8),
+        normal=ordered("normal", np.float32) if has_normals else None,
+        blocks=Blocks.join(blocks),
+    )
+
+
+def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
+    parts, labels = _parts(memory)
     ranges: dict[str | int, tuple[int, int]] = {}
     start = 0
     for part in parts:
@@ -127,27 +185,28 @@ def _gather(memory: SpatialMemory, device: torch.device) -> RenderCloud:
         start += len(part.xyz)
     if start > MAX_POINTS:
         raise ValueError(f"{start:,} points are more than a render can index ({MAX_POINTS:,})")
+    preparation = prepared.stored(memory, start)
+    if preparation is None:
+        preparation = prepare(parts)
+        prepared.store(memory, preparation)
 
-    def joined(values: list[np.ndarray], dtype: type, shape: tuple[int, ...]) -> torch.Tensor:
-        array = np.concatenate([np.asarray(v, dtype) for v in values]) if values else np.zeros(shape, dtype)
-        return torch.from_numpy(np.ascontiguousarray(array)).to(device)
+    def tensor(values: np.ndarray | list[object], dtype: type) -> torch.Tensor:
+        return torch.from_numpy(np.asarray(values, dtype)).to(device)
 
-    def each(field: str, dtype: type) -> list[np.ndarray]:
-        return [np.full(len(p.xyz), getattr(p, field), dtype) for p in parts]
-
-    owners = [np.full(len(p.xyz), p.name if isinstance(p.name, int) else -1, np.int64) for p in parts]
     return RenderCloud(
-        xyz=joined([p.xyz for p in parts], np.float32, (0, 3)).T.contiguous(),
-        spacing=joined([p.spacing for p in parts], np.float32, (0,)),
-        rgb=joined([p.rgb for p in parts], np.uint8, (0, 3)),
-        normal=joined([p.normal for p in parts], np.float32, (0, 3)),
-        captured=joined(each("captured", bool), bool, (0,)),
-        label=joined(each("label", np.int64), np.int64, (0,)),
-        owner=joined(owners, np.int64, (0,)),
+        xyz=tensor(preparation.xyz, np.float32),
+        spacing=tensor(preparation.spacing, np.float32),
+        rgb=tensor(preparation.rgb, np.uint8),
+        normal=tensor(preparation.normal, np.float32) if preparation.normal is not None else torch.zeros((0, 3), device=device),
         index=torch.arange(start, dtype=torch.int32, device=device),
+        part_start=tensor([ranges[p.name][0] for p in parts], np.int64),
+        part_captured=tensor([p.captured for p in parts], bool),
+        part_label=tensor([p.label for p in parts], np.int64),
+        part_owner=tensor([p.name if isinstance(p.name, int) else -1 for p in parts], np.int64),
         labels=labels,
         ranges=ranges,
-        has_normals=any(p.normal.any() for p in parts),
+        blocks=preparation.blocks,
+        has_normals=preparation.normal is not None,
         sparse=is_sparse(memory),
     )
 
@@ -169,6 +228,8 @@ def sample_spacing(xyz: np.ndarray, sample: int = 4000) -> np.ndarray:
     """
     if len(xyz) < 5:
         return np.full(len(xyz), 0.05, np.float32)
+    from scipy.spatial import cKDTree
+
     tree = cKDTree(xyz)
     probe = xyz[:: max(1, len(xyz) // sample)]
     distance, _ = tree.query(probe, k=5)

@@ -19,10 +19,11 @@ from PIL import Image
 
 from reasmory.memory.render import draw
 from reasmory.memory.render.camera import RenderCamera
+from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.threads import cpu_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
-from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack_index
+from reasmory.memory.render.splat import COVER, ZBuffer, fill_holes, unpack_index
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Mode = Literal["rgb", "semantic", "depth"]
@@ -79,9 +80,10 @@ def object_bias(cloud: RenderCloud, mode: str) -> float | None:
 
 def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int | str] = (), object_bias: float | None = 0.0,
               fill: bool = True) -> Raster:
-    """Project every drawable point, splat it by its footprint (focal · spacing / depth) and keep the nearest.
+    """Project the drawable points in view, splat each by its footprint (focal · spacing / depth), keep the nearest.
 
-    Object points are pushed `object_bias` (relative) deeper, or left out when it is None.
+    Blocks out of view are skipped and far ones thinned (lod.py). Object points are pushed `object_bias`
+    (relative) deeper, or left out when it is None.
     """
     with cpu_threads(cloud.xyz.device):
         return _rasterize(cloud, camera, hidden, object_bias, fill)
@@ -92,18 +94,38 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     device = cloud.xyz.device
     P = torch.as_tensor(camera.projection(), dtype=torch.float32, device=device)
     zbuffer = ZBuffer(camera.width, camera.height, device)
+    drawn, widen = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, NEAR, COVER)
+    if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
+        drawn = np.where(drawn > 0, cloud.blocks.count, 0)
     for start, stop, bias in segments(cloud, hidden, object_bias):
-        proj = torch.addmm(P[:, 3:], P[:, :3], cloud.xyz[:, start:stop])
+        inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
+        runs, scale = lod.selection(cloud.blocks, np.where(inside, drawn, 0), widen)
+        if not runs:
+            continue
+        xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
+        proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
         z = proj[2]
         inverse = torch.reciprocal(z)
-        footprint = cloud.footprint(start, stop, inverse * camera.focal, camera.width)
-        zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, cloud.index[start:stop],
-                    footprint, z > NEAR)
+        if cloud.sparse:
+            footprint = torch.full_like(inverse, cloud.dot_width(camera.width))
+        else:
+            footprint = spacing.mul_(torch.from_numpy(scale).to(device)).mul_(inverse).mul_(camera.focal)
+        zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, index, footprint, z > NEAR)
     keys = zbuffer.finish()
     index = unpack_index(fill_holes(keys) if fill else keys)
     seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
     depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
     return Raster(index.cpu().numpy(), depth.cpu().numpy())
+
+
+def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
+    """The [start, stop) runs of a (…, N) tensor's last axis, joined (slices, not a gather: much faster on the CPU)."""
+    if len(runs) == 1:
+        return values[..., runs[0][0] : runs[0][1]].clone()
+    if values.device.type == "cpu":
+        array = values.numpy()
+        return torch.from_numpy(np.concatenate([array[..., a:b] for a, b in runs], axis=-1))
+    return torch.cat([values[..., a:b] for a, b in runs], dim=-1)
 
 
 def render_view(memory: SpatialMemory, camera: RenderCamera, mode: Mode = "rgb", hidden: Collection[int] = (),
@@ -170,9 +192,16 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
             chosen = torch.where(hit_t, chosen, empty)
         return chosen.cpu().numpy().reshape(*index.shape, *values.shape[1:])
 
+    def per_part(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
+        chosen = values.index_select(0, part)
+        if empty is not None:
+            chosen = torch.where(hit_t, chosen, empty)
+        return chosen.cpu().numpy().reshape(index.shape)
+
+    part = torch.searchsorted(cloud.part_start, picked, right=True) - 1  # the run each winner belongs to
     normal = gather(cloud.normal) if cloud.has_normals else np.zeros((*index.shape, 3), np.float32)
-    return Pixels(hit=hit, rgb=gather(cloud.rgb), captured=gather(cloud.captured), normal=normal,
-                  label=gather(cloud.label, -1), owner=gather(cloud.owner, -1))
+    return Pixels(hit=hit, rgb=gather(cloud.rgb), captured=per_part(cloud.part_captured), normal=normal,
+                  label=per_part(cloud.part_label, -1), owner=per_part(cloud.part_owner, -1))
 
 
 def surface_colours(pixels: Pixels, labels: tuple[str, ...], shade: np.ndarray, semantic: bool) -> np.ndarray:

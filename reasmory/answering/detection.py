@@ -15,17 +15,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reasmory.answering.settings import Settings
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter.trace import Attempt
 from reasmory.memory import SpatialMemory
 from reasmory.memory.reconstruction.cache import update_entry
-from reasmory.memory.grounding.on_demand import Grounded, ground_labels
-from reasmory.memory.grounding.pipeline import GroundingSettings
-from reasmory.memory.reconstruction.backends.base import FEW_PHOTOS
 from reasmory.memory.model import ObjectInstance
+from reasmory.memory.reconstruction.backends.base import FEW_PHOTOS
+
+if TYPE_CHECKING:
+    from reasmory.memory.grounding.on_demand import Grounded
+    from reasmory.memory.grounding.pipeline import GroundingSettings
 
 
 def detector_options(settings: Settings) -> dict[str, Any]:
@@ -66,6 +68,8 @@ def grounding_settings(memory: SpatialMemory) -> GroundingSettings | None:
     often show an object once, so any detection no other photo contradicts suffices."""
     if len(memory.frames) > FEW_PHOTOS:
         return None
+    from reasmory.memory.grounding.pipeline import GroundingSettings  # grounding imports scipy: only when grounding
+
     defaults = GroundingSettings(floor_z=memory.scene.floor_z)
     return replace(defaults, support=replace(defaults.support, single_view_score=0.0))
 
@@ -88,6 +92,8 @@ class DetectorGrounder:
         return {"kind": "detector", "labels": list(self.labels), "few_photos_min_views": 1, **self.settings}
 
     def __call__(self, memory: SpatialMemory) -> list[ObjectInstance]:
+        from reasmory.memory.grounding.on_demand import ground_labels
+
         found = ground_labels(memory, self.labels, self.detector, max_frames=len(memory.frames), settings=grounding_settings(memory))
         return list(found.memory.objects)
 
@@ -106,6 +112,8 @@ class OnDemand:
         A cached memory is grown under its entry's lock, from the entry as stored now: two processes grounding
         labels in one memory at once keep both their findings, and the second finds the first's labels there.
         """
+        from reasmory.memory.grounding.on_demand import ground_labels
+
         start = time.perf_counter()
         attempt = Attempt(index=index, kind="ground", generator=self.detector.name)
         runs: list[Grounded] = []

@@ -16,7 +16,6 @@ from typing import Literal
 
 from reasmory.answering.clients.base import Message, VLMClient
 from reasmory.answering.fallback import fallback_program
-from reasmory.answering.grammar import decoding_grammar
 from reasmory.answering.prompt import program_messages, repair_messages
 from reasmory.answering.settings import Settings
 from reasmory.compiler import VLM_HINT, CompiledQuestion, DeclinedQuestion, UnsupportedQuestion, compile_question
@@ -94,6 +93,8 @@ class Search:
     def _from_vlm(self, client: VLMClient, refused: Refusal | None) -> Outcome | None:
         """Ask, then send refusals back at most `max_repairs` times; None when every program was refused."""
         messages: list[Message] = program_messages(self.question, self.options, self.memory, open_labels=self.grounder is not None)
+        from reasmory.answering.grammar import decoding_grammar  # Lark: only when a VLM writes the program
+
         grammar = None if self.settings.grammar == "off" else decoding_grammar()
         repairs = self.settings.max_repairs
         if refused is not None:

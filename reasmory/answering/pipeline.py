@@ -4,8 +4,8 @@
     result = reasmory.answer("scene.rmem", "How many chairs are in this room?")
     result.answer, result.program, result.generator     # '2', 'answer(count(objects("chairs")))\n', 'compiler'
     result.trace.save("trace.json")                    # steps, and every attempt at a program
-    result.evidence.weak()                             # e.g. ['scale from the eye-height prior: … off by ±20%']
     result.usage                                        # model calls, tokens and cost (when prices are set)
+    result.evidence.weak()                              # e.g. ['scale from the eye-height prior: … off by ±20%']
 
 Errors are ReasmoryErrors with one-line messages; those raised after programs
 were tried carry them as `.attempts` (the CLI writes them with `--trace`).
@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reasmory.answering.clients import VLMClient, make_client
 from reasmory.answering.detection import OnDemand, configured_detector
@@ -34,7 +34,9 @@ from reasmory.interpreter.trace import Attempt, Trace, Usage
 from reasmory.memory import SpatialMemory
 from reasmory.memory.evidence import Evidence, evidence
 from reasmory.memory.reconstruction.cache import MemoryCache
-from reasmory.memory.grounding.on_demand import PromptedDetector
+
+if TYPE_CHECKING:
+    from reasmory.memory.grounding.on_demand import PromptedDetector
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,17 @@ import importlib
 import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from reasmory.answering.settings import Settings
 from reasmory.errors import InputError, ReasmoryError
 from reasmory.memory import SpatialMemory
 from reasmory.memory.reconstruction.frames import IMAGE_SUFFIXES, LIST_SUFFIX, VIDEO_SUFFIXES
 from reasmory.memory.reconstruction.layouts import detect_layout
-from reasmory.memory.grounding.on_demand import PromptedDetector
-from reasmory.memory.grounding.pipeline import SCENE_PARTS
 from reasmory.memory.model import ObjectInstance
+
+if TYPE_CHECKING:
+    from reasmory.memory.grounding.on_demand import PromptedDetector
 
 Kind = Literal["memory", "rmem", "scene_folder", "rgbd_folder", "video", "image_folder", "image_list", "images"]
 Source = SpatialMemory | str | Path | Sequence[str | Path]
@@ -59,6 +60,8 @@ def classify(source: Source) -> Kind:
                 return kinds[path.suffix.lower()]
             raise InputError(f"'{path}' is neither a .rmem memory, a video nor a list of images", hint=_SOURCES_HINT)
         if path.is_dir():
+            from reasmory.memory.grounding.pipeline import SCENE_PARTS  # grounding imports scipy: only for folders
+
             if all((path / part).exists() for part in SCENE_PARTS):
                 return "scene_folder"
             if detect_layout(path) is not None:

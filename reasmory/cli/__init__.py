@@ -2,10 +2,17 @@
 
 Exit status: 0 success, 1 a program or question that cannot be answered,
 2 bad input or usage. Errors print as one line; `--debug` shows the traceback.
+
+Start-up is kept short: the command modules import their heavy parts (numpy,
+the memory, torch, rich tables) inside the commands, and help is printed by
+click's plain formatter (typer's rich help alone takes longer to import than
+the rest of the CLI), from docstrings whose rich markup is stripped here.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 import sys
 
 import typer
@@ -23,7 +30,7 @@ app = typer.Typer(
     help="Answer spatial questions about a scene with typed programs over an explicit 3D memory.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(memory_cmd.app, name="memory")
@@ -40,6 +47,21 @@ app.command("view")(view_cmd.view)
 app.command("answer")(answer_cmd.answer)
 app.command("batch")(batch_cmd.batch)
 
+_MARKUP = re.compile(r"\[/?(?:bold|dim|italic|cyan|green|yellow|red|magenta|blue)?(?: (?:bold|cyan|green|yellow|red))?\]")
+
+
+def _plain_help(typer_app: typer.Typer) -> None:
+    """Every command's help from its docstring without rich markup, for the plain help formatter."""
+    typer_app.rich_markup_mode = None
+    for info in typer_app.registered_commands:
+        if info.help is None and info.callback is not None and info.callback.__doc__:
+            info.help = _MARKUP.sub("", inspect.cleandoc(info.callback.__doc__))
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _plain_help(group.typer_instance)
+
+
+_plain_help(app)
 _state = {"debug": False}
 
 

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
 from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
-from reasmory.cli.output import console, err_console, print_weak
+from reasmory.cli.output import console, err_console, escape, print_warnings
 from reasmory.errors import ReasmoryError
 
 if TYPE_CHECKING:
@@ -71,7 +70,7 @@ def answer(
         err_console.print(f"[dim]{escape(result.usage.line())}[/]", highlight=False)
     print_artifacts(result.trace)
     console.print(escape(result.answer or ""), highlight=False)
-    print_weak(result.evidence.weak())
+    print_warnings(result.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
         err_console.print(f"trace written to {escape(str(trace))}")

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
 
-from reasmory.cli.output import err_console
+from reasmory.cli.output import err_console, escape
 from reasmory.errors import InputError
 
 if TYPE_CHECKING:

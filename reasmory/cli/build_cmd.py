@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from reasmory.cli.output import console, print_warnings
+from reasmory.cli.output import console, escape, print_warnings
 from reasmory.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 class BackendName(str, Enum):
@@ -75,6 +76,8 @@ def build(
 
 
 def _summary(outcome: Any, written: Path | None) -> Table:
+    from rich.table import Table
+
     memory = outcome.memory
     scale = memory.scene.scale
     if outcome.cache_hit:

@@ -15,10 +15,8 @@ from importlib import resources
 from pathlib import Path
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from reasmory.cli.output import console
+from reasmory.cli.output import console, escape
 
 #: The question families the demo shows, in this order (one question each).
 DEMO_FAMILIES = (
@@ -68,6 +66,8 @@ def demo(
         memory_path = memory.save(out / "scene.rmem")
     console.print(f"built [bold]{escape(str(memory_path))}[/]: {len(memory.objects)} objects in "
                   f"{len(memory.labels())} categories from {len(memory.frames)} frames ({time.perf_counter() - start:.0f} s so far)")
+    from rich.table import Table
+
     table = Table(title="Questions about the room", title_justify="left", show_lines=True)
     for col in ("family", "question", "answer", "truth"):
         table.add_column(col)

@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from reasmory.cli.output import console
-from reasmory.memory import SpatialMemory
+from reasmory.cli.output import console, escape
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from reasmory.memory import SpatialMemory
 
 app = typer.Typer(help="Inspect memories and build them from ground-truth annotations.", no_args_is_help=True)
 
 
 @app.command("info")
 def info(path: Path = typer.Argument(..., help="A .rmem memory file.", show_default=False)) -> None:
-    """Show what a memory holds: frames, points, objects per label, scale, provenance, its weak points (what answers on
-    it rest on that is weak) and what makes it weak (sparse points, few registered frames, cameras off the trajectory).
+    """Show what a memory holds: frames, points, objects per label, scale, provenance, and what makes it weak
+    (a scale from the eye-height prior, sparse points, few registered frames, cameras off the trajectory, objects
+    seen in one frame or mostly inferred).
 
     Example: [cyan]reasmory memory info scene.rmem[/]
     """
+    from reasmory.memory import SpatialMemory
     from reasmory.memory.evidence import evidence
-    from reasmory.memory.quality import memory_warnings
 
     memory = SpatialMemory.load(path)
     console.print(memory_overview(memory, path))
     console.print(objects_table(memory) if memory.objects else "[bold]Objects[/]: none")
-    weak = evidence(memory).weak()
-    if weak:
-        console.print("[bold]Weak points[/]")
-        for line in weak:
-            console.print(f"  • {escape(line)}")
-    warnings = memory_warnings(memory)
+    warnings = evidence(memory).weak()
     if warnings:
         console.print("[bold yellow]Warnings[/]")
         for warning in warnings:
@@ -44,6 +43,8 @@ def info(path: Path = typer.Argument(..., help="A .rmem memory file.", show_defa
 
 
 def memory_overview(memory: SpatialMemory, path: Path) -> Table:
+    from rich.table import Table
+
     scene, prov = memory.scene, memory.provenance
     table = Table(title=f"Memory {escape(str(path))}", show_header=False, title_justify="left")
     table.add_column(style="bold")
@@ -78,6 +79,8 @@ def _density(memory: SpatialMemory) -> str:
 
 
 def objects_table(memory: SpatialMemory) -> Table:
+    from rich.table import Table
+
     table = Table(title="Objects per label", title_justify="left")
     table.add_column("label")
     table.add_column("count", justify="right")

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
-from reasmory.cli.output import console, err_console, print_weak
+from reasmory.cli.output import console, err_console, escape, print_warnings
 from reasmory.errors import InputError
-from reasmory.memory import SpatialMemory
 
 
 def read_program(path: Path) -> str:
@@ -51,6 +49,8 @@ def check(
     from reasmory.interpreter import CheckError
     from reasmory.interpreter import check as check_source
 
+    from reasmory.memory import SpatialMemory
+
     source = read_program(program)
     diagnostics = check_source(source, SpatialMemory.load(memory), collect_options(options, more_options))
     if diagnostics:
@@ -75,6 +75,7 @@ def run(
     """
     from reasmory.interpreter import LanguageError, RunError
     from reasmory.interpreter import run as run_source
+    from reasmory.memory import SpatialMemory
 
     source = read_program(program)
     all_options = collect_options(options, more_options)
@@ -91,7 +92,7 @@ def run(
     print_artifacts(result.trace)
     console.print(escape(result.answer or ""), highlight=False)
     if result.trace.evidence is not None:
-        print_weak(result.trace.evidence.weak())
+        print_warnings(result.trace.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
         err_console.print(f"trace written to {escape(str(trace))}")

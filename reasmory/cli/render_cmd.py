@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
-from reasmory.cli.output import console
+from reasmory.cli.output import console, escape
 from reasmory.errors import InputError
-from reasmory.memory import SpatialMemory
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+
+    from reasmory.memory import SpatialMemory
 
 MODES = ("rgb", "semantic", "depth")
 SIDES = (16, 2048)
@@ -36,6 +36,8 @@ def render(
     Example: [cyan]reasmory render scene.rmem --camera 3 --mode semantic -o camera3.png[/]
     """
     _check_arguments(camera, bev, mode, width, height, highlight, out)
+    from reasmory.memory import SpatialMemory
+
     loaded = SpatialMemory.load(memory)
     picture, what = _bev(loaded, mode, highlight) if bev else _camera(loaded, camera, mode, width, height)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from reasmory.cli.output import console
+from reasmory.cli.output import console, escape
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from reasmory.synth.pipeline import SynthResult
 
 
@@ -33,6 +32,8 @@ def synth(
     from reasmory.synth.pipeline import make_config, synthesize
 
     config = make_config(seed=seed, frames=frames, width=width, height=height, preview=preview)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("render", total=frames)
@@ -41,6 +42,8 @@ def synth(
 
 
 def summary(result: SynthResult) -> Table:
+    from rich.table import Table
+
     """What was written and how long each stage took."""
     scene, traj = result.scene, result.trajectory
     table = Table(title=f"Scene {escape(str(result.folder))}", show_header=False, title_justify="left")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
-from reasmory.cli.output import console
+from reasmory.cli.output import console, escape
 from reasmory.errors import InputError
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,26 +111,9 @@ def held(memory: SpatialMemory | None, ids: list[int]) -> list[ObjectInstance]:
     return found
 
 
-def summaries(value: Any) -> Iterator[dict[str, Any]]:
-    """Every summarised value inside a summary (lists opened), the summary itself first."""
-    if isinstance(value, dict):
-        yield value
-        for item in value.get("items", ()):
-            yield from summaries(item)
-
-
 def touched_objects(step: TraceStep) -> dict[int, dict[str, Any]]:
     """Object id → its summary (or {} when only its id is known) for every object the step's calls used or gave."""
-    found: dict[int, dict[str, Any]] = {}
-    for call in step.calls:
-        for value in (*call.args.values(), call.result):
-            for summary in summaries(value):
-                if summary.get("type") == "Object":
-                    found[summary["id"]] = summary
-                elif summary.get("type") == "Objects":
-                    for object_id in summary.get("ids", ()):
-                        found.setdefault(object_id, {})
-    return found
+    return step.touched_objects()
 
 
 def log_touched(rec: Any, step: TraceStep, memory: SpatialMemory | None) -> None:
@@ -200,4 +182,4 @@ def locations(value: dict[str, Any], mode: str, memory: SpatialMemory | None) ->
         return np.array([value["center"]], np.float64) if "center" in value else np.zeros((0, 3))
     if mode == "center":
         return np.array([o.box.center for o in objects], np.float64)
-    return np.concatenate([memory.geometry.points(o) for o in objects]).astype(np.float64)  # type: ignore[union-attr]
+    return np.concatenate([o.points if len(o.points) else o.box.corners() for o in objects]).astype(np.float64)

@@ -12,7 +12,7 @@ from reasmory.answering import answer
 from reasmory.cli import main
 from reasmory.memory import PointCloud, SpatialMemory
 from reasmory.memory.evidence import EYE_HEIGHT_UNCERTAINTY, evidence, scale_source
-from reasmory.memory.model import Frame, Provenance, ScaleInfo
+from reasmory.memory.model import Provenance, ScaleInfo
 from reasmory.memory.reconstruction.scale import from_camera_height, from_objects
 from tests.conftest import SHARED, require
 
@@ -30,7 +30,7 @@ def eye_height_scaled(memory: SpatialMemory) -> SpatialMemory:
     estimate = from_camera_height(np.array([f.position[2] for f in memory.frames]))
     out = SpatialMemory(memory.frames, PointCloud.from_xyz(np.random.default_rng(0).uniform([0, 0, 0], [5, 4, 2.5], (5000, 3))),
                         memory.objects, memory.scene.model_copy(update={"scale": estimate.info()}),
-                        Provenance(backend="sfm", notes=["frames: 30 registered of 32 sampled from 32"]))
+                        Provenance(backend="sfm"))
     return out
 
 
@@ -66,7 +66,7 @@ def test_memory_info_lists_the_same_weak_points(living_room: SpatialMemory, tmp_
     rmem = eye_height_scaled(living_room).save(tmp_path / "sfm.rmem")
     assert main(["memory", "info", str(rmem)]) == 0
     out = capsys.readouterr().out
-    assert "Weak points" in out and SCALE_LINE in out
+    assert "Warnings" in out and SCALE_LINE in out
 
 
 def test_scale_sources_are_told_apart_from_what_the_build_recorded() -> None:
@@ -79,19 +79,14 @@ def test_scale_sources_are_told_apart_from_what_the_build_recorded() -> None:
     assert scale_source(ScaleInfo(method="metric input (rgbd)")) == "metric"
 
 
-def room(cameras: list[list[float]], points: int = 5000, notes: list[str] | None = None) -> SpatialMemory:
-    xyz = np.random.default_rng(1).uniform([0, 0, 0], [5, 4, 2.5], (points, 3))
-    frames = [Frame(index=i, width=64, height=48, K=((50, 0, 32), (0, 50, 24), (0, 0, 1)),
-                    pose=((1, 0, 0, c[0]), (0, 1, 0, c[1]), (0, 0, 1, c[2]), (0, 0, 0, 1))) for i, c in enumerate(cameras)]
-    return SpatialMemory(frames, PointCloud.from_xyz(xyz), provenance=Provenance(backend="sfm", notes=notes or []))
+def test_the_reconstructions_warnings_join_the_evidence(living_room: SpatialMemory) -> None:
+    from reasmory.memory.quality import memory_warnings
 
-
-def test_reconstruction_warnings_name_far_cameras_few_points_and_low_registration() -> None:
-    assert evidence(room([[2, 2, 1.5], [3, 2, 1.5], [5.4, 2, 1.5]])).warnings == []  # just outside a wall is normal
-    far = evidence(room([[2, 2, 1.5], [3, 2, 1.5], [9.5, 2, 1.5]])).warnings
-    assert len(far) == 1 and "1 camera (frame 2)" in far[0] and "4.5 m outside" in far[0]
-    sparse = evidence(room([[2, 2, 1.5]], points=500, notes=["frames: 12 registered of 32 sampled from 32"])).warnings
-    assert any("only 500 points" in w for w in sparse) and any("only 12 of 32 frames were registered" in w for w in sparse)
+    weak = eye_height_scaled(living_room)
+    weak.provenance = weak.provenance.model_copy(update={"frames_sampled": 4 * len(weak.frames)})
+    found = evidence(weak)
+    assert found.warnings == memory_warnings(weak) and any("frames registered" in w for w in found.warnings)
+    assert found.weak()[0] == SCALE_LINE and found.weak()[1 : 1 + len(found.warnings)] == found.warnings
 
 
 def test_grounded_objects_report_views_and_the_completed_share(tmp_path: Path) -> None:

@@ -60,10 +60,11 @@ def test_multi_line_calls_keep_original_positions(cross) -> None:
     assert (diag.code, diag.span.line, diag.span.column) == ("unknown-label", 3, 19)
 
 
-@pytest.mark.parametrize("use_cython", [True, False])
-def test_both_parsers_build_the_same_ast(use_cython: bool) -> None:
+def test_every_parser_builds_the_same_ast() -> None:
+    from reasmory.interpreter.parser import parse_reference
+
     program = 'x = -1 + 2 * 3 < 4 and not false\ny = [object("a"), objects("b"),]\nanswer(f(x, k=y))'
-    assert parse(program, use_cython=use_cython) == parse(program, use_cython=not use_cython)
+    assert parse(program) == parse_reference(program, use_cython=True) == parse_reference(program, use_cython=False)
 
 
 def _limit_cases():

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
 
-from reasmory.memory import ObjectInstance, OrientedBox
-from reasmory.memory.geometry import ObjectGeometryCache, aabb_gap, closest_pair, footprint_area, point_to_objects, polygon_area
+from reasmory.memory import ObjectInstance, OrientedBox, SpatialMemory
+from reasmory.memory.geometry import footprint_area, polygon_area
+from reasmory.memory.nearest import gaps
 
 
 def _cloud(i: int, centre: tuple[float, float, float], seed: int = 0) -> ObjectInstance:
@@ -15,21 +16,25 @@ def _cloud(i: int, centre: tuple[float, float, float], seed: int = 0) -> ObjectI
     return ObjectInstance(id=i, label=f"o{i}", box=OrientedBox(center=tuple((lo + hi) / 2), extents=tuple(hi - lo)), points=pts)
 
 
-def test_aabb_gap_is_the_distance_between_boxes_either_way_round() -> None:
-    a = (np.array([0.0, 0, 0]), np.array([1.0, 1, 1]))
-    b = (np.array([2.0, 0, 0]), np.array([3.0, 1, 1]))
-    c = (np.array([2.0, 3, 0]), np.array([3.0, 4, 1]))
-    assert aabb_gap(a, b) == aabb_gap(b, a) == pytest.approx(1.0)
-    assert aabb_gap(a, c) == aabb_gap(c, a) == pytest.approx(np.hypot(1, 2))
-    assert aabb_gap(a, (np.array([0.5, 0.5, 0.5]), np.array([2.0, 2, 2]))) == 0.0
+def _block(i: int, lo: tuple[float, float, float], hi: tuple[float, float, float]) -> ObjectInstance:
+    """A solid axis-aligned box from `lo` to `hi`: its bounds are itself."""
+    centre, extents = (np.add(lo, hi) / 2, np.subtract(hi, lo))
+    return ObjectInstance(id=i, label=f"b{i}", box=OrientedBox(center=tuple(centre), extents=tuple(extents)), attributes={"geometry": "box"})
+
+
+def test_bounds_gaps_are_the_distance_between_boxes_either_way_round() -> None:
+    blocks = [_block(0, (0, 0, 0), (1, 1, 1)), _block(1, (2, 0, 0), (3, 1, 1)), _block(2, (2, 3, 0), (3, 4, 1)),
+              _block(3, (0.5, 0.5, 0.5), (2, 2, 2))]
+    index = SpatialMemory(objects=blocks).index
+    first, second = np.array([0, 1, 0, 2, 0]), np.array([1, 0, 2, 0, 3])
+    assert gaps(index, first, second) == pytest.approx([1.0, 1.0, np.hypot(1, 2), np.hypot(1, 2), 0.0])
 
 
 def test_closest_pair_finds_the_nearest_when_every_pair_is_under_a_metre() -> None:
-    """Pruning by box gaps must not stop before a nearer pair listed later."""
+    """Pruning by bounds must not stop before a nearer pair listed later."""
     a = _cloud(0, (0, 0, 0))
     far, near = _cloud(1, (0.6, 0, 0)), _cloud(2, (0, 0.3, 0))
-    cache = ObjectGeometryCache()
-    d, _, b = closest_pair([a], [far, near], cache)
+    d, _, b = SpatialMemory(objects=[a, far, near]).closest_objects([a], [far, near])
     assert b is near and d == pytest.approx(cdist(a.points, near.points).min(), rel=1e-6)
 
 
@@ -37,7 +42,7 @@ def test_point_to_point_cloud_objects_is_the_nearest_point() -> None:
     objs = [_cloud(0, (2, 0, 0)), _cloud(1, (0, 3, 0))]
     point = np.array([0.0, 0.0, 0.0])
     brute = min(float(np.linalg.norm(o.points - point, axis=1).min()) for o in objs)
-    assert point_to_objects(point, objs, ObjectGeometryCache()) == pytest.approx(brute, rel=1e-6)
+    assert SpatialMemory(objects=objs).distances_to_point(objs, point)[1].min() == pytest.approx(brute, rel=1e-6)
 
 
 def test_a_triangle_has_an_area() -> None:

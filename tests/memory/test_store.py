@@ -131,10 +131,15 @@ def test_failed_save_leaves_old_file_and_no_temporary(saved: tuple[SpatialMemory
     mem, path = saved
     before = path.read_bytes()
 
-    def boom(*args, **kwargs):
+    from reasmory.memory import store
+
+    real_write = store._write_array
+
+    def boom(zf, name, arr):
+        real_write(zf, name, arr[: len(arr) // 2])  # half an array reached the disk
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(np.lib.format, "write_array", boom)
+    monkeypatch.setattr(store, "_write_array", boom)
     with pytest.raises(MemoryFileError, match="No space left"):
         mem.save(path)
     assert path.read_bytes() == before

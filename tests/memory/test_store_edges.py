@@ -51,7 +51,7 @@ def test_missing_contents_are_refused_in_one_line(tmp_path: Path, monkeypatch: p
 
 def test_loaded_solid_boxes_stay_solid(tmp_path: Path) -> None:
     """A ground-truth box read back from disk is still measured as a solid box (0 from a point inside it)."""
-    from reasmory.memory.geometry import ObjectGeometryCache, is_solid_box, point_to_objects
+    from reasmory.memory.geometry import is_solid_box
     from reasmory.memory.oracle import from_scene
     from reasmory.memory.scene_format import SceneDescription, SceneObject
 
@@ -59,7 +59,7 @@ def test_loaded_solid_boxes_stay_solid(tmp_path: Path) -> None:
     back = SpatialMemory.load(memory.save(tmp_path / "m.rmem"))
     (crate,) = back.objects
     assert is_solid_box(crate)
-    assert point_to_objects(np.array([0.0, 0.0, 0.5]), [crate], ObjectGeometryCache()) == 0.0
+    assert back.distances_to_point([crate], np.array([0.0, 0.0, 0.5]))[1].min() == 0.0
 
 
 def test_write_failures_say_what_the_system_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,7 +79,8 @@ def test_read_failures_say_what_the_system_said(tmp_path: Path, monkeypatch: pyt
     import errno
 
     path = synthetic_memory(100, n_objects=1).save(tmp_path / "m.rmem")
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(errno.EACCES, "Permission denied")))
+    refuse = lambda *args, **kwargs: (_ for _ in ()).throw(PermissionError(errno.EACCES, "Permission denied"))  # noqa: E731
+    monkeypatch.setattr(store, "open", refuse, raising=False)  # the store reads the file through open()
     with pytest.raises(MemoryFileError) as caught:
         store.load_memory(path)
     assert caught.value.message.endswith(": Permission denied")

@@ -1,0 +1,159 @@
+"""AST nodes from the grammar's rules: one function per rule alias, shared by both parsers.
+
+Each function takes the rule's kept children as Lark orders them (None for
+an absent optional part); tokens arrive as (type, text, start, end) tuples
+with offsets into the source. Spans get 1-based lines and columns from the
+line starts of the text being parsed (`set_source`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from typing import Any
+
+from reasmory.interpreter import ast
+
+Token = tuple[str, str, int, int]
+
+_local = threading.local()
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
+_new = object.__new__
+_SPAN_SLOTS = tuple(ast.Span.__dict__[f].__set__ for f in ("line", "column", "end_line", "end_column", "start", "end"))
+
+
+def set_source(text: str) -> None:
+    """Remember where the lines of `text` start, for the spans built next (per thread)."""
+    starts = [0]
+    find = text.find
+    at = find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    _local.line_starts = starts
+
+
+def make_span(line: int, column: int, end_line: int, end_column: int, start: int, end: int) -> ast.Span:
+    """A Span without the frozen dataclass's slow `__init__` (spans are built for every token)."""
+    span = _new(ast.Span)
+    s0, s1, s2, s3, s4, s5 = _SPAN_SLOTS
+    s0(span, line), s1(span, column), s2(span, end_line), s3(span, end_column), s4(span, start), s5(span, end)
+    return span
+
+
+def span(start: int, end: int) -> ast.Span:
+    """Span of source offsets [start, end) with 1-based lines and columns of the original text."""
+    starts = _local.line_starts
+    line = bisect.bisect_right(starts, start)
+    end_line = bisect.bisect_right(starts, max(start, end - 1))
+    return make_span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1, start, end)
+
+
+def joined(first: ast.Span, last: ast.Span) -> ast.Span:
+    """The span from the start of `first` to the end of `last`."""
+    return make_span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
+
+
+def token_span(tok: Token) -> ast.Span:
+    return span(tok[2], tok[3])
+
+
+def unescape(body: str) -> str:
+    if "\\" not in body:
+        return body
+    out, i = [], 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            out.append(_ESCAPES.get(body[i + 1], "\\" + body[i + 1]))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def number(c: list) -> ast.Number:
+    return ast.Number(float(c[0][1]), token_span(c[0]))
+
+
+def string(c: list) -> ast.String:
+    return ast.String(unescape(c[0][1][1:-1]), token_span(c[0]))
+
+
+def true(c: list) -> ast.Bool:
+    return ast.Bool(True, token_span(c[0]))
+
+
+def false(c: list) -> ast.Bool:
+    return ast.Bool(False, token_span(c[0]))
+
+
+def name(c: list) -> ast.Name:
+    return ast.Name(c[0][1], token_span(c[0]))
+
+
+def keyword(c: list) -> ast.Keyword:
+    name_span = token_span(c[0])
+    return ast.Keyword(c[0][1], c[1], joined(name_span, c[1].span), name_span)
+
+
+def arguments(c: list) -> list:
+    return [x for x in c if x is not None]
+
+
+def call(c: list) -> ast.Call:
+    name_tok, args, rpar = c
+    func_span = token_span(name_tok)
+    args = args or []
+    positional = tuple(a for a in args if type(a) is not ast.Keyword)
+    keywords = tuple(a for a in args if type(a) is ast.Keyword)
+    return ast.Call(name_tok[1], positional, keywords, joined(func_span, token_span(rpar)), func_span)
+
+
+def list_expr(c: list) -> ast.ListExpr:
+    items = tuple(x for x in c[1:-1] if x is not None)
+    return ast.ListExpr(items, span(c[0][2], c[-1][3]))
+
+
+def binop(c: list) -> ast.BinOp:
+    return ast.BinOp(c[1][1], c[0], c[2], joined(c[0].span, c[2].span))
+
+
+compare = binop
+
+
+def and_op(c: list) -> ast.BoolOp:
+    return ast.BoolOp("and", c[0], c[2], joined(c[0].span, c[2].span))
+
+
+def or_op(c: list) -> ast.BoolOp:
+    return ast.BoolOp("or", c[0], c[2], joined(c[0].span, c[2].span))
+
+
+def not_op(c: list) -> ast.UnaryOp:
+    return ast.UnaryOp("not", c[1], joined(token_span(c[0]), c[1].span))
+
+
+def neg(c: list) -> ast.UnaryOp:
+    return ast.UnaryOp("-", c[1], joined(token_span(c[0]), c[1].span))
+
+
+def assign(c: list) -> ast.Assign:
+    name_span = token_span(c[0])
+    return ast.Assign(c[0][1], c[1], joined(name_span, c[1].span), name_span)
+
+
+def expr_stmt(c: list) -> ast.ExprStmt:
+    return ast.ExprStmt(c[0], c[0].span)
+
+
+def start(c: list) -> list:
+    return [x for x in c if x is not None]
+
+
+BUILDERS: dict[str, Any] = {
+    f.__name__: f for f in (number, string, true, false, name, keyword, arguments, call, list_expr, binop, and_op, or_op,
+                            not_op, neg, assign, expr_stmt, start)
+}
+BUILDERS["compare"] = compare

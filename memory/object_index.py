@@ -1,0 +1,156 @@
+"""The memory's objects as arrays, built once: labels looked up in O(1), boxes and bounds ready for numpy.
+
+Rows follow `SpatialMemory.objects` order. Arrays (float64, world metres, z up):
+
+- `centre` (n, 3) box centres; `rotation` (n, 3, 3) box axes as columns; `half` (n, 3) half extents
+- `solid` (n,) bool: ground-truth objects (attribute geometry="box"), whose geometry is their box
+- `lo`, `hi` (n, 3) axis-aligned bounds of each object's geometry (its box when solid, else its points)
+- `mid` (n, 3), `radius` (n,): centre and half diagonal of those bounds (a sphere holding the geometry)
+- `observations` (n,) int64: frames seen in, else points (how well observed)
+
+Point geometry (objects that are not solid boxes) is gathered on first use:
+`points` (P, 3) float64 of every such object (its box corners when it has no
+points), `offsets` (n + 1,) int64 so that row i owns points[offsets[i]:offsets[i+1]]
+(solid rows own none), and `anchor` (n, 3): one point of each object's
+geometry (the point nearest its bounds' centre; the box centre when solid),
+which gives cheap upper bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from itertools import chain
+
+import numpy as np
+
+from reasmory.memory.box_distance import box_corners
+from reasmory.memory.geometry import is_solid_box
+from reasmory.memory.labels import LabelNormalizer
+from reasmory.memory.model import ObjectInstance
+
+
+class ObjectIndex:
+    """Labels and geometry of a fixed list of objects (see the module docstring for the arrays)."""
+
+    def __init__(self, objects: list[ObjectInstance], normalizer: LabelNormalizer) -> None:
+        self.objects = objects
+        self.n = len(objects)
+        self.row_of_id: dict[int, int] = {}
+        rows_by_label: dict[str, list[int]] = {}
+        self.label_counts: dict[str, int] = {}
+        numbers: list[float] = []
+        solid, observations = [], []
+        for i, o in enumerate(objects):
+            self.row_of_id[o.id] = i
+            rows_by_label.setdefault(normalizer.canonical(o.label), []).append(i)
+            self.label_counts[o.label] = self.label_counts.get(o.label, 0) + 1
+            box = o.box
+            numbers += box.center
+            numbers += box.extents
+            numbers += chain.from_iterable(box.rotation)
+            solid.append(is_solid_box(o))
+            observations.append(o.observations)
+        self.by_label = {k: np.asarray(v, np.int64) for k, v in rows_by_label.items()}
+        self.labels = list(self.label_counts)
+        code = {label: i for i, label in enumerate(self.labels)}
+        self.label_code = np.fromiter((code[o.label] for o in objects), np.int64, self.n)
+        boxes = np.asarray(numbers, np.float64).reshape(-1, 15)
+        self.centre = boxes[:, :3].copy()
+        self.half = boxes[:, 3:6] / 2
+        self.rotation = boxes[:, 6:].reshape(-1, 3, 3).copy()
+        self.solid = np.asarray(solid, bool)
+        self.observations = np.asarray(observations, np.int64)
+        self.ids = np.fromiter(self.row_of_id, np.int64, self.n)
+
+    def rows(self, objects: Iterable[ObjectInstance]) -> np.ndarray:
+        """(k,) int64 rows of the given objects of this memory."""
+        return np.fromiter((self.row_of_id[o.id] for o in objects), np.int64)
+
+    def label_rows(self, canonical: str) -> np.ndarray:
+        return self.by_label.get(canonical, np.zeros(0, np.int64))
+
+    def objects_of(self, rows: np.ndarray) -> tuple[ObjectInstance, ...]:
+        return tuple(map(self.objects.__getitem__, rows.tolist()))
+
+    def labels_of(self, rows: np.ndarray) -> tuple[str, ...]:
+        """The distinct labels (as stored) of the rows, sorted."""
+        return tuple(sorted(self.labels[c] for c in np.unique(self.label_code[rows]).tolist()))
+
+    @cached_property
+    def _point_table(self) -> tuple[np.ndarray, np.ndarray]:
+        counts = np.zeros(self.n, np.int64)
+        parts = []
+        cornered = []
+        for i, o in enumerate(self.objects):
+            if self.solid[i]:
+                continue
+            if len(o.points):
+                parts.append(np.asarray(o.points, np.float64).reshape(-1, 3))
+                counts[i] = len(parts[-1])
+            else:
+                cornered.append(i)
+                parts.append(None)
+                counts[i] = 8
+        if cornered:
+            rows = np.asarray(cornered)
+            corners = iter(box_corners(self.centre[rows], self.rotation[rows], self.half[rows]))
+            parts = [p if p is not None else next(corners) for p in parts]
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        points = np.concatenate(parts) if parts else np.zeros((0, 3))
+        return points, offsets
+
+    @property
+    def points(self) -> np.ndarray:
+        return self._point_table[0]
+
+    @property
+    def offsets(self) -> np.ndarray:
+        return self._point_table[1]
+
+    @cached_property
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        reach = np.einsum("nij,nj->ni", np.abs(self.rotation), self.half)
+        lo, hi = self.centre - reach, self.centre + reach
+        shaped = ~self.solid
+        if shaped.any():
+            starts = self.offsets[:-1][shaped]
+            lo[shaped] = np.minimum.reduceat(self.points, starts, axis=0)
+            hi[shaped] = np.maximum.reduceat(self.points, starts, axis=0)
+        return lo, hi
+
+    @property
+    def lo(self) -> np.ndarray:
+        return self._bounds[0]
+
+    @property
+    def hi(self) -> np.ndarray:
+        return self._bounds[1]
+
+    @cached_property
+    def mid(self) -> np.ndarray:
+        return (self.lo + self.hi) / 2
+
+    @cached_property
+    def radius(self) -> np.ndarray:
+        return np.linalg.norm(self.hi - self.lo, axis=1) / 2
+
+    @cached_property
+    def anchor(self) -> np.ndarray:
+        anchor = self.centre.copy()
+        shaped = np.flatnonzero(~self.solid)
+        if len(shaped):
+            owner = np.repeat(shaped, np.diff(self.offsets)[shaped])
+            gap = np.einsum("pi,pi->p", self.points - self.mid[owner], self.points - self.mid[owner])
+            order = np.lexsort((gap, owner))
+            first = order[np.searchsorted(owner[order], shaped)]
+            anchor[shaped] = self.points[first]
+        return anchor
+
+    def point_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The points of the given (non-solid) rows, (P, 3), and each point's position in `rows`, (P,)."""
+        starts, stops = self.offsets[rows], self.offsets[rows + 1]
+        counts = stops - starts
+        owner = np.repeat(np.arange(len(rows)), counts)
+        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return self.points[np.repeat(starts, counts) + within], owner
