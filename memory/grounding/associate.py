@@ -135,7 +135,9 @@ class AssociationSettings:
     """`link_presence`, `link_share`: two parts stay one object when at least `link_share` of the masks that show the
     less seen part also show the other (each with at least `link_presence` of its points);
     `align_radius`, `align_min_shift`: fragments are shifted onto each other (pose errors) within that radius, when
-    the shift is at least that."""
+    the shift is at least that; `min_points`: the least points of a part split off a track (a detached bit);
+    `min_whole_points`: of a track left whole (a small object glimpsed at a distance: a keyboard, a trash bin), kept
+    only when no bigger track of its label lies within `lone_reach` metres (else it is a piece of that one's outline)."""
 
     voxel: float = 0.05
     match_fraction: float = 0.25
@@ -147,6 +149,8 @@ class AssociationSettings:
     align_radius: float = 0.08
     align_min_shift: float = 0.01
     min_points: int = 30
+    min_whole_points: int = 10
+    lone_reach: float = 0.5
 
 
 def associate(fragments: list[Fragment], settings: AssociationSettings = AssociationSettings()) -> list[Track]:
@@ -174,8 +178,21 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
     tracks = [part for t in _merge_touching(tracks, settings) for part in separate(t, settings.voxel)]
     for track in tracks:
         align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
-    tracks = [part for t in tracks for part in _split(t, settings)]
-    return [t for t in tracks if len(t.points) >= settings.min_points]
+    kept = []
+    for track in tracks:
+        parts = _split(track, settings)
+        least = settings.min_points if len(parts) > 1 else settings.min_whole_points
+        kept += [part for part in parts if len(part.points) >= least]
+    return [t for t in kept if len(t.points) >= settings.min_points or _lone(t, kept, settings.lone_reach)]
+
+
+def _lone(track: Track, tracks: list[Track], reach: float) -> bool:
+    """Whether no track of the same label with more points comes within `reach` of the (small) `track`."""
+    for other in tracks:
+        if other is not track and other.label == track.label and len(other.points) > len(track.points):
+            if cKDTree(other.points).query(track.points, distance_upper_bound=reach)[0].min() < reach:
+                return False
+    return True
 
 
 def align_fragments(fragments: list[Fragment], radius: float, min_shift: float, iterations: int = 3, k: int = 16,

@@ -187,7 +187,8 @@ def seen_again(track: Track, points: np.ndarray, radius: float) -> np.ndarray:
 
 def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, settings: SupportSettings,
               min_points: int, min_pixels: int, floor_z: float | None = None, faint: Sequence[Fragment] = ()) -> list[Track]:
-    """The tracks with the points most of their views masked (see the module's doc), those with `min_points` left;
+    """The tracks with the points most of their views masked (see the module's doc), those with `min_points` left (half
+    their points, for a track smaller from the start);
     each records the frames that showed it (`Track.shown_in`), masked or not (a detector misses an object in some
     frames; when it was first seen is a fact of the video)."""
     import functools
@@ -211,7 +212,8 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
         good = share > 0 if len(track.pixels) == 1 else share >= 0  # one view against one: a ghost, unless others masked it
         if len(track.pixels) >= settings.again_from:
             good &= seen_again(track, votes.points, settings.margin + tolerance * settings.again_depth)
-        if good.sum() * len(track.points) < min_points * len(votes.points):
+        need = min_points if len(track.points) >= min_points else len(track.points) / 2
+        if good.sum() * len(track.points) < need * len(votes.points):
             continue
         track.shown_in = votes.shown_in
         keep_where(track, votes.points, good)

@@ -105,3 +105,23 @@ def test_per_frame_depth_errors_are_fitted_away(scene: Path) -> None:
     assert disagreement(frames, scaled) > 0.02 and note is not None
     assert disagreement(frames, fixed) < 0.01
     assert consistent_depth(frames, depth)[1] is None  # depth that agrees with itself is left alone
+
+
+def _patch(label: str, centre: tuple[float, float, float], side: float, frame: int) -> Fragment:
+    """A flat patch of points 2 cm apart (the association's point spacing), as one mask lifts it."""
+    u = np.arange(-side / 2, side / 2 + 1e-9, 0.02)
+    grid = np.stack(np.meshgrid(u, u, indexing="ij"), -1).reshape(-1, 2)
+    points = np.c_[grid[:, 0], np.zeros(len(grid)), grid[:, 1]] + np.asarray(centre)
+    return Fragment(label, points.astype(np.float32), frame, 4 * len(points), (0, 0, 10, 10))
+
+
+def test_a_small_object_glimpsed_once_is_kept_but_a_bit_off_a_bigger_one_is_not() -> None:
+    """A trash bin seen far away gives a dozen points, under the least a split-off part needs: alone, it is an object;
+    a few points of a window's frame next to the window's own track are a piece of that one."""
+    small_bin = _patch("trash bin", (3.0, 0.0, 0.2), 0.08, frame=0)
+    window = [_patch("window", (0.0, 0.0, 1.2), 0.6, frame=f) for f in range(3)]
+    piece = _patch("window", (0.45, 0.0, 1.2), 0.08, frame=3)
+    settings = AssociationSettings()
+    assert settings.min_whole_points <= len(small_bin.points) < settings.min_points
+    tracks = associate([small_bin, *window, piece], settings)
+    assert sorted(t.label for t in tracks) == ["trash bin", "window"]
