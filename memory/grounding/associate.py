@@ -137,7 +137,9 @@ class AssociationSettings:
     `align_radius`, `align_min_shift`: fragments are shifted onto each other (pose errors) within that radius, when
     the shift is at least that; `min_points`: the least points of a part split off a track (a detached bit);
     `min_whole_points`: of a track left whole (a small object glimpsed at a distance: a keyboard, a trash bin), kept
-    only when no bigger track of its label lies within `lone_reach` metres (else it is a piece of that one's outline)."""
+    only when its detections scored at least `small_score` on average (few points are little evidence: a doubted
+    small mask is more often a ghost or a stray piece) and no bigger track of its label lies within `lone_reach`
+    metres (else it is a piece of that one's outline)."""
 
     voxel: float = 0.05
     match_fraction: float = 0.25
@@ -151,6 +153,7 @@ class AssociationSettings:
     min_points: int = 30
     min_whole_points: int = 10
     lone_reach: float = 0.5
+    small_score: float = 0.9
 
 
 def associate(fragments: list[Fragment], settings: AssociationSettings = AssociationSettings()) -> list[Track]:
@@ -183,7 +186,8 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
         parts = _split(track, settings)
         least = settings.min_points if len(parts) > 1 else settings.min_whole_points
         kept += [part for part in parts if len(part.points) >= least]
-    return [t for t in kept if len(t.points) >= settings.min_points or _lone(t, kept, settings.lone_reach)]
+    return [t for t in kept if len(t.points) >= settings.min_points
+            or (t.score >= settings.small_score and _lone(t, kept, settings.lone_reach))]
 
 
 def _lone(track: Track, tracks: list[Track], reach: float) -> bool:
