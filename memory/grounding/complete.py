@@ -41,15 +41,18 @@ def _column_samples(box: OrientedBox, bottom: float, top: float, n: int = 5, lay
 
 
 def support_height(box: OrientedBox, others: Sequence[OrientedBox], floor_z: float, under: float = 0.5,
-                   margin: float = 0.05) -> float:
+                   margin: float = 0.05, below: bool = False) -> float:
     """Where the box would rest: the highest top of an object under at least `under` of its footprint (that object's
     footprint grown by `margin`: a tv hung 2 cm in front of the wall above a cabinet standing 2 cm off it), capped at
-    the box's bottom (objects sitting inside another's box, like a pillow on a sofa); else the floor."""
+    the box's bottom (objects sitting inside another's box, like a pillow on a sofa); else the floor. With `below`,
+    only objects wholly below the box count (how far down a box inside another's may reach)."""
     samples = _column_samples(box, 0.0, 0.0, layers=1)
     lo = box.c[2] - box.e[2] / 2
     tops = [floor_z]
     for other in others:
         olo = other.c[2] - other.e[2] / 2
+        if below and olo + other.e[2] > lo:
+            continue
         if olo < lo and other.contains(np.c_[samples[:, :2], np.full(len(samples), other.c[2])], margin).mean() >= under:
             tops.append(float(min(olo + other.e[2], lo)))
     return max(tops)
@@ -166,15 +169,20 @@ def _reach(box: OrientedBox, axis: int, sign: float, kind: str, need: float, fra
 
 def extend_open_faces(box: OrientedBox, faces: dict[tuple[int, float], str], typical: Sides | None,
                       frames: Sequence[Frame], depth: DepthFn, wall_reach: float = 0.1,
-                      shortfall: float = 0.05) -> OrientedBox:
-    """The box grown through its open `faces` (height only upwards; the support handles down): towards the typical
-    sides (longer horizontal, shorter horizontal, height), first through the far side of a seen surface, else the more
-    hidden of two opposite faces, and far sides of seen surfaces back to the wall they stand against."""
+                      shortfall: float = 0.05, down_to: float | None = None) -> OrientedBox:
+    """The box grown through its open `faces` (height upwards, and downwards only for a squat box no support lowered,
+    no lower than `down_to`: a backpack on a sofa's seat seen from above, the seat inside the sofa's box): towards the
+    typical sides (longer horizontal, shorter horizontal, height), first through the far side of a seen surface, else
+    the more hidden of two opposite faces, and far sides of seen surfaces back to the wall they stand against."""
     centre, extents = box.c.copy(), box.e.copy()
+    room_below = 0.0 if down_to is None else max(box.c[2] - box.e[2] / 2 - down_to, 0.0)
     for axis in range(3):
         need = max(((typical or (None,) * 3)[axis] or 0.0) - box.e[axis], 0.0)
+        down = axis == 2 and faces.get((2, -1.0)) == "short" and room_below > 0
         reach = {sign: _reach(box, axis, sign, faces[axis, sign], need, frames, depth, wall_reach, shortfall)
-                 for sign in (1.0, -1.0) if (axis, sign) in faces and not (axis == 2 and sign < 0)}
+                 for sign in (1.0, -1.0) if (axis, sign) in faces and not (axis == 2 and sign < 0 and not down)}
+        if down and -1.0 in reach:
+            reach[-1.0] = (min(reach[-1.0][0], room_below), reach[-1.0][1])
         grow = {sign: r for sign, (r, _) in reach.items()}
         if need >= shortfall:
             left = need
@@ -239,12 +247,14 @@ def complete_box(
     codes) into unobserved space, and thickened if thin. `seen`: the frames that show it (default all); observation
     is judged in all `frames`."""
     seen = frames if seen is None else seen
+    down_to = None
     if floor_z is not None:
         box = rest_on_support(box, support_height(box, others, floor_z), frames, depth, (typical or (None,) * 3)[2])
+        down_to = support_height(box, others, floor_z, below=True)
     if outline is not None and seen:
         typical = orient_typical(box, typical, frames, depth)
         faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical)
-        box = extend_open_faces(box, faces, typical, frames, depth)
+        box = extend_open_faces(box, faces, typical, frames, depth, down_to=down_to)
     return longer_first(thicken(box, seen, frames, depth, min_thickness))
 
 

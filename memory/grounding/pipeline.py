@@ -110,6 +110,8 @@ def ground(
     frames = list(frames)
     raw = [fit_box(t.points) for t in tracks]
     boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical) for k in range(len(tracks))]
+    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, boxes) if lowered(raw[k], boxes[k]) else boxes[k]
+             for k in range(len(tracks))]
     while (pair := coinciding(tracks, boxes, settings.coincide)) is not None:
         i, j = pair
         merge_tracks(tracks[i], tracks.pop(j), settings.association.point_spacing)
@@ -123,14 +125,23 @@ def ground(
 
 
 def complete_track(k: int, tracks: list[Track], raw: list[OrientedBox], frames: list[Frame], depth: DepthFn,
-                   settings: GroundingSettings, typical: dict[str, Sides]) -> OrientedBox:
-    """Track k's fitted box completed amodally (`complete_box`) against the others' fitted boxes."""
+                   settings: GroundingSettings, typical: dict[str, Sides],
+                   others: list[OrientedBox] | None = None) -> OrientedBox:
+    """Track k's fitted box completed amodally (`complete_box`) against the others' fitted boxes (or `others`: their
+    completed boxes, for a box lowered through hidden space, which may rest on a neighbour's hidden part instead)."""
     track = tracks[k]
     by_index = {f.index: f for f in frames}
     pixels = track.pixels
     seen = [by_index[f] for f in sorted(pixels, key=pixels.get, reverse=True)]
-    return complete_box(raw[k], raw[:k] + raw[k + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
+    others = raw if others is None else others
+    return complete_box(raw[k], others[:k] + others[k + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
                         typical.get(track.label), seen, track.outline())
+
+
+def lowered(fitted: OrientedBox, box: OrientedBox, contact: float = 0.05) -> bool:
+    """Whether completion moved the box's bottom down by more than `contact` (m) from what was seen: it rests on a
+    support it was not seen touching (a backpack on a sofa whose seat only the completed sofa box covers)."""
+    return box.c[2] - box.e[2] / 2 < fitted.c[2] - fitted.e[2] / 2 - contact
 
 
 def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> tuple[int, int] | None:
