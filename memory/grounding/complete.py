@@ -59,16 +59,20 @@ def support_height(box: OrientedBox, others: Sequence[OrientedBox], floor_z: flo
 
 
 def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], depth: DepthFn,
-                    height: float | None = None, contact: float = 0.03, hidden: float = 0.2) -> OrientedBox:
-    """The box's bottom lowered to `support` when within `contact` of it, when less than `hidden` of the space
-    beneath was observed, or when the box is under half the typical `height` and the support lies within 1.5 ×
-    that height below its top (a stool seen from above: its seat, with the floor seen between its legs)."""
+                    height: float | None = None, contact: float = 0.03, hidden: float = 0.2,
+                    lowest: float | None = None, touch: float = 0.2) -> OrientedBox:
+    """The box's bottom lowered to `support` when within `contact` of it, when the object's `lowest` point (the box
+    fit trims a few: a lamp's pole, a plant's pot narrower than its leaves) comes within `touch` of it, when less than
+    `hidden` of the space beneath was observed, or when the box is under half the typical `height` and the support
+    lies within 1.5 × that height below its top (a stool seen from above: its seat, with the floor seen between its
+    legs)."""
     lo, hi = box.c[2] - box.e[2] / 2, box.c[2] + box.e[2] / 2
     gap = lo - support
     if gap <= 0:
         return box
     squat = height is not None and box.e[2] < 0.5 * height and hi - support <= 1.5 * height
-    if gap <= contact or squat or sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden:
+    touching = lowest is not None and lowest - support <= touch
+    if gap <= contact or squat or touching or sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden:
         return _with_z(box, support, hi)
     return box
 
@@ -245,11 +249,12 @@ def complete_box(
 ) -> OrientedBox:
     """The box rested on its support, grown through its open faces (found from its lifted points and their outline
     codes) into unobserved space, and thickened if thin. `seen`: the frames that show it (default all); observation
-    is judged in all `frames`."""
+    is judged in all `frames`; `outline`: the object's points and their codes."""
     seen = frames if seen is None else seen
     down_to = None
     if floor_z is not None:
-        box = rest_on_support(box, support_height(box, others, floor_z), frames, depth, (typical or (None,) * 3)[2])
+        lowest = float(outline[0][:, 2].min()) if outline is not None and len(outline[0]) else None
+        box = rest_on_support(box, support_height(box, others, floor_z), frames, depth, (typical or (None,) * 3)[2], lowest=lowest)
         down_to = support_height(box, others, floor_z, below=True)
     if outline is not None and seen:
         typical = orient_typical(box, typical, frames, depth)

@@ -25,3 +25,18 @@ def test_a_squat_box_grows_down_to_its_typical_height_through_hidden_space(down_
     grown = extend_open_faces(SLIVER, {(2, -1.0): "short"}, BACKPACK, [], lambda i: np.zeros((1, 1)), down_to=down_to)
     assert grown.c[2] - grown.e[2] / 2 == pytest.approx(bottom, abs=0.01)
     assert grown.c[2] + grown.e[2] / 2 == pytest.approx(0.85, abs=1e-6)
+
+
+def test_a_box_whose_points_come_near_the_floor_rests_on_it_though_the_space_beneath_was_seen(monkeypatch) -> None:
+    """A floor lamp whose pole's lowest seen point is 18 cm up (the box fit trimmed it higher still) stands on the
+    floor; a box whose points end 40 cm up over space seen empty stays where it is (it hangs on the wall)."""
+    import reasmory.memory.grounding.complete as complete
+    from reasmory.memory.grounding.visibility import Sight
+
+    monkeypatch.setattr(complete, "sight", lambda points, frames, depth, margin=0.02: Sight(*(np.ones(len(points), bool),) * 3))
+    lamp = OrientedBox.from_yaw([0.0, 0.0, 0.91], [0.37, 0.35, 1.21], 0.0)
+    rested = complete.rest_on_support(lamp, 0.0, [], lambda i: None, lowest=0.18)
+    assert rested.c[2] - rested.e[2] / 2 == pytest.approx(0.0)
+    assert rested.c[2] + rested.e[2] / 2 == pytest.approx(1.515)
+    hung = complete.rest_on_support(lamp, 0.0, [], lambda i: None, lowest=0.4)
+    assert hung.c[2] == pytest.approx(0.91)
