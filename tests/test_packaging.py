@@ -30,7 +30,7 @@ def test_no_submodule_shadows_a_name_its_package_exports() -> None:
     import pkgutil
 
     packages = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
-    clashes = {}
+    clashes: set[str] = set()
     for name in packages:
         package = importlib.import_module(name)
         exported = set(getattr(package, "__all__", ()))

@@ -5,12 +5,12 @@
     seen.frames, seen.depth, seen.source          # what the build and grounding then consume
 
 Modules, one job each: `model` (the parameters), `presets` (named, calibrated
-sets), `depth`, `poses`, `detections` (the perturbations), `perceive` (all of
+sets), `depth`, `poses`, `detections` (the perturbations), `apply` (all of
 them applied to a scene's inputs, reproducibly from a seed).
 """
 
 from reasmory.memory.perception.model import DepthErrors, DetectionErrors, MaskErrors, PerceptionModel, PoseErrors
-from reasmory.memory.perception.perceive import Perceived, perceive, scene_seed
+from reasmory.memory.perception.apply import Perceived, perceive, scene_seed
 from reasmory.memory.perception.presets import PRESETS, preset
 
 __all__ = ["PRESETS", "DepthErrors", "DetectionErrors", "MaskErrors", "Perceived", "PerceptionModel", "PoseErrors",
