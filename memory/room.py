@@ -38,7 +38,8 @@ class RoomSettings:
     outermost wall (`outer_walls`); `near`: how close (m) to a ray's end a border cell counts as walled; `confirm`, `confirm_relative`: how
     near another frame must have seen something for a fan's end to count (`confirmed`); `min_hits`: depth samples a
     frame needs to make a fan; `min_area`: the least area (m²) taken for a room (below it, sparse points made none); `standing`: how far
-    (m) from the walls the cameras are taken to have been at least (the rectangle holds them)."""
+    (m) from the walls the cameras are taken to have been at least (the rectangle holds them); `behind`: the share of an
+    unseen part that must lie beyond a wall some camera saw for it to be outside (`_behind_walls`)."""
 
     cell: float = 0.025
     bins: int = 720
@@ -57,6 +58,7 @@ class RoomSettings:
     min_hits: int = 50
     min_area: float = 1.0
     standing: float = 0.3
+    behind: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,39 @@ def _grid_cells(points: np.ndarray, origin: np.ndarray, shape: tuple[int, int], 
     grid = np.zeros(shape, bool)
     grid[ij[ok, 0], ij[ok, 1]] = True
     return grid
+
+
+def _cells(points: np.ndarray, origin: np.ndarray, shape: tuple[int, int], cell: float) -> np.ndarray:
+    """(N, 2) grid indices of points, clipped to the grid."""
+    return np.clip(np.floor((points - origin) / cell).astype(np.int64), 0, np.array(shape) - 1)
+
+
+def _behind_walls(missing: np.ndarray, walls_seen: Sequence[tuple[np.ndarray, np.ndarray]], origin: np.ndarray,
+                  cell: float, settings: RoomSettings, margin: float) -> np.ndarray:
+    """The parts of `missing` (unseen cells of the rectangle, at least `min_part` m²) that lie mostly (`behind`) beyond
+    a wall some camera saw in their direction (by more than `margin`, m: the walls' noise): `walls_seen` holds, per camera, the ends of its rays that stopped high
+    up outside every object's footprint. An L-shaped room's notch, seen only through the wall in front of it from the
+    rest of the room, is outside; space merely outside the cameras' fields of view has no wall in front of it."""
+    from scipy import ndimage
+
+    parts, count = ndimage.label(missing)
+    out = np.zeros_like(missing)
+    for k in range(1, count + 1):
+        part = parts == k
+        if part.sum() * cell**2 < settings.min_part:
+            continue
+        centres = origin + (np.argwhere(part) + 0.5) * cell
+        behind = np.zeros(len(centres), bool)
+        for camera, ends in walls_seen:
+            if len(ends) == 0:
+                continue
+            reach = np.full(settings.bins, np.inf)
+            np.minimum.at(reach, _fan_bins(camera, ends, settings.bins), np.hypot(*(ends - camera).T))
+            r = np.hypot(*(centres - camera).T)
+            behind |= r > reach[_fan_bins(camera, centres, settings.bins)] + margin
+        if behind.mean() >= settings.behind:
+            out |= part
+    return out
 
 
 def _footprints(boxes: Sequence[np.ndarray], origin: np.ndarray, shape: tuple[int, int], cell: float) -> np.ndarray:
@@ -265,6 +300,7 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
         return None
     high = ends[:, 2] >= settings.wall_height  # rays that ended high up ended on a wall (or on tall furniture)
     ends = ends[high, :2] if high.sum() >= 3 else ends[:, :2]
+    fan_high = [e[:, 2] >= settings.wall_height for _, e in fans]
     fans = [(c, e[:, :2]) for c, e in fans]
     yaw = fit_yaw(ends)
     rot = np.array([[math.cos(yaw), math.sin(yaw)], [-math.sin(yaw), math.cos(yaw)]])  # world → room axes
@@ -296,6 +332,9 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
         if 0 <= k < shape[axis]:
             (lines[k] if axis == 0 else lines[:, k])[...] = True
     outside = _walled_off(missing, seen, _grid_cells(local_ends, origin, shape, cell), lines, settings, max(settings.near, 2 * spread))
+    furniture = _footprints(prints, origin, shape, cell)
+    walls_seen = [(c, e[high & ~furniture[tuple(_cells(e, origin, shape, cell).T)]]) for (c, e), high in zip(fans, fan_high, strict=True)]
+    outside |= _behind_walls(missing & ~outside, walls_seen, origin, cell, settings, max(settings.near, 4 * spread))
     room = rect & ~outside
     area = float(room.sum() * cell * cell)
     if area < settings.min_area:

@@ -84,3 +84,19 @@ def test_outline_of_a_grid_mask_is_its_counter_clockwise_boundary() -> None:
     assert polygon_area(corners) == pytest.approx(mask.sum() * 0.25)
     x, y = corners[:, 0], corners[:, 1]
     assert np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)) > 0  # counter-clockwise
+
+
+def test_unseen_space_beyond_a_wall_a_camera_saw_is_outside_but_space_off_to_the_side_is_not() -> None:
+    """A camera at (2, 2) saw a wall along y = 4 for x in 0–4: the unseen block beyond it (an L-shaped room's notch)
+    is outside; an unseen block beside the camera, which no ray of it reached, stays room."""
+    from reasmory.memory.room import RoomSettings, _behind_walls
+
+    cell = 0.1
+    origin = np.zeros(2)
+    missing = np.zeros((60, 80), bool)
+    missing[0:40, 45:75] = True  # x 0–4, y 4.5–7.5: beyond the wall
+    missing[50:60, 0:30] = True  # x 5–6, y 0–3: off to the side
+    wall = np.c_[np.linspace(0.0, 4.0, 800), np.full(800, 4.0)]  # a ray end in every direction, as fan_ends gives
+    out = _behind_walls(missing, [(np.array([2.0, 2.0]), wall)], origin, cell, RoomSettings(), margin=0.1)
+    assert out[0:40, 45:75].all()
+    assert not out[50:60, 0:30].any()
