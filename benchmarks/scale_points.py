@@ -1,8 +1,9 @@
 """The point-cloud half of the scale benchmark: store, render preparation and renders of 1M … 10M points.
 
 Memories are the render benchmark's captured-looking room (`render.room_memory`).
-Per size: `.rmem` save beside `np.savez` of the same arrays, load (checksum
-verified), the render preparation computed and read back from the disk cache
+Per size: `.rmem` save (forced to disk, as it always is) beside `np.savez` of the
+same arrays followed by an fsync of its file (and, for reference, `np.savez`
+alone), in alternating rounds; load (checksum verified), the render preparation computed and read back from the disk cache
 (what a second `reasmory render` does), and a 640×480 rgb render from three
 cameras, beside Open3D ray casting of the same room (its walls and furniture
 as 156 triangles) through the same cameras.
@@ -32,15 +33,15 @@ def _median(fn: Callable[[], Any], repeat: int, warmup: int = 1) -> float:
     return median(timeit(fn, repeat, warmup))
 
 
-def _written(write: Callable[[], Any], path: Path) -> float:
-    """Seconds of one write of `path`; then its pages are flushed, untimed, so that the next write is not slowed by
-    the disk still taking this one."""
+def _written(write: Callable[[], Any], path: Path, durable: bool) -> float:
+    """Seconds of one write of `path`, its fsync timed too when `durable`; else its pages are flushed untimed, so
+    that the next write is not slowed by the disk still taking this one."""
     start = time.perf_counter()
     write()
-    seconds = time.perf_counter() - start
+    written = time.perf_counter()
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
-    return seconds
+    return (time.perf_counter() if durable else written) - start
 
 
 def _box_mesh(box: OrientedBox) -> Any:
@@ -88,10 +89,11 @@ def measure(n_points: int, repeat: int, folder: Path, open3d: bool) -> dict[str,
     arrays = _arrays(memory)
     row: dict[str, Any] = {"points": n_points, "drawable": None}
     savez, save = (lambda: np.savez(npz, **arrays)), (lambda: memory.save(path))
-    pairs = []
-    for _ in range(repeat + 1):  # alternating; each write reaches the disk before the next is timed
-        pairs.append((_written(savez, npz), _written(save, path)))
-    row["np.savez s"], row["save s"] = (statistics.median(column) for column in zip(*pairs[1:]))
+    rounds = []
+    for _ in range(2 * repeat + 2):  # alternating; each write reaches the disk before the next is timed; one warm-up
+        rounds.append((_written(savez, npz, durable=False), _written(savez, npz, durable=True),
+                       _written(save, path, durable=True)))
+    row["np.savez s"], row["np.savez+fsync s"], row["save s"] = (statistics.median(c) for c in zip(*rounds[1:]))
     row["load s"] = _median(lambda: SpatialMemory.load(path), repeat)
     loaded = SpatialMemory.load(path)
     start = time.perf_counter()

@@ -2,7 +2,9 @@
 
 Start-up: wall-clock and CPU time of `reasmory --help` and of `reasmory run`
 on a small memory, each beside `python -c pass`, in alternating rounds (one
-run, so machine load hits all alike). The package's bytecode is compiled
+run, so machine load hits all alike), with two floors in the same rounds:
+importing numpy, pydantic and typer, and a typer app with `run`'s
+parameters parsing the same arguments (`TYPER_FLOOR`). The package's bytecode is compiled
 first, as an installed package's is (with PYTHONDONTWRITEBYTECODE set, an
 editable checkout would otherwise recompile its own modules on every start).
 
@@ -34,6 +36,23 @@ from reasmory.memory import Frame, ObjectInstance, OrientedBox, SpatialMemory
 PAIRS = Path(__file__).with_name("verifier_pairs.json")
 OPTIONS = ["A. left", "B. right", "C. back", "D. front-left"]
 PROGRAM = 'd = distance(object("door"), objects("table"))\nanswer(round(d, 2))\n'
+#: What any typer command shaped like `reasmory run` pays before it does anything: numpy, pydantic, and typer
+#: parsing the same parameters (typer ≥ 0.25 builds a pydantic TypeAdapter per parameter to coerce it).
+TYPER_FLOOR = """
+import sys
+from pathlib import Path
+import numpy, pydantic, typer
+app = typer.Typer()
+@app.command()
+def run(memory: Path = typer.Argument(...), program: Path = typer.Argument(...), more: list[str] = typer.Argument(None),
+        options: list[str] = typer.Option(None, "--options"), trace: Path | None = typer.Option(None),
+        artifacts: Path | None = typer.Option(None)) -> None:
+    pass
+@app.command()
+def check() -> None:
+    pass
+app(sys.argv[1:] and ["run", *sys.argv[1:]], standalone_mode=False)
+"""
 
 
 def question_memory() -> SpatialMemory:
@@ -66,7 +85,9 @@ def startup(rounds: int) -> dict[str, Any]:
         script = Path(sys.executable).with_name("reasmory")
         cli = [str(script)] if script.exists() else [sys.executable, "-m", "reasmory"]
         commands = {"python -c pass": [sys.executable, "-c", "pass"], "reasmory --help": [*cli, "--help"],
-                    "reasmory run (small memory)": [*cli, "run", str(memory), str(program)]}
+                    "reasmory run (small memory)": [*cli, "run", str(memory), str(program)],
+                    "floor: import numpy, pydantic, typer": [sys.executable, "-c", "import numpy, pydantic, typer"],
+                    "floor: + typer parsing run's arguments": [sys.executable, "-c", TYPER_FLOOR, str(memory), str(program)]}
         wall: dict[str, list[float]] = {k: [] for k in commands}
         cpu: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(rounds + 1):  # the first round warms the page cache and is dropped

@@ -75,7 +75,8 @@ class ObjectIndex:
 
     def labels_of(self, rows: np.ndarray) -> tuple[str, ...]:
         """The distinct labels (as stored) of the rows, sorted."""
-        return tuple(sorted(self.labels[c] for c in np.unique(self.label_code[rows]).tolist()))
+        present = np.bincount(self.label_code[rows], minlength=len(self.labels))  # np.unique would import numpy.ma
+        return tuple(sorted(self.labels[c] for c in np.flatnonzero(present).tolist()))
 
     @cached_property
     def _point_table(self) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,8 @@ Memories built from ground truth (boxes only, no scene points) pass the point ch
 
 from __future__ import annotations
 
+import statistics
+
 import numpy as np
 
 from reasmory.errors import MemoryQueryError
@@ -28,6 +30,8 @@ MIN_FRAMES = 3
 #: nearest-camera distance, and farther than OFF_TRAJECTORY_M metres.
 OFF_TRAJECTORY_FACTOR = 4.0
 OFF_TRAJECTORY_M = 1.0
+#: Up to this many cameras, nearest-camera distances are measured over all pairs (a 1000² array: 24 MB).
+ALL_PAIRS_CAMERAS = 1000
 
 
 def point_density(memory: SpatialMemory) -> float | None:
@@ -47,15 +51,25 @@ def is_sparse(memory: SpatialMemory) -> bool:
     return density is not None and density < SPARSE_POINTS_PER_M2
 
 
+def _nearest_other(positions: np.ndarray) -> np.ndarray:
+    """(N,) distance from each position to the nearest other one: all pairs at once for the usual few hundred
+    cameras (no scipy import on the way to an answer), a KD-tree beyond."""
+    if len(positions) > ALL_PAIRS_CAMERAS:
+        from scipy.spatial import cKDTree
+
+        return cKDTree(positions).query(positions, k=2)[0][:, 1]
+    d = np.linalg.norm(positions[:, None, :] - positions[None, :, :], axis=2)
+    np.fill_diagonal(d, np.inf)
+    return d.min(axis=1)
+
+
 def off_trajectory(memory: SpatialMemory) -> list[int]:
     """Indices of the cameras far from every other camera (see OFF_TRAJECTORY_FACTOR)."""
     if len(memory.frames) < 3:
         return []
-    from scipy.spatial import cKDTree
-
     positions = np.array([f.position for f in memory.frames])
-    nearest = cKDTree(positions).query(positions, k=2)[0][:, 1]
-    limit = max(OFF_TRAJECTORY_M, OFF_TRAJECTORY_FACTOR * float(np.median(nearest)))
+    nearest = _nearest_other(positions)  # its median through statistics: np.median imports numpy.ma (15 ms)
+    limit = max(OFF_TRAJECTORY_M, OFF_TRAJECTORY_FACTOR * statistics.median(nearest.tolist()))
     return [memory.frames[i].index for i in np.flatnonzero(nearest > limit)]
 
 

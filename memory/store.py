@@ -4,30 +4,34 @@ Layout (all entries stored uncompressed, so arrays load without copying):
 
     manifest.json           format tag, schema version, metadata, array table
     arrays/<name>.npy       bulk data (points, object points, rasters)
-    zip comment             "RMEM1 sha256:" + hex digest of every byte before the comment
+    zip comment             "RMEM1 blake3:" + hex digest of every byte before the comment
+                            (files written before 2026-12 carry "RMEM1 sha256:", still read)
 
 The digest covers the whole file (headers, manifest, arrays, directory), so a
 flipped byte or a truncated file anywhere is refused before anything is parsed.
 It is computed while the file is written (arrays go to disk straight from
-their memory, in chunks that a second thread hashes) and while it is read
+their memory, each chunk hashed as it is written) and while it is read
 (chunks hashed as they arrive), so neither direction makes a second pass.
+BLAKE3 (one thread, SIMD) hashes 2.6× faster than SHA-256 with the CPU's SHA
+instructions here: on a busy machine the hash gets no core of its own, and
+SHA-256 alone took as long as `np.savez` writing the same arrays.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import os
-import queue
 import struct
 import tempfile
-import threading
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from blake3 import blake3
 from pydantic import ValidationError
 
 from reasmory.errors import InputError, MemoryFileError
@@ -45,40 +49,20 @@ from reasmory.memory.spatial_memory import SpatialMemory
 FORMAT_TAG = "reasmory-memory"
 MAX_POINTS_ENV = "REASMORY_MAX_POINTS"
 DEFAULT_MAX_POINTS = 50_000_000
-_COMMENT_PREFIX = b"RMEM1 sha256:"
+_COMMENT_PREFIX = b"RMEM1 blake3:"
+#: The digest each comment prefix names (both 256 bits, 64 hex digits: the comment's length is the same).
+_ALGORITHMS = {_COMMENT_PREFIX: "blake3", b"RMEM1 sha256:": "sha256"}
 _COMMENT_LEN = len(_COMMENT_PREFIX) + 64
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 #: Bytes per write and per read: large enough for few calls, small enough to hash while the next one moves.
 _CHUNK = 8 << 20
 
 
-class _Hasher:
-    """SHA-256 of a stream of chunks, in a second thread (hashlib releases the GIL on large chunks)."""
-
-    def __init__(self) -> None:
-        self._sha = hashlib.sha256()
-        self._chunks: queue.SimpleQueue[memoryview | bytes | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (chunk := self._chunks.get()) is not None:
-            self._sha.update(chunk)
-
-    def update(self, chunk: memoryview | bytes) -> None:
-        """Queue a chunk; it must not change until `hexdigest` returns."""
-        if len(chunk):
-            self._chunks.put(chunk)
-
-    def close(self) -> None:
-        """Stop the thread (after hashing what was queued); safe to call more than once."""
-        if self._thread.is_alive():
-            self._chunks.put(None)
-            self._thread.join()
-
-    def hexdigest(self) -> str:
-        self.close()
-        return self._sha.hexdigest()
+def _hasher(algorithm: str = "blake3") -> Any:
+    """A fresh digest of the named algorithm (`update`, `hexdigest`), hashed in the calling thread: on a busy 2-core
+    machine a hashing thread fought the writes for the GIL and a core (measured: saves 1.55× `np.savez` + fsync
+    with one, 1.22× without)."""
+    return blake3() if algorithm == "blake3" else hashlib.new(algorithm)
 
 
 class _HashingWriter:
@@ -86,7 +70,7 @@ class _HashingWriter:
 
     def __init__(self, fh: io.BufferedIOBase) -> None:
         self._fh, self._position, self._tail = fh, 0, b""
-        self.hasher = _Hasher()
+        self.hasher = _hasher()
 
     def write(self, data: bytes | memoryview) -> int:
         view = memoryview(data).cast("B")
@@ -145,8 +129,19 @@ def _manifest(memory: SpatialMemory, arrays: dict[str, np.ndarray], schema_versi
     }
 
 
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort: some file systems cannot open or sync a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int = SCHEMA_VERSION) -> Path:
-    """Write `memory` to `path` atomically: a temporary file in the same folder, then rename."""
+    """Write `memory` to `path` atomically and durably: a temporary file in the same folder, forced to disk, then
+    renamed over `path` (a power cut leaves the old file or the new one, never a torn or empty one)."""
     path = Path(path)
     if path.is_dir():
         raise MemoryFileError(f"cannot write memory to '{path}': it is a directory", hint="give a file name ending in .rmem")
@@ -161,18 +156,18 @@ def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int
         with os.fdopen(fd, "w+b") as fh:
             arrays = _collect_arrays(memory)
             writer = _HashingWriter(fh)
-            try:
-                with zipfile.ZipFile(writer, "w", compression=zipfile.ZIP_STORED) as zf:  # type: ignore[arg-type]
-                    zf.writestr(zipfile.ZipInfo("manifest.json"), json.dumps(_manifest(memory, arrays, _schema_version)))
-                    for name, arr in arrays.items():
-                        _write_array(zf, f"arrays/{name}.npy", arr)
-                    zf.comment = _COMMENT_PREFIX + b"0" * 64
-            finally:
-                writer.hasher.close()
+            with zipfile.ZipFile(writer, "w", compression=zipfile.ZIP_STORED) as zf:  # type: ignore[arg-type]
+                zf.writestr(zipfile.ZipInfo("manifest.json"), json.dumps(_manifest(memory, arrays, _schema_version)))
+                for name, arr in arrays.items():
+                    _write_array(zf, f"arrays/{name}.npy", arr)
+                zf.comment = _COMMENT_PREFIX + b"0" * 64
             digest = writer.hasher.hexdigest()
             fh.seek(-64, os.SEEK_END)
             fh.write(digest.encode())
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename: after a power cut, the old file or the whole new one
         os.replace(tmp, path)
+        _sync_folder(parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise MemoryFileError(f"cannot write memory to '{path}': {exc.strerror or exc}", hint="check free space and permissions") from exc
@@ -205,22 +200,27 @@ def _refuse(path: Path, what: str, hint: str | None = None) -> MemoryFileError:
     return MemoryFileError(f"cannot load memory '{path}': {what}", hint=hint)
 
 
+def _algorithm(fh: io.BufferedReader, size: int) -> str:
+    """The digest the file's comment names (blake3 when it names none: the check then fails as it should)."""
+    fh.seek(max(size - _COMMENT_LEN, 0))
+    prefix = fh.read(len(_COMMENT_PREFIX))
+    fh.seek(0)
+    return _ALGORITHMS.get(prefix, "blake3")
+
+
 def _read_hashed(path: Path) -> tuple[memoryview, str]:
-    """The file's bytes (read-only), and the SHA-256 of all but its last 64, hashed chunk by chunk as they arrive."""
+    """The file's bytes (read-only), and the digest of all but its last 64, hashed chunk by chunk as they arrive."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         view = memoryview(np.empty(size, np.uint8))  # not zero-filled: every byte is read into it
-        hasher = _Hasher()
+        hasher = _hasher(_algorithm(fh, size))
         covered, position = max(size - 64, 0), 0
-        try:
-            while position < size:
-                got = fh.readinto(view[position : position + _CHUNK])
-                if not got:
-                    raise OSError("the file changed while it was read")
-                hasher.update(view[min(position, covered) : min(position + got, covered)])
-                position += got
-        finally:
-            hasher.close()
+        while position < size:
+            got = fh.readinto(view[position : position + _CHUNK])
+            if not got:
+                raise OSError("the file changed while it was read")
+            hasher.update(view[min(position, covered) : min(position + got, covered)])
+            position += got
     return view.toreadonly(), hasher.hexdigest()
 
 
@@ -264,7 +264,7 @@ def _verified_bytes(path: Path) -> tuple[memoryview, str]:
     if data[:4] != b"PK\x03\x04":
         raise _refuse(path, "not a Reasmory memory file (not a zip archive)")
     tail = bytes(data[-_COMMENT_LEN:])
-    if not tail.startswith(_COMMENT_PREFIX):
+    if tail[: len(_COMMENT_PREFIX)] not in _ALGORITHMS:
         if zipfile.is_zipfile(io.BytesIO(data)):
             raise _refuse(path, "a zip archive, but not a Reasmory memory file (no Reasmory checksum)")
         raise _refuse(path, "the file is truncated or damaged (its end is missing)", "rebuild or re-copy it")

@@ -1,17 +1,18 @@
 """Start-up stays light: which libraries `import reasmory`, `reasmory --help` and `reasmory run` import."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from reasmory.memory import ObjectInstance, OrientedBox, SpatialMemory
+from reasmory.memory import Frame, ObjectInstance, OrientedBox, SpatialMemory
 
-#: Imported by no command that only prints help or runs a program on a memory.
+#: Imported by no command that only prints help or runs a program on a memory (numpy.ma: np.unique and np.median).
 NEVER = {"scipy", "torch", "open3d", "PIL", "lark", "lark_cython", "cv2", "av", "pycolmap", "transformers", "httpx",
-         "ray", "matplotlib", "prompt_toolkit", "llguidance"}
+         "ray", "matplotlib", "prompt_toolkit", "llguidance", "numpy.ma"}
 
 _PROBE = """
 import contextlib, io, json, sys
@@ -23,7 +24,7 @@ else:
     from reasmory.cli import main
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = main(argv)
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | {"numpy.ma"} & set(sys.modules))}))
 """
 
 
@@ -46,6 +47,27 @@ def test_help_imports_neither_numpy_nor_pydantic_nor_rich() -> None:
 def test_run_imports_only_what_a_run_needs(tmp_path: Path, program: str) -> None:
     objects = [ObjectInstance(id=i, label=label, box=OrientedBox(center=(i, 0, 0.5), extents=(0.5, 0.5, 1)),
                               attributes={"geometry": "box"}) for i, label in enumerate(["chair", "chair", "table"])]
-    memory = SpatialMemory(objects=objects).save(tmp_path / "m.rmem")
+    K = ((500.0, 0.0, 320.0), (0.0, 500.0, 240.0), (0.0, 0.0, 1.0))
+    frames = [Frame(index=i, timestamp=float(i), width=640, height=480, K=K,  # enough cameras for the answer's evidence
+                    pose=((1.0, 0.0, 0.0, 0.5 * i), (0.0, 1.0, 0.0, 0.0), (0.0, 0.0, 1.0, 0.0), (0.0, 0.0, 0.0, 1.0)))
+              for i in range(4)]
+    objects = [o.model_copy(update={"frames": [0, 1]}) for o in objects]
+    memory = SpatialMemory(frames=frames, objects=objects).save(tmp_path / "m.rmem")
     (tmp_path / "q.rp").write_text(program)
     assert not _imported(["run", str(memory), str(tmp_path / "q.rp")]) & NEVER
+
+
+@pytest.mark.parametrize("given", [None, "", "logfire"])
+def test_the_script_skips_pydantic_plugin_discovery_unless_told(monkeypatch: pytest.MonkeyPatch, given: str | None) -> None:
+    """Discovery reads every installed distribution's entry points (0.1 s); `PYDANTIC_DISABLE_PLUGINS` set by the
+    user, even empty (every plugin kept), is left as it is."""
+    import reasmory.cli as cli
+
+    if given is None:
+        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    else:
+        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", given)
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    with pytest.raises(SystemExit):
+        cli.run()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ("__all__" if given is None else given)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import torch
 
+from reasmory.memory.render.heap import keep_freed_memory
+
 
 def _env_threads() -> int | None:
     """$REASMORY_RENDER_THREADS when it is a positive whole number, else None (choose per render)."""
@@ -59,11 +61,13 @@ def render_threads(available: int) -> int:
 
 @contextlib.contextmanager
 def cpu_threads(device: torch.device) -> Iterator[None]:
-    """Run a render's torch CPU ops on `render_threads` threads, then restore the setting (nested calls keep it)."""
+    """Run a render's torch CPU ops on `render_threads` threads, then restore the setting (nested calls keep it);
+    the first one tunes malloc to keep freed temporaries (heap.py)."""
     global _depth, last_threads
     if device.type != "cpu" or _depth:
         yield
         return
+    keep_freed_memory()
     before = torch.get_num_threads()
     wanted = last_threads = render_threads(before)
     _depth += 1

@@ -97,6 +97,23 @@ def test_every_byte_of_a_small_file_is_covered(tmp_path: Path) -> None:
             SpatialMemory.load(path)
 
 
+def test_files_checksummed_with_sha256_still_load_and_are_still_checked(saved: tuple[SpatialMemory, Path]) -> None:
+    """Files written before the checksum became BLAKE3 carry "RMEM1 sha256:": read and verified as such."""
+    import hashlib
+
+    mem, path = saved
+    data = path.read_bytes()
+    assert data[-77:-64] == b"RMEM1 blake3:"
+    body = data[:-77] + b"RMEM1 sha256:"
+    digest = hashlib.sha256(body).hexdigest()
+    path.write_bytes(body + digest.encode())
+    back = SpatialMemory.load(path)
+    assert back.memory_id == digest[:16] and back.points.xyz.tobytes() == mem.points.xyz.tobytes()
+    path.write_bytes(body + hashlib.sha256(body[1:]).hexdigest().encode())
+    with pytest.raises(MemoryFileError, match="checksum mismatch"):
+        SpatialMemory.load(path)
+
+
 @pytest.mark.parametrize("keep", [0.0, 0.1, 0.5, 0.99])
 def test_truncated_file_is_refused(saved: tuple[SpatialMemory, Path], keep: float) -> None:
     path = saved[1]
@@ -144,6 +161,18 @@ def test_failed_save_leaves_old_file_and_no_temporary(saved: tuple[SpatialMemory
         mem.save(path)
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_save_reaches_the_disk_before_the_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A power cut after the rename must not leave an empty file where the old memory was: fsync, rename, folder fsync."""
+    from reasmory.memory import store
+
+    events: list[str] = []
+    fsync, replace = os.fsync, os.replace
+    monkeypatch.setattr(store.os, "fsync", lambda fd: (events.append("fsync"), fsync(fd))[1])
+    monkeypatch.setattr(store.os, "replace", lambda a, b: (events.append("rename"), replace(a, b))[1])
+    synthetic_memory(100).save(tmp_path / "m.rmem")
+    assert events == ["fsync", "rename", "fsync"]
 
 
 def test_save_into_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
