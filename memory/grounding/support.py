@@ -152,7 +152,8 @@ def point_votes(track: Track, number: int, frames: Sequence[Frame], depth: Depth
         d = depth(frame.index)[v, u]
         slack = tolerance * z + settings.margin
         shown = (d > 0) & (np.abs(d - z) <= slack)
-        through = nearest(frame.index)[v, u] > z + slack
+        behind = nearest(frame.index)[v, u]
+        through = np.isfinite(behind) & (behind > z + slack)  # no depth near the pixel is no evidence either way
         image = maps.get(frame.index)
         mine, masked = np.zeros(len(idx), bool), np.zeros(len(idx), bool)
         mine[shown] = _covered(image, v[shown] // s, u[shown] // s, number)
@@ -204,7 +205,7 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     for number, track in enumerate(tracks, 1):
         if len(track.pixels) == 1 and track.score < settings.single_view_score:
             continue  # one frame's detection that the detector itself doubted
-        if floor_z is not None and np.percentile(track.points[:, 2], 90) < floor_z + settings.above_floor:
+        if floor_z is not None and flat_on_floor(track.points[:, 2], floor_z, settings.above_floor):
             continue  # nothing stands in the floor: a mask on the floor itself, or depth grossly wrong
         votes = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings, min_pixels,
                             faint_code(track.label, labels))
@@ -220,6 +221,14 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
         keep_where(track, track.points, attached(track.points, settings.detached))
         kept.append(track)
     return kept
+
+
+def flat_on_floor(z: np.ndarray, floor_z: float, above: float) -> bool:
+    """Whether points lie nearly all (90 %) within `above` (m) of the floor and not below it: a mask on the floor
+    itself. Points reaching well below the floor mean the floor is misplaced there (a provisional floor of an
+    up-to-scale reconstruction from sparse points), not that the object is flat."""
+    low, high = np.percentile(z, [10, 90])
+    return bool(high < floor_z + above and low > floor_z - above)
 
 
 def keep_where(track: Track, sample: np.ndarray, good: np.ndarray) -> None:

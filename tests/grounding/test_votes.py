@@ -125,3 +125,32 @@ def test_a_small_object_glimpsed_once_is_kept_but_a_bit_off_a_bigger_one_is_not(
     assert settings.min_whole_points <= len(small_bin.points) < settings.min_points
     tracks = associate([small_bin, *window, piece], settings)
     assert sorted(t.label for t in tracks) == ["trash bin", "window"]
+
+
+def test_sparse_depth_is_no_evidence_against_an_object(scene: Path) -> None:
+    """Triangulated (SfM) depth covers a few pixels in a hundred: a pixel with no depth near it says nothing about what
+    lies there, so the objects dense depth finds are still found, with most of their points."""
+    frames, depth, masks, min_pixels = synthetic_scene_inputs(scene)
+    rng = np.random.default_rng(0)
+    keep = {f.index: rng.random((f.height, f.width)) < 0.03 for f in frames}
+
+    def sparse(index: int) -> np.ndarray:
+        return np.where(keep[index], depth(index), 0.0)
+
+    settings = GroundingSettings(min_visible_pixels=min_pixels)
+    dense = ground(frames, depth, masks, settings)
+    found = ground(frames, sparse, masks, settings)
+    labels = [o.label for o in dense if o.attributes.get("views", 2) >= 3]
+    kept = [label for label in set(labels) if any(o.label == label for o in found)]
+    assert len(labels) >= 5 and len(kept) >= 0.8 * len(set(labels))
+
+
+def test_only_a_flat_thing_on_the_floor_is_taken_for_the_floor() -> None:
+    from reasmory.memory.grounding.support import flat_on_floor
+
+    rug = np.full(100, 0.01)
+    bathtub_below_a_misplaced_floor = np.linspace(-0.45, 0.03, 100)
+    chair = np.linspace(0.0, 0.9, 100)
+    assert flat_on_floor(rug, 0.0, 0.05)
+    assert not flat_on_floor(bathtub_below_a_misplaced_floor, 0.0, 0.05)
+    assert not flat_on_floor(chair, 0.0, 0.05)
