@@ -19,6 +19,7 @@ _CANDIDATE_TYPES = [NUMBER, BOOL, TEXT]
 def memories(draw: st.DrawFn) -> SpatialMemory:
     """A room with 1–8 labelled boxes (every label at least once) and 1–4 cameras."""
     n = draw(st.integers(1, 8))
+    n_cameras = draw(st.integers(1, 4))
     coord = st.floats(-4, 4, allow_nan=False)
     objects = [
         SceneObject(
@@ -26,13 +27,13 @@ def memories(draw: st.DrawFn) -> SpatialMemory:
             center=(draw(coord), draw(coord), draw(st.floats(0.1, 2))),
             extents=tuple(draw(st.floats(0.05, 2)) for _ in range(3)),
             yaw_deg=draw(st.floats(-180, 180)),
-            frames=sorted(draw(st.sets(st.integers(0, 3), max_size=4))),
+            frames=sorted(draw(st.sets(st.integers(0, n_cameras - 1), max_size=4))),
         )
         for i in range(max(n, len(LABELS)))
     ]
     cameras = [
         SceneCamera(position=(draw(coord), draw(coord), 1.5), look_at=(draw(coord) + 10, draw(coord), 1.0))
-        for _ in range(draw(st.integers(1, 4)))
+        for _ in range(n_cameras)
     ]
     return from_scene(SceneDescription(room=SceneRoom(area=draw(st.floats(5, 80))), objects=objects, cameras=cameras))
 

@@ -9,10 +9,12 @@ span, what was expected and a hint; checking never stops at the first one.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 
 from reasmory.interpreter import ast
 from reasmory.interpreter.context import Limits
+from reasmory.interpreter.cost import estimate
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.registry import REGISTRY, Operation, Param
 from reasmory.interpreter.types import (
@@ -44,7 +46,7 @@ class Checker:
         self.assigned_later: dict[str, int] = {}
         self.renders = 0
         self._infer: dict[type, Callable[[object, int], Type]] = {
-            ast.Number: lambda n, d: NUMBER,
+            ast.Number: self._number,
             ast.Bool: lambda n, d: BOOL,
             ast.String: self._string,
             ast.Name: self._name,
@@ -115,6 +117,12 @@ class Checker:
                        hint="name intermediate values with assignments")
             return ANY
         return self._infer[type(node)](node, depth)
+
+    def _number(self, node: ast.Number, depth: int) -> Type:
+        if not math.isfinite(node.value):
+            self.error("not-finite", f"the number {self.program.text(node.span)} is too large to be a finite number", node.span,
+                       expected="a finite number", hint="numbers are limited to about ±1.8e308")
+        return NUMBER
 
     def _string(self, node: ast.String, depth: int) -> Type:
         if len(node.value) > self.limits.max_string_length:
@@ -243,7 +251,7 @@ class Checker:
             return t
         if isinstance(arg, ast.String):
             self._literal_word(op, param, arg)
-        elif (number := _number_literal(arg)) is not None:
+        elif (number := _number_literal(arg)) is not None and math.isfinite(number):  # an infinite one is not-finite
             self._literal_number(op, param, number, arg.span)
         elif isinstance(arg, ast.ListExpr) and param.label:
             for item in arg.items:
@@ -276,6 +284,8 @@ class Checker:
                    hint=f"did you mean {', '.join(repr(c) for c in close)}?" if close else f"the memory holds: {held}", subject=arg.value)
 
     def _literal_number(self, op: Operation, param: Param, value: float, span: ast.Span) -> None:
+        if not math.isfinite(value):
+            return
         if param.frame and self.memory is not None:
             n = len(self.memory.frames)
             if value != int(value) or not 0 <= value < n:
@@ -295,5 +305,9 @@ def _number_literal(arg: ast.Expr) -> float | None:
 
 
 def check_program(program: ast.Program, memory: SpatialMemory | None, n_options: int | None = None, limits: Limits | None = None) -> list[Diagnostic]:
-    """Every diagnostic for a parsed program (empty when it may run)."""
-    return Checker(program, memory, n_options, limits or Limits()).run()
+    """Every diagnostic for a parsed program (empty when it may run); a program that checks clean is then costed."""
+    limits = limits or Limits()
+    found = Checker(program, memory, n_options, limits).run()
+    if not any(d.severity == "error" for d in found):
+        found += estimate(program, memory, n_options, limits).diagnostics
+    return found

@@ -29,6 +29,14 @@ class Limits(BaseModel):
     time_budget_s: float = Field(5.0, gt=0, description=(
         "seconds of the program's own work; one-time preparation (loading the renderer, gathering a memory's points "
         "for rendering) is not counted, so a cold first render takes no more of the budget than a warm one"))
+    max_cost_s: float | None = Field(None, gt=0, description="the estimated cost a program may have before it runs (None: the time budget)")
+    max_program_chars: int = Field(32_000, ge=1, description="length of the program text, checked before it is parsed")
+    max_value_size: int = Field(100_000, ge=1, description="characters plus items of any one value a program builds")
+    max_memory_mb: int = Field(1024, ge=64, description="how far an isolated run's worker may grow past the memory it holds")
+
+    @property
+    def cost_budget_s(self) -> float:
+        return self.time_budget_s if self.max_cost_s is None else self.max_cost_s
 
 
 class OpError(Exception):

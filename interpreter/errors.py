@@ -53,6 +53,10 @@ class LanguageError(ReasmoryError):
         self.diagnostics = diagnostics
         self.source = source
 
+    def __reduce__(self) -> tuple[type, tuple]:
+        """Pickled whole, so the error crosses process pools (batch workers, fuzzing rounds) as it is."""
+        return type(self), (self.diagnostics, self.source)
+
     def render(self) -> str:
         return "\n\n".join(highlight(self.source, d) for d in self.diagnostics)
 
@@ -71,6 +75,9 @@ class RunError(LanguageError):
     def __init__(self, diagnostics: list[Diagnostic], source: str, trace: object | None = None) -> None:
         super().__init__(diagnostics, source)
         self.trace = trace
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        return type(self), (self.diagnostics, self.source, self.trace)
 
 
 def highlight(source: str, diagnostic: Diagnostic) -> str:

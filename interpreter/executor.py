@@ -16,6 +16,7 @@ from reasmory.errors import MemoryQueryError
 from reasmory.interpreter import ast
 from reasmory.interpreter.context import Context, OpError
 from reasmory.interpreter.errors import Diagnostic, RunError
+from reasmory.interpreter.limits import range_problem, value_problem
 from reasmory.interpreter.registry import REGISTRY, Operation
 from reasmory.interpreter.trace import CallRecord, Trace, TraceStep, summarize
 from reasmory.interpreter.values import Image, ObjectSet, View
@@ -80,7 +81,7 @@ class Executor:
             ast.String: lambda n: n.value,
             ast.Bool: lambda n: n.value,
             ast.Name: lambda n: self.env[n.id],
-            ast.ListExpr: lambda n: tuple(self.evaluate(i) for i in n.items),
+            ast.ListExpr: self._list,
             ast.Call: self._call,
             ast.BinOp: self._binop,
             ast.BoolOp: self._boolop,
@@ -153,6 +154,7 @@ class Executor:
         except (ArithmeticError, ValueError, TypeError, KeyError, IndexError) as exc:
             raise self._stop("internal-error", f"{op.name} failed: {type(exc).__name__}: {exc}", node.span,
                              "this is a bug in Reasmory; please report it with the trace") from None
+        self._keep(result, node.span)
         self.calls.append(CallRecord(
             operation=op.name,
             span=node.span,
@@ -161,6 +163,16 @@ class Executor:
             duration_ms=(time.perf_counter() - start) * 1000,
         ))
         return result
+
+    def _list(self, node: ast.ListExpr) -> tuple:
+        return self._keep(tuple(self.evaluate(i) for i in node.items), node.span)
+
+    def _keep(self, value: Any, span: ast.Span) -> Any:
+        """The value, once it is known to be finite and within the size limit."""
+        problem = value_problem(value, self.ctx.limits)
+        if problem is not None:
+            raise self._stop(problem[0], problem[1], span, problem[2])
+        return value
 
     def _bind(self, op: Operation, positional: list[Any], keywords: dict[str, Any], node: ast.Call) -> dict[str, Any]:
         arguments = {p.name: v for p, v in zip(op.params, positional)}
@@ -173,6 +185,8 @@ class Executor:
             elif param.choices and arguments[param.name] not in param.choices:
                 raise self._stop("unknown-word", f"'{arguments[param.name]}' is not a valid {param.name} for {op.name}", node.span,
                                  "expected " + " | ".join(param.choices))
+            elif problem := range_problem(param.name, op.name, arguments[param.name], param.minimum, param.maximum):
+                raise self._stop(problem[0], problem[1], node.span, problem[2])
         return arguments
 
     def _binop(self, node: ast.BinOp) -> Any:

@@ -92,6 +92,7 @@ def _blank_bracketed_newlines(text: str) -> tuple[str, list[Diagnostic]]:
     chars = list(text)
     stack: list[int] = []
     unclosed: list[int] = []
+    mismatched: tuple[int, int] | None = None  # (opener, the closer of the other kind met first)
     i, n, quote, quote_at = 0, len(text), "", 0
     while i < n:
         ch = text[i]
@@ -108,13 +109,15 @@ def _blank_bracketed_newlines(text: str) -> tuple[str, list[Diagnostic]]:
         elif ch in "([":
             stack.append(i)
         elif ch in ")]" and stack:
+            if mismatched is None and _CLOSER[text[stack[-1]]] != ch:
+                mismatched = (stack[-1], i)
             stack.pop()
         elif stack and ch == "#":
             while i < n and text[i] != "\n":
                 chars[i] = " "
                 i += 1
             continue
-        if stack and text[i] in "\r\n":
+        if stack and i < n and text[i] in "\r\n":  # i == n after a backslash that ends the text
             chars[i] = " "
         i += 1
     if quote:
@@ -123,18 +126,21 @@ def _blank_bracketed_newlines(text: str) -> tuple[str, list[Diagnostic]]:
         pos = unclosed[0]
         return text, [Diagnostic(stage="parse", code="unclosed-string", message="this string is never closed",
                                  span=_span(pos, pos + 1), hint=f"end it with {text[pos]} on the same line")]
-    problems = [
-        Diagnostic(
-            stage="parse",
-            code="unclosed-bracket",
-            message=f"'{text[pos]}' is never closed",
-            span=_span(pos, pos + 1),
-            expected="')'" if text[pos] == "(" else "']'",
-            hint="close it before the end of the statement",
-        )
-        for pos in stack[:1]
-    ]
-    return "".join(chars), problems
+    if mismatched is not None:
+        pos, closer = mismatched
+        where = _span(closer, closer + 1)
+        at = f"column {where.column}" if where.line == _span(pos, pos + 1).line else f"line {where.line}, column {where.column}"
+        hint = f"close it with '{_CLOSER[text[pos]]}' before the '{text[closer]}' at {at}"
+        return text, [_unclosed(text, pos, hint)]
+    return "".join(chars), [_unclosed(text, pos, "close it before the end of the statement") for pos in stack[:1]]
+
+
+_CLOSER = {"(": ")", "[": "]"}
+
+
+def _unclosed(text: str, pos: int, hint: str) -> Diagnostic:
+    return Diagnostic(stage="parse", code="unclosed-bracket", message=f"'{text[pos]}' is never closed", span=_span(pos, pos + 1),
+                      expected=f"'{_CLOSER[text[pos]]}'", hint=hint)
 
 
 def _diagnostic(exc: Any, text: str) -> Diagnostic:

@@ -46,11 +46,17 @@ def signed_angle(viewer: View, point: np.ndarray, what: str = "the target") -> f
     return float(angles_of(np.array([x]), np.array([y]))[0])
 
 
+def clock_hour(angle: float) -> int:
+    """The nearest clock hour (12 = ahead, 3 = right); a half-hour angle goes to the hour nearer 12 on either side."""
+    hours_from_ahead = math.ceil((abs(angle) - 15.0 - _EPS) / 30.0)
+    hour = hours_from_ahead if angle < 0 else 12 - hours_from_ahead
+    return hour % 12 or 12
+
+
 def name_direction(angle: float, granularity: str) -> str:
     """Name an angle: lr, lrb (back when |angle| ≥ 135°), quadrant, or clock (12 = ahead, 3 = right)."""
     if granularity == "clock":
-        hour = round(-angle / 30.0) % 12
-        return f"{hour or 12} o'clock"
+        return f"{clock_hour(angle)} o'clock"
     ahead_or_behind = abs(angle) < _EPS or abs(abs(angle) - 180.0) < _EPS
     if granularity == "lrb" and abs(angle) >= 135.0 - _EPS:
         return "back"
@@ -69,6 +75,9 @@ def name_turn(angle: float, forward: bool = True) -> str:
         return "go forward"
     if abs(angle) >= 135.0 - _EPS:
         return "turn back"
+    if abs(angle) < _EPS:
+        raise OpError("the target is straight ahead: neither a left nor a right turn", hint="use forward=true to allow \"go forward\"",
+                      code="on-boundary")
     return "turn left" if angle > 0 else "turn right"
 
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from reasmory.errors import InputError, first_problem
+from reasmory.files import read_limited, write_atomic
 from reasmory.interpreter.ast import Span
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.values import Image, ObjectSet, Point, View
@@ -23,6 +24,8 @@ from reasmory.memory.model import ObjectInstance
 
 TRACE_SCHEMA_VERSION = 1
 TRACE_HINT = "give a trace written by `reasmory run --trace` or `reasmory answer --trace`"
+#: The largest trace file read (a trace of 64 statements with long replies is a few hundred kB).
+MAX_TRACE_BYTES = 64 * 1024 * 1024
 _MAX_ITEMS = 20
 
 
@@ -217,22 +220,52 @@ class Trace(BaseModel):
         return list(dict.fromkeys(i for step in self.steps for i in step.touched_objects()))
 
     def save(self, path: str | Path) -> Path:
+        """Write atomically; artifacts inside the trace's folder are written relative to it, so the folder can move."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(self.model_dump_json(indent=2), encoding="utf-8")
-        tmp.replace(path)
-        return path
+        text = self.relative_to(path.absolute().parent).model_dump_json(indent=2)
+        return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), "the trace")
+
+    def relative_to(self, folder: Path) -> Trace:
+        """A copy whose artifact and image paths under `folder` are relative to it."""
+        copy = self.model_copy(deep=True)
+        for step in copy.steps:
+            step.artifacts = [_relative(p, folder) for p in step.artifacts]
+            for part in (step.args, step.result, *(c.args for c in step.calls), *(c.result for c in step.calls)):
+                _relative_images(part, folder)
+        for attempt in copy.attempts:
+            attempt.images = [_relative(p, folder) for p in attempt.images]
+        _relative_images(copy.answer_value, folder)
+        return copy
 
     @classmethod
     def load(cls, path: str | Path) -> Trace:
         path = Path(path)
-        if not path.is_file():
-            raise InputError(f"no trace file at '{path}'", hint="check the path")
+        data = read_limited(path, MAX_TRACE_BYTES, "trace file", hint=TRACE_HINT)
         try:
-            return cls.model_validate_json(path.read_bytes())
+            return cls.model_validate_json(data)
         except ValidationError as exc:
             where, what = first_problem(exc)
             raise InputError(f"'{path}' is not a valid Reasmory trace: {where}: {what}", hint=TRACE_HINT) from None
-        except (ValueError, json.JSONDecodeError) as exc:
-            raise InputError(f"'{path}' is not a valid Reasmory trace: {exc}", hint=TRACE_HINT) from None
+        except (ValueError, RecursionError, json.JSONDecodeError) as exc:
+            raise InputError(f"'{path}' is not a valid Reasmory trace: {str(exc).splitlines()[0]}", hint=TRACE_HINT) from None
+
+
+def _relative(path: str, folder: Path) -> str:
+    """`path` (relative paths are to the current folder, where the run wrote them) relative to `folder` when it lies
+    inside it, else unchanged."""
+    p = Path(path).absolute()
+    if p.is_relative_to(folder):
+        return p.relative_to(folder).as_posix()
+    return path
+
+
+def _relative_images(value: Any, folder: Path) -> None:
+    """Rewrite, in place, the paths of Image summaries found anywhere in `value`."""
+    if isinstance(value, dict):
+        if value.get("type") == "Image" and isinstance(value.get("path"), str):
+            value["path"] = _relative(value["path"], folder)
+        for item in value.values():
+            _relative_images(item, folder)
+    elif isinstance(value, list):
+        for item in value:
+            _relative_images(item, folder)

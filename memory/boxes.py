@@ -107,6 +107,8 @@ class OrientedBox(BaseModel):
         e = np.maximum(self.e, 1e-6)
         area = 2 * (e[0] * e[1] + e[1] * e[2] + e[0] * e[2])
         spacing = max(spacing, math.sqrt(area / max_points))
+        while _sample_count(e, spacing) > max_points:  # long thin boxes: the edges, not the area, set the count
+            spacing *= 1.5
         faces = []
         for axis in range(3):
             u, v = [a for a in range(3) if a != axis]
@@ -119,6 +121,12 @@ class OrientedBox(BaseModel):
             faces.append(local)
         local = np.concatenate(faces)
         return (self.c + local @ self.R.T).astype(np.float32)
+
+
+def _sample_count(e: np.ndarray, spacing: float) -> int:
+    """How many points `sample_surface` places on a box of extents `e` at this spacing."""
+    n = [max(2, int(math.ceil(length / spacing)) + 1) for length in e]
+    return 2 * (n[0] * n[1] + n[1] * n[2] + n[0] * n[2])
 
 
 def _grid(length: float, spacing: float) -> np.ndarray:

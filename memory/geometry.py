@@ -31,10 +31,30 @@ def polygon_area(polygon: Sequence[tuple[float, float]]) -> float:
     return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2)
 
 
+#: The most cells along a side of the footprint grid: points spread wider get coarser cells, so the grid stays bounded.
+MAX_FOOTPRINT_SIDE = 4000
+
+
+def footprint_cell(xy: np.ndarray, cell: float = 0.1) -> float:
+    """The footprint's cell side, metres: `cell`, or coarser when the points span more than MAX_FOOTPRINT_SIDE cells."""
+    if len(xy) == 0:
+        return cell
+    return max(cell, float(np.max(xy.max(axis=0) - xy.min(axis=0))) / MAX_FOOTPRINT_SIDE)
+
+
+def footprint_cells(xy: np.ndarray, cell: float = 0.1) -> int:
+    """How many cells the footprint grid of these points has (its padding included)."""
+    if len(xy) == 0:
+        return 0
+    cell = footprint_cell(xy, cell)
+    return int(np.prod(np.floor((xy.max(axis=0) - xy.min(axis=0)) / cell) + 7))
+
+
 def footprint_area(xy: np.ndarray, cell: float = 0.1) -> float:
     """Area covered by points seen from above: occupancy grid, closed and hole-filled, m²."""
     if len(xy) == 0:
         return 0.0
+    cell = footprint_cell(xy, cell)
     ij = np.floor((xy - xy.min(axis=0)) / cell).astype(np.int64)
     grid = np.zeros(tuple(ij.max(axis=0) + 1), dtype=bool)
     grid[ij[:, 0], ij[:, 1]] = True

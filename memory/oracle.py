@@ -21,15 +21,22 @@ import numpy as np
 from pydantic import ValidationError
 
 from reasmory.errors import InputError, first_problem
+from reasmory.files import read_limited
 from reasmory.memory.boxes import OrientedBox
 from reasmory.memory.cameras import intrinsics_from_fov, look_at_pose, visible_frames
 from reasmory.memory.geometry import polygon_area
 from reasmory.memory.model import Frame, ObjectInstance, Provenance, SceneFacts
 from reasmory.memory.scene_format import SceneDescription
 from reasmory.memory.spatial_memory import SpatialMemory
+from reasmory.memory.store import max_points_default
+from reasmory.memory.validation import contents_problem
 
 #: Spacing of the surface samples on ground-truth boxes, metres.
 SURFACE_SPACING = 0.03
+#: The largest scene description or meta_info file read.
+MAX_DESCRIPTION_BYTES = 256 * 1024 * 1024
+#: The most point-in-frame tests finding which cameras see which objects may take (give `frames` per object beyond).
+MAX_VISIBILITY_TESTS = 500_000_000
 
 
 def _box_object(obj_id: int, label: str, box: OrientedBox, **fields: Any) -> ObjectInstance:
@@ -45,8 +52,7 @@ def _box_object(obj_id: int, label: str, box: OrientedBox, **fields: Any) -> Obj
 
 @functools.lru_cache(maxsize=4)
 def _read_meta(path: str, mtime: float) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+    return json.loads(read_limited(Path(path), MAX_DESCRIPTION_BYTES, "VSI-Bench meta_info"))
 
 
 def load_vsibench_meta(meta_info_path: str | Path) -> dict[str, Any]:
@@ -56,8 +62,8 @@ def load_vsibench_meta(meta_info_path: str | Path) -> dict[str, Any]:
         raise InputError(f"no VSI-Bench meta_info file at '{path}'", hint="pass one of the *_meta_info_val.json files")
     try:
         meta = _read_meta(str(path.resolve()), path.stat().st_mtime)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read VSI-Bench meta_info '{path}': {exc}") from None
+    except (OSError, UnicodeDecodeError, RecursionError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read VSI-Bench meta_info '{path}': {str(exc).splitlines()[0]}") from None
     if not isinstance(meta, dict):
         raise InputError(f"'{path}' is not a VSI-Bench meta_info file (expected an object keyed by scene name)")
     return meta
@@ -88,21 +94,24 @@ def from_vsibench_scene(scene: dict[str, Any], scene_name: str, source: str = ""
     """Build from one scene entry of a `meta_info` file (already parsed)."""
     objects: list[ObjectInstance] = []
     notes: list[str] = []
+    if not isinstance(scene, dict):
+        raise InputError(f"VSI-Bench scene '{scene_name}' is not a JSON object")
     try:
         for label, boxes in scene.get("object_bbox", {}).items():
             for raw in boxes:
                 objects.append(_box_object(len(objects), label, _vsibench_box(raw)))
         room_size = float(scene["room_size"])
-    except (KeyError, TypeError, ValueError, ValidationError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, ValidationError) as exc:
         raise InputError(f"VSI-Bench scene '{scene_name}' has a malformed entry: {exc}".splitlines()[0]) from None
     boxes_per_label = Counter(o.label for o in objects)
-    for label, count in scene.get("object_counts", {}).items():
+    counts = scene.get("object_counts")
+    for label, count in (counts if isinstance(counts, dict) else {}).items():
         if boxes_per_label.get(label, 0) != count:
             notes.append(
                 f"object_counts says {label}: {count}, but {boxes_per_label.get(label, 0)} boxes are given; kept the boxes"
             )
     floor_z = min((float(o.box.aabb()[0][2]) for o in objects), default=0.0)
-    return SpatialMemory(
+    memory = SpatialMemory(
         objects=objects,
         scene=SceneFacts(floor_z=floor_z, floor_area=room_size, floor_area_source="VSI-Bench meta_info room_size"),
         provenance=Provenance(
@@ -116,15 +125,18 @@ def from_vsibench_scene(scene: dict[str, Any], scene_name: str, source: str = ""
             notes=notes,
         ),
     )
+    problem = contents_problem(memory)
+    if problem:
+        raise InputError(f"VSI-Bench scene '{scene_name}' cannot be used: {problem}")
+    return memory
 
 
 def load_scene_description(path: str | Path) -> SceneDescription:
     """Read and validate a JSON scene description, with errors that name the file and field."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"no scene description at '{path}'", hint="pass a scene.json file")
+    data = read_limited(path, MAX_DESCRIPTION_BYTES, "scene description", hint="pass a scene.json file")
     try:
-        return SceneDescription.model_validate_json(path.read_bytes())
+        return SceneDescription.model_validate_json(data)
     except ValidationError as exc:
         where, what = first_problem(exc)
         raise InputError(f"invalid scene description '{path}': {where}: {what}") from None
@@ -149,12 +161,14 @@ def from_scene(scene: SceneDescription | str | Path) -> SpatialMemory:
             )
         )
     objects = []
+    budget = _Budget(desc.name, max_points_default())
     for i, so in enumerate(desc.objects):
         if so.rotation is not None:
             box = OrientedBox(center=so.center, extents=so.extents, rotation=so.rotation)
         else:
             box = OrientedBox.from_yaw(so.center, so.extents, math.radians(so.yaw_deg or 0.0))
         obj = _box_object(so.id if so.id is not None else i, so.label, box, attributes=dict(so.attributes))
+        budget.spend(len(obj.points), 0 if so.frames is not None else len(obj.points) * len(frames))
         seen = so.frames if so.frames is not None else visible_frames(obj.points, frames)
         obj.frames = sorted(seen)
         obj.first_seen = obj.frames[0] if obj.frames else None
@@ -164,7 +178,7 @@ def from_scene(scene: SceneDescription | str | Path) -> SpatialMemory:
         raise InputError(f"scene description '{desc.name}' gives the same object id twice", hint="object ids must be unique")
     room = desc.room
     area = room.area if room.area is not None else (polygon_area(room.polygon) if room.polygon else None)
-    return SpatialMemory(
+    memory = SpatialMemory(
         frames=frames,
         objects=objects,
         scene=SceneFacts(
@@ -176,3 +190,25 @@ def from_scene(scene: SceneDescription | str | Path) -> SpatialMemory:
         provenance=Provenance(source=f"scene:{desc.name}", backend="oracle"),
         synonyms=desc.synonyms,
     )
+    problem = contents_problem(memory)
+    if problem:
+        raise InputError(f"invalid scene description '{desc.name}': {problem}")
+    return memory
+
+
+class _Budget:
+    """What building a scene may spend: surface points (REASMORY_MAX_POINTS) and camera visibility tests."""
+
+    def __init__(self, name: str, max_points: int) -> None:
+        self.name, self.max_points = name, max_points
+        self.points = self.tests = 0
+
+    def spend(self, points: int, tests: int) -> None:
+        self.points += points
+        self.tests += tests
+        if self.points > self.max_points:
+            raise InputError(f"scene description '{self.name}': its boxes take more than {self.max_points:,} surface points",
+                             hint="use fewer or smaller boxes, or raise REASMORY_MAX_POINTS")
+        if self.tests > MAX_VISIBILITY_TESTS:
+            raise InputError(f"scene description '{self.name}': finding which cameras see its objects takes over "
+                             f"{MAX_VISIBILITY_TESTS:,} point tests", hint="give each object its 'frames', or fewer cameras")

@@ -27,6 +27,7 @@ import os
 import struct
 import tempfile
 import zipfile
+from tokenize import TokenError
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,9 @@ from reasmory.memory.model import (
     SceneFacts,
 )
 from reasmory.memory.spatial_memory import SpatialMemory
+from reasmory.memory.validation import (
+    check_arrays, check_contents, check_directory, check_entries, check_regular_file, file_reader, read_manifest,
+)
 
 FORMAT_TAG = "reasmory-memory"
 MAX_POINTS_ENV = "REASMORY_MAX_POINTS"
@@ -253,10 +257,7 @@ class _ViewReader(io.RawIOBase):
 
 def _verified_bytes(path: Path) -> tuple[memoryview, str]:
     """The whole file, read once and hashed on the way, and its digest; refused unless the digest matches."""
-    if not path.exists():
-        raise _refuse(path, "no such file", "check the path")
-    if path.is_dir():
-        raise _refuse(path, "it is a directory, not a .rmem file")
+    check_regular_file(path)
     try:
         data, digest = _read_hashed(path)
     except OSError as exc:
@@ -270,6 +271,7 @@ def _verified_bytes(path: Path) -> tuple[memoryview, str]:
         raise _refuse(path, "the file is truncated or damaged (its end is missing)", "rebuild or re-copy it")
     if digest.encode() != tail[len(_COMMENT_PREFIX) :]:
         raise _refuse(path, "checksum mismatch: the file was damaged or modified after it was written", "rebuild or re-copy it")
+    check_directory(lambda offset, n: bytes(data[offset : offset + n]), len(data), _COMMENT_LEN, path)
     return data, digest
 
 
@@ -296,12 +298,21 @@ def max_points_default() -> int:
 
 
 def point_count(path: Path) -> int | None:
-    """The memory's number of points from its `.npy` header, reading no more of the file (None when unreadable)."""
+    """The memory's number of points (the scene's and its objects') from the `.npy` headers, reading no more of the file.
+
+    None when unreadable: the verified read that follows says what is wrong.
+    """
     try:
-        with zipfile.ZipFile(path) as zf, zf.open("arrays/points_xyz.npy") as fh:
-            version = np.lib.format.read_magic(fh)
-            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            return int(read_header(fh)[0][0])
+        with path.open("rb") as raw:
+            check_directory(file_reader(raw), path.stat().st_size, _COMMENT_LEN, path)
+        total = 0
+        with zipfile.ZipFile(path) as zf:
+            for name in ("arrays/points_xyz.npy", "arrays/object_points.npy"):
+                with zf.open(name) as fh:
+                    version = np.lib.format.read_magic(fh)
+                    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                    total += int(read_header(fh)[0][0])
+        return total
     except Exception:  # noqa: BLE001 — a damaged file: the verified read that follows says what is wrong
         return None
 
@@ -318,16 +329,20 @@ def load_memory(path: str | Path, max_points: int | None = None) -> SpatialMemor
     A memory of more than `max_points` points (default `max_points_default()`) is refused before it is read.
     """
     path = Path(path)
+    size = check_regular_file(path)
     limit = max_points_default() if max_points is None else max_points
-    count = point_count(path) if path.is_file() else None
-    if count is not None and count > limit and path.stat().st_size >= 12 * count:  # a size that fits the count: no bit flip
+    count = point_count(path)
+    if count is not None and count > limit and size >= 12 * count:  # a size that fits the count: no bit flip
         raise _too_many_points(path, count, limit)
     data, digest = _verified_bytes(path)
     try:
         zf = zipfile.ZipFile(_ViewReader(data))
-        manifest = json.loads(zf.read("manifest.json"))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except zipfile.BadZipFile as exc:
         raise _refuse(path, f"unreadable manifest ({exc})") from None
+    except NotImplementedError as exc:  # an entry asking for a newer zip reader than this Python's
+        raise _refuse(path, f"its zip directory asks for what this reader cannot do ({exc})") from None
+    check_entries(zf, len(data), path)
+    manifest = read_manifest(zf, path)
     if manifest.get("format") != FORMAT_TAG:
         raise _refuse(path, "not a Reasmory memory file (unknown format tag)")
     version = manifest.get("schema_version")
@@ -339,8 +354,9 @@ def load_memory(path: str | Path, max_points: int | None = None) -> SpatialMemor
         )
     try:
         arrays = {name: _read_array(data, zf.getinfo(f"arrays/{name}.npy")) for name in manifest["arrays"]}
-        if len(arrays["points_xyz"]) > limit:
-            raise _too_many_points(path, len(arrays["points_xyz"]), limit)
+        check_arrays(arrays, manifest, path)
+        if len(arrays["points_xyz"]) + len(arrays["object_points"]) > limit:
+            raise _too_many_points(path, len(arrays["points_xyz"]) + len(arrays["object_points"]), limit)
         offsets = arrays["object_offsets"]
         obj_points = arrays["object_points"]
         objects = []
@@ -366,8 +382,8 @@ def load_memory(path: str | Path, max_points: int | None = None) -> SpatialMemor
             ),
             synonyms=manifest.get("synonyms", {}),
         )
-    except (KeyError, IndexError, TypeError, ValueError, ValidationError, struct.error) as exc:
+    except (KeyError, IndexError, TypeError, ValueError, ValidationError, struct.error, SyntaxError, TokenError) as exc:
         first = str(exc).splitlines()[0]
         raise _refuse(path, f"invalid contents ({type(exc).__name__}: {first})") from None
     memory.memory_id = digest[:16]
-    return memory
+    return check_contents(memory, path)

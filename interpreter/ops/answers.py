@@ -8,7 +8,7 @@ from reasmory.errors import InputError
 from reasmory.interpreter.context import Context, OpError, parse_options
 from reasmory.interpreter.registry import Param, operation
 from reasmory.interpreter.types import ANY, NONE, NUMBER, TEXT, list_of
-from reasmory.interpreter.values import ObjectSet
+from reasmory.interpreter.values import ObjectSet, View
 from reasmory.memory.model import ObjectInstance
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -112,6 +112,8 @@ def _show(value: object) -> str:
         return "/".join(_labels_of(value)) or "(empty set)"
     if isinstance(value, tuple):
         return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, View):
+        return f"the view {value.origin}"
     return repr(value)
 
 

@@ -45,12 +45,8 @@ def one_object(ctx: Context, value: ObjectInstance | ObjectSet, role: str) -> Ob
         raise OpError(f"no '{value.label}' to use as {role}: the set is empty", code="empty-set")
     if len(value.objects) == 1:
         return value.objects[0]
-    if value.rows is not None:  # large sets: the index's arrays, not each object
-        index = ctx.memory.index
-        order = np.lexsort((index.ids[value.rows], -index.observations[value.rows]))
-        best = value.objects[int(order[0])]
-    else:
-        best = max(value.objects, key=lambda o: (o.observations, -o.id))
+    found, index = rows(ctx, value), ctx.memory.index  # the index's arrays, not each object: sets may be large
+    best = value.objects[int(np.lexsort((index.ids[found], -index.observations[found]))[0])]
     others = ", ".join(f"#{o.id}" for o in value.objects if o is not best)
     ctx.warn(f"{len(value.objects)} instances of '{value.label}' for {role}: took #{best.id} (most observed); others: {others}")
     return best

@@ -14,6 +14,7 @@ were tried carry them as `.attempts` (the CLI writes them with `--trace`).
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,8 +29,8 @@ from reasmory.answering.settings import Settings
 from reasmory.answering.sources import Source, load_or_build_memory
 from reasmory.compiler import VLM_HINT, UnsupportedQuestion
 from reasmory.errors import InputError, ReasmoryError
-from reasmory.interpreter import RunResult
-from reasmory.interpreter import run as run_program
+from reasmory.interpreter import RunResult, Sandbox
+from reasmory.interpreter.sandbox import prepare as prepare_sandbox
 from reasmory.interpreter.trace import Attempt, Trace, Usage
 from reasmory.memory import SpatialMemory
 from reasmory.memory.evidence import Evidence, evidence
@@ -75,6 +76,7 @@ def answer(
     the configured detector (anything with `name` and `with_labels(labels)`).
     """
     _check_question(question)
+    prepare_sandbox()  # the run server boots while the memory loads
     config = Settings.load(**settings)
     detector = grounder if grounder is not None else configured_detector(config)
     memory = load_or_build_memory(source, config, detector)
@@ -102,14 +104,16 @@ def _check_question(question: str) -> None:
 def _answer(memory: SpatialMemory, question: str, options: list[str], config: Settings, vlm: VLMClient | None,
             artifacts_dir: str | Path | None, grounder: Grounder | None) -> Answer:
     artifacts = Path(artifacts_dir) if artifacts_dir else config.cache_dir / "runs" / _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    sandbox = _sandbox()
 
     def runner(program: str, memory: SpatialMemory) -> RunResult:
-        return run_program(program, memory, options, artifacts_dir=artifacts, question=question)
+        """Every program runs in a worker that is killed at its deadline and capped in memory (interpreter/sandbox.py)."""
+        return sandbox.run(program, memory, options, artifacts_dir=artifacts, question=question)
 
     search = Search(question, options, memory, config, vlm, runner, grounder)
     try:
         outcome = search.run()
-        final, value = _final_answer(outcome, question, options, vlm, artifacts, search.attempts)
+        final, value = _final_answer(outcome, question, options, vlm, search.attempts)
     except ReasmoryError as exc:
         exc.attempts = list(search.attempts)  # type: ignore[attr-defined]
         raise
@@ -120,7 +124,17 @@ def _answer(memory: SpatialMemory, question: str, options: list[str], config: Se
     return Answer(final, outcome.program, trace, search.memory, outcome.generator, value, trace.usage)
 
 
-def _final_answer(outcome: Outcome, question: str, options: list[str], client: VLMClient | None, artifacts: Path,
+_SANDBOXES = threading.local()
+
+
+def _sandbox() -> Sandbox:
+    """This thread's sandbox, kept between questions: a batch's questions about one memory share its worker."""
+    if not hasattr(_SANDBOXES, "sandbox"):
+        _SANDBOXES.sandbox = Sandbox()
+    return _SANDBOXES.sandbox
+
+
+def _final_answer(outcome: Outcome, question: str, options: list[str], client: VLMClient | None,
                   attempts: list[Attempt]) -> tuple[str | None, Any]:
     """The program's answer, or, when it answered with pictures, the VLM's reading of them."""
     value = outcome.result.value
@@ -129,7 +143,7 @@ def _final_answer(outcome: Outcome, question: str, options: list[str], client: V
         return outcome.result.answer, value
     if client is None:
         raise UnsupportedQuestion("the program answers with pictures, and no VLM is configured to look at them", hint=VLM_HINT)
-    parts = image_parts(images, artifacts)
+    parts = image_parts(images)
     start = time.perf_counter()
     attempt = Attempt(index=len(attempts), kind="reason", generator=client.name, program=outcome.program,
                       images=[str(p.path) for p in parts])

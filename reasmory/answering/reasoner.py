@@ -27,13 +27,12 @@ def images_of(value: object) -> list[Image] | None:
     return None
 
 
-def image_parts(images: Sequence[Image], base: Path | None) -> list[ImagePart]:
-    """Captioned image parts; relative image paths are taken from the run's artifacts folder."""
+def image_parts(images: Sequence[Image]) -> list[ImagePart]:
+    """Captioned image parts; an image's path is where the run wrote it (a relative one is to the current folder, and
+    already holds the artifacts folder: joining that folder again doubled it)."""
     parts = []
     for i, image in enumerate(images, 1):
         path = Path(image.path)
-        if not path.is_absolute() and base is not None:
-            path = base / path
         parts.append(ImagePart(path=path, caption=f"Picture {i} ({image.width}×{image.height}): {image.caption}"))
     return parts
 

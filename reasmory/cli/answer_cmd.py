@@ -11,6 +11,7 @@ import typer
 from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
 from reasmory.cli.output import console, err_console, escape, print_warnings
 from reasmory.errors import ReasmoryError
+from reasmory.terminal import escape
 
 if TYPE_CHECKING:
     from reasmory.interpreter.trace import Trace

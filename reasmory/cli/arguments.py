@@ -14,6 +14,7 @@ import typer
 
 from reasmory.cli.output import err_console, escape
 from reasmory.errors import InputError
+from reasmory.terminal import escape
 
 if TYPE_CHECKING:
     from reasmory.interpreter.trace import Trace

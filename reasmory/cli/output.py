@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from reasmory.errors import ReasmoryError
+from reasmory.terminal import escape  # noqa: F401 (the CLI's commands import it from here)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -39,13 +40,6 @@ class _LazyConsole:
 
 console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
 err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
-
-
-def escape(text: str) -> str:
-    """Text made safe to print with rich markup."""
-    from rich.markup import escape as rich_escape
-
-    return rich_escape(text)
 
 
 def print_error(error: ReasmoryError) -> None:

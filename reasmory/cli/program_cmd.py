@@ -9,6 +9,10 @@ import typer
 from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
 from reasmory.cli.output import console, err_console, escape, print_warnings
 from reasmory.errors import InputError
+from reasmory.files import output_path, read_limited
+
+#: The largest program file read (the language's own limit, Limits.max_program_chars, is checked before parsing).
+MAX_PROGRAM_BYTES = 1024 * 1024
 
 
 def read_program(path: Path) -> str:
@@ -16,11 +20,10 @@ def read_program(path: Path) -> str:
     import sys
 
     if str(path) == "-":
-        return sys.stdin.read()
-    if not path.is_file():
-        raise InputError(f"no program file at '{path}'", hint="give the path of a file holding the program")
+        return sys.stdin.read(MAX_PROGRAM_BYTES + 1)
+    data = read_limited(path, MAX_PROGRAM_BYTES, "program file", hint="give the path of a file holding the program", streams=True)
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"program file '{path}' is not UTF-8 text") from None
 
@@ -46,17 +49,19 @@ def check(
 
     Example: [cyan]reasmory check question.rp --memory scene.rmem --options "A. left" "B. right"[/]
     """
-    from reasmory.interpreter import CheckError
+    from reasmory.interpreter import CheckError, Limits, estimate
     from reasmory.interpreter import check as check_source
-
     from reasmory.memory import SpatialMemory
 
     source = read_program(program)
-    diagnostics = check_source(source, SpatialMemory.load(memory), collect_options(options, more_options))
+    loaded = SpatialMemory.load(memory)
+    all_options = collect_options(options, more_options)
+    diagnostics = check_source(source, loaded, all_options)
     if diagnostics:
         print_language_error(CheckError(diagnostics, source))
         return 1
     console.print("[green]ok[/]: the program checks clean")
+    console.print(escape(estimate(source, loaded, all_options).describe(Limits().cost_budget_s)), highlight=False, soft_wrap=True)
     return 0
 
 
@@ -73,14 +78,16 @@ def run(
 
     Example: [cyan]reasmory run scene.rmem question.rp --options "A. left" "B. right" --trace trace.json[/]
     """
-    from reasmory.interpreter import LanguageError, RunError
-    from reasmory.interpreter import run as run_source
+    from reasmory.interpreter import LanguageError, RunError, Sandbox
     from reasmory.memory import SpatialMemory
 
     source = read_program(program)
     all_options = collect_options(options, more_options)
+    if trace is not None:
+        output_path(trace, "the trace")
     try:
-        result = run_source(source, SpatialMemory.load(memory), all_options, artifacts_dir=artifacts_folder(trace, artifacts))
+        with Sandbox() as sandbox:  # a worker killed at the deadline, capped in memory
+            result = sandbox.run(source, SpatialMemory.load(memory), all_options, artifacts_dir=artifacts_folder(trace, artifacts))
     except LanguageError as exc:
         print_language_error(exc)
         if isinstance(exc, RunError) and trace is not None and exc.trace is not None:

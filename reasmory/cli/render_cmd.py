@@ -9,6 +9,7 @@ import typer
 
 from reasmory.cli.output import console, escape
 from reasmory.errors import InputError
+from reasmory.files import output_path, write_atomic
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -36,12 +37,12 @@ def render(
     Example: [cyan]reasmory render scene.rmem --camera 3 --mode semantic -o camera3.png[/]
     """
     _check_arguments(camera, bev, mode, width, height, highlight, out)
+    output_path(out, "the image")
     from reasmory.memory import SpatialMemory
 
     loaded = SpatialMemory.load(memory)
     picture, what = _bev(loaded, mode, highlight) if bev else _camera(loaded, camera, mode, width, height)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    picture.save(out)
+    write_atomic(out, lambda tmp: picture.save(tmp, format="PNG"), "the image")
     console.print(f"wrote {escape(str(out))} ({picture.width}×{picture.height}): {escape(what)}")
 
 

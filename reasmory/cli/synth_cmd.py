@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from reasmory.cli.output import console, escape
+from reasmory.errors import InputError
+from reasmory.files import output_folder
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -32,12 +34,17 @@ def synth(
     from reasmory.synth.pipeline import make_config, synthesize
 
     config = make_config(seed=seed, frames=frames, width=width, height=height, preview=preview)
+    if not out.is_file():  # a file there is refused by synthesize, with its own message
+        output_folder(out, "the scene")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("render", total=frames)
-        result = synthesize(config, out, progress=lambda done, total: bar.update(task, completed=done))
+    try:
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("render", total=frames)
+            result = synthesize(config, out, progress=lambda done, total: bar.update(task, completed=done))
+    except OSError as exc:
+        raise InputError(f"cannot write the scene to '{out}': {exc.strerror or exc}", hint="choose a writable folder") from None
     console.print(summary(result))
 
 

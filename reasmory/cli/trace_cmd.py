@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from reasmory.cli.output import console, escape
+from reasmory.files import write_atomic
 
 app = typer.Typer(help="Inspect program traces (no memory needed).", no_args_is_help=True)
 
@@ -43,6 +44,6 @@ def html_report(
     from reasmory.traces import ReportItem, trace_html
 
     loaded = Trace.load(trace)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(trace_html([ReportItem(loaded)], title=loaded.question or "Reasmory trace", base=trace.parent), encoding="utf-8")
+    page = trace_html([ReportItem(loaded)], title=loaded.question or "Reasmory trace", base=trace.parent)
+    write_atomic(out, lambda tmp: tmp.write_text(page, encoding="utf-8"), "the report")
     console.print(f"wrote {escape(str(out))}")

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from reasmory.interpreter.registry import REGISTRY
 from reasmory.playground.session import PlaygroundSession
+from reasmory.terminal import escape
 from reasmory.traces import trace_tree
 
 Command = Callable[[PlaygroundSession, str, Console], None]

@@ -12,13 +12,13 @@ from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.lexers import Lexer
 from rich.console import Console
-from rich.markup import escape
 
 from reasmory.interpreter.errors import highlight
 from reasmory.interpreter.syntax import tokens
 from reasmory.playground.commands import COMMANDS
 from reasmory.playground.completion import CompletionState, suggest
 from reasmory.playground.session import Outcome, PlaygroundSession
+from reasmory.terminal import escape
 from reasmory.traces import value_text
 
 _STYLES = {"operation": "ansicyan bold", "name": "", "keyword": "ansimagenta", "string": "ansigreen", "number": "ansiyellow",
@@ -111,6 +111,7 @@ def handle(line: str, session: PlaygroundSession, console: Console) -> bool:
 
 def repl(session: PlaygroundSession, console: Console, prompt: PromptSession | None = None) -> None:
     prompt = prompt or PromptSession(history=FileHistory(str(history_path())))
+    session.start()
     console.print(f"[bold]Reasmory playground[/] — {len(session.memory.objects)} objects, {len(session.memory.frames)} frames. "
                   ":help for operations and commands, Tab completes, :quit leaves.")
     while True:

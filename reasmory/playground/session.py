@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reasmory.interpreter import CheckError, LanguageError, ParseError, RunError, check, parse, run
+from reasmory.interpreter import CheckError, LanguageError, ParseError, RunError, Sandbox, check, parse
 from reasmory.interpreter.ast import Assign, Call, ExprStmt, Span
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.trace import Trace, TraceStep
@@ -47,6 +47,11 @@ class PlaygroundSession:
         self.statements: list[str] = []
         self.last_expression: str | None = None
         self.last_trace: Trace | None = None
+        self.sandbox = Sandbox()  # each run in a worker that is killed at its deadline and capped in memory
+
+    def start(self) -> None:
+        """Start the run worker and take the memory in, so the first statement answers as fast as the next."""
+        self.sandbox.run("answer(0)\n", self.memory)
 
     @property
     def prefix(self) -> str:
@@ -77,7 +82,7 @@ class PlaygroundSession:
         if problems:
             return Outcome(errors=[_shift(d, lines, offset, lead) for d in problems], source=text)
         try:
-            result = run(program, self.memory, self.options, artifacts_dir=self.artifacts_dir)
+            result = self.sandbox.run(program, self.memory, self.options, artifacts_dir=self.artifacts_dir)
         except (CheckError, ParseError) as exc:
             return Outcome(errors=[_shift(d, lines, offset, lead) for d in exc.diagnostics], source=text)
         except RunError as exc:

@@ -11,9 +11,15 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+from reasmory.errors import InputError
+from reasmory.files import read_limited
 from reasmory.interpreter.syntax import tokens
 from reasmory.interpreter.trace import Trace
 from reasmory.traces.tree import value_text
+
+#: The largest image embedded in a report.
+MAX_IMAGE_BYTES = 32 * 1024 * 1024
+_IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2430;padding:0 1rem}
@@ -47,10 +53,23 @@ def highlighted_html(source: str) -> str:
 
 def _image(path: Path, caption: str) -> str:
     try:
-        data = base64.b64encode(path.read_bytes()).decode()
-    except OSError:
-        return f'<p class="warn">image {_e(path)} is missing</p>'
-    return f'<figure><img alt="{_e(caption)}" src="data:image/png;base64,{data}"><figcaption>{_e(caption)}</figcaption></figure>'
+        data = read_limited(path, MAX_IMAGE_BYTES, "image")
+    except InputError as exc:
+        return f'<p class="warn">image not shown: {_e(exc.one_line())}</p>'
+    mime = next((m for magic, m in _IMAGE_TYPES.items() if data.startswith(magic)), None)
+    if mime is None:
+        return f'<p class="warn">image not shown: {_e(path)} is not a PNG or JPEG file</p>'
+    encoded = base64.b64encode(data).decode()
+    return f'<figure><img alt="{_e(caption)}" src="data:{mime};base64,{encoded}"><figcaption>{_e(caption)}</figcaption></figure>'
+
+
+def _artifact(path: str, base: Path) -> str:
+    """An artifact a trace names, embedded only when it lies inside the trace's own folder (a trace is untrusted)."""
+    folder = base.resolve()
+    target = (folder / path).resolve()
+    if not target.is_relative_to(folder):
+        return f'<p class="warn">image not shown: {_e(path)} is outside the trace\'s folder</p>'
+    return _image(target, path)
 
 
 def _steps(trace: Trace, base: Path) -> str:
@@ -58,7 +77,7 @@ def _steps(trace: Trace, base: Path) -> str:
     for step in trace.steps:
         calls = "".join(f"<div>{_e(c.operation)}(…) → {_e(value_text(c.result))}</div>" for c in step.calls[:-1])
         warnings = "".join(f'<div class="warn">⚠ {_e(w)}</div>' for w in step.warnings)
-        images = "".join(_image((base / p) if not Path(p).is_absolute() else Path(p), p) for p in step.artifacts)
+        images = "".join(_artifact(p, base) for p in step.artifacts)
         rows.append(
             f"<tr><td>{step.index + 1}</td><td class=src>{highlighted_html(step.source.strip())}</td>"
             f"<td>{_e(value_text(step.result))}<div class=calls>{calls}</div>{warnings}{images}</td>"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from rich.text import Text
 from rich.tree import Tree
 
 from reasmory.interpreter.syntax import tokens
 from reasmory.interpreter.trace import Trace
+from reasmory.terminal import escape, printable
 
 STYLES = {"operation": "bold cyan", "name": "white", "keyword": "magenta", "string": "green", "number": "yellow",
           "comment": "dim italic", "operator": "bold", "punctuation": "dim", "text": ""}
@@ -18,12 +18,22 @@ STYLES = {"operation": "bold cyan", "name": "white", "keyword": "magenta", "stri
 def highlighted(source: str) -> Text:
     text = Text()
     for kind, piece in tokens(source):
-        text.append(piece, STYLES[kind])
+        text.append(printable(piece), STYLES[kind])
     return text
 
 
 def value_text(value: dict[str, Any] | None) -> str:
-    """A summarised value as a person reads it: '3.45 m', 'chair #4 at (1.0, 2.0, 0.4)', 'View camera 3 …'."""
+    """A summarised value as a person reads it: '3.45 m', 'chair #4 at (1.0, 2.0, 0.4)', 'View camera 3 …'.
+
+    A trace is a file anyone can write: a summary of the wrong shape reads as '(unreadable value)', never an error.
+    """
+    try:
+        return _value_text(value)
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+        return "(unreadable value)"
+
+
+def _value_text(value: dict[str, Any] | None) -> str:
     if not value:
         return "—"
     kind = value.get("type")
@@ -45,12 +55,12 @@ def value_text(value: dict[str, Any] | None) -> str:
         return f"image {value['path']} ({value['width']}×{value['height']}): {value['caption']}"
     if kind == "List":
         more = " …" if value["length"] > len(value["items"]) else ""
-        return "[" + ", ".join(value_text(v) for v in value["items"]) + more + "]"
+        return "[" + ", ".join(_value_text(v) for v in value["items"]) + more + "]"
     return str(kind)
 
 
 def trace_tree(trace: Trace) -> Tree:
-    title = f"[bold]answer: {escape(trace.answer or '—')}[/]  [dim]({trace.total_ms:.1f} ms, memory {trace.memory_id or '-'})[/]"
+    title = f"[bold]answer: {escape(trace.answer or '—')}[/]  [dim]({trace.total_ms:.1f} ms, memory {escape(trace.memory_id or '-')})[/]"
     if trace.question:
         title = f"[bold]{escape(trace.question)}[/]\n" + title
     root = Tree(title)

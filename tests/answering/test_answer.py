@@ -8,7 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from reasmory.interpreter import REGISTRY, CheckError, check
+from reasmory.interpreter import REGISTRY, CheckError, RunError, check
 from reasmory.interpreter.context import Context
 from reasmory.interpreter.registry import Operation, Param
 from reasmory.interpreter.trace import Trace
@@ -142,6 +142,25 @@ def test_attempt_durations_are_milliseconds(living_room: SpatialMemory, server: 
     assert [a.duration_ms for a in err.value.attempts] == [250.0]
 
 
+def test_a_question_the_compiler_cannot_read_is_timed_as_an_attempt(living_room: SpatialMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reasmory.answering import generate
+
+    ticks = itertools.count(10.0, 0.25)
+    monkeypatch.setattr(generate, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    with pytest.raises(UnsupportedQuestion) as err:
+        answer(living_room, FREE, generator="compiler")
+    assert [(a.kind, a.duration_ms) for a in err.value.attempts] == [("compile", 250.0)]
+
+
+@pytest.mark.parametrize(("grammar", "sent"), [("vllm", True), ("openai", True), ("off", False)])
+def test_the_grammar_setting_decides_whether_decoding_is_constrained(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                                                     grammar: str, sent: bool) -> None:
+    server.script(GOOD)
+    answer(living_room, FREE, grammar=grammar, **vlm)
+    (request,) = server.requests
+    assert bool({"guided_grammar", "tools"} & set(request)) is sent
+
+
 def test_server_failures_while_generating_are_one_clear_error(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
     server.script(*[Reply(status=500, body={"error": {"message": "down"}})] * 3)
     with pytest.raises(VLMError, match="gave no answer after 3 tries") as err:
@@ -173,6 +192,21 @@ def test_the_fallback_program_checks_against_the_registered_bev(living_room: Spa
     program = fallback_program("Is the lamp nearer the sofa or the door?", living_room)
     assert program == 'answer(bev(mode="semantic", highlight=["lamp", "sofa", "door"]))\n'
     assert check(program, living_room, ["A. sofa", "B. door"]) == []
+
+
+def test_a_fallback_map_that_fails_is_the_error_raised(living_room: SpatialMemory, server: ScriptedServer, vlm: dict,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from reasmory.interpreter.context import OpError
+
+    def broken(ctx: Context, mode: str = "rgb", highlight: tuple[str, ...] = ()) -> Image:
+        raise OpError("the map cannot be drawn", code="run-error")
+
+    params = (Param("mode", (TEXT,), "rgb", choices=("rgb", "semantic")), Param("highlight", (list_of(TEXT),), ()))
+    monkeypatch.setitem(REGISTRY._ops, "bev", Operation("bev", params, IMAGE, "top-down map (failing stand-in)", broken, renders=True))
+    server.script("answer(", "answer(")
+    with pytest.raises(RunError, match="the map cannot be drawn") as err:
+        answer(living_room, FREE, max_repairs=1, **vlm)
+    assert [a.kind for a in err.value.attempts] == ["generate", "repair", "fallback"]
 
 
 @pytest.fixture
@@ -230,7 +264,7 @@ def test_image_answers_need_a_vlm_to_look_at_them(living_room: SpatialMemory, be
     search = Search("q", [], living_room, Settings.load(), None, outcome_runner)
     outcome, _ = search._try('answer(bev(mode="semantic"))\n', "fallback", "fallback")
     with pytest.raises(UnsupportedQuestion, match="answers with pictures"):
-        _final_answer(outcome, "q", [], None, tmp_path, search.attempts)
+        _final_answer(outcome, "q", [], None, search.attempts)
 
 
 def test_the_trace_keeps_every_attempt_through_json(living_room: SpatialMemory, server: ScriptedServer, vlm: dict, tmp_path: Path) -> None:
@@ -265,8 +299,8 @@ def test_lists_of_images_go_to_the_reasoner_each_with_its_caption(tmp_path: Path
 
     a, b = Image("a.png", 8, 6, "view from camera 0"), Image(str(tmp_path / "b.png"), 8, 6, "top-down map")
     assert images_of(a) == [a] and images_of((a, b)) == [a, b] and images_of((a, 1.0)) is None and images_of(2.0) is None
-    parts = image_parts([a, b], tmp_path / "art")
-    assert [p.path for p in parts] == [tmp_path / "art" / "a.png", tmp_path / "b.png"]
+    parts = image_parts([a, b])  # a relative path is where the run wrote it, from the current folder: not joined again
+    assert [p.path for p in parts] == [Path("a.png"), tmp_path / "b.png"]
     assert parts[0].caption == "Picture 1 (8×6): view from camera 0" and parts[1].caption.startswith("Picture 2")
 
 

@@ -16,7 +16,7 @@ from functools import cache
 import pytest
 
 from reasmory.interpreter import REGISTRY, Limits, RunError, check, parse, run
-from reasmory.interpreter import ast, checker, context, executor, parser
+from reasmory.interpreter import ast, checker, context, cost, executor, parser
 from reasmory.interpreter.ops import answers, directions, objects, rendering, resolve, views
 from reasmory.memory import SpatialMemory
 from reasmory.memory.oracle import from_scene
@@ -80,7 +80,7 @@ def _calls(node: object) -> set[str]:
 def _diagnostic_codes() -> set[str]:
     """Every code the parser, checker, executor and operations can give, read from their source."""
     codes: set[str] = set()
-    for module in (parser, checker, executor, context, answers, directions, objects, rendering, views, resolve):
+    for module in (parser, checker, cost, executor, context, answers, directions, objects, rendering, views, resolve):
         source = inspect.getsource(module)
         codes |= set(re.findall(r'code="([a-z-]+)"', source))
         codes |= set(re.findall(r'(?:self\.error|self\._stop)\(\s*"([a-z-]+)"', source))

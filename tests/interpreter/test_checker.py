@@ -86,3 +86,92 @@ def test_a_positional_argument_after_a_keyword_one_is_named_for_what_it_is(cross
     assert [d.code for d in found] == ["positional-after-keyword", "unknown-operation"]
     assert "follows the keyword argument 'at'" in found[0].message and found[0].hint == "name it, e.g. facing=…"
     assert not any("given twice" in d.message for d in found)
+
+
+@pytest.mark.parametrize("depth", [3, 4])
+def test_a_bare_expression_statement_has_the_depth_limit_of_an_assignment(depth: int) -> None:
+    nested = "-(" * depth + "1" + ")" * depth
+    limits = Limits(max_depth=3)
+    assigned = [d.code for d in check(f"x = {nested}\nanswer(x)", limits=limits)]
+    assert [d.code for d in check(f"{nested}\nanswer(1)", limits=limits)] == assigned == ([] if depth == 3 else ["too-deep"])
+
+
+def test_an_undefined_name_suggests_only_close_names() -> None:
+    (close,) = check("distance_m = 1\nanswer(distanse_m)")
+    assert close.code == "undefined-name" and close.hint == "did you mean distance_m?"
+    (far,) = check("distance_m = 1\nanswer(qqqq)")
+    assert far.code == "undefined-name" and far.hint is None
+
+
+def test_an_undefined_name_in_a_list_is_not_also_a_mixed_list() -> None:
+    assert [d.code for d in check("answer([y, 1])")] == ["undefined-name"]
+    assert [d.code for d in check('answer([y, 1, "a"])')] == ["undefined-name", "mixed-list"]
+
+
+def test_a_frame_out_of_range_names_the_valid_indices(cross) -> None:
+    (diag,) = check(f"answer(camera({len(cross.frames)}))", cross)
+    assert diag.code == "frame-range" and diag.expected == f"a whole number from 0 to {len(cross.frames) - 1}"
+
+
+def test_an_unknown_operation_suggests_the_three_closest_names() -> None:
+    (diag,) = [d for d in check("answer(coun(1))") if d.code == "unknown-operation"]
+    assert diag.hint == "did you mean count, round, count_of?"
+
+
+def test_the_default_statement_limit_is_64() -> None:
+    """A program past the default limit is refused before it runs (a limit loosened by accident is a hole)."""
+    body = "".join(f"x{i} = {i}\n" for i in range(63))
+    assert check(body + "answer(x0)") == []
+    assert [d.code for d in check(body + "x63 = 63\nanswer(x0)")] == ["too-many-statements"]
+
+
+def _default_limit_cases():
+    def nested(k: int) -> str:
+        return "answer(" + "-(" * (k - 1) + "1" + ")" * (k - 1) + ")"
+
+    def renders(k: int) -> str:
+        return "".join(f"r{i} = render(camera(0))\n" for i in range(k)) + "answer(r0)"
+
+    yield "max_depth", nested(24), nested(25), "too-deep"
+    yield "max_list_length", f"answer([{', '.join(['0'] * 64)}])", f"answer([{', '.join(['0'] * 65)}])", "list-too-long"
+    yield "max_string_length", f'answer("{"a" * 200}")', f'answer("{"a" * 201}")', "string-too-long"
+    yield "max_renders", renders(8), renders(9), "too-many-renders"
+    yield "max_image_side", "answer(render(camera(0), width=2048))", "answer(render(camera(0), width=2049))", "out-of-range"
+
+
+@pytest.mark.parametrize(("name", "at_limit", "over_limit", "code"), list(_default_limit_cases()), ids=lambda v: v if v.startswith("max") else "")
+def test_the_default_limits_hold_at_their_boundary(cross, name: str, at_limit: str, over_limit: str, code: str) -> None:
+    assert check(at_limit, cross) == []
+    assert code in [d.code for d in check(over_limit, cross)]
+
+
+@pytest.mark.parametrize(("name", "least"), [("max_statements", 1), ("max_depth", 1), ("max_list_length", 1), ("max_string_length", 1),
+                                             ("max_renders", 0), ("max_image_side", 16)])
+def test_limits_below_their_least_value_are_refused(name: str, least: int) -> None:
+    from pydantic import ValidationError
+
+    assert getattr(Limits(**{name: least}), name) == least
+    with pytest.raises(ValidationError):
+        Limits(**{name: least - 1})
+
+
+def test_a_type_mismatch_hints_only_for_the_mistake_made(cross) -> None:
+    def hint(source: str) -> str | None:
+        (diag,) = check(source, cross)
+        assert diag.code == "type-mismatch"
+        return diag.hint
+
+    assert hint('answer(size("lamp"))') == 'look the object up first: object("…")'
+    assert hint('answer(height(objects("chair")))') == 'pick one instance: closest(…), farthest(…) or object("…")'
+    assert hint("answer(size(3))") is None
+
+
+def test_lists_and_keyword_arguments_nest_like_positional_arguments() -> None:
+    limits = Limits(max_depth=3)
+
+    def codes(source: str) -> list[str]:
+        return [d.code for d in check(source, limits=limits)]
+
+    assert codes("answer([[1]])") == [] and codes("answer([[[1]]])") == ["too-deep"]
+    assert codes("answer(round(x=-(1)))") == codes("answer(round(-(1)))") == []
+    assert codes("answer(round(x=-(-1)))") == codes("answer(round(-(-1)))") == ["too-deep"]

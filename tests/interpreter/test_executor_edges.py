@@ -31,3 +31,25 @@ def test_an_operation_that_fails_is_an_internal_error_not_an_escape(monkeypatch:
         run("answer(labels())", cross_scene())
     (diag,) = caught.value.diagnostics
     assert diag.code == "internal-error" and type(error).__name__ in diag.message and "report it" in diag.hint
+
+
+def test_preparation_moves_the_deadline_back_by_the_time_it_took(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [100.0]
+    monkeypatch.setattr(context, "time", SimpleNamespace(perf_counter=lambda: now[0]))
+    ctx = context.Context(memory=cross_scene(), deadline=105.0)
+    with ctx.preparing():
+        now[0] = 102.5
+    assert (ctx.preparation_s, ctx.deadline) == (2.5, 107.5)
+    now[0] = 107.4
+    ctx.check_time()
+    now[0] = 107.6
+    with pytest.raises(context.BudgetExceeded) as info:
+        ctx.check_time()
+    assert info.value.message == "the program's own work ran past its time budget of 5 s; one-time preparation (2.5 s) not counted"
+
+
+def test_an_overrun_without_preparation_names_only_the_default_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(context, "time", SimpleNamespace(perf_counter=lambda: 106.0))
+    with pytest.raises(context.BudgetExceeded) as info:
+        context.Context(memory=cross_scene(), deadline=105.0).check_time()
+    assert info.value.message == "the program's own work ran past its time budget of 5 s"

@@ -15,18 +15,22 @@ from .scenes import cross_scene
 
 def test_a_bounded_fuzzing_round_finds_nothing() -> None:
     """In worker processes, as the full round runs: each measures its own memory growth, not the test process's."""
-    result = fuzz(1000, seed=1, workers=2)
+    result = fuzz(1000, seed=1, workers=2, files=100)
     outcomes = result["outcomes"]
     assert result["workers"] == 2 and result["programs"] >= 1000  # a failure raises FuzzFailure: see the guard's tests below
     assert 0 < result["peak_traced_mb"] <= MEMORY_BOUND_MB and result["rss_growth_mb"] <= GROWTH_BOUND_MB
-    assert sum(outcomes[k] for k in ("well-typed", "mutated", "text")) == result["programs"]
+    assert sum(outcomes[k] for k in ("well-typed", "mutated", "text", "growing")) == result["programs"]
+    assert outcomes["growing"] >= 30 and result["files"]["inputs"] == 100
+    kinds = {name.split()[0] for name in result["files"]["outcomes"]}
+    assert kinds == {"memory", "scene", "trace", "reply"}
     assert outcomes["well-typed"] >= 150 and outcomes["mutated"] >= 450 and outcomes["text"] >= 150
     assert outcomes.get("ran to an answer", 0) > 50 and outcomes.get("refused by the parser or checker", 0) > 200
 
 
 def test_a_round_in_this_process_counts_the_same_way() -> None:
     result = fuzz(100, seed=2)
-    assert result["programs"] >= 100 and sum(result["outcomes"][k] for k in ("well-typed", "mutated", "text")) == result["programs"]
+    kinds = ("well-typed", "mutated", "text", "growing")
+    assert result["programs"] >= 100 and sum(result["outcomes"].get(k, 0) for k in kinds) == result["programs"]
 
 
 def test_mutations_change_the_program() -> None:
@@ -62,6 +66,6 @@ def test_the_guard_counts_the_language_own_errors_as_outcomes() -> None:
 
 def test_the_guard_fails_a_run_past_its_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     ticks = iter([0.0, 100.0, 100.0])
-    monkeypatch.setattr(fuzzing, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))  # the fuzzer's clock only
+    monkeypatch.setattr(fuzzing, "time", SimpleNamespace(process_time=lambda: next(ticks)))  # the fuzzer's processor clock only
     with pytest.raises(FuzzFailure, match="past the time budget"):
         exercise("answer(1)\n", cross_scene(), Counter())

@@ -189,6 +189,32 @@ def test_turn_towards(cross):
     assert value(cross, ME + 'answer(turn_towards(me, object("lamp"), forward=false))') == "turn left"
 
 
+def test_boundary_and_same_place_errors_say_where_the_target_is(cross):
+    def message(source: str) -> str:
+        with pytest.raises(RunError) as info:
+            run(ME + source, cross)
+        return info.value.diagnostics[0].message
+
+    assert "straight ahead" in message('answer(direction(object("tv"), me))')
+    assert "straight behind" in message('answer(direction(object("tv"), turn(me, "back"), "quadrant"))')
+    assert "straight ahead" in message('answer(turn_towards(me, object("tv"), forward=false))')
+    assert message('answer(turn_towards(me, object("sofa")))').startswith("already at")
+
+
+def test_a_value_matching_no_option_or_several_says_which(cross):
+    def message(source: str, options: list[str]) -> str:
+        with pytest.raises(RunError) as info:
+            run(source, cross, options)
+        return info.value.diagnostics[0].message
+
+    assert message('answer(choose("purple", options))', LR) == "the value 'purple' matches none of the options: A. left; B. right"
+    assert message('name = "unicorn"\nanswer(choose(objects(name), options))', ["A. chair", "B. bed"]) == \
+        "the value unicorn matches none of the options: A. chair; B. bed"
+    assert message('answer(choose(camera(0), options))', LR).startswith("the value the view camera 0 matches none")
+    several = message(ME + 'answer(choose(objects_around(me, "back"), options))', ["A. plant", "B. bed", "C. tv"])
+    assert several.startswith("the value ") and "matches several (A, B) of the options: A. plant; B. bed; C. tv" in several
+
+
 def test_walk_to_heads_the_way_it_walked(cross):
     v = value(cross, ME + 'answer(walk_to(me, object("table")))')
     assert v.position[:2] == pytest.approx((3, 1)) and v.heading_deg == pytest.approx(math.degrees(math.atan2(1, 3)))
@@ -234,6 +260,19 @@ def test_arithmetic_errors_stop_with_a_span(cross):
 
 
 def test_time_budget_stops_a_run(cross):
+    """The estimate would refuse it before running (cost budget = time budget); with a cost budget of its own, it runs and stops."""
     with pytest.raises(RunError) as info:
-        run("a = labels()\nb = labels()\nanswer(a)", cross, limits=Limits(time_budget_s=1e-9))
+        run("a = labels()\nb = labels()\nanswer(a)", cross, limits=Limits(time_budget_s=1e-9, max_cost_s=1.0))
     assert info.value.diagnostics[0].code == "time-budget"
+
+
+def test_a_missing_label_warning_lists_the_first_twelve_labels(tmp_path):
+    import json
+
+    from reasmory.memory.oracle import from_scene
+
+    labels = [f"thing{i:02d}" for i in range(14)]
+    objects = [{"label": label, "center": [i, 0, 0.5], "extents": [0.5, 0.5, 0.5]} for i, label in enumerate(labels)]
+    (tmp_path / "scene.json").write_text(json.dumps({"format": "reasmory-scene", "version": 1, "objects": objects}))
+    result = run('answer(count_of("unicorn"))', from_scene(tmp_path / "scene.json"))
+    assert result.value == 0 and result.warnings == [f"no 'unicorn' in the memory (it holds: {', '.join(labels[:12])}): counted 0"]

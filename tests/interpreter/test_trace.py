@@ -31,6 +31,35 @@ def test_trace_records_each_statement(cross) -> None:
     assert trace.total_ms > 0 and all(s.duration_ms >= 0 for s in trace.steps)
 
 
+def test_an_answer_keeps_the_unit_of_the_value_it_passes_on(cross) -> None:
+    direct = run('answer(distance(object("sofa"), object("tv")))', cross).trace.steps[-1].result
+    rounded = run('d = round(distance(object("sofa"), object("tv")), 1)\nanswer(d)', cross).trace.steps
+    assert direct["unit"] == "m" and [s.result.get("unit") for s in rounded] == ["m", "m"]
+    assert "unit" not in run("answer(2)", cross).trace.steps[-1].result
+
+
+def test_a_trace_read_back_from_its_file_knows_the_objects_each_step_used(cross, tmp_path: Path) -> None:
+    trace = run(PROGRAM, cross, ["A. left", "B. right"]).trace
+    loaded = Trace.load(trace.save(tmp_path / "trace.json"))
+    assert [s.touched_objects() for s in loaded.steps] == [s.touched_objects() for s in trace.steps]
+    assert loaded.object_ids() == trace.object_ids() and len(trace.object_ids()) >= 4
+    chairs = Trace.load(run('answer(count(objects("chair")))', cross).trace.save(tmp_path / "chairs.json"))
+    assert chairs.steps[0].touched_objects() == {5: {}, 6: {}} and chairs.object_ids() == [5, 6]
+
+
+def test_each_call_is_timed_from_its_start_to_its_result(cross, monkeypatch: pytest.MonkeyPatch) -> None:
+    import itertools
+    import time
+    from types import SimpleNamespace
+
+    from reasmory.interpreter import executor
+
+    ticks = itertools.count(time.perf_counter(), 0.5)  # the time budget is checked on the real clock
+    monkeypatch.setattr(executor, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    (step,) = run('answer(count(objects("chair")))', cross).trace.steps
+    assert [(c.operation, c.duration_ms) for c in step.calls] == [("objects", 500.0), ("count", 500.0), ("answer", 500.0)]
+
+
 def test_trace_json_round_trip_without_the_memory(cross, tmp_path: Path) -> None:
     trace = run(PROGRAM, cross, ["A. left", "B. right"]).trace
     path = trace.save(tmp_path / "t.json")
@@ -54,3 +83,13 @@ def test_malformed_trace_file_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("{nope")
     with pytest.raises(InputError, match="not a valid Reasmory trace"):
         Trace.load(bad)
+
+
+def test_usage_totals_add_every_count_and_start_from_nothing() -> None:
+    from reasmory.interpreter.trace import Usage
+
+    first = Usage(calls=1, input_tokens=10, output_tokens=3, cached_input_tokens=2, reasoning_tokens=1, cost_usd=0.5)
+    second = Usage(calls=2, input_tokens=5, output_tokens=1, cached_input_tokens=0, reasoning_tokens=4, cost_usd=0.25)
+    assert Usage.total([first, second]) == Usage(calls=3, input_tokens=15, output_tokens=4, cached_input_tokens=2, reasoning_tokens=5,
+                                                 cost_usd=0.75)
+    assert Usage.total([]) == Usage(calls=0, input_tokens=0, output_tokens=0, cached_input_tokens=0, reasoning_tokens=0)

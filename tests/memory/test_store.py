@@ -42,9 +42,10 @@ def test_round_trip_is_bit_exact(saved: tuple[SpatialMemory, Path]) -> None:
 
 
 def test_the_points_limit_holds_at_the_boundary(saved: tuple[SpatialMemory, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Object points count too: a memory is as large as all its points."""
     mem, path = saved
-    n = len(mem.points)
-    assert len(SpatialMemory.load(path, max_points=n).points) == n
+    n = len(mem.points) + sum(len(o.points) for o in mem.objects)
+    assert len(SpatialMemory.load(path, max_points=n).points) == len(mem.points)
     with pytest.raises(InputError, match=f"holds {n:,} points, over the limit of {n - 1:,}") as caught:
         SpatialMemory.load(path, max_points=n - 1)
     assert "REASMORY_MAX_POINTS" in (caught.value.hint or "")

@@ -45,7 +45,10 @@ def test_a_file_with_another_format_tag_is_refused(tmp_path: Path, monkeypatch: 
 
 def test_missing_contents_are_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _save_with(tmp_path / "m.rmem", monkeypatch, lambda m: {k: v for k, v in m.items() if k != "frames"})
-    with pytest.raises(MemoryFileError, match=r"invalid contents \(KeyError: 'frames'\)"):
+    with pytest.raises(MemoryFileError, match=r"its manifest lists objects and frames that are not lists of at most 100,000"):
+        SpatialMemory.load(path)
+    path = _save_with(tmp_path / "n.rmem", monkeypatch, lambda m: {k: v for k, v in m.items() if k != "provenance"})
+    with pytest.raises(MemoryFileError, match=r"invalid contents \(KeyError: 'provenance'\)"):
         SpatialMemory.load(path)
 
 

@@ -30,6 +30,7 @@ def drive(session: PlaygroundSession, *chunks: str) -> str:
     """Type the chunks with a pause between them (completion runs between keystrokes, as it does for a person)."""
     out = io.StringIO()
     console = Console(file=out, width=120, color_system=None)
+    session.start()  # a person types once the banner is up, after the run worker has started
     with create_pipe_input() as pipe:
         def typist() -> None:
             for chunk in chunks:
@@ -104,3 +105,12 @@ def test_commands_with_nothing_to_list_say_so(tmp_path: Path) -> None:
     bare = SpatialMemory()
     assert "no variables yet" in shown(bare, "vars")
     assert "no cameras" in shown(bare, "cameras") and "no objects" in shown(bare, "objects")
+
+
+def test_highlighting_covers_the_text_exactly_and_keeps_comments() -> None:
+    from reasmory.interpreter.syntax import tokens
+
+    source = '  x = 1 # note\nanswer($x)'
+    pieces = tokens(source)
+    assert "".join(text for _, text in pieces) == source and all(text for _, text in pieces)
+    assert pieces[:2] == [("text", "  "), ("name", "x")] and ("comment", "# note") in pieces and pieces[-1] == ("text", "$x)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reasmory.errors import InputError
+from reasmory.errors import InputError, MemoryFileError
 from reasmory.memory.model import Provenance
 from reasmory.memory.reconstruction import run_build
 from reasmory.memory.reconstruction import cache as cache_module
@@ -48,8 +48,9 @@ def test_hash_files_covers_names_sizes_and_contents(tmp_path: Path) -> None:
     assert base != hash_files([first, second])
     with pytest.raises(ValueError):
         hash_files([])
-    with pytest.raises(InputError, match="cannot read input file"):
+    with pytest.raises(InputError) as missing:
         hash_files([tmp_path / "a" / "missing.bin"])
+    assert missing.value.message == f"cannot read input file '{tmp_path / 'a' / 'missing.bin'}': No such file or directory"
 
 
 def _memory(input_hash: str | None = "h" * 64) -> SpatialMemory:
@@ -82,6 +83,49 @@ def test_entry_for_finds_a_memory_by_its_provenance(tmp_path: Path) -> None:
     cache.get_or_build(key, lambda: memory)
     assert cache.entry_for(memory) == cache.path(key)
     assert cache.entry_for(_memory(input_hash=None)) is None
+
+
+def test_entry_for_finds_a_memory_read_back_from_its_entry(tmp_path: Path) -> None:
+    """Provenance read from a file (keys parsed from JSON, not the literals in the code) finds its own entry."""
+    cache = MemoryCache(tmp_path)
+    key = cache_key("h" * 64, {"backend": "rgbd", "grounding": {}})
+    cache.get_or_build(key, _memory)
+    loaded = cache.get(key)
+    assert "on_demand" in loaded.provenance.settings and cache.entry_for(loaded) == cache.path(key)
+
+
+def test_a_cache_folder_is_created_with_its_parents(tmp_path: Path) -> None:
+    cache = MemoryCache(tmp_path / "not" / "yet" / "there")
+    memory, hit = cache.get_or_build("k", _memory)
+    assert not hit and cache.path("k").is_file()
+
+
+def test_taking_the_lock_clears_a_killed_writers_temporary_files(tmp_path: Path) -> None:
+    cache = MemoryCache(tmp_path)
+    stale, other = tmp_path / ".k.rmem.x1y2.tmp", tmp_path / ".other.rmem.x1y2.tmp"
+    stale.write_bytes(b"half a memory")
+    other.write_bytes(b"another key's writer")
+    cache.get_or_build("k", _memory)
+    assert not stale.exists() and other.exists() and cache.get("k") is not None
+
+
+def test_a_write_refused_by_the_system_names_the_cache_folder_and_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reasmory.memory import store
+
+    def read_only(src: object, dst: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(store.os, "replace", read_only)
+    with pytest.raises(InputError) as info:
+        MemoryCache(tmp_path / "c").get_or_build("k", _memory)
+    assert info.value.message == f"cannot write to the cache folder '{tmp_path / 'c'}': Read-only file system"
+
+
+def test_an_entry_path_taken_by_a_folder_is_the_stores_own_error(tmp_path: Path) -> None:
+    cache = MemoryCache(tmp_path)
+    cache.path("k").mkdir()
+    with pytest.raises(MemoryFileError, match="it is a directory"):
+        cache.get_or_build("k", _memory)
 
 
 def test_update_entry_changes_what_is_stored(tmp_path: Path) -> None:

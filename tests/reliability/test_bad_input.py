@@ -9,6 +9,7 @@ kernel would raise it for a normal user; a full disk is a file that refuses writ
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -16,10 +17,12 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -29,6 +32,7 @@ from reasmory.cli import main
 from reasmory.errors import InputError, MemoryFileError, ReasmoryError
 from tests.answering.conftest import Reply, ScriptedServer
 from tests.reconstruction.conftest import manifest_scene, write_video
+from tests.reliability import hostile
 
 COUNT = "How many chairs are in this room?"
 FREE_FORM = "What is the nicest chair?"
@@ -47,6 +51,8 @@ class Ctx:
     server: ScriptedServer
     monkeypatch: pytest.MonkeyPatch
     down: str
+    stack: contextlib.ExitStack
+    names: dict[str, str] = field(default_factory=dict)
 
     def vlm(self, url: str, **env: str) -> None:
         """Point the answering settings at `url` (short timeout, no back-off)."""
@@ -58,12 +64,19 @@ class Ctx:
 
 @dataclass(frozen=True)
 class Case:
-    """`make` writes the input under ctx.tmp and returns the command line; `message` is the error line's template."""
+    """`make` writes the input under ctx.tmp and returns the command line; `message` is the error line's template.
+
+    `shows` says what `message` is: the last line of stderr after "error: " (line), the start of a program
+    diagnostic's header line (diagnostic), or the last line of stdout (answer). Every case ends within 10 s of
+    its deadline `within_s`, with no traceback and no temporary file left in its folder.
+    """
 
     make: Callable[[Ctx], list[str]]
     code: int
     message: str
     after: Callable[[Ctx], None] | None = None
+    shows: Literal["line", "diagnostic", "answer"] = "line"
+    within_s: float = 0.0
 
 
 # -- inputs ---------------------------------------------------------------------------------------------------------
@@ -273,13 +286,18 @@ CASES: dict[str, Case] = {
         after=no_entry_left),
 }
 
+#: Issue #19: what an adversary hands over (tests/reliability/hostile.py).
+HOSTILE = {name: Case(**spec) for name, spec in hostile.CASES.items()}
+CASES |= HOSTILE
+
 
 @pytest.fixture
 def ctx(tmp_path: Path, living_room_rmem: Path, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ctx]:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         down = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
-    yield Ctx(tmp_path, living_room_rmem, server, monkeypatch, down)
+    with contextlib.ExitStack() as stack:
+        yield Ctx(tmp_path, living_room_rmem, server, monkeypatch, down, stack)
     for path in tmp_path.rglob("*"):  # undo chmods so the folder can be removed
         if path.is_dir():
             path.chmod(0o755)
@@ -289,14 +307,51 @@ def ctx(tmp_path: Path, living_room_rmem: Path, server: ScriptedServer, monkeypa
 def test_bad_input_exits_with_one_line(name: str, ctx: Ctx, capsys: pytest.CaptureFixture[str]) -> None:
     case = CASES[name]
     argv = case.make(ctx)
+    start = time.perf_counter()
     code = main(argv)
+    elapsed = time.perf_counter() - start
     out, err = capsys.readouterr()
-    expected = case.message.format(tmp=ctx.tmp, url=ctx.server.url, down=ctx.down)
+    expected = case.message.format(tmp=ctx.tmp, url=ctx.server.url, down=ctx.down, rmem=ctx.rmem, **ctx.names)
     assert "Traceback" not in out + err
-    assert err.strip().splitlines()[-1] == f"error: {expected}"
-    assert code == case.code
+    if case.shows == "line":
+        assert err.strip().splitlines()[-1] == f"error: {expected}"
+    elif case.shows == "diagnostic":
+        assert any(line.startswith(expected) for line in err.splitlines()), err
+    else:
+        assert expected in (out.strip().splitlines() or [""])[-1], out
+    assert code == case.code, out + err
+    assert elapsed <= case.within_s + 10, f"{elapsed:.1f} s"
+    hostile.no_leftover_temporary_files(ctx.tmp)
+    if "\x1b" in name or "escape" in name:
+        hostile.no_raw_escape(out + err)
     if case.after is not None:
         case.after(ctx)
+
+
+#: Runs a command line and prints its exit status and the peak resident MB of the largest process it started.
+_MEASURE = """
+import resource, subprocess, sys
+status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+print(status, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_input_ends_in_time_under_a_gigabyte(name: str, ctx: Ctx) -> None:
+    """The real command in its own process: its whole tree (run server and workers included) stays under 1 GB."""
+    case = HOSTILE[name]
+    argv = case.make(ctx)
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "400"}
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "reasmory", *argv], capture_output=True,
+                          text=True, env=env, timeout=300, check=False)
+    elapsed = time.perf_counter() - start
+    status, peak_mb = done.stdout.split()
+    print(f"{name}: exit {status}, {elapsed:.1f} s, peak {float(peak_mb):.0f} MB")
+    assert int(status) == case.code
+    assert float(peak_mb) < 1024, f"{name}: {peak_mb} MB"
+    assert elapsed <= case.within_s + 10, f"{name}: {elapsed:.1f} s"
 
 
 def test_non_utf8_bytes_on_the_real_command_line(living_room_rmem: Path, tmp_path: Path) -> None:

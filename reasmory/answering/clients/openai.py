@@ -26,6 +26,7 @@ import httpx
 
 from reasmory.answering.clients import wire
 from reasmory.answering.clients.base import Completion, Message, Prices, VLMError, priced
+from reasmory.answering.clients.reply import request_within
 from reasmory.answering.clients.servers import ServerFacts, facts_for, kind_from_models
 from reasmory.interpreter.trace import Constrained
 
@@ -43,7 +44,7 @@ GrammarMode = Literal["auto", "off", "vllm", "openai"]
 
 def _error_param(response: httpx.Response) -> str | None:
     """The request field an OpenAI-style error names (`error.param`), if any."""
-    with contextlib.suppress(ValueError, AttributeError):
+    with contextlib.suppress(ValueError, AttributeError, RecursionError):
         error = response.json().get("error")
         return error.get("param") if isinstance(error, dict) else None
     return None
@@ -55,7 +56,7 @@ def _error_text(response: httpx.Response) -> str:
         error = data.get("error", data) if isinstance(data, dict) else data
         message = error.get("message", error) if isinstance(error, dict) else error
         return str(message)[:300]
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.text[:300]
 
 
@@ -86,7 +87,7 @@ class OpenAIClient:
         self.base_url = base_url.rstrip("/")
         self.api: wire.Api = api
         self.url = f"{self.base_url}/{'chat/completions' if api == 'chat' else 'responses'}"
-        self.retries, self.backoff = retries, backoff
+        self.retries, self.backoff, self.timeout = retries, backoff, timeout
         self.max_tokens, self.temperature, self.reasoning_effort = max_tokens, temperature, reasoning_effort
         self.grammar_mode, self.prices = grammar, prices
         self.facts: ServerFacts = facts_for(self.base_url, model)
@@ -137,8 +138,8 @@ class OpenAIClient:
         """The server's kind, asked of `GET /models` once per endpoint (unreachable or unknown: other)."""
         if self.facts.kind is None:
             kind = "other"
-            with contextlib.suppress(httpx.HTTPError, ValueError):
-                response = self._http.get(f"{self.base_url}/models")
+            with contextlib.suppress(httpx.HTTPError, ValueError, RecursionError, VLMError):
+                response = request_within(self._http, "GET", f"{self.base_url}/models", self.timeout)
                 if response.status_code == 200:
                     kind = kind_from_models(response.json())
             self.facts.kind = kind  # type: ignore[assignment]
@@ -189,7 +190,7 @@ class OpenAIClient:
     def _json(self, response: httpx.Response) -> Any:
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise VLMError(f"the VLM at {self.url} answered with something other than JSON", hint=_URL_HINT) from None
 
     def _post(self, body: dict[str, Any]) -> tuple[httpx.Response, int]:
@@ -201,7 +202,7 @@ class OpenAIClient:
                 time.sleep(self._wait(attempt, response))
             response = None
             try:
-                response = self._http.post(self.url, json=body)
+                response = request_within(self._http, "POST", self.url, self.timeout, body)  # one deadline, a size cap
             except httpx.TimeoutException:
                 last = "it timed out"
                 continue

@@ -1,0 +1,380 @@
+"""The cost model: what a program will cost and how large its values will grow, known before it runs.
+
+As CEL estimates an expression's cost before evaluating it, each operation
+declares its cost as a function of its arguments' sizes (objects in a group,
+points of their geometry, floor cells, pixels, characters of a name) in named
+*units* (`cost_ops.py`); coefficients fitted on the reference machine turn
+units into seconds (`python -m reasmory.benchmarks.cost --calibrate`). The
+estimator walks a checked program once, keeping for every name the `Size` of
+its value, so sizes follow values through assignments: a view built from a
+view built from a view carries the whole chain in its name, and the estimate
+sees it double. `check` refuses a program whose estimate is over its budget
+(naming the most expensive call) or that would build a value past the size
+limit; `reasmory check` prints the estimate.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reasmory.interpreter import ast
+from reasmory.interpreter.context import Limits
+from reasmory.interpreter.errors import Diagnostic
+from reasmory.memory import SpatialMemory
+from reasmory.memory.geometry import footprint_cells, is_solid_box
+from reasmory.memory.model import ObjectInstance
+
+#: What each unit counts, as a diagnostic names it.
+UNITS = {
+    "program": "programs run",
+    "char": "characters of program text",
+    "statement": "statements",
+    "call": "operation calls",
+    "scan": "objects scanned",
+    "pair": "pairs of objects compared",
+    "tree": "steps through KD-trees of objects",
+    "candidate": "pairs of objects their bounds cannot rule out",
+    "measure": "exact distances between objects",
+    "round": "rounds of exact distances",
+    "point": "points of geometry",
+    "cell": "floor grid cells",
+    "pixel": "pixels drawn",
+    "render": "renders",
+    "text": "characters of names built",
+    "option": "option comparisons",
+}
+
+#: The units whose words change for one of them.
+ONE = {"round": "round of exact distances", "measure": "exact distance between objects", "render": "render",
+       "pair": "pair of objects compared", "candidate": "pair of objects its bounds cannot rule out"}
+
+#: Seconds per unit on the reference machine (2 shared cores), fitted by `python -m reasmory.benchmarks.cost --calibrate`.
+COEFFICIENTS: dict[str, float] = {
+    "program": 0.00012,
+    "char": 2.7e-06,
+    "statement": 2.9e-05,
+    "call": 1.8e-06,
+    "scan": 1.9e-06,
+    "pair": 1.8e-07,
+    "tree": 0.0,
+    "candidate": 1.1e-06,
+    "measure": 1.9e-06,
+    "round": 0.00051,
+    "point": 2.1e-07,
+    "cell": 1e-07,
+    "pixel": 1.5e-07,
+    "render": 0.049,
+    "text": 3.3e-07,
+    "option": 0.0,
+}
+
+Units = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Size:
+    """How large a value can be: its object instances and their points, its characters and its list items; for
+    objects, how they are spread (the volume of their bounds, their mean bounding radius), which decides how many of
+    their pairs a closest-distance query must measure."""
+
+    objects: int = 0
+    points: int = 0
+    solid: bool = True
+    chars: int = 0
+    items: int = 0
+    is_set: bool = False
+    volume: float = 0.0
+    radius: float = 0.0
+
+    @property
+    def size(self) -> int:
+        """Comparable with `limits.value_size` of the value itself."""
+        return self.chars + self.items + (self.objects if self.is_set else 0) + 1
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What the estimate needs to know of a memory, gathered once per memory."""
+
+    objects: int = 0
+    points: int = 0
+    object_points: int = 0
+    solid: bool = True
+    frames: int = 0
+    labels: int = 0
+    label_chars: int = 0
+    floor_known: bool = False
+    footprint_cells: int = 0
+    floor_points: int = 0
+    volume: float = 0.0
+    radius: float = 0.0
+    groups: dict[str, Size] = field(default_factory=dict)
+
+    def group(self, label: str | None, memory: SpatialMemory | None) -> Size:
+        """The Size of `objects(label)`: exact for a literal label, every object otherwise."""
+        if label is None or memory is None:
+            return Size(objects=self.objects, points=self.object_points, solid=self.solid, chars=self.label_chars, is_set=True,
+                        volume=self.volume, radius=self.radius)
+        if label not in self.groups:
+            rows = memory.find_rows(label)
+            found = memory.index.objects_of(rows)
+            points = sum(_geometry_points(o) for o in found)
+            volume, radius = _spread(memory, rows)
+            self.groups[label] = Size(objects=len(found), points=points, solid=all(is_solid_box(o) for o in found),
+                                      chars=len(label) + 6, is_set=True, volume=volume, radius=radius)
+        return self.groups[label]
+
+
+#: The smallest side (metres) a group's bounds count with: a group in one plane still spreads its pairs.
+_MIN_SIDE = 0.05
+
+
+def _spread(memory: SpatialMemory, rows: np.ndarray) -> tuple[float, float]:
+    """The volume (m³) of the bounds of the rows' objects together, and their mean bounding radius (m)."""
+    if not len(rows):
+        return 0.0, 0.0
+    index = memory.index
+    sides = np.maximum(index.hi[rows].max(axis=0) - index.lo[rows].min(axis=0), _MIN_SIDE)
+    return float(np.prod(sides)), float(index.radius[rows].mean())
+
+
+def _geometry_points(obj: ObjectInstance) -> int:
+    """Points a closest-point search goes through: the object's own, else its box's 8 corners."""
+    return len(obj.points) or 8
+
+
+_SCENES: weakref.WeakKeyDictionary[SpatialMemory, Scene] = weakref.WeakKeyDictionary()
+#: Spacing of the floor grid a render draws under a memory without captured points (memory/render/cloud.py).
+_FLOOR_SPACING = 0.04
+
+
+def scene_of(memory: SpatialMemory | None) -> Scene:
+    """The memory's sizes (an empty scene without a memory), kept while the memory lives."""
+    if memory is None:
+        return Scene()
+    scene = _SCENES.get(memory)
+    if scene is None:
+        objects = memory.objects
+        xy = _plan_extent(memory)
+        floor = 0 if len(memory.points) else int(np.prod((xy + 1.0) / _FLOOR_SPACING))
+        volume, radius = _spread(memory, np.arange(len(objects)))
+        scene = _SCENES[memory] = Scene(
+            objects=len(objects), points=len(memory.points), object_points=sum(_geometry_points(o) for o in objects),
+            solid=all(is_solid_box(o) for o in objects), frames=len(memory.frames), labels=len(memory.labels()),
+            label_chars=max((len(o.label) for o in objects), default=0) + 6,
+            floor_known=memory.scene.floor_area is not None or bool(memory.scene.floor_polygon),
+            footprint_cells=footprint_cells(_footprint_points(memory)), floor_points=floor, volume=volume, radius=radius)
+    return scene
+
+
+def _plan_extent(memory: SpatialMemory) -> np.ndarray:
+    """Width and depth (metres) of what a top-down view or floor grid covers: objects, cameras, floor polygon."""
+    parts = [o.box.corners()[:, :2] for o in memory.objects] + [f.position[None, :2] for f in memory.frames]
+    if memory.scene.floor_polygon:
+        parts.append(np.asarray(memory.scene.floor_polygon, np.float64))
+    if not parts:
+        return np.zeros(2)
+    xy = np.concatenate(parts)
+    return xy.max(axis=0) - xy.min(axis=0)
+
+
+def _footprint_points(memory: SpatialMemory) -> np.ndarray:
+    if len(memory.points):
+        return memory.points.xyz[:, :2]
+    with_points = [o.points[:, :2] for o in memory.objects if len(o.points)]
+    return np.concatenate(with_points) if with_points else np.zeros((0, 2))
+
+
+@dataclass
+class Args:
+    """What an operation's cost declaration sees: its arguments' sizes and literal values, and the scene."""
+
+    sizes: dict[str, Size]
+    literals: dict[str, object]
+    scene: Scene
+    memory: SpatialMemory | None
+
+    def size(self, name: str) -> Size:
+        return self.sizes.get(name, Size())
+
+    def literal(self, name: str) -> object:
+        return self.literals.get(name)
+
+
+OpCost = Callable[[Args], tuple[Units, Size]]
+DECLARED: dict[str, OpCost] = {}
+
+
+def declare(*names: str) -> Callable[[OpCost], OpCost]:
+    """Register `fn(args) -> (units, result size)` as the cost of the named operations."""
+
+    def register(fn: OpCost) -> OpCost:
+        for name in names:
+            if name in DECLARED:
+                raise ValueError(f"the cost of {name!r} is declared twice")
+            DECLARED[name] = fn
+        return fn
+
+    return register
+
+
+def seconds(units: Units) -> float:
+    return sum(COEFFICIENTS[k] * v for k, v in units.items())
+
+
+@dataclass(frozen=True)
+class CallCost:
+    """One call's share of the estimate."""
+
+    operation: str
+    span: ast.Span
+    units: Units
+    result: Size
+
+    @property
+    def seconds(self) -> float:
+        return seconds(self.units)
+
+    def dominant(self) -> str:
+        """The unit that costs most, as words: '9,000,000 pairs of objects their bounds cannot rule out'."""
+        name = max(self.units, key=lambda k: COEFFICIENTS[k] * self.units[k])
+        amount = f"{self.units[name]:,.0f}"
+        return f"{amount} {ONE.get(name, UNITS[name]) if amount == '1' else UNITS[name]}"
+
+
+@dataclass
+class Estimate:
+    """The program's estimated cost (seconds on the reference machine), per call, and what it refuses."""
+
+    seconds: float
+    units: Units
+    calls: list[CallCost]
+    diagnostics: list[Diagnostic]
+
+    def most_expensive(self) -> CallCost | None:
+        return max(self.calls, key=lambda c: c.seconds, default=None)
+
+    def describe(self, budget: float) -> str:
+        """One line for `reasmory check`."""
+        text = f"estimated cost {format_seconds(self.seconds)} (budget {format_seconds(budget)})"
+        top = self.most_expensive()
+        if top is not None:
+            text += f"; most expensive: {top.operation}(…) at line {top.span.line}, {format_seconds(top.seconds)} for {top.dominant()}"
+        return text
+
+
+def format_seconds(value: float) -> str:
+    if value >= 1:
+        return f"{value:.3g} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.3g} ms"
+    return f"{value * 1e6:.3g} µs"
+
+
+class Estimator:
+    """One walk over a checked program: the Size of every expression, the cost of every call."""
+
+    def __init__(self, program: ast.Program, memory: SpatialMemory | None, n_options: int | None, limits: Limits) -> None:
+        self.program, self.memory, self.limits = program, memory, limits
+        self.scene = scene_of(memory)
+        self.env: dict[str, Size] = {"options": Size(items=n_options or 4, chars=40 * (n_options or 4))}
+        self.calls: list[CallCost] = []
+        self.too_large: Diagnostic | None = None
+        self.labels_looked_up = False
+        self._sizes: dict[type, Callable[[object], Size]] = {
+            ast.Number: lambda n: Size(),
+            ast.Bool: lambda n: Size(),
+            ast.String: lambda n: Size(chars=len(n.value)),
+            ast.Name: lambda n: self.env.get(n.id, Size()),
+            ast.ListExpr: self._list,
+            ast.Call: self._call,
+            ast.BinOp: self._operands,
+            ast.BoolOp: self._operands,
+            ast.UnaryOp: self._operand,
+        }
+
+    def run(self) -> Estimate:
+        for stmt in self.program.statements:
+            value = self.size(stmt.value)
+            if isinstance(stmt, ast.Assign):
+                self.env[stmt.name] = value
+        units: Units = {"program": 1, "char": len(self.program.source), "statement": len(self.program.statements)}
+        if self.labels_looked_up:  # the memory's object index, built on the first label looked up
+            units["scan"] = float(self.scene.objects)
+        for call in self.calls:
+            for name, amount in call.units.items():
+                units[name] = units.get(name, 0.0) + amount
+        total = seconds(units)
+        diagnostics = [self.too_large] if self.too_large is not None else []
+        budget = self.limits.cost_budget_s
+        top = max(self.calls, key=lambda c: c.seconds, default=None)
+        if total > budget and top is not None:
+            diagnostics.append(Diagnostic(
+                stage="check", code="over-budget", span=top.span,
+                message=f"the program's estimated cost is {format_seconds(total)}, over its budget of {format_seconds(budget)}; "
+                        f"{top.operation}(…) alone comes to {format_seconds(top.seconds)} for {top.dominant()}",
+                expected=f"an estimated cost of at most {format_seconds(budget)}",
+                hint="narrow the groups (object(…) rather than objects(…)), render fewer or smaller images, or raise Limits.max_cost_s"))
+        return Estimate(total, units, self.calls, diagnostics)
+
+    def size(self, node: ast.Expr) -> Size:
+        return self._sizes[type(node)](node)
+
+    def _operand(self, node: ast.UnaryOp) -> Size:
+        self.size(node.operand)
+        return Size()
+
+    def _operands(self, node: ast.BinOp | ast.BoolOp) -> Size:
+        self.size(node.left)
+        self.size(node.right)
+        return Size()
+
+    def _list(self, node: ast.ListExpr) -> Size:
+        items = [self.size(i) for i in node.items]
+        return Size(objects=sum(i.objects for i in items), points=sum(i.points for i in items), solid=all(i.solid for i in items),
+                    chars=sum(i.chars for i in items), items=len(items) + sum(i.items for i in items),
+                    volume=max((i.volume for i in items), default=0.0), radius=max((i.radius for i in items), default=0.0))
+
+    def _call(self, node: ast.Call) -> Size:
+        from reasmory.interpreter.registry import REGISTRY
+
+        op = REGISTRY.get(node.func)
+        sizes: dict[str, Size] = {}
+        literals: dict[str, object] = {}
+        bound = list(zip((p.name for p in op.params), node.args)) if op else []
+        bound += [(k.name, k.value) for k in node.keywords]
+        for name, arg in bound:
+            sizes[name] = self.size(arg)
+            if isinstance(arg, (ast.Number, ast.String, ast.Bool)):
+                literals[name] = arg.value
+            elif isinstance(arg, ast.ListExpr) and all(isinstance(i, ast.String) for i in arg.items):
+                literals[name] = tuple(i.value for i in arg.items)
+        declared = DECLARED.get(node.func)
+        if op is None or declared is None:
+            return Size()
+        for param in op.params:
+            if param.name not in literals and not param.required and isinstance(param.default, (int, float, str, tuple)):
+                literals[param.name] = param.default
+        units, result = declared(Args(sizes, literals, self.scene, self.memory))
+        units = {"call": 1.0, **units}
+        self.labels_looked_up |= any(p.label and isinstance(literals.get(p.name), (str, tuple)) for p in op.params)
+        self.calls.append(CallCost(op.name, node.span, units, result))
+        if self.too_large is None and result.size > self.limits.max_value_size:
+            self.too_large = Diagnostic(
+                stage="check", code="value-too-large", span=node.span,
+                message=f"{op.name}(…) would build a value of about {result.size:,} characters and items, "
+                        f"over the limit of {self.limits.max_value_size:,}",
+                expected=f"values of at most {self.limits.max_value_size:,} characters and items",
+                hint="build it from fewer parts: make views from objects or cameras rather than from other views")
+        return result
+
+
+def estimate(program: ast.Program, memory: SpatialMemory | None, n_options: int | None = None, limits: Limits | None = None) -> Estimate:
+    """The cost and value sizes of a checked program against `memory` (costs: cost_ops.py)."""
+    from reasmory.interpreter import cost_ops  # noqa: F401  (declares the operations' costs)
+
+    return Estimator(program, memory, n_options, limits or Limits()).run()

@@ -1,0 +1,71 @@
+"""Run-time limits: every value a program builds is measured, numbers stay finite, ranges hold for computed arguments."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from reasmory.interpreter import Limits, ParseError, RunError, check, parse, run
+from reasmory.interpreter.context import Context
+from reasmory.interpreter.executor import execute
+from reasmory.interpreter.limits import is_finite, value_problem, value_size
+from reasmory.interpreter.trace import Trace
+from reasmory.interpreter.values import Point, View
+from reasmory.memory import SpatialMemory
+
+
+def _execute(source: str, memory: SpatialMemory, limits: Limits) -> object:
+    """Run without the checks before running, as if the estimate had let a value through."""
+    return execute(parse(source), Context(memory=memory, limits=limits), Trace(program=source))
+
+
+def test_a_value_past_the_size_limit_stops_the_run_where_it_is_built(cross: SpatialMemory) -> None:
+    source = 'v = view(at=object("sofa"), facing=object("tv"))\nw = turn(v, "left")\nanswer(w)'
+    with pytest.raises(RunError) as stopped:
+        _execute(source, cross, Limits(max_value_size=40))
+    diagnostic = stopped.value.diagnostics[0]
+    assert diagnostic.code == "value-too-large" and diagnostic.span.line == 2
+    assert _execute(source, cross, Limits(max_value_size=200)) is not None
+
+
+def test_list_literals_of_lists_are_measured_too(cross: SpatialMemory) -> None:
+    source = 'a = ["xxxxxxxxxx", "yyyyyyyyyy"]\nb = [a, a, a]\nanswer(b)'
+    with pytest.raises(RunError) as stopped:
+        _execute(source, cross, Limits(max_value_size=40))
+    assert stopped.value.diagnostics[0].code == "value-too-large" and stopped.value.diagnostics[0].span.line == 2
+
+
+def test_sizes_count_characters_and_items() -> None:
+    assert value_size("abc") == 3 and value_size(("ab", ("c", "d"))) == 2 + 2 + 2 + 2
+    assert value_size(tuple("x" * 10 for _ in range(1000)), stop_at=5000) < 5100  # counting stops past the limit
+    assert value_size(tuple("x" * 10 for _ in range(1000))) == 11_000
+
+
+def test_numbers_must_stay_finite() -> None:
+    assert not is_finite(math.inf) and not is_finite(Point((0.0, math.nan, 0.0)))
+    assert not is_finite(View((0.0, 0.0, 0.0), math.inf, "v")) and is_finite((1.0, "x", True))
+    assert value_problem((1.0, math.nan), Limits())[0] == "not-finite"
+
+
+@pytest.mark.parametrize("source", ["answer(1e999)", "answer(-1e400)", "answer(camera(1e999))", "answer(round(1, digits=1e999))"])
+def test_non_finite_literals_are_language_errors(source: str, cross: SpatialMemory) -> None:
+    assert [d.code for d in check(source, cross)] == ["not-finite"]
+
+
+@pytest.mark.parametrize(("source", "argument"), [
+    ('answer(step(camera(0), "forward", 1000*1000))', "meters=1e+06"),
+    ('answer(turn(camera(0), "left", 400 + 1))', "degrees=401"),
+    ("answer(round(1.5, 2 * 4))", "digits=8"),
+])
+def test_ranges_hold_for_computed_arguments(source: str, argument: str, cross: SpatialMemory) -> None:
+    with pytest.raises(RunError) as stopped:
+        run(source, cross)
+    assert stopped.value.diagnostics[0].code == "out-of-range" and argument in stopped.value.diagnostics[0].message
+
+
+def test_a_program_too_long_is_refused_before_it_is_parsed(cross: SpatialMemory) -> None:
+    huge = "x = 1\n" * 10_000 + "answer(x)\n"
+    assert [d.code for d in check(huge, cross)] == ["program-too-long"]
+    with pytest.raises(ParseError):
+        run(huge, cross)

@@ -1,0 +1,117 @@
+"""Isolated runs: the same answers and errors as in-process runs, a deadline that kills, a memory cap that holds."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from reasmory.errors import InputError
+from reasmory.interpreter import CheckError, Limits, RunError, Sandbox, run
+from reasmory.interpreter.sandbox import GRACE_S, isolation_available
+from reasmory.memory import SpatialMemory
+
+pytestmark = pytest.mark.skipif(not isolation_available(), reason="isolated runs need Linux")
+PAIRS = 'answer(distance(objects("a"), objects("b")))\n'
+
+
+@pytest.fixture(scope="module")
+def crowd() -> SpatialMemory:
+    """3,000 solid boxes piled up: `distance` measures every one of 2.25 million a–b pairs (seconds, hundreds of MB)."""
+    from reasmory.benchmarks.crafted import crowded
+
+    return SpatialMemory.load(_written(crowded(3000, spread_m=0.1)))
+
+
+def _written(data: bytes) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "m.rmem"
+    path.write_bytes(data)
+    return path
+
+
+def test_answers_values_and_warnings_match_an_in_process_run(cross: SpatialMemory) -> None:
+    source = 'me = view(at=object("sofa"), facing=object("tv"))\nanswer(objects_around(me, "left"))\n'
+    with Sandbox() as sandbox:
+        isolated = sandbox.run(source, cross)
+        again = sandbox.run('answer(object("chair"))', cross)
+    local = run(source, cross)
+    assert isolated.answer == local.answer and isolated.trace.steps[-1].result == local.trace.steps[-1].result
+    assert [o.id for o in isolated.value.objects] == [o.id for o in local.value.objects]
+    assert all(o is cross.get(o.id) for o in isolated.value.objects)  # the caller's own objects, not copies
+    assert again.value is cross.get(again.value.id) and again.warnings == run('answer(object("chair"))', cross).warnings
+
+
+def test_errors_cross_as_the_same_errors(cross: SpatialMemory) -> None:
+    with Sandbox() as sandbox:
+        with pytest.raises(CheckError) as refused:
+            sandbox.run('answer(object("piano"))', cross)
+        with pytest.raises(RunError) as stopped:
+            sandbox.run("x = 1\nanswer(x / (x - 1))", cross)
+        with pytest.raises(InputError, match="has no letter"):
+            sandbox.run("answer(1)", cross, ["left"])
+    assert refused.value.diagnostics[0].code == "unknown-label"
+    assert stopped.value.diagnostics[0].code == "division-by-zero" and stopped.value.trace.error.code == "division-by-zero"
+
+
+def test_a_worker_serves_its_memory_until_another_memory_comes(cross: SpatialMemory) -> None:
+    other = SpatialMemory(objects=cross.objects[:2])
+    with Sandbox() as sandbox:
+        sandbox.run("answer(1)", cross)
+        first = sandbox._pid
+        sandbox.run("answer(2)", cross)
+        assert sandbox._pid == first
+        assert sandbox.run("answer(count(objects(\"sofa\")))", other).answer == "1"
+        assert sandbox._pid != first
+
+
+def test_the_deadline_kills_a_call_that_cannot_stop_itself(crowd: SpatialMemory) -> None:
+    """One call sorting millions of pairs never reaches the between-calls check; the worker is killed at budget + grace."""
+    limits = Limits(time_budget_s=1.0, max_cost_s=1e9)
+    with Sandbox() as sandbox:
+        sandbox.run("answer(1)", crowd)  # the worker is up: what is timed next is the run
+        start = time.perf_counter()
+        with pytest.raises(RunError) as stopped:
+            sandbox.run(PAIRS, crowd, limits=limits)
+        elapsed = time.perf_counter() - start
+        assert stopped.value.diagnostics[0].code == "time-budget" and stopped.value.trace.error.code == "time-budget"
+        assert elapsed < limits.time_budget_s + GRACE_S + 3
+        assert sandbox.run('answer(count(objects("a")))', crowd).answer == "1500"  # a fresh worker
+
+
+def test_the_memory_cap_holds_in_the_worker(crowd: SpatialMemory) -> None:
+    limits = Limits(time_budget_s=120.0, max_cost_s=1e9, max_memory_mb=64)
+    with Sandbox() as sandbox:
+        with pytest.raises(RunError) as stopped:
+            sandbox.run(PAIRS, crowd, limits=limits)
+        assert stopped.value.diagnostics[0].code == "memory-cap"
+        assert sandbox.peak_mb > 0
+        assert sandbox.run("answer(2)", crowd).answer == "2"
+
+
+def test_a_tightly_capped_worker_still_measures_areas() -> None:
+    """scipy is loaded on first use; under a 64 MB cap a worker loading it crawled to the deadline (the server loads it)."""
+    from reasmory.benchmarks.crafted import far_away
+
+    far = SpatialMemory.load(_written(far_away(2000)))
+    with Sandbox() as sandbox:
+        start = time.perf_counter()
+        assert sandbox.run("answer(room_area())\n", far, limits=Limits(time_budget_s=30.0, max_memory_mb=64)).answer == "0.5"
+        assert time.perf_counter() - start < 15
+
+
+def test_renders_land_where_an_in_process_run_puts_them(cross: SpatialMemory, tmp_path: Path, monkeypatch) -> None:
+    """The worker runs in the caller's folder: a relative artifacts folder and the paths recorded mean the same."""
+    monkeypatch.chdir(tmp_path)
+    with Sandbox() as sandbox:
+        result = sandbox.run('answer(bev(mode="semantic"))', cross, artifacts_dir="pictures")
+    assert result.value.path == "pictures/bev-semantic-01.png" == result.trace.steps[0].artifacts[0]
+    assert (tmp_path / result.value.path).read_bytes().startswith(b"\x89PNG")
+
+
+def test_isolation_can_be_turned_off_for_trusted_programs(cross: SpatialMemory, monkeypatch) -> None:
+    monkeypatch.setenv("REASMORY_ISOLATE", "0")
+    with Sandbox() as sandbox:
+        assert sandbox.run("answer(3)", cross).answer == "3" and sandbox._pid is None
