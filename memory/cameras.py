@@ -48,6 +48,23 @@ def project(points: np.ndarray, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
     return uv, z
 
 
+def pixels_in_view(points: np.ndarray, frame: Frame, near: float = 0.05, rounded: bool = True
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The indices of the points over `near` in front of the camera that land inside the image, their pixel columns
+    and rows (rounded to pixels, int; or not, float) and their camera depths."""
+    uv, z = project(points, frame)
+    ok = z > near
+    uv = np.where(ok[:, None], uv, -1.0)
+    if rounded:
+        uv = np.round(uv)
+        ok &= (uv[:, 0] >= 0) & (uv[:, 0] < frame.width) & (uv[:, 1] >= 0) & (uv[:, 1] < frame.height)
+    else:
+        ok &= (uv[:, 0] >= 0) & (uv[:, 0] <= frame.width - 1) & (uv[:, 1] >= 0) & (uv[:, 1] <= frame.height - 1)
+    idx = np.nonzero(ok)[0]
+    u, v = uv[idx, 0], uv[idx, 1]
+    return idx, (u.astype(np.int64) if rounded else u), (v.astype(np.int64) if rounded else v), z[idx]
+
+
 def visible_frames(points: np.ndarray, frames: Sequence[Frame], min_fraction: float = 0.05, near: float = 0.1) -> list[int]:
     """Frames in whose image at least `min_fraction` of the points project (no occlusion test)."""
     seen = []

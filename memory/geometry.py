@@ -12,9 +12,14 @@ import numpy as np
 from reasmory.memory.model import ObjectInstance
 
 
+#: `attributes["geometry"]` values of objects measured as solid boxes: ground truth ("box") and grounded objects whose
+#: box was completed amodally ("amodal box"), the best estimate of their full extent (their points are only the seen part).
+SOLID_GEOMETRY = frozenset({"box", "amodal box"})
+
+
 def is_solid_box(obj: ObjectInstance) -> bool:
-    """Ground-truth objects are their boxes: distances to them are exact box distances."""
-    return obj.attributes.get("geometry") == "box"
+    """Objects measured as their boxes (`SOLID_GEOMETRY`): distances to them are box distances, as the ground truth's."""
+    return obj.attributes.get("geometry") in SOLID_GEOMETRY
 
 
 def polygon_area(polygon: Sequence[tuple[float, float]]) -> float:

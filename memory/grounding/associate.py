@@ -6,12 +6,13 @@ touching tracks of one label are merged at the end; within a track the
 fragments are shifted onto each other (camera pose errors pile up copies of
 each surface); and each track is split into its spatially separate parts
 (connected components of its voxels), so two chairs side by side stay two
-chairs, unless one mask covers two parts (one object seen in pieces). Tracks
-seen in too few views or with too few points are dropped.
+chairs, unless masks show two parts together (one object seen in pieces). Tracks
+with too few points are dropped; support.py weighs the views for and against each.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,11 +36,23 @@ def _neighbour_keys(keys: np.ndarray) -> np.ndarray:
 
 
 def touching_fraction(keys: np.ndarray, other: np.ndarray) -> float:
-    """Share of `keys` voxels with a voxel of `other` in their neighbourhood."""
+    """Share of `keys` voxels with a voxel of `other` (sorted, unique) in their neighbourhood."""
     if len(keys) == 0 or len(other) == 0:
         return 0.0
-    near = np.isin(_neighbour_keys(keys), other).any(axis=1)
-    return float(near.mean())
+    around = _neighbour_keys(keys).ravel()
+    found = other[np.minimum(np.searchsorted(other, around), len(other) - 1)] == around
+    return float(found.reshape(len(keys), -1).any(axis=1).mean())
+
+
+def key_bounds(keys: np.ndarray) -> np.ndarray:
+    """(2, 3) lowest and highest voxel indices of non-empty keys."""
+    ijk = np.stack([keys >> 42, (keys >> 21) & ((1 << 21) - 1), keys & ((1 << 21) - 1)], axis=1)
+    return np.stack([ijk.min(axis=0), ijk.max(axis=0)])
+
+
+def _near(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two voxel bounds (`key_bounds`) come within one voxel of each other."""
+    return bool(np.all(a[0] <= b[1] + 1) and np.all(b[0] <= a[1] + 1))
 
 
 def _keys(points: np.ndarray, size: float) -> np.ndarray:
@@ -69,6 +82,7 @@ class Fragment:
     box_2d: tuple[float, float, float, float]
     score: float = 1.0
     outline: np.ndarray | None = None  # per point: 0 inside, 1 the object's own outline, 2 a cut view (lift.outline_codes)
+    mask: np.ndarray | None = None  # the mask within `box_2d` (for votes across views, support.py)
 
 
 @dataclass(eq=False)
@@ -79,6 +93,7 @@ class Track:
     keys: np.ndarray
     fragments: list[Fragment] = field(default_factory=list)
     points: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.float32))
+    shown_in: list[int] = field(default_factory=list)  # frames that showed it, masked or not (support.py)
 
     def add(self, fragment: Fragment, keys: np.ndarray) -> None:
         self.keys = np.union1d(self.keys, keys)
@@ -87,6 +102,10 @@ class Track:
     def absorb(self, other: Track) -> None:
         self.keys = np.union1d(self.keys, other.keys)
         self.fragments += other.fragments
+
+    @property
+    def bounds(self) -> np.ndarray:
+        return key_bounds(self.keys)
 
     @property
     def pixels(self) -> dict[int, int]:
@@ -113,41 +132,71 @@ class Track:
 
 @dataclass(frozen=True)
 class AssociationSettings:
-    """`link_fraction`: two parts one mask covers with at least this share of its points each stay one object;
+    """`link_presence`, `link_share`: two parts stay one object when at least `link_share` of the masks that show the
+    less seen part also show the other (each with at least `link_presence` of its points);
     `align_radius`, `align_min_shift`: fragments are shifted onto each other (pose errors) within that radius, when
-    the shift is at least that."""
+    the shift is at least that; `min_points`: the least points of a part split off a track (a detached bit);
+    `min_whole_points`: of a track left whole (a small object glimpsed at a distance: a keyboard, a trash bin), kept
+    only when its detections scored at least `small_score` on average (few points are little evidence: a doubted
+    small mask is more often a ghost or a stray piece) and no bigger track of its label lies within `lone_reach`
+    metres (else it is a piece of that one's outline)."""
 
     voxel: float = 0.05
     match_fraction: float = 0.25
     merge_fraction: float = 0.2
     point_spacing: float = 0.02
     split_eps: float = 0.08
-    link_fraction: float = 0.15
+    link_presence: float = 0.03
+    link_share: float = 0.3
     align_radius: float = 0.08
     align_min_shift: float = 0.01
-    min_views: int = 2
     min_points: int = 30
+    min_whole_points: int = 10
+    lone_reach: float = 0.5
+    small_score: float = 0.9
 
 
 def associate(fragments: list[Fragment], settings: AssociationSettings = AssociationSettings()) -> list[Track]:
-    """Group fragments into tracks (same label, touching in 3D), merge, split and filter them."""
+    """Group fragments into tracks (same label, touching in 3D), merge them, separate the objects frames show side by
+    side (separate.py), split spatially separate parts and filter them."""
     tracks: list[Track] = []
+    bounds: list[np.ndarray] = []
     for fragment in fragments:
         keys = voxel_keys(fragment.points, settings.voxel)
-        same = [t for t in tracks if t.label == fragment.label]
-        scores = [touching_fraction(keys, t.keys) for t in same]
+        box = key_bounds(keys)
+        same = [k for k, t in enumerate(tracks) if t.label == fragment.label and _near(box, bounds[k])]
+        scores = [touching_fraction(keys, tracks[k].keys) for k in same]
         best = int(np.argmax(scores)) if scores else -1
         if best >= 0 and scores[best] >= settings.match_fraction:
-            same[best].add(fragment, keys)
+            k = same[best]
+            tracks[k].add(fragment, keys)
+            bounds[k] = np.stack([np.minimum(bounds[k][0], box[0]), np.maximum(bounds[k][1], box[1])])
         else:
             track = Track(fragment.label, np.zeros(0, np.int64))
             track.add(fragment, keys)
             tracks.append(track)
-    tracks = _merge_touching(tracks, settings)
+            bounds.append(box)
+    from reasmory.memory.grounding.separate import separate  # it builds on this module's tracks
+
+    tracks = [part for t in _merge_touching(tracks, settings) for part in separate(t, settings.voxel)]
     for track in tracks:
         align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
-    tracks = [part for t in tracks for part in _split(t, settings)]
-    return [t for t in tracks if len(t.pixels) >= settings.min_views and len(t.points) >= settings.min_points]
+    kept = []
+    for track in tracks:
+        parts = _split(track, settings)
+        least = settings.min_points if len(parts) > 1 else settings.min_whole_points
+        kept += [part for part in parts if len(part.points) >= least]
+    return [t for t in kept if len(t.points) >= settings.min_points
+            or (t.score >= settings.small_score and _lone(t, kept, settings.lone_reach))]
+
+
+def _lone(track: Track, tracks: list[Track], reach: float) -> bool:
+    """Whether no track of the same label with more points comes within `reach` of the (small) `track`."""
+    for other in tracks:
+        if other is not track and other.label == track.label and len(other.points) > len(track.points):
+            if cKDTree(other.points).query(track.points, distance_upper_bound=reach)[0].min() < reach:
+                return False
+    return True
 
 
 def align_fragments(fragments: list[Fragment], radius: float, min_shift: float, iterations: int = 3, k: int = 16,
@@ -183,28 +232,38 @@ def merge_tracks(track: Track, other: Track, spacing: float) -> None:
     """`other` folded into `track`: fragments, voxels and (re-thinned) points."""
     track.absorb(other)
     track.points = thin(np.concatenate([track.points, other.points]), spacing)
+    track.shown_in = sorted(set(track.shown_in) | set(other.shown_in))
 
 
 def _merge_touching(tracks: list[Track], settings: AssociationSettings) -> list[Track]:
-    merged = True
-    while merged:
-        merged = False
-        for i, a in enumerate(tracks):
-            for b in tracks[i + 1 :]:
-                if a.label != b.label:
-                    continue
-                small, large = (a, b) if len(a.keys) <= len(b.keys) else (b, a)
-                if touching_fraction(small.keys, large.keys) >= settings.merge_fraction:
-                    a.absorb(b)
-                    tracks.remove(b)
-                    merged = True
-                    break
-            if merged:
-                break
-    return tracks
+    """Tracks of one label that touch (`merge_fraction` of the smaller's voxels), merged transitively."""
+    group = list(range(len(tracks)))
+
+    def root(k: int) -> int:
+        while group[k] != k:
+            group[k] = group[group[k]]
+            k = group[k]
+        return k
+
+    bounds = [t.bounds for t in tracks]
+    for i, j in itertools.combinations(range(len(tracks)), 2):
+        a, b = tracks[i], tracks[j]
+        if a.label != b.label or root(i) == root(j) or not _near(bounds[i], bounds[j]):
+            continue
+        small, large = (a, b) if len(a.keys) <= len(b.keys) else (b, a)
+        if touching_fraction(small.keys, large.keys) >= settings.merge_fraction:
+            group[root(j)] = root(i)
+    merged: dict[int, Track] = {}
+    for k, track in enumerate(tracks):
+        r = root(k)
+        if r in merged:
+            merged[r].absorb(track)
+        else:
+            merged[r] = track
+    return list(merged.values())
 
 
-def _components(points: np.ndarray, eps: float) -> np.ndarray:
+def components(points: np.ndarray, eps: float) -> np.ndarray:
     """Label of each point's spatially connected part: voxels of size eps/2 touching (26-connectivity) are one part."""
     size = eps / 2
     ijk = np.floor(points / size).astype(np.int64)
@@ -218,8 +277,8 @@ def _components(points: np.ndarray, eps: float) -> np.ndarray:
 def _split(track: Track, settings: AssociationSettings) -> list[Track]:
     """The track's spatially separate parts as tracks of their own; each fragment goes where most of its points fall.
 
-    Parts that one mask covers substantially together are one object seen in pieces (a lamp's shade and its
-    pole, with the shade's underside never seen), so they stay together.
+    Parts that masks show together are one object seen in pieces (a lamp's shade and its pole, with the shade's
+    underside never seen; a bed's far end seen sparsely at a grazing angle), so they stay together (`_linked_groups`).
     """
     raw = np.concatenate([f.points for f in track.fragments])
     owner = np.repeat(np.arange(len(track.fragments)), [len(f.points) for f in track.fragments])
@@ -228,13 +287,13 @@ def _split(track: Track, settings: AssociationSettings) -> list[Track]:
     if len(points) < settings.min_points:
         track.points = points
         return [track]
-    labels = _components(points, settings.split_eps)
+    labels = components(points, settings.split_eps)
     sizes = np.bincount(labels)
     big = np.nonzero(sizes >= max(settings.min_points, 0.1 * len(points)))[0]
     if len(big) <= 1:  # one object: keep thin parts that look detached (a lamp's pole); the box fit trims outliers
         track.points = points
         return [track]
-    group = _linked_groups(labels[inverse.ravel()], owner, big, settings.link_fraction)
+    group = _linked_groups(labels[inverse.ravel()], owner, big, settings.link_presence, settings.link_share)
     labels = group[labels]
     votes = np.where(np.isin(labels, group[big]), labels, -1)[inverse.ravel()]  # detached bits do not vote
     parts, orphans = [], []
@@ -254,17 +313,22 @@ def _split(track: Track, settings: AssociationSettings) -> list[Track]:
     return parts
 
 
-def _linked_groups(votes: np.ndarray, owner: np.ndarray, big: np.ndarray, share: float) -> np.ndarray:
-    """Component → group id: big components that one fragment covers with at least `share` of its points each are
-    one group; small components keep their own id (they are not separate objects, only detached bits)."""
+def _linked_groups(votes: np.ndarray, owner: np.ndarray, big: np.ndarray, presence: float, share: float) -> np.ndarray:
+    """Component → group id. A fragment is present in a component holding at least `presence` of its points (and 5);
+    two big components are one group when at least `share` of the fragments present in the less seen of them are
+    present in both (a bed's far end, seen sparsely at a grazing angle, and its head seen in every view; a lamp's shade
+    and pole), while neighbours of one label (two chairs side by side) are never covered by one mask. Small
+    components keep their own id (they are not separate objects, only detached bits)."""
     n = int(max(votes.max(), big.max())) + 1
     counts = np.zeros((owner.max() + 1, n))
     np.add.at(counts, (owner, votes), 1)
-    covered = counts[:, big] >= share * counts.sum(axis=1, keepdims=True)
+    present = counts[:, big] >= np.maximum(presence * counts.sum(axis=1, keepdims=True), 5)
+    seen = present.sum(axis=0)
     group = np.arange(n)
-    for row in covered[covered.sum(axis=1) > 1]:
-        linked = big[row]
-        group[np.isin(group, group[linked])] = group[linked].min()
+    for a, b in itertools.combinations(range(len(big)), 2):
+        both = int((present[:, a] & present[:, b]).sum())
+        if both and both >= share * min(seen[a], seen[b]):
+            group[group == group[big[b]]] = group[big[a]]
     return group
 
 

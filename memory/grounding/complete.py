@@ -41,31 +41,38 @@ def _column_samples(box: OrientedBox, bottom: float, top: float, n: int = 5, lay
 
 
 def support_height(box: OrientedBox, others: Sequence[OrientedBox], floor_z: float, under: float = 0.5,
-                   margin: float = 0.05) -> float:
+                   margin: float = 0.05, below: bool = False) -> float:
     """Where the box would rest: the highest top of an object under at least `under` of its footprint (that object's
     footprint grown by `margin`: a tv hung 2 cm in front of the wall above a cabinet standing 2 cm off it), capped at
-    the box's bottom (objects sitting inside another's box, like a pillow on a sofa); else the floor."""
+    the box's bottom (objects sitting inside another's box, like a pillow on a sofa); else the floor. With `below`,
+    only objects wholly below the box count (how far down a box inside another's may reach)."""
     samples = _column_samples(box, 0.0, 0.0, layers=1)
     lo = box.c[2] - box.e[2] / 2
     tops = [floor_z]
     for other in others:
         olo = other.c[2] - other.e[2] / 2
+        if below and olo + other.e[2] > lo:
+            continue
         if olo < lo and other.contains(np.c_[samples[:, :2], np.full(len(samples), other.c[2])], margin).mean() >= under:
             tops.append(float(min(olo + other.e[2], lo)))
     return max(tops)
 
 
 def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], depth: DepthFn,
-                    height: float | None = None, contact: float = 0.03, hidden: float = 0.2) -> OrientedBox:
-    """The box's bottom lowered to `support` when within `contact` of it, when less than `hidden` of the space
-    beneath was observed, or when the box is under half the typical `height` and the support lies within 1.5 ×
-    that height below its top (a stool seen from above: its seat, with the floor seen between its legs)."""
+                    height: float | None = None, contact: float = 0.03, hidden: float = 0.2,
+                    lowest: float | None = None, touch: float = 0.2) -> OrientedBox:
+    """The box's bottom lowered to `support` when within `contact` of it, when the object's `lowest` point (the box
+    fit trims a few: a lamp's pole, a plant's pot narrower than its leaves) comes within `touch` of it, when less than
+    `hidden` of the space beneath was observed, or when the box is under half the typical `height` and the support
+    lies within 1.5 × that height below its top (a stool seen from above: its seat, with the floor seen between its
+    legs)."""
     lo, hi = box.c[2] - box.e[2] / 2, box.c[2] + box.e[2] / 2
     gap = lo - support
     if gap <= 0:
         return box
     squat = height is not None and box.e[2] < 0.5 * height and hi - support <= 1.5 * height
-    if gap <= contact or squat or sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden:
+    touching = lowest is not None and lowest - support <= touch
+    if gap <= contact or squat or touching or sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden:
         return _with_z(box, support, hi)
     return box
 
@@ -166,15 +173,20 @@ def _reach(box: OrientedBox, axis: int, sign: float, kind: str, need: float, fra
 
 def extend_open_faces(box: OrientedBox, faces: dict[tuple[int, float], str], typical: Sides | None,
                       frames: Sequence[Frame], depth: DepthFn, wall_reach: float = 0.1,
-                      shortfall: float = 0.05) -> OrientedBox:
-    """The box grown through its open `faces` (height only upwards; the support handles down): towards the typical
-    sides (longer horizontal, shorter horizontal, height), first through the far side of a seen surface, else the more
-    hidden of two opposite faces, and far sides of seen surfaces back to the wall they stand against."""
+                      shortfall: float = 0.05, down_to: float | None = None) -> OrientedBox:
+    """The box grown through its open `faces` (height upwards, and downwards only for a squat box no support lowered,
+    no lower than `down_to`: a backpack on a sofa's seat seen from above, the seat inside the sofa's box): towards the
+    typical sides (longer horizontal, shorter horizontal, height), first through the far side of a seen surface, else
+    the more hidden of two opposite faces, and far sides of seen surfaces back to the wall they stand against."""
     centre, extents = box.c.copy(), box.e.copy()
+    room_below = 0.0 if down_to is None else max(box.c[2] - box.e[2] / 2 - down_to, 0.0)
     for axis in range(3):
         need = max(((typical or (None,) * 3)[axis] or 0.0) - box.e[axis], 0.0)
+        down = axis == 2 and faces.get((2, -1.0)) == "short" and room_below > 0
         reach = {sign: _reach(box, axis, sign, faces[axis, sign], need, frames, depth, wall_reach, shortfall)
-                 for sign in (1.0, -1.0) if (axis, sign) in faces and not (axis == 2 and sign < 0)}
+                 for sign in (1.0, -1.0) if (axis, sign) in faces and not (axis == 2 and sign < 0 and not down)}
+        if down and -1.0 in reach:
+            reach[-1.0] = (min(reach[-1.0][0], room_below), reach[-1.0][1])
         grow = {sign: r for sign, (r, _) in reach.items()}
         if need >= shortfall:
             left = need
@@ -205,6 +217,25 @@ def thicken(box: OrientedBox, seen: Sequence[Frame], frames: Sequence[Frame], de
     return OrientedBox(center=tuple(centre), extents=tuple(extents), rotation=box.rotation)
 
 
+def orient_typical(box: OrientedBox, typical: Sides | None, frames: Sequence[Frame], depth: DepthFn,
+                   known: float = 0.75) -> Sides | None:
+    """`typical` with its horizontal sides swapped when that fits the unobserved space better. Sides are matched
+    longest to longest, which is right once the longer side seen is a fair part (`known`) of the typical long side
+    or as long as the typical short side; before that (a heater seen end-on, its 10 cm end face the longer side
+    seen) the typical long side goes where the space that may hold it (never observed, either way along the axis)
+    is longer."""
+    if typical is None or typical[0] is None or box.e[0] >= min(known * typical[0], typical[1] or known * typical[0]):
+        return typical
+    def room(axis: int, side: float | None) -> float:
+        need = max((side or 0.0) - box.e[axis], 0.0)
+        if need <= 0:
+            return 0.0
+        return min(need, sum(hidden_run(box, axis, sign, need, frames, depth)[0] for sign in (1.0, -1.0)))
+    kept = room(0, typical[0]) + room(1, typical[1])
+    swapped = room(0, typical[1]) + room(1, typical[0])
+    return (typical[1], typical[0], typical[2]) if swapped > kept else typical
+
+
 def complete_box(
     box: OrientedBox,
     others: Sequence[OrientedBox],
@@ -218,11 +249,23 @@ def complete_box(
 ) -> OrientedBox:
     """The box rested on its support, grown through its open faces (found from its lifted points and their outline
     codes) into unobserved space, and thickened if thin. `seen`: the frames that show it (default all); observation
-    is judged in all `frames`."""
+    is judged in all `frames`; `outline`: the object's points and their codes."""
     seen = frames if seen is None else seen
+    down_to = None
     if floor_z is not None:
-        box = rest_on_support(box, support_height(box, others, floor_z), frames, depth, (typical or (None,) * 3)[2])
+        lowest = float(outline[0][:, 2].min()) if outline is not None and len(outline[0]) else None
+        box = rest_on_support(box, support_height(box, others, floor_z), frames, depth, (typical or (None,) * 3)[2], lowest=lowest)
+        down_to = support_height(box, others, floor_z, below=True)
     if outline is not None and seen:
+        typical = orient_typical(box, typical, frames, depth)
         faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical)
-        box = extend_open_faces(box, faces, typical, frames, depth)
-    return thicken(box, seen, frames, depth, min_thickness)
+        box = extend_open_faces(box, faces, typical, frames, depth, down_to=down_to)
+    return longer_first(thicken(box, seen, frames, depth, min_thickness))
+
+
+def longer_first(box: OrientedBox) -> OrientedBox:
+    """The same box with its first axis along its longer horizontal side (the convention `fit_box` starts from)."""
+    if box.e[1] <= box.e[0]:
+        return box
+    return OrientedBox(center=box.center, extents=(box.e[1], box.e[0], box.e[2]),
+                       rotation=tuple(map(tuple, box.R[:, [1, 0, 2]] * np.array([1.0, -1.0, 1.0]))))

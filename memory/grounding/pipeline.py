@@ -26,6 +26,7 @@ from reasmory.memory.grounding.complete import Sides, complete_box
 from reasmory.memory.grounding.fit import fit_box
 from reasmory.memory.grounding.lift import depth_edges, depth_noise, lift_instance, mask_bounds
 from reasmory.memory.grounding.sources import GivenMasks, InstanceSource
+from reasmory.memory.grounding.support import SupportSettings, supported
 from reasmory.memory.labels import LabelNormalizer
 from reasmory.memory.model import Frame, ObjectInstance
 
@@ -50,6 +51,7 @@ class GroundingSettings:
     denoise_above: float = 0.002
     coincide: float = 0.3
     association: AssociationSettings = field(default_factory=AssociationSettings)
+    support: SupportSettings = field(default_factory=SupportSettings)
 
 
 def typical_sides(normalizer: LabelNormalizer) -> dict[str, Sides]:
@@ -59,7 +61,8 @@ def typical_sides(normalizer: LabelNormalizer) -> dict[str, Sides]:
 
 def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normalizer: LabelNormalizer,
                        settings: GroundingSettings) -> list[Fragment]:
-    """The frame's masks lifted to 3D (one fragment per mask with enough trustworthy depth)."""
+    """The frame's masks lifted to 3D, one fragment per mask (those with under `min_fragment_points` points of
+    trustworthy depth only say where a mask was: see `ground`)."""
     if depth.shape != (frame.height, frame.width):
         raise InputError(f"depth of frame {frame.index} is {depth.shape[1]}×{depth.shape[0]}, the frame is {frame.width}×{frame.height}")
     edges = depth_edges(depth, settings.depth_relative, settings.depth_absolute)
@@ -69,12 +72,12 @@ def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normali
     for inst in instances:
         points, outline = lift_instance(inst.mask, depth, frame.K_array, frame.pose_array, edges, settings.erode,
                                         settings.depth_relative, settings.depth_absolute, noise)
-        if len(points) < settings.min_fragment_points:
+        if not len(points):
             continue
         keep = thin_indices(points, settings.association.point_spacing)
         y0, y1, x0, x1 = mask_bounds(inst.mask)
         found.append(Fragment(normalizer.canonical(inst.label), points[keep], frame.index, int(inst.mask.sum()),
-                              (float(x0), float(y0), float(x1), float(y1)), inst.score, outline[keep]))
+                              (float(x0), float(y0), float(x1), float(y1)), inst.score, outline[keep], inst.mask[y0:y1, x0:x1].copy()))
     return found
 
 
@@ -99,29 +102,46 @@ def ground(
         fragments += fragments_of_frame(frame, depth(frame.index), instances, normalizer, settings)
         if progress is not None:
             progress(done, len(frames))
-    tracks = associate(fragments, settings.association)
+    solid = [f for f in fragments if len(f.points) >= settings.min_fragment_points]
+    faint = [f for f in fragments if len(f.points) < settings.min_fragment_points]  # too little depth to place, yet masked
+    tracks = supported(associate(solid, settings.association), list(frames), depth, settings.support, settings.association.min_points,
+                       settings.min_visible_pixels, settings.floor_z, faint)
     typical = typical_sides(normalizer) if settings.typical_sizes else {}
-    boxes = complete_boxes(tracks, list(frames), depth, settings, typical)
+    frames = list(frames)
+    raw = [fit_box(t.points) for t in tracks]
+    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical) for k in range(len(tracks))]
+    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, boxes) if lowered(raw[k], boxes[k]) else boxes[k]
+             for k in range(len(tracks))]
     while (pair := coinciding(tracks, boxes, settings.coincide)) is not None:
-        merge_tracks(tracks[pair[0]], tracks.pop(pair[1]), settings.association.point_spacing)
-        boxes = complete_boxes(tracks, list(frames), depth, settings, typical)
-    objects = [_instance(track, box, display[track.label], settings.min_visible_pixels) for track, box in zip(tracks, boxes, strict=True)]
+        i, j = pair
+        merge_tracks(tracks[i], tracks.pop(j), settings.association.point_spacing)
+        del raw[j], boxes[j]
+        raw[i] = fit_box(tracks[i].points)
+        boxes[i] = complete_track(i, tracks, raw, frames, depth, settings, typical)
+    objects = [_instance(track, box, fitted, display[track.label], settings.min_visible_pixels)
+               for track, box, fitted in zip(tracks, boxes, raw, strict=True)]
     objects.sort(key=lambda o: (o.first_seen, o.box.center))
     return [o.model_copy(update={"id": i}) for i, o in enumerate(objects)]
 
 
-def complete_boxes(tracks: list[Track], frames: list[Frame], depth: DepthFn, settings: GroundingSettings,
-                   typical: dict[str, Sides]) -> list[OrientedBox]:
-    """Each track's fitted box, completed amodally (`complete_box`) against the others' fitted boxes."""
+def complete_track(k: int, tracks: list[Track], raw: list[OrientedBox], frames: list[Frame], depth: DepthFn,
+                   settings: GroundingSettings, typical: dict[str, Sides],
+                   others: list[OrientedBox] | None = None) -> OrientedBox:
+    """Track k's fitted box completed amodally (`complete_box`) against the others' fitted boxes (or `others`: their
+    completed boxes, for a box lowered through hidden space, which may rest on a neighbour's hidden part instead)."""
+    track = tracks[k]
     by_index = {f.index: f for f in frames}
-    raw = [fit_box(t.points) for t in tracks]
-    boxes = []
-    for i, track in enumerate(tracks):
-        pixels = track.pixels
-        seen = [by_index[k] for k in sorted(pixels, key=pixels.get, reverse=True)]
-        boxes.append(complete_box(raw[i], raw[:i] + raw[i + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
-                                  typical.get(track.label), seen, track.outline()))
-    return boxes
+    pixels = track.pixels
+    seen = [by_index[f] for f in sorted(pixels, key=pixels.get, reverse=True)]
+    others = raw if others is None else others
+    return complete_box(raw[k], others[:k] + others[k + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
+                        typical.get(track.label), seen, track.outline())
+
+
+def lowered(fitted: OrientedBox, box: OrientedBox, contact: float = 0.05) -> bool:
+    """Whether completion moved the box's bottom down by more than `contact` (m) from what was seen: it rests on a
+    support it was not seen touching (a backpack on a sofa whose seat only the completed sofa box covers)."""
+    return box.c[2] - box.e[2] / 2 < fitted.c[2] - fitted.e[2] / 2 - contact
 
 
 def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> tuple[int, int] | None:
@@ -130,17 +150,24 @@ def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> t
     for i, j in itertools.combinations(range(len(tracks)), 2):
         a, b = boxes[i], boxes[j]
         (alo, ahi), (blo, bhi) = a.aabb(), b.aabb()
-        if tracks[i].label != tracks[j].label or (alo > bhi).any() or (blo > ahi).any():
-            continue
+        if tracks[i].label != tracks[j].label or (alo > bhi).any() or (blo > ahi).any() or set(tracks[i].pixels) & set(tracks[j].pixels):
+            continue  # masked side by side in one frame: two objects
         iou = iou_3d(a, b)
         if iou * (a.volume() + b.volume()) / (1 + iou) >= share * min(a.volume(), b.volume()):
             return i, j
     return None
 
 
-def _instance(track: Track, box: OrientedBox, label: str, min_visible_pixels: int) -> ObjectInstance:
+def fitted_sides(box: OrientedBox, fitted: OrientedBox) -> list[float]:
+    """The fitted (seen, before completion) box's extents along the completed box's axes."""
+    swapped = abs(float(box.R[:, 0] @ fitted.R[:, 0])) < abs(float(box.R[:, 0] @ fitted.R[:, 1]))
+    e = fitted.e[[1, 0, 2]] if swapped else fitted.e
+    return [round(float(x), 4) for x in e]
+
+
+def _instance(track: Track, box: OrientedBox, fitted: OrientedBox, label: str, min_visible_pixels: int) -> ObjectInstance:
     pixels = track.pixels
-    visible = sorted(f for f, px in pixels.items() if px >= min_visible_pixels) or sorted(pixels)
+    visible = sorted({f for f, px in pixels.items() if px >= min_visible_pixels} | set(track.shown_in)) or sorted(pixels)
     return ObjectInstance(
         id=0,
         label=label,
@@ -150,13 +177,14 @@ def _instance(track: Track, box: OrientedBox, label: str, min_visible_pixels: in
         frames=visible,
         boxes_2d={k: v for k, v in track.boxes_2d.items() if k in visible},
         first_seen=visible[0],
-        attributes={"views": len(pixels), "fragments": len(track.fragments), "completed": completed_fraction(track, box)},
+        attributes={"views": len(pixels), "fragments": len(track.fragments), "completed": completed_fraction(fitted, box),
+                    "geometry": "amodal box", "fitted_extents": fitted_sides(box, fitted)},
     )
 
 
-def completed_fraction(track: Track, box: OrientedBox) -> float:
-    """The share of the completed box's volume that its own points' box does not cover: inferred, not seen."""
-    seen = fit_box(track.points).volume()
+def completed_fraction(fitted: OrientedBox, box: OrientedBox) -> float:
+    """The share of the completed box's volume that the box fitted to its points does not cover: inferred, not seen."""
+    seen = fitted.volume()
     return float(min(max(1 - seen / box.volume(), 0.0), 1.0)) if box.volume() > 0 else 0.0
 
 

@@ -11,6 +11,7 @@ are recovered by the build pipeline's own steps (`align`, then `with_objects`).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,8 @@ from reasmory.memory.grounding.associate import thin
 from reasmory.memory.grounding.pipeline import GroundingSettings, ground, synthetic_scene_inputs
 from reasmory.memory.model import Frame, MemoryArrays, PointCloud, Provenance, SceneFacts
 from reasmory.memory.perception import PRESETS, Perceived, PerceptionModel, perceive, preset, scene_seed
+from reasmory.memory.reconstruction.consistency import consistent_depth
+from reasmory.memory.room import depth_samples, footprint, room_facts, room_layout
 from reasmory.memory.spatial_memory import SpatialMemory
 
 
@@ -38,29 +41,40 @@ def scene_points(frames: list[Frame], depth: Callable[[int], np.ndarray], stride
 def build_scene_memory(folder: Path, settings: GroundingSettings | None = None, perception: PerceptionModel | str = "exact",
                        timings: dict[str, float] | None = None) -> SpatialMemory:
     """The scene's memory from its depth maps, camera poses and instance maps as `perception` sees them; `timings`,
-    when given, receives the seconds spent grounding objects ("grounding") and on the scene's points, with gravity
-    and scale for non-metric models ("points")."""
+    when given, receives the seconds spent grounding objects ("grounding") and on the scene's points and room, with
+    gravity and scale for non-metric models ("points")."""
     frames, depth, masks, min_pixels = synthetic_scene_inputs(folder)
     model = preset(perception)
     seen = perceive(frames, depth, masks, model, scene_seed(folder.name), vocabulary=masks.labels.values())
     settings = settings or GroundingSettings(min_visible_pixels=min_pixels)
+    start = time.perf_counter()
+    fixed, note = consistent_depth(seen.frames, seen.depth)
+    seen = dataclasses.replace(seen, depth=fixed)
     provenance = Provenance(source=str(folder), backend="rgbd+given-masks" if model.exact else f"rgbd+given-masks, perceived {model.name}",
                             settings={"perception": model.name if PRESETS.get(model.name) == model else model.model_dump(mode="json"),
                                       "min_visible_pixels": settings.min_visible_pixels},
-                            frames_sampled=len(frames), notes=[f"frames: {len(seen.frames)} registered of {len(frames)}"])
+                            frames_sampled=len(frames), notes=[f"frames: {len(seen.frames)} registered of {len(frames)}", *([note] if note else [])])
     if not model.metric:
-        return _up_to_scale(seen, settings, provenance, timings)
+        return _up_to_scale(seen, settings, provenance, timings, time.perf_counter() - start)
+    consistency = time.perf_counter() - start
     start = time.perf_counter()
     objects = ground(seen.frames, seen.depth, seen.source, settings)
     middle = time.perf_counter()
     points = scene_points(seen.frames, seen.depth)
+    room = scene_room(seen.frames, seen.depth, objects)
     if timings is not None:
-        timings.update(grounding=middle - start, points=time.perf_counter() - middle)
-    return SpatialMemory(frames=seen.frames, points=points, objects=objects, scene=SceneFacts(floor_z=0.0), provenance=provenance)
+        timings.update(grounding=middle - start, points=time.perf_counter() - middle + consistency)
+    return SpatialMemory(frames=seen.frames, points=points, objects=objects, scene=SceneFacts(floor_z=0.0, **room), provenance=provenance)
+
+
+def scene_room(frames: list[Frame], depth: Callable[[int], np.ndarray], objects: list) -> dict:
+    """`SceneFacts` fields of the room's layout from the frames' depth (`reasmory.memory.room`); objects are room."""
+    samples = depth_samples(frames, lambda k: depth(frames[k].index))
+    return room_facts(room_layout([f.position for f in frames], samples, [footprint(o.box) for o in objects]))
 
 
 def _up_to_scale(seen: Perceived, settings: GroundingSettings, provenance: Provenance,
-                 timings: dict[str, float] | None) -> SpatialMemory:
+                 timings: dict[str, float] | None, consistency: float) -> SpatialMemory:
     """Gravity and a provisional scale (camera height) from the perceived points, objects grounded in that world,
     then the scale refined by the objects' typical sizes: the build pipeline's order for up-to-scale backends."""
     from reasmory.memory.reconstruction.pipeline import align, with_objects
@@ -80,9 +94,11 @@ def _up_to_scale(seen: Perceived, settings: GroundingSettings, provenance: Prove
     points = scene_points(frames, depth)
     middle = time.perf_counter()
     objects = ground(frames, depth, seen.source, settings)
+    end = time.perf_counter()
+    room = scene_room(frames, depth, objects)  # with_objects brings it to the refined scale
     if timings is not None:
-        timings.update(points=middle - start, grounding=time.perf_counter() - middle)
+        timings.update(points=consistency + middle - start + time.perf_counter() - end, grounding=end - middle)
     provenance = provenance.model_copy(update={"notes": [*provenance.notes, *aligned.notes]})
-    memory = SpatialMemory(frames=frames, points=points, scene=SceneFacts(floor_z=0.0, scale=aligned.scale), provenance=provenance,
+    memory = SpatialMemory(frames=frames, points=points, scene=SceneFacts(floor_z=0.0, scale=aligned.scale, **room), provenance=provenance,
                            arrays=MemoryArrays(extra={"world_from_reconstruction": aligned.similarity}))
     return with_objects(memory, objects, True, build.scale)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reasmory.memory.cameras import pixels_in_view
 from reasmory.memory.model import Frame
 
 DepthFn = Callable[[int], np.ndarray]
@@ -26,21 +27,27 @@ class Sight:
     free: np.ndarray
 
 
+def depth_at(points: np.ndarray, frame: Frame, depth: DepthFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The indices of the points that project inside the frame, their z-depth and the frame's depth there."""
+    idx, u, v, z = pixels_in_view(points, frame)
+    return idx, z, depth(frame.index)[v, u]
+
+
 def sight(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, margin: float = 0.02) -> Sight:
     """Per point, over all frames: in view, reached, free (see the module's doc)."""
     in_view, reached, free = (np.zeros(len(points), bool) for _ in range(3))
     for frame in frames:
-        pose, K = frame.pose_array, frame.K_array
-        cam = (points - pose[:3, 3]) @ pose[:3, :3]
-        z = cam[:, 2]
-        ok = z > 0.05
-        u = np.round(cam[:, 0] / np.where(ok, z, 1) * K[0, 0] + K[0, 2]).astype(int)
-        v = np.round(cam[:, 1] / np.where(ok, z, 1) * K[1, 1] + K[1, 2]).astype(int)
-        ok &= (u >= 0) & (u < frame.width) & (v >= 0) & (v < frame.height)
-        idx = np.nonzero(ok)[0]
-        d = depth(frame.index)[v[ok], u[ok]]
-        z = z[ok]
+        idx, z, d = depth_at(points, frame, depth)
         in_view[idx[d > 0]] = True
         reached[idx[(d > 0) & (d >= z - margin)]] = True
         free[idx[d > z + margin]] = True
     return Sight(in_view, reached, free)
+
+
+def in_plain_sight(points: np.ndarray, frame: Frame, depth: DepthFn, margin: float = 0.05, relative: float = 0.05) -> float:
+    """Share of the points the frame shows: in view, with the frame's depth there within `margin + relative × z` of
+    theirs (neither hidden behind something nearer nor seen through)."""
+    if len(points) == 0:
+        return 0.0
+    idx, z, d = depth_at(points, frame, depth)
+    return float(np.count_nonzero((d > 0) & (np.abs(d - z) <= margin + relative * z)) / len(points))

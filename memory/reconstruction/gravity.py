@@ -3,8 +3,10 @@
 The floor is the lowest large plane whose normal agrees with the cameras' mean
 up vector (the −y axis of OpenCV cameras, in world coordinates): people hold
 cameras roughly upright, so that vector tells floor from ceiling and walls,
-and RANSAC (Open3D `segment_plane`) makes the direction exact. When no plane
-qualifies, the cameras' up vector is used alone and the floor is put at a low
+and RANSAC (Open3D `segment_plane`) makes the direction exact. The lowest points
+(along the cameras' up) are searched first: with noisy depth (a learned
+reconstruction) the whole cloud's largest near-horizontal plane may cut the
+floor and the walls' feet at a slant. When no plane qualifies, the cameras' up vector is used alone and the floor is put at a low
 percentile of the points' heights.
 """
 
@@ -37,6 +39,8 @@ class GravityConfig(BaseModel):
     min_inlier_fraction: float = Field(default=0.03, gt=0, lt=1, description="smallest plane worth considering")
     distance_fraction: float = Field(default=0.008, gt=0, description="RANSAC inlier distance, fraction of scene size")
     iterations: int = Field(default=300, ge=10, description="RANSAC iterations per plane")
+    low_share: float = Field(default=0.2, gt=0, le=1, description="the floor is looked for among this lowest share of the "
+                             "points (along the cameras' up) first")
     seed: int = 0
 
 
@@ -129,7 +133,10 @@ def estimate_gravity(xyz: np.ndarray, poses: Sequence[np.ndarray], config: Gravi
     if len(xyz) > _MAX_RANSAC_POINTS:
         xyz = xyz[np.random.default_rng(cfg.seed).choice(len(xyz), _MAX_RANSAC_POINTS, replace=False)]
     centres = np.array([np.asarray(p)[:3, 3] for p in poses])
-    floor = _floor(xyz, centres, cam_up, cfg)
+    height = xyz @ cam_up
+    low = xyz[height <= np.percentile(height, cfg.low_share * 100)]
+    floor = _floor(low, centres, cam_up, cfg) if len(low) >= 100 else None
+    floor = floor or _floor(xyz, centres, cam_up, cfg)
     if floor is not None:
         up, inliers = floor
         method, angle, count = "floor plane (RANSAC) + camera up", _angle(up, cam_up), len(inliers)

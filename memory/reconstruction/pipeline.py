@@ -32,6 +32,7 @@ from reasmory.memory.reconstruction.scale import ScaleConfig, ScaleEstimate, est
 from reasmory.memory.reconstruction.settings import BuildPlan, BuildSettings, plan_build
 from reasmory.memory.reconstruction.world import move_frames, move_objects, move_points, similarity
 from reasmory.memory.model import MemoryArrays, ObjectInstance, Provenance, ScaleInfo, SceneFacts
+from reasmory.memory.room import memory_room, room_facts
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Ground = Callable[[SpatialMemory], Sequence[ObjectInstance]]
@@ -182,32 +183,66 @@ def reconstruct(source: frame_sources.Source, plan: BuildPlan, input_hash: str |
         ),
     )
     if instances is None:
-        return memory
+        return with_room(memory, plan)
     objects = list(instances(memory))
     memory.provenance = memory.provenance.model_copy(update={
         "settings": {**memory.provenance.settings, "grounding": getattr(instances, "fingerprint", None) or "a hook without fingerprint"},
         "notes": [*memory.provenance.notes, f"objects: {len(objects)} from the instances hook"],
     })
-    return with_objects(memory, objects, rec.up_to_scale and plan.settings.scale.enabled, plan.settings.scale)
+    return with_room(with_objects(memory, objects, rec.up_to_scale and plan.settings.scale.enabled, plan.settings.scale), plan)
+
+
+def with_room(memory: SpatialMemory, plan: BuildPlan) -> SpatialMemory:
+    """The memory with its room's outline and floor area (`reasmory.memory.room`), when gravity put its floor at z = 0."""
+    if plan.settings.gravity.mode == "off":
+        return memory
+    room = memory_room(memory)
+    if room is None:
+        return memory
+    memory.scene = memory.scene.model_copy(update=room_facts(room))
+    memory.provenance = memory.provenance.model_copy(update={"notes": [*memory.provenance.notes, f"room: {room.area:.1f} m² from {room.method}"]})
+    return memory
+
+
+def scaled_room(scene: SceneFacts, ratio: float) -> dict:
+    """The scene's floor outline and area, measured at the old scale, at `ratio` times it."""
+    room = {}
+    if scene.floor_polygon:
+        room["floor_polygon"] = [(x * ratio, y * ratio) for x, y in scene.floor_polygon]
+    if scene.floor_area is not None:
+        room["floor_area"] = scene.floor_area * ratio**2
+    return room
+
+
+def measured_axes(obj: ObjectInstance, grown: float = 0.05) -> tuple[bool, bool, bool]:
+    """Which of a grounded object's box axes were measured: its box no more than `grown` (share, plus 2 cm) longer than
+    the box fitted to what the cameras saw (`fitted_extents`); objects without that record count as measured."""
+    fitted = obj.attributes.get("fitted_extents")
+    if not fitted or len(fitted) != 3:
+        return (True, True, True)
+    return tuple(bool(e - f <= grown * e + 0.02) for e, f in zip(obj.box.extents, fitted, strict=True))
 
 
 def with_objects(memory: SpatialMemory, objects: Sequence[ObjectInstance], rescale: bool, config: ScaleConfig) -> SpatialMemory:
     """The memory holding `objects`; when `rescale`, their typical sizes refine the metric scale."""
-    refined = from_objects([(o.label, o.box) for o in objects], config) if rescale else None
+    voters = [(o.label, o.box, measured_axes(o)) for o in objects if o.attributes.get("views", 2) >= 2]  # one view: unchecked
+    refined = from_objects(voters, config) if rescale else None
     if refined is None or refined.votes < config.min_objects:
         return memory.with_objects(objects)
     ratio = refined.factor
     sim = similarity(np.eye(4), ratio)
     scale = memory.scene.scale
-    scene = memory.scene.model_copy(update={"scale": ScaleInfo(factor=scale.factor * ratio, method=refined.method, spread=refined.spread)})
+    scene = memory.scene.model_copy(update={"scale": ScaleInfo(factor=scale.factor * ratio, method=refined.method, spread=refined.spread),
+                                            **scaled_room(memory.scene, ratio)})
     arrays = MemoryArrays(
         depth=None if memory.arrays.depth is None else memory.arrays.depth * ratio,
         confidence=memory.arrays.confidence,
         extra={**memory.arrays.extra, "world_from_reconstruction": sim @ memory.arrays.extra["world_from_reconstruction"]},
     )
     prov = memory.provenance.model_copy(update={"notes": [*memory.provenance.notes, f"scale refined ×{ratio:.3f} by {refined.method}"]})
-    return SpatialMemory(move_frames(memory.frames, sim), move_points(memory.points, sim), move_objects(objects, sim),
-                         scene, prov, arrays, memory.synonyms)
+    moved = [o.model_copy(update={"attributes": {**o.attributes, "fitted_extents": [f * ratio for f in o.attributes["fitted_extents"]]}})
+             if "fitted_extents" in o.attributes else o for o in move_objects(objects, sim)]
+    return SpatialMemory(move_frames(memory.frames, sim), move_points(memory.points, sim), moved, scene, prov, arrays, memory.synonyms)
 
 
 def run_build(source: frame_sources.Source, backend: str = "auto", *, cache_dir: str | Path | None = None,

@@ -5,7 +5,10 @@ factor that multiplies reconstruction units into metres:
 
 - object sizes: every known object whose category has a typical size votes
   with the mean log-ratio of typical to measured extents (only sides of at
-  least `min_side` metres, which reconstructions measure reliably); the factor
+  least `min_side` metres, which reconstructions measure reliably, and only
+  sides that were measured, not completed; heights weigh double: depth errors
+  stretch horizontal sides along the line of sight, heights run along the
+  image's rows); the factor
   is the mean of the votes within 2.5 robust std-devs of their median (as
   robust as the median to odd objects, less noisy when all are ordinary), and
   the spread is the robust std-dev of the votes;
@@ -82,6 +85,11 @@ TYPICAL_SIZES: dict[str, tuple[Side, Side, Side]] = {
 }
 
 
+#: Typical sides good enough to complete a box by, too varied to set the scale by: a bed's box is as high as its
+#: headboard when it has one; a table may be a dining (0.75 m) or a coffee table (0.45 m).
+NO_SCALE_VOTE: dict[str, tuple[int, ...]] = {"bed": (2,), "table": (2,)}
+
+
 class ScaleConfig(BaseModel):
     """Which cues set the metric scale of up-to-scale reconstructions."""
 
@@ -91,6 +99,10 @@ class ScaleConfig(BaseModel):
     eye_height: float = Field(default=1.5, gt=0, description="camera height above the floor, metres")
     min_objects: int = Field(default=2, ge=1, description="objects needed before object sizes win over camera height")
     min_side: float = Field(default=0.15, ge=0, description="ignore typical sides shorter than this, metres")
+    keep_within: float = Field(default=2.5, gt=0, description="votes farther from their median than this many robust "
+                               "std-devs (at least 5 %) are left out of the mean")
+    height_weight: float = Field(default=2.0, gt=0, description="weight of a height against a horizontal side in an object's "
+                                 "vote (a box's height runs along the image's rows; depth errors stretch its sides)")
 
 
 @dataclass(frozen=True)
@@ -108,32 +120,41 @@ def _robust_std(values: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(values - np.median(values)))) if len(values) > 1 else 0.0
 
 
-def box_sides(box: OrientedBox) -> tuple[float, float, float]:
-    """(longer horizontal side, shorter horizontal side, height) of a box; height = the most vertical axis."""
+def box_sides(box: OrientedBox, measured: Sequence[bool] | None = None) -> tuple[Side, Side, Side]:
+    """(longer horizontal side, shorter horizontal side, height) of a box; height = the most vertical axis. With
+    `measured` (per box axis), a side that was not measured (only completed) is None."""
     vertical = int(np.argmax(np.abs(box.R[2])))
-    horizontal = sorted((box.extents[k] for k in range(3) if k != vertical), reverse=True)
-    return horizontal[0], horizontal[1], box.extents[vertical]
+    horizontal = sorted((k for k in range(3) if k != vertical), key=lambda k: -box.extents[k])
+    return tuple(box.extents[k] if measured is None or measured[k] else None for k in (*horizontal, vertical))
 
 
 def _typical(labels: LabelNormalizer) -> dict[str, tuple[Side, Side, Side]]:
-    return {labels.canonical(k): v for k, v in TYPICAL_SIZES.items()}
+    """Canonical label → the typical sides that vote on the scale (`NO_SCALE_VOTE` left out)."""
+    skip = {labels.canonical(k): v for k, v in NO_SCALE_VOTE.items()}
+    return {labels.canonical(k): tuple(None if i in skip.get(labels.canonical(k), ()) else x for i, x in enumerate(v))
+            for k, v in TYPICAL_SIZES.items()}
 
 
-def object_vote(typical: Sequence[Side], measured: Sequence[float], min_side: float) -> float | None:
-    """Mean log(typical / measured) over the usable sides, or None when no side is usable."""
-    logs = [math.log(t / m) for t, m in zip(typical, measured, strict=True) if t is not None and t >= min_side and m > 0]
-    return float(np.mean(logs)) if logs else None
+def object_vote(typical: Sequence[Side], measured: Sequence[Side], min_side: float, height_weight: float = 1.0) -> float | None:
+    """Weighted mean log(typical / measured) over the usable sides (the height `height_weight` times a horizontal
+    side), or None when no side is usable."""
+    usable = [(math.log(t / m), height_weight if k == 2 else 1.0) for k, (t, m) in enumerate(zip(typical, measured, strict=True))
+              if t is not None and t >= min_side and m is not None and m > 0]
+    return float(np.average([v for v, _ in usable], weights=[w for _, w in usable])) if usable else None
 
 
-def from_objects(objects: Sequence[tuple[str, OrientedBox]], config: ScaleConfig | None = None) -> ScaleEstimate | None:
-    """Scale from (label, gravity-aligned box in reconstruction units) pairs with a typical size."""
+def from_objects(objects: Sequence[tuple[str, OrientedBox] | tuple[str, OrientedBox, Sequence[bool]]],
+                 config: ScaleConfig | None = None) -> ScaleEstimate | None:
+    """Scale from (label, gravity-aligned box in reconstruction units[, which box axes were measured]) with a typical
+    size. Sides that were only completed (grown towards the typical size through space no camera saw) say nothing
+    about the scale: leave them out with the third element."""
     cfg = config or ScaleConfig()
     labels = LabelNormalizer()
     typical = _typical(labels)
     votes = []
-    for label, box in objects:
+    for label, box, *measured in objects:
         sides = typical.get(labels.canonical(label))
-        vote = object_vote(sides, box_sides(box), cfg.min_side) if sides else None
+        vote = object_vote(sides, box_sides(box, measured[0] if measured else None), cfg.min_side, cfg.height_weight) if sides else None
         if vote is not None:
             votes.append(vote)
     if not votes:
@@ -141,7 +162,7 @@ def from_objects(objects: Sequence[tuple[str, OrientedBox]], config: ScaleConfig
     logs = np.asarray(votes)
     spread = _robust_std(logs)
     centre = float(np.median(logs))
-    kept = logs[np.abs(logs - centre) <= 2.5 * spread] if spread > 0 else logs
+    kept = logs[np.abs(logs - centre) <= cfg.keep_within * max(spread, 0.05)]
     factor = math.exp(float(np.mean(kept)) if len(kept) else centre)
     return ScaleEstimate(factor, f"object-size priors ({len(votes)} objects)", math.expm1(spread), len(votes))
 

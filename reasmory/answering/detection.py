@@ -64,13 +64,14 @@ class LazyDetector:
 
 
 def grounding_settings(memory: SpatialMemory) -> GroundingSettings | None:
-    """None (the defaults: an object needs two views) for videos; a few photos often show an object once, so one suffices."""
+    """None (the defaults: an object masked in one view only needs a confident detection) for videos; a few photos
+    often show an object once, so any detection no other photo contradicts suffices."""
     if len(memory.frames) > FEW_PHOTOS:
         return None
     from reasmory.memory.grounding.pipeline import GroundingSettings  # grounding imports scipy: only when grounding
 
     defaults = GroundingSettings(floor_z=memory.scene.floor_z)
-    return replace(defaults, association=replace(defaults.association, min_views=1))
+    return replace(defaults, support=replace(defaults.support, single_view_score=0.0))
 
 
 def configured_detector(settings: Settings) -> LazyDetector | None:

@@ -1,0 +1,42 @@
+"""Amodal completion downwards: a squat box no support lowered grows through hidden space, never below what it sits on."""
+
+import numpy as np
+import pytest
+
+from reasmory.memory.boxes import OrientedBox
+from reasmory.memory.grounding.complete import extend_open_faces, support_height
+
+SLIVER = OrientedBox.from_yaw([0.0, 0.0, 0.842], [0.33, 0.06, 0.016], 0.0)  # a backpack's top, seen from above
+SOFA = OrientedBox.from_yaw([0.0, 0.1, 0.45], [1.9, 0.9, 0.9], 0.0)  # its box holds the seat the backpack is on
+BACKPACK = (0.32, 0.2, 0.45)
+
+
+def test_support_below_counts_only_objects_wholly_under_the_box() -> None:
+    assert support_height(SLIVER, [SOFA], 0.0) == pytest.approx(SLIVER.c[2] - SLIVER.e[2] / 2)  # inside the sofa's box
+    assert support_height(SLIVER, [SOFA], 0.0, below=True) == 0.0
+    stool = OrientedBox.from_yaw([0.0, 0.0, 0.2], [0.4, 0.4, 0.4], 0.0)
+    assert support_height(SLIVER, [stool], 0.0, below=True) == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("down_to, bottom", [(None, 0.834), (0.6, 0.6), (0.0, 0.85 - 0.45)])
+def test_a_squat_box_grows_down_to_its_typical_height_through_hidden_space(down_to, bottom) -> None:
+    """No frames: nothing was observed, so all space below is hidden; the growth stops at the typical height or at
+    `down_to`, whichever comes first, and without `down_to` the height grows only upwards (here: not open)."""
+    grown = extend_open_faces(SLIVER, {(2, -1.0): "short"}, BACKPACK, [], lambda i: np.zeros((1, 1)), down_to=down_to)
+    assert grown.c[2] - grown.e[2] / 2 == pytest.approx(bottom, abs=0.01)
+    assert grown.c[2] + grown.e[2] / 2 == pytest.approx(0.85, abs=1e-6)
+
+
+def test_a_box_whose_points_come_near_the_floor_rests_on_it_though_the_space_beneath_was_seen(monkeypatch) -> None:
+    """A floor lamp whose pole's lowest seen point is 18 cm up (the box fit trimmed it higher still) stands on the
+    floor; a box whose points end 40 cm up over space seen empty stays where it is (it hangs on the wall)."""
+    import reasmory.memory.grounding.complete as complete
+    from reasmory.memory.grounding.visibility import Sight
+
+    monkeypatch.setattr(complete, "sight", lambda points, frames, depth, margin=0.02: Sight(*(np.ones(len(points), bool),) * 3))
+    lamp = OrientedBox.from_yaw([0.0, 0.0, 0.91], [0.37, 0.35, 1.21], 0.0)
+    rested = complete.rest_on_support(lamp, 0.0, [], lambda i: None, lowest=0.18)
+    assert rested.c[2] - rested.e[2] / 2 == pytest.approx(0.0)
+    assert rested.c[2] + rested.e[2] / 2 == pytest.approx(1.515)
+    hung = complete.rest_on_support(lamp, 0.0, [], lambda i: None, lowest=0.4)
+    assert hung.c[2] == pytest.approx(0.91)
