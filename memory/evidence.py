@@ -64,9 +64,10 @@ class Evidence(BaseModel):
         """One line per weak point: the scale, the reconstruction, then objects seen little or mostly inferred."""
         lines = [*scale_notes(self.scale), *self.warnings]
         for o in self.objects:
-            if o.frames_seen <= 1:
-                lines.append(f"the {o.label} (id {o.id}) was seen in {'one frame' if o.frames_seen else 'no frame'} only: "
-                             "its box and position rest on a single view")
+            if o.views and o.frames_seen == 1:  # an annotated object (no views: ground truth) was not observed at all
+                lines.append(f"the {o.label} (id {o.id}) was seen in one frame only: its box and position rest on a single view")
+            elif o.views and not o.frames_seen:
+                lines.append(f"the {o.label} (id {o.id}) is visible in no frame: its box and position rest on detections alone")
             if o.completed_fraction is not None and o.completed_fraction > MOSTLY_COMPLETED:
                 lines.append(f"{o.completed_fraction:.0%} of the {o.label}'s box (id {o.id}) is inferred, not seen: its size may be off")
         return lines

@@ -103,6 +103,19 @@ def test_grounded_objects_report_views_and_the_completed_share(tmp_path: Path) -
     assert len([line for line in found.weak() if "seen in one frame" in line or "no frame" in line]) == len(single)
 
 
+def test_ground_truth_objects_raise_no_single_view_warnings(living_room: SpatialMemory) -> None:
+    """Annotated boxes were never observed through frames: nothing about them rests on a single view."""
+    annotated = [o.model_copy(update={"frames": [], "attributes": {}}) for o in living_room.objects]
+    truth = living_room.with_objects(annotated)
+    assert not [line for line in evidence(truth).weak() if "frame" in line or "single view" in line]
+    seen_once = annotated[0].model_copy(update={"frames": [3], "attributes": {"views": 1}})
+    glimpsed = annotated[1].model_copy(update={"attributes": {"views": 1}})
+    weak = evidence(truth.with_objects([seen_once, glimpsed, *annotated[2:]])).weak()
+    assert [line for line in weak if "frame" in line] == [
+        f"the {seen_once.label} (id {seen_once.id}) was seen in one frame only: its box and position rest on a single view",
+        f"the {glimpsed.label} (id {glimpsed.id}) is visible in no frame: its box and position rest on detections alone"]
+
+
 @pytest.mark.slow
 def test_answering_on_a_real_sfm_memory_prints_the_scale_warning(tmp_path: Path, capsys) -> None:
     """A genuine pycolmap reconstruction of 12 photos: no objects, so its scale rests on the eye-height prior."""
