@@ -204,9 +204,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "differs only for distances exactly TIE_M apart"),
     Equivalent("interpreter/syntax.py", "core/NumberReplacer", "@lru_cache(maxsize=1)",
                "the cache's size only decides how often the lexer is built again"),
-    *(Equivalent("interpreter/syntax.py", operator, "if tok.start_pos > pos:",
-                 "with dont_ignore the lexer's tokens are contiguous from 0, so a token never starts before pos")
-      for operator in ("core/ReplaceComparisonOperator_Gt_NotEq", "core/ReplaceComparisonOperator_Gt_Lt")),
+    Equivalent("interpreter/syntax.py", "core/RemoveDecorator", "@lru_cache(maxsize=1)",
+               "the cache only saves building the lexer again; a new one lexes alike"),
     Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_Is", 'if ch == "\\\\":',
                "one-character strings are CPython's shared singletons, so `is` agrees with `==`"),
     Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_LtE", "if where.line == _span(pos, pos + 1).line else",

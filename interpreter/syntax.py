@@ -30,9 +30,7 @@ def tokens(text: str) -> list[tuple[Kind, str]]:
     pieces: list[tuple[Kind, str]] = []
     pos = 0
     try:
-        for tok in _lexer().lex(text, dont_ignore=True):
-            if tok.start_pos > pos:
-                pieces.append(("text", text[pos : tok.start_pos]))
+        for tok in _lexer().lex(text, dont_ignore=True):  # ignored terminals too: the tokens are contiguous from 0
             kind = _KINDS.get(tok.type, "punctuation" if tok.type in ("LPAR", "RPAR", "LSQB", "RSQB", "COMMA", "SEMICOLON") else "text")
             if tok.type == "NAME":
                 kind = "operation" if tok.value in REGISTRY else "name"

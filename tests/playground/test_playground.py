@@ -114,3 +114,9 @@ def test_highlighting_covers_the_text_exactly_and_keeps_comments() -> None:
     pieces = tokens(source)
     assert "".join(text for _, text in pieces) == source and all(text for _, text in pieces)
     assert pieces[:2] == [("text", "  "), ("name", "x")] and ("comment", "# note") in pieces and pieces[-1] == ("text", "$x)")
+    long = "\n".join(f"d{i} = distance(the(objects(\"chair\")), the(objects(\"table\")))" for i in range(12)) + "\nanswer(d0)"
+    pieces = tokens(long)  # positions past 256 (Python's small ints): no empty piece creeps in between or after tokens
+    assert "".join(text for _, text in pieces) == long and all(text for _, text in pieces)
+    assert pieces[-4:] == [("operation", "answer"), ("punctuation", "("), ("name", "d0"), ("punctuation", ")")]
+    assert tokens("$$ x") == [("text", "$$ x")]  # unlexable from the first character: the whole text, unchanged
+    assert tokens("") == []
