@@ -64,6 +64,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
 }
 TARGETS["interpreter/syntax.py"] = ("tests/playground/test_playground.py", "tests/traces/test_views.py")
 TARGETS["interpreter/trace.py"] = (*INTERPRETER_TESTS, "tests/traces/test_views.py")
+TARGETS["interpreter/ops/rendering.py"] = (*INTERPRETER_TESTS, "tests/render/test_ops.py")
 #: cosmic-ray operators left out: swaps to bitwise, shift, power, modulo and floor-division operators (this code
 #: computes with floats and booleans; such mutants crash at once and only lengthen the run).
 EXOTIC = ("BitAnd", "BitOr", "BitXor", "LShift", "RShift", "Pow", "Mod", "FloorDiv", "MatMult")
@@ -206,8 +207,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the cache's size only decides how often the lexer is built again"),
     Equivalent("interpreter/syntax.py", "core/RemoveDecorator", "@lru_cache(maxsize=1)",
                "the cache only saves building the lexer again; a new one lexes alike"),
-    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_Is", 'if ch == "\\\\":',
-               "one-character strings are CPython's shared singletons, so `is` agrees with `==`"),
+    *(Equivalent("interpreter/parser.py", operator, line, "one-character strings are CPython's shared singletons, so `is` agrees "
+                 "with `==` (and `is not` with `!=`)")
+      for operator, line in (("core/ReplaceComparisonOperator_Eq_Is", 'if ch == "\\\\":'),
+                             ("core/ReplaceComparisonOperator_Eq_Is", 'elif stack and ch == "#":'),
+                             ("core/ReplaceComparisonOperator_NotEq_IsNot", 'while i < n and text[i] != "\\n":'))),
     Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_LtE", "if where.line == _span(pos, pos + 1).line else",
                "a closing bracket never comes on a line before its opener, so <= holds exactly when == does"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", "where = _span(closer, closer + 1)",

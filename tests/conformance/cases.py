@@ -14,7 +14,8 @@ must give:
 `--- value` is followed by JSON compared with the run's value (see `normalise`);
 `--- answer` by the answer text exactly as the run formats it;
 `--- error` by one `stage code line:column` line per diagnostic, in order (check
-diagnostics all, parse and run errors the first).
+diagnostics all, parse and run errors the first); `line:column-end_line:end_column`
+also pins where the span ends (one past its last character).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from reasmory.memory.model import ObjectInstance
 CASES = Path(__file__).parent / "cases"
 MEMORIES = Path(__file__).parent / "memories"
 _HEADER = re.compile(r"^(memory|options|tolerance|warns|limits):\s*(.*)$")
-_ERROR = re.compile(r"^(parse|check|run) ([a-z-]+) (\d+):(\d+)$")
+_ERROR = re.compile(r"^(parse|check|run) ([a-z-]+) (\d+):(\d+)(?:-(\d+):(\d+))?$")
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Case:
     limits: dict[str, float] = field(default_factory=dict)
     value: Any = None
     errors: list[tuple[str, str, int, int]] | None = None
+    ends: list[tuple[int, int] | None] = field(default_factory=list)
     answer: str | None = None
 
     @property
@@ -85,6 +87,7 @@ def _case(file: str, block: str) -> Case:
             if m is None:
                 raise ValueError(f"{file}: {case.title}: bad error line {line!r} (want 'stage code line:column')")
             case.errors.append((m[1], m[2], int(m[3]), int(m[4])))
+            case.ends.append((int(m[5]), int(m[6])) if m[5] else None)
     else:
         raise ValueError(f"{file}: {case.title}: unknown section '--- {kind}' (want value, answer or error)")
     return case

@@ -41,9 +41,10 @@ def test_fixture(case: Case, tmp_path) -> None:
     mem = memory(case.memory)
     limits = Limits(**{"time_budget_s": TIME_BUDGET_S, **case.limits})
     if case.errors is not None and case.errors[0][0] != "run":
-        found = [(d.stage, d.code, d.span.line, d.span.column) if d.span else (d.stage, d.code, 0, 0)
-                 for d in check(case.program, mem, case.options, limits)]
+        diagnostics = check(case.program, mem, case.options, limits)
+        found = [(d.stage, d.code, d.span.line, d.span.column) if d.span else (d.stage, d.code, 0, 0) for d in diagnostics]
         assert found == case.errors, case.program
+        assert _ends(diagnostics, case.ends) == case.ends, case.program
         return
     assert [d for d in check(case.program, mem, case.options, limits) if d.severity == "error"] == [], case.program
     if case.errors is not None:
@@ -51,6 +52,7 @@ def test_fixture(case: Case, tmp_path) -> None:
             run(case.program, mem, case.options, limits=limits, artifacts_dir=tmp_path)
         d = info.value.diagnostics[0]
         assert [(d.stage, d.code, d.span.line, d.span.column)] == case.errors, d.message
+        assert _ends([d], case.ends) == case.ends, d.message
         return
     result = run(case.program, mem, case.options, limits=limits, artifacts_dir=tmp_path)
     if case.answer is not None:
@@ -62,6 +64,11 @@ def test_fixture(case: Case, tmp_path) -> None:
         assert any(text in w for w in result.warnings), (text, result.warnings)
     if not case.warns:
         assert result.warnings == [], result.warnings
+
+
+def _ends(diagnostics: list, wanted: list[tuple[int, int] | None]) -> list[tuple[int, int] | None]:
+    """Where each diagnostic's span ends, for the fixture lines that pin it (None for the others)."""
+    return [None if want is None or d.span is None else (d.span.end_line, d.span.end_column) for d, want in zip(diagnostics, wanted)]
 
 
 def _calls(node: object) -> set[str]:
