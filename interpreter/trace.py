@@ -7,7 +7,6 @@ ids; numbers with their unit; views by position and heading.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -246,7 +245,7 @@ class Trace(BaseModel):
         except ValidationError as exc:
             where, what = first_problem(exc)
             raise InputError(f"'{path}' is not a valid Reasmory trace: {where}: {what}", hint=TRACE_HINT) from None
-        except (ValueError, RecursionError, json.JSONDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # json.JSONDecodeError is a ValueError
             raise InputError(f"'{path}' is not a valid Reasmory trace: {str(exc).splitlines()[0]}", hint=TRACE_HINT) from None
 
 
