@@ -68,8 +68,6 @@ def accepts(actual: Type, allowed: tuple[Type, ...]) -> bool:
 
 def join(types: list[Type]) -> Type:
     """The element type of a list literal holding `types` (ANY when they do not agree)."""
-    if not types:
-        return ANY
     known = [t for t in types if t != ANY]
     if not known:
         return ANY

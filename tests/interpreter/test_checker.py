@@ -175,3 +175,16 @@ def test_lists_and_keyword_arguments_nest_like_positional_arguments() -> None:
     assert codes("answer([[1]])") == [] and codes("answer([[[1]]])") == ["too-deep"]
     assert codes("answer(round(x=-(1)))") == codes("answer(round(-(1)))") == []
     assert codes("answer(round(x=-(-1)))") == codes("answer(round(-(-1)))") == ["too-deep"]
+
+
+def test_a_type_mismatch_names_every_allowed_type_and_the_list_type_given(cross) -> None:
+    """The message a VLM repairs from: the allowed types listed in full, the given list's item type as inferred."""
+    def mismatch(program: str) -> str:
+        return next(d.message for d in check(program, cross) if d.code == "type-mismatch")
+
+    assert mismatch("answer(bev(highlight=1))").endswith("must be Objects, List[Objects], Text or List[Text], got Number")
+    assert mismatch("answer(count(1))").endswith("must be Objects, got Number")
+    assert mismatch('answer(count([object("sofa"), objects("chair")]))').endswith("got List[Objects]")  # an Object is a set of one
+    assert mismatch('answer(count([objects("chair"), objects("chair")]))').endswith("got List[Objects]")
+    for mixed in ('answer(count([1, "a"]))', "answer(count([]))", 'answer(count([1, object("sofa")]))'):
+        assert mismatch(mixed).endswith("got List[Any]"), mixed
