@@ -227,8 +227,6 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "a closing bracket never comes on a line before its opener, so <= holds exactly when == does"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", "where = _span(closer, closer + 1)",
                "only the closer's line and column are read from this span, never its end"),
-    Equivalent("interpreter/trace.py", "core/ReplaceComparisonOperator_Eq_LtE", 'elif summary.get("type") == "Objects":',
-               "Object is taken just above, and the other types sorting before Objects carry no ids"),
     Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
                "the cache only saves building Lark's parser again; a new one parses alike"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',

@@ -93,3 +93,70 @@ def test_usage_totals_add_every_count_and_start_from_nothing() -> None:
     assert Usage.total([first, second]) == Usage(calls=3, input_tokens=15, output_tokens=4, cached_input_tokens=2, reasoning_tokens=5,
                                                  cost_usd=0.75)
     assert Usage.total([]) == Usage(calls=0, input_tokens=0, output_tokens=0, cached_input_tokens=0, reasoning_tokens=0)
+
+
+def test_usage_and_reading_read_as_short_lines() -> None:
+    from reasmory.interpreter.trace import Reading, Usage
+
+    assert Usage(calls=1, input_tokens=3104, output_tokens=212).line() == "1 model call, 3,104 tokens in, 212 out"
+    priced = Usage(calls=2, input_tokens=3104, output_tokens=212, cached_input_tokens=1024, cost_usd=0.0012)
+    assert priced.line() == "2 model calls, 3,104 tokens in (1,024 cached), 212 out, $0.0012"
+    assert Usage(calls=1, cost_usd=0.0).line() == "1 model call, 0 tokens in, 0 out, $0.0000"  # free, not unpriced
+    assert Reading(operation="count").lines() == ["read as: count"]
+    full = Reading(operation="distance", cues=["how far"], names=["'couch' → 'sofa'"], unit="ft", notes=["n"], declined="d",
+                   examples=["How far is the sofa from the tv?"])
+    assert full.lines() == ["read as: distance (cue: 'how far')", "name: 'couch' → 'sofa'", "unit: ft", "note: n", "declined: d",
+                            "try: How far is the sofa from the tv?"]
+
+
+def test_what_a_trace_records_before_anything_sets_it(cross) -> None:
+    """A run stopped by the sandbox, a failed attempt and a hand-written step keep these: nothing took time, nothing worked."""
+    from reasmory.interpreter.trace import Attempt, TraceStep
+
+    stopped = Trace(program="answer(1)\n")
+    assert (stopped.total_ms, stopped.preparation_ms, stopped.steps, stopped.answer) == (0.0, 0.0, [], None)
+    assert Attempt(index=0, kind="compile", generator="compiler", error="not understood").ok is False
+    step = TraceStep.model_validate({"index": 0, "span": {"line": 1, "column": 1, "end_line": 1, "end_column": 2, "start": 0, "end": 1},
+                                     "source": "x"})
+    assert step.duration_ms == 0.0 and step.calls == [] and step.touched_objects() == {}
+
+
+def test_a_set_made_outside_the_memory_summarises_its_labels_from_its_objects(cross) -> None:
+    from reasmory.interpreter.trace import summarize
+    from reasmory.interpreter.values import ObjectSet
+
+    chosen = ObjectSet("things", (cross.find("tv")[0], *cross.find("chair"), cross.find("sofa")[0]))  # no cached rows or labels
+    assert summarize(chosen)["labels"] == ["chair", "sofa", "tv"] and summarize(chosen)["count"] == 4
+
+
+def test_a_saved_trace_is_indented_and_names_every_picture_relative_to_its_folder(cross, tmp_path: Path) -> None:
+    program = 'maps = [bev(), bev(mode="semantic")]\nanswer(count(objects("chair")))'
+    trace = run(program, cross, artifacts_dir=tmp_path / "pictures").trace
+    path = trace.save(tmp_path / "trace.json")
+    assert path.read_text().startswith('{\n  "schema_version": 1,\n  "program"')
+    items = Trace.load(path).steps[0].result["items"]  # images inside a list summary are found too
+    assert [item["path"] for item in items] == ["pictures/bev-rgb-01.png", "pictures/bev-semantic-01.png"]
+    odd = Trace(program="answer(1)\n", answer_value={"type": "Image", "path": None, "note": {"path": str(tmp_path / "x.png")}})
+    assert odd.relative_to(tmp_path).answer_value == odd.answer_value  # no text path in an Image: kept as it is
+
+
+def test_a_trace_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from reasmory.interpreter.trace import MAX_TRACE_BYTES
+
+    assert MAX_TRACE_BYTES == 64 * 1024 * 1024  # a trace of 64 statements with long replies is a few hundred kB
+    big = tmp_path / "big.json"
+    with big.open("wb") as fh:  # sparse: no 64 MiB written
+        fh.truncate(MAX_TRACE_BYTES + 1)
+    with pytest.raises(InputError, match="over the limit of 67,108,864"):
+        Trace.load(big)
+
+
+def test_a_hand_written_call_without_value_types_touches_no_objects() -> None:
+    from reasmory.interpreter.trace import CallRecord
+
+    span = {"line": 1, "column": 1, "end_line": 1, "end_column": 2, "start": 0, "end": 1}
+    call = CallRecord.model_validate({"operation": "count", "span": span, "args": {"objects": {"ids": [3]}}, "result": {},
+                                      "duration_ms": 1.0})
+    step = Trace.model_validate({"program": "x", "steps": [{"index": 0, "span": span, "source": "x"}]}).steps[0]
+    step.calls.append(call)
+    assert step.touched_objects() == {}
