@@ -152,6 +152,19 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "repr only shapes Python's debugging text: messages and traces show labels, origins and summaries, never a "
                  "value's repr", mutant_text="repr=True")
       for line in ("rows: np.ndarray | None = field(", "labels: tuple[str, ...] | None = field(", "pose: tuple[tuple[float, ...], ...]")),
+    Equivalent("interpreter/types.py", "core/ReplaceFalseWithTrue", "@dataclass(frozen=True, slots=True, eq=False)",
+               "Type defines its own __eq__ and __hash__, which dataclass keeps whatever `eq` says", mutant_text="eq=True"),
+    *(Equivalent("interpreter/types.py", operator, line,
+                 "a type has an item exactly when it is a list (list_of makes every List, always with an item), and every "
+                 "use of is_list also requires the item, so taking other types for lists changes no answer")
+      for operator, line in (("core/ReplaceComparisonOperator_Eq_GtE", 'return t.name == "List"'),
+                             ("core/ReplaceAndWithOr", "if is_list(expected) and is_list(actual):"))),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if all(t == first for t in known):",
+               "the checker's types are the module's constants or the cached list_of (one instance per item type), so `is` "
+               "agrees with `==`"),
+    Equivalent("interpreter/ops/rendering.py", "core/ReplaceComparisonOperator_GtE_Eq", "if ctx.renders >= ctx.limits.max_renders:",
+               "a run's render count starts at 0 and grows by one only while below the limit, so it meets the limit "
+               "before it could pass it"),
     Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if actual == ANY or expected == ANY",
                "the checker's Any is always the module's ANY (types come from the registry's constants, join and the cached "
                "list_of), so `is` agrees with `==`"),

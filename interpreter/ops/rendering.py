@@ -122,12 +122,14 @@ def _count(ctx: Context) -> None:
 
 
 def _camera(ctx: Context, view: View, width: int, height: int) -> RenderCamera:
-    """The input frame's camera (pitch and intrinsics kept) for camera views, else a level 70° camera."""
+    """The input frame's camera (pitch and intrinsics kept) for camera views, else a level 70° camera.
+
+    Only `camera(i)` makes views with a pose; they carry their frame `i`, checked against this memory's frames.
+    """
     from reasmory.memory.render import RenderCamera
 
-    frames = ctx.memory.frames
-    if view.pose is not None and view.frame is not None and 0 <= view.frame < len(frames):
-        return RenderCamera.from_frame(frames[view.frame], width, height)
+    if view.pose is not None:
+        return RenderCamera.from_frame(ctx.memory.frames[view.frame], width, height)  # type: ignore[index]
     return RenderCamera.looking(view.position, view.heading, width, height)
 
 

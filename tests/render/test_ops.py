@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -98,3 +99,44 @@ def test_cold_render_preparation_is_not_counted_against_the_time_budget(oracle: 
     with pytest.raises(RunError) as info:  # the program's own work still counts
         run('a = labels()\nb = labels()\nanswer(a)', fresh, limits=Limits(time_budget_s=1e-9, **cost_apart))
     assert "own work ran past its time budget" in info.value.diagnostics[0].message
+
+
+def test_a_camera_view_renders_through_that_frame_s_own_camera(oracle: SpatialMemory, tmp_path: Path) -> None:
+    """Pitch and intrinsics kept for every input frame, the first and the last included."""
+    from reasmory.memory.render import RenderCamera, render_view
+
+    for index in (0, len(oracle.frames) - 1):
+        made = run(f'answer(render(camera({index}), mode="depth", width=80, height=60))', oracle, artifacts_dir=tmp_path).value
+        own = render_view(oracle, RenderCamera.from_frame(oracle.frames[index], 80, 60), "depth").image
+        assert np.array_equal(np.asarray(Image.open(made.path)), np.asarray(own)), index
+
+
+def test_only_a_viewer_inside_a_box_or_within_five_centimetres_of_it_leaves_it_out(oracle: SpatialMemory, tmp_path: Path) -> None:
+    from reasmory.interpreter.ops.rendering import INSIDE_MARGIN, _containing
+    from reasmory.interpreter.values import View
+
+    assert INSIDE_MARGIN == 0.05
+    ctx = Context(memory=oracle, artifacts_dir=tmp_path)
+    bed = oracle.find("bed")[0]
+    corner = np.asarray(bed.box.corners(), np.float64)
+    top = corner[np.argmax(corner[:, 2])]
+    above = lambda gap: View((float(top[0]), float(top[1]), float(top[2]) + gap), 0.0, "above the bed")  # noqa: E731
+    centre = bed.box.center
+    inside = View((float(centre[0]), float(centre[1]), float(centre[2])), 0.0, "in the bed")
+    assert bed in _containing(ctx, inside) and bed in _containing(ctx, above(0.04))
+    assert bed not in _containing(ctx, above(0.06)) and bed not in _containing(ctx, above(0.5))
+
+
+def test_a_map_larger_than_the_run_s_image_limit_is_shrunk_to_it(oracle: SpatialMemory, tmp_path: Path) -> None:
+    full = bev(Context(memory=oracle, artifacts_dir=tmp_path), "rgb", ())
+    side = max(full.width, full.height) - 10
+    small = bev(Context(memory=oracle, limits=Limits(max_image_side=side), artifacts_dir=tmp_path), "rgb", ())
+    assert max(small.width, small.height) == side and small.caption.endswith(f"{small.width}×{small.height}")
+    exact = bev(Context(memory=oracle, limits=Limits(max_image_side=side + 10), artifacts_dir=tmp_path), "rgb", ())
+    assert (exact.width, exact.height) == (full.width, full.height)
+
+
+def test_images_of_one_kind_are_numbered_in_turn(oracle: SpatialMemory, tmp_path: Path) -> None:
+    result = run('a = bev()\nb = bev()\nc = bev(mode="semantic")\nanswer(bev())', oracle, artifacts_dir=tmp_path)
+    assert [Path(p).name for p in result.trace.steps[-1].artifacts] == ["bev-rgb-03.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bev-rgb-01.png", "bev-rgb-02.png", "bev-rgb-03.png", "bev-semantic-01.png"]
