@@ -1,7 +1,7 @@
 """Mutation testing: how many small plausible bugs the tests catch, per module, with the survivors listed.
 
     nice -n 10 .venv/bin/python -m reasmory.benchmarks.mutation [--modules memory/labels.py …] [--workers 2]
-        [--sample N] [--json bench-results/mutation.json]
+        [--sample N] [--planted] [--json bench-results/mutation.json]
 
 Mutants are cosmic-ray's (its core operators: comparisons, arithmetic and
 boolean operators swapped, numbers changed, `not` added, conditions and
@@ -152,6 +152,13 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "repr only shapes Python's debugging text: messages and traces show labels, origins and summaries, never a "
                  "value's repr", mutant_text="repr=True")
       for line in ("rows: np.ndarray | None = field(", "labels: tuple[str, ...] | None = field(", "pose: tuple[tuple[float, ...], ...]")),
+    *(Equivalent("interpreter/ast_build.py", "core/NumberReplacer", line, "the rule has exactly one child: c[-1] is c[0]",
+                 mutant_text=mutant)
+      for line, mutant in (("return ast.Number(float(c[0][1]), token_span(c[0]))", "float(c[ -1][1])"),
+                           ("return ast.ExprStmt(c[0], c[0].span)", "c[ -1].span"))),
+    Equivalent("interpreter/ast_build.py", "core/NumberReplacer", "end_line = bisect.bisect_right(starts, max(start, end - 1))",
+               "no span ends with a newline (tokens, statements and diagnostics all stop before one), so the offset just past "
+               "a span lies on the line of its last character", mutant_text="end - 0"),
     Equivalent("interpreter/types.py", "core/ReplaceFalseWithTrue", "@dataclass(frozen=True, slots=True, eq=False)",
                "Type defines its own __eq__ and __hash__, which dataclass keeps whatever `eq` says", mutant_text="eq=True"),
     *(Equivalent("interpreter/types.py", operator, line,
@@ -515,14 +522,16 @@ def _mutate_in_worker(module: str, work: Path, sample: int | None) -> tuple[Modu
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--modules", nargs="*", default=None, help="repository paths (default: every target)")
+    parser.add_argument("--modules", nargs="*", default=None, help="repository paths (default: every target; none with the flag alone)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own staged copy")
     parser.add_argument("--sample", type=int, default=None,
                         help="test a seeded random sample of N mutants per module (an estimate; default: every mutant)")
     parser.add_argument("--work", type=Path, default=Path("bench-results/mutation"), help="staged copies, sessions, logs")
     parser.add_argument("--json", type=Path, default=Path("bench-results/mutation.json"))
+    parser.add_argument("--planted", action="store_true",
+                        help="also run the bugs planted by hand (always done when every module is measured)")
     args = parser.parse_args(argv)
-    modules = args.modules or list(TARGETS)
+    modules = list(TARGETS) if args.modules is None else args.modules  # `--modules` alone: none (with --planted: only those)
     unknown = [m for m in modules if m not in TARGETS]
     if unknown:
         parser.error(f"not a mutation target: {', '.join(unknown)} (targets: {', '.join(TARGETS)})")
@@ -536,7 +545,7 @@ def main(argv: list[str] | None = None) -> None:
         done = list(pool.map(_mutate_in_worker, modules, [work] * len(modules), [args.sample] * len(modules)))
     results = [r for r, _ in done]
     survivors = [s for _, surv in done for s in surv]
-    planted = run_planted(stage(REPO, work / "stage-planted"), work) if args.modules is None else []
+    planted = run_planted(stage(REPO, work / "stage-planted"), work) if args.modules is None or args.planted else []
     rows = [[r.module, f"{r.killed + r.survived} of {r.candidates}", r.killed, r.survived, r.excluded,
              r.error or ("-" if r.score is None else f"{r.score:.1f}%"), f"{r.seconds:.0f}"] for r in results]
     killed, survived = sum(r.killed for r in results), sum(r.survived for r in results)
