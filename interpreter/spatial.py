@@ -50,7 +50,7 @@ def clock_hour(angle: float) -> int:
     """The nearest clock hour (12 = ahead, 3 = right); a half-hour angle goes to the hour nearer 12 on either side."""
     hours_from_ahead = math.ceil((abs(angle) - 15.0 - _EPS) / 30.0)
     hour = hours_from_ahead if angle < 0 else 12 - hours_from_ahead
-    return hour % 12 or 12
+    return hour or 12
 
 
 def name_direction(angle: float, granularity: str) -> str:
