@@ -159,6 +159,12 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/ast_build.py", "core/NumberReplacer", "end_line = bisect.bisect_right(starts, max(start, end - 1))",
                "no span ends with a newline (tokens, statements and diagnostics all stop before one), so the offset just past "
                "a span lies on the line of its last character", mutant_text="end - 0"),
+    Equivalent("interpreter/reference.py", "core/NumberReplacer", 'result = op.signature().rsplit(" -> ", 1)[1]',
+               "a signature holds ' -> ' once, before its result, so splitting at most twice from the right gives the same "
+               "last two parts", mutant_text='rsplit(" -> ", 2)'),
+    *(Equivalent("interpreter/reference.py", "core/NumberReplacer", "if op.category in _CATEGORY_ORDER else 99, op.name",
+                 "any position past the eight listed categories sorts an unlisted one last", mutant_text=f"else {n}, op.name")
+      for n in (98, 100)),
     Equivalent("interpreter/types.py", "core/ReplaceFalseWithTrue", "@dataclass(frozen=True, slots=True, eq=False)",
                "Type defines its own __eq__ and __hash__, which dataclass keeps whatever `eq` says", mutant_text="eq=True"),
     *(Equivalent("interpreter/types.py", operator, line,

@@ -16,3 +16,25 @@ def test_every_operation_has_a_doc_line_and_typed_parameters() -> None:
     for op in REGISTRY:
         assert op.doc and not op.doc.endswith(".")
         assert all(p.types for p in op.params)
+
+
+def test_regenerating_a_document_replaces_only_the_table_between_its_markers(tmp_path: Path) -> None:
+    from reasmory.interpreter.reference import update_document
+
+    doc = tmp_path / "language.md"
+    doc.write_text("# Title\n\nbefore\n<!-- operations:start -->\n| stale | table |\n<!-- operations:end -->\nafter\n")
+    update_document(str(doc))
+    assert doc.read_text() == f"# Title\n\nbefore\n<!-- operations:start -->\n{operations_markdown()}<!-- operations:end -->\nafter\n"
+    update_document(str(doc))  # a second run changes nothing
+    assert doc.read_text().count("<!-- operations:start -->") == 1 and doc.read_text().endswith("<!-- operations:end -->\nafter\n")
+
+
+def test_operations_are_listed_by_category_then_name_with_pipes_escaped() -> None:
+    rows = operations_markdown().splitlines()
+    assert rows[:2] == ["| operation | result | meaning |", "|---|---|---|"]
+    names = [row.split("`")[1].split("(")[0] for row in rows[2:]]
+    order = ("objects", "geometry", "time", "views", "directions", "rendering", "answers", "general")
+    keys = [(order.index(REGISTRY.get(n).category), n) for n in names]
+    assert keys == sorted(keys) and len(names) == len(list(REGISTRY))
+    render = next(row for row in rows if row.startswith("| `render("))
+    assert '"rgb" \\| "semantic" \\| "depth"' in render and render.count(" | ") == 2
