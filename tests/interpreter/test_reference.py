@@ -38,3 +38,24 @@ def test_operations_are_listed_by_category_then_name_with_pipes_escaped() -> Non
     assert keys == sorted(keys) and len(names) == len(list(REGISTRY))
     render = next(row for row in rows if row.startswith("| `render("))
     assert '"rgb" \\| "semantic" \\| "depth"' in render and render.count(" | ") == 2
+
+
+def test_the_command_rewrites_the_file_it_is_given_or_docs_language_md(tmp_path: Path, monkeypatch) -> None:
+    import runpy
+    import sys
+    import warnings
+
+    stale = "intro\n<!-- operations:start -->\nold\n<!-- operations:end -->\n"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "language.md").write_text(stale)
+    (tmp_path / "other.md").write_text(stale)
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # runpy: the module is already imported
+        monkeypatch.setattr(sys, "argv", ["reference", "other.md"])
+        runpy.run_module("reasmory.interpreter.reference", run_name="__main__")
+        assert operations_markdown() in (tmp_path / "other.md").read_text()
+        assert (tmp_path / "docs" / "language.md").read_text() == stale
+        monkeypatch.setattr(sys, "argv", ["reference"])
+        runpy.run_module("reasmory.interpreter.reference", run_name="__main__")
+        assert operations_markdown() in (tmp_path / "docs" / "language.md").read_text()
