@@ -48,7 +48,8 @@ REPO = Path(__file__).resolve().parents[1]
 INTERPRETER_TESTS = ("tests/interpreter/test_values.py", "tests/conformance", "tests/interpreter/test_checker.py",
                      "tests/interpreter/test_operations.py", "tests/interpreter/test_safety.py", "tests/interpreter/test_trace.py",
                      "tests/interpreter/test_reference.py", "tests/interpreter/test_check_hints.py",
-                     "tests/interpreter/test_executor_edges.py", "tests/interpreter/test_errors.py")
+                     "tests/interpreter/test_executor_edges.py", "tests/interpreter/test_errors.py",
+                     "tests/interpreter/test_limits.py")
 #: Module → the tests that cover it (fastest-failing first: runs stop at the first failure).
 TARGETS: dict[str, tuple[str, ...]] = {
     "memory/labels.py": ("tests/memory/test_labels.py", "tests/memory/test_label_rules.py", "tests/conformance"),

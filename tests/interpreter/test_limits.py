@@ -69,3 +69,14 @@ def test_a_program_too_long_is_refused_before_it_is_parsed(cross: SpatialMemory)
     assert [d.code for d in check(huge, cross)] == ["program-too-long"]
     with pytest.raises(ParseError):
         run(huge, cross)
+
+
+def test_a_program_at_the_length_limit_runs_and_one_character_more_is_refused(cross: SpatialMemory) -> None:
+    limits = Limits(max_program_chars=40)
+    at_limit = "answer(1)" + " " * 30 + "\n"
+    assert len(at_limit) == 40 and check(at_limit, cross, limits=limits) == [] and run(at_limit, cross, limits=limits).answer == "1"
+    (over,) = check(at_limit + " ", cross, limits=limits)
+    assert (over.code, over.message, over.expected) == ("program-too-long", "the program has 41 characters", "at most 40")
+    with pytest.raises(ParseError) as refused:
+        run("x = 1\n" * 200 + "answer(x)", cross, limits=Limits(max_program_chars=100))
+    assert refused.value.source == ("x = 1\n" * 200)[:1000]  # what is shown of it: the first 1,000 characters

@@ -160,3 +160,15 @@ def test_a_hand_written_call_without_value_types_touches_no_objects() -> None:
     step = Trace.model_validate({"program": "x", "steps": [{"index": 0, "span": span, "source": "x"}]}).steps[0]
     step.calls.append(call)
     assert step.touched_objects() == {}
+
+
+def test_a_run_s_trace_says_what_memory_question_and_options_it_had(cross, tmp_path: Path) -> None:
+    result = run('answer(choose("left", options))', cross, ["A. left", "B. right"], question="Which side?",
+                 artifacts_dir=tmp_path)
+    trace = result.trace
+    assert trace.memory_summary == {"objects": len(cross.objects), "frames": len(cross.frames), "labels": cross.label_counts()}
+    assert (trace.question, trace.options, trace.answer, trace.answer_value) == (
+        "Which side?", ["A. left", "B. right"], "A", {"type": "Text", "value": "A"})
+    assert trace.total_ms >= sum(s.duration_ms for s in trace.steps) and trace.preparation_ms == 0.0
+    bare = run("answer(1)", cross).trace
+    assert bare.options == [] and bare.question is None
