@@ -205,8 +205,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "differs only for a target exactly 1e-6 m from the viewer"),
     Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_LtE_Lt", "return np.where(angle <= -180.0 + _EPS, 180.0, angle)",
                "differs only for an angle of exactly −180° + 1e-9"),
-    Equivalent("interpreter/spatial.py", "core/NumberReplacer", 'where = "straight ahead" if abs(angle) < 90 else "straight behind"',
-               "only angles within 1e-9 of 0° or of ±180° get here, so any bound between them (89° or 91°) splits them alike"),
+    *(Equivalent("interpreter/spatial.py", operator, 'where = "straight ahead" if abs(angle) < 90 else "straight behind"',
+                 "only angles within 1e-9 of 0° or of ±180° get here, so any bound between them (89°, 90° or 91°, < or ≤) "
+                 "splits them alike") for operator in ("core/NumberReplacer", "core/ReplaceComparisonOperator_Lt_LtE")),
     Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_GtE_Gt", "abs(angle) >= 135.0 - _EPS",
                "differs only for an angle of exactly 135° − 1e-9"),
     Equivalent("interpreter/errors.py", "core/ReplaceComparisonOperator_Eq_LtE", "if span.end_line == span.line else",
