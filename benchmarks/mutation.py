@@ -136,9 +136,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the checker makes answer(…) the one last statement, so whatever other calls set first, answer's value is final"),
     Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if node.op == "and":',
                "a boolean operator is `and` or `or`, and 'or' > 'and': <= picks what == picks"),
-    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_NotEq_IsNot", "if result != result or result in",
-               "operands are finite (the checker refuses literals that overflow), and + − × ÷ of finite numbers overflow to "
-               "±inf, caught beside it, before they could give NaN"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_GtE", 'return (not value) if node.op == "not" else -value',
+               "the unary operators are 'not' and '-', and '-' sorts before 'not': >= picks what == picks"),
     Equivalent("interpreter/ops/objects.py", "core/ReplaceAndWithOr", "if is_list(t) and t.item is not None:",
                "every list type carries an element type (an empty list's is Any) and no other type has one: `and` and `or` agree"),
     *(Equivalent("interpreter/ops/objects.py", operator, "keep, 2 * TIE_M)",

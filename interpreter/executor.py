@@ -196,7 +196,7 @@ class Executor:
         if node.op == "/" and right == 0:
             raise self._stop("division-by-zero", "division by zero", node.span)
         result = _ARITH[node.op](left, right)
-        if result != result or result in (float("inf"), float("-inf")):
+        if result in (float("inf"), float("-inf")):  # operands are finite, so overflow is the only way out (never NaN)
             raise self._stop("not-a-number", "the arithmetic gives no finite number", node.span)
         return result
 

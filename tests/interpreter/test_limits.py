@@ -61,7 +61,8 @@ def test_non_finite_literals_are_language_errors(source: str, cross: SpatialMemo
 def test_ranges_hold_for_computed_arguments(source: str, argument: str, cross: SpatialMemory) -> None:
     with pytest.raises(RunError) as stopped:
         run(source, cross)
-    assert stopped.value.diagnostics[0].code == "out-of-range" and argument in stopped.value.diagnostics[0].message
+    (stop,) = stopped.value.diagnostics
+    assert stop.code == "out-of-range" and argument in stop.message and stop.hint.startswith("use a number from ")
 
 
 def test_a_program_too_long_is_refused_before_it_is_parsed(cross: SpatialMemory) -> None:
