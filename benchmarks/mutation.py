@@ -240,6 +240,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "sys.platform and the literal are interned identifier-like strings, so `is` agrees with `==`"),
     Equivalent("memory/reconstruction/cache.py", "core/ReplaceTrueWithFalse", "path.unlink(missing_ok=True)",
                "differs only when another process deletes the same damaged entry between the failed load and this unlink"),
+    Equivalent("memory/reconstruction/cache.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if sys.platform == "win32":',
+               "'win32' sorts after every other platform Python reports (aix, cygwin, darwin, emscripten, freebsd, linux, "
+               "wasi), so >= holds exactly when == does"),
     Equivalent("memory/reconstruction/cache.py", "core/ReplaceComparisonOperator_NotEq_LtE", 'if sys.platform != "win32":',
                "'win32' sorts after every other platform Python reports (aix, cygwin, darwin, emscripten, freebsd, linux, "
                "wasi), so <= holds exactly when != does"),
