@@ -569,7 +569,7 @@ def main(argv: list[str] | None = None) -> None:
     killed, survived = sum(r.killed for r in results), sum(r.survived for r in results)
     rows.append(["all modules", f"{killed + survived} of {sum(r.candidates for r in results)}", killed, survived,
                  sum(r.excluded for r in results),
-                 f"{100.0 * killed / max(1, killed + survived):.1f}%", f"{sum(r.seconds for r in results):.0f}"])
+                 f"{100.0 * killed / (killed + survived):.1f}%" if killed + survived else "-", f"{sum(r.seconds for r in results):.0f}"])
     if survivors:
         emit("surviving mutants", ["module", "line", "operator", "source", "mutant"],
              [[s["module"], s["line"], s["operator"].removeprefix("core/"), s["source"][:70], s["mutant"][:70]] for s in survivors],
