@@ -171,7 +171,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "a type has an item exactly when it is a list (list_of makes every List, always with an item), and every "
                  "use of is_list also requires the item, so taking other types for lists changes no answer")
       for operator, line in (("core/ReplaceComparisonOperator_Eq_GtE", 'return t.name == "List"'),
+                             ("core/ReplaceComparisonOperator_Eq_LtE", 'return t.name == "List"'),
                              ("core/ReplaceAndWithOr", "if is_list(expected) and is_list(actual):"))),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Is_Eq", "(type(other) is Type and self.name",
+               "classes compare by identity (Type has no metaclass of its own), so == agrees with `is`"),
     Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if all(t == first for t in known):",
                "the checker's types are the module's constants or the cached list_of (one instance per item type), so `is` "
                "agrees with `==`"),

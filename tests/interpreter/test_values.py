@@ -52,6 +52,7 @@ def test_types_are_equal_by_name_and_item_whichever_instance() -> None:
 
     assert Type("Number") == NUMBER and hash(Type("Number")) == hash(NUMBER)
     assert Type("List", NUMBER) == list_of(NUMBER) != list_of(TEXT)
+    assert Type("List", Type("Number")) == list_of(NUMBER)  # items equal by name too, not only the same instance
     assert NUMBER != TEXT and NUMBER != "Number"
 
 
