@@ -136,6 +136,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the checker makes answer(…) the one last statement, so whatever other calls set first, answer's value is final"),
     Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if node.op == "and":',
                "a boolean operator is `and` or `or`, and 'or' > 'and': <= picks what == picks"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_Is", 'return (not value) if node.op == "not" else -value',
+               "the AST's unary operators are ast_build's own string constants ('not', '-'), so `is` agrees with `==`"),
     Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_GtE", 'return (not value) if node.op == "not" else -value',
                "the unary operators are 'not' and '-', and '-' sorts before 'not': >= picks what == picks"),
     Equivalent("interpreter/ops/objects.py", "core/ReplaceAndWithOr", "if is_list(t) and t.item is not None:",
