@@ -259,6 +259,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "differs only for distances exactly TIE_M apart"),
     Equivalent("interpreter/syntax.py", "core/NumberReplacer", "@lru_cache(maxsize=1)",
                "the cache's size only decides how often the lexer is built again"),
+    Equivalent("interpreter/syntax.py", "core/ReplaceComparisonOperator_Lt_NotEq", "if pos < len(text):",
+               "pos is 0 or where a token of the text ends, never past the text's end, so != holds exactly when < does"),
     Equivalent("interpreter/syntax.py", "core/RemoveDecorator", "@lru_cache(maxsize=1)",
                "the cache only saves building the lexer again; a new one lexes alike"),
     *(Equivalent("interpreter/parser.py", operator, line, "one-character strings are CPython's shared singletons, so `is` agrees "
