@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 from pathlib import Path
 
@@ -89,12 +90,10 @@ def test_the_reconstructions_warnings_join_the_evidence(living_room: SpatialMemo
     assert found.weak()[0] == SCALE_LINE and found.weak()[1 : 1 + len(found.warnings)] == found.warnings
 
 
-def test_grounded_objects_report_views_and_the_completed_share(tmp_path: Path) -> None:
+def test_grounded_objects_report_views_and_the_completed_share(make_synth_scene: Callable[..., Path]) -> None:
     from reasmory.memory.grounding.scene_memory import build_scene_memory
-    from reasmory.synth.pipeline import make_config, synthesize
 
-    folder = tmp_path / "s"
-    synthesize(make_config(seed=2, frames=12, width=160, height=120, questions=False), folder)
+    folder = make_synth_scene(2, 12)
     built = build_scene_memory(folder)
     found = evidence(built)
     assert len(found.objects) == len(built.objects) and found.scale.source == "metric"

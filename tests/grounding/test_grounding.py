@@ -1,5 +1,6 @@
 """Grounding: lifting, association, box fitting and completion, end to end on a synthetic scene."""
 
+from collections.abc import Callable
 import math
 from pathlib import Path
 
@@ -20,12 +21,8 @@ from reasmory.memory.oracle import from_scene
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory) -> Path:
-    from reasmory.synth.pipeline import make_config, synthesize
-
-    folder = tmp_path_factory.mktemp("scene") / "s"
-    synthesize(make_config(seed=1, frames=24, width=320, height=240, questions=True), folder)
-    return folder
+def scene(make_synth_scene: Callable[..., Path]) -> Path:
+    return make_synth_scene(1, 24, 320, 240, questions=True)
 
 
 def test_lifted_points_lie_in_their_objects_boxes(scene: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import math
 from pathlib import Path
 
@@ -19,12 +20,8 @@ from reasmory.memory.reconstruction.world import scale_of
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory) -> Path:
-    from reasmory.synth.pipeline import make_config, synthesize
-
-    folder = tmp_path_factory.mktemp("scene") / "s"
-    synthesize(make_config(seed=4, frames=12, width=160, height=120, questions=False), folder)
-    return folder
+def scene(make_synth_scene: Callable[..., Path]) -> Path:
+    return make_synth_scene(4, 12)
 
 
 class Squares:
