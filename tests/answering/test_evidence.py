@@ -127,3 +127,16 @@ def test_answering_on_a_real_sfm_memory_prints_the_scale_warning(tmp_path: Path,
     assert main(["answer", str(rmem), question]) == 0
     out, err = capsys.readouterr()
     assert float(out.strip()) > 0 and SCALE_LINE in err
+
+
+def test_the_completed_share_is_of_the_most_inferred_side_and_ignores_a_thin_panel_thickened() -> None:
+    from reasmory.memory.boxes import OrientedBox
+    from reasmory.memory.grounding.pipeline import completed_fraction
+
+    tv = OrientedBox.from_yaw([0, 0, 1.2], [1.0, 0.06, 0.6], 0.4)
+    assert completed_fraction(OrientedBox.from_yaw([0, 0.02, 1.2], [1.0, 0.02, 0.6], 0.4), tv) == 0.0  # 67 % by volume
+    table = OrientedBox.from_yaw([0, 0, 0.375], [1.2, 0.8, 0.75], 0.0)
+    top = OrientedBox.from_yaw([0, 0, 0.7], [1.2, 0.8, 0.1], 0.0)
+    assert completed_fraction(top, table) == pytest.approx(0.65 / 0.75)
+    turned = OrientedBox.from_yaw([0, 0, 0.7], [0.8, 0.6, 0.1], np.pi / 2)  # fitted with its axes the other way round
+    assert completed_fraction(turned, table) == pytest.approx(0.65 / 0.75)
