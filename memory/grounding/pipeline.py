@@ -38,6 +38,7 @@ ImageFn = Callable[[int], np.ndarray]
 class GroundingSettings:
     """How masks become objects. `typical_sizes`: complete boxes towards `TYPICAL_SIZES` through faces no view pinned
     down; `denoise_above`: smooth a frame's depth within masks when its estimated relative noise exceeds this;
+    `sparse_below`: a frame with depth at under this share of its pixels (SfM points) is filled within each mask;
     `coincide`: merge two tracks of one label whose completed boxes overlap by this share of the smaller."""
 
     erode: int = 1
@@ -49,6 +50,7 @@ class GroundingSettings:
     min_thickness: float = 0.05
     typical_sizes: bool = True
     denoise_above: float = 0.002
+    sparse_below: float = 0.3
     coincide: float = 0.3
     association: AssociationSettings = field(default_factory=AssociationSettings)
     support: SupportSettings = field(default_factory=SupportSettings)
@@ -66,12 +68,13 @@ def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normali
     if depth.shape != (frame.height, frame.width):
         raise InputError(f"depth of frame {frame.index} is {depth.shape[1]}×{depth.shape[0]}, the frame is {frame.width}×{frame.height}")
     edges = depth_edges(depth, settings.depth_relative, settings.depth_absolute)
-    noise = depth_noise(depth)
+    sparse = bool((depth > 0).mean() < settings.sparse_below)
+    noise = 0.0 if sparse else depth_noise(depth)
     noise = noise if noise > settings.denoise_above else 0.0
     found = []
     for inst in instances:
         points, outline = lift_instance(inst.mask, depth, frame.K_array, frame.pose_array, edges, settings.erode,
-                                        settings.depth_relative, settings.depth_absolute, noise)
+                                        settings.depth_relative, settings.depth_absolute, noise, sparse)
         if not len(points):
             continue
         keep = thin_indices(points, settings.association.point_spacing)
