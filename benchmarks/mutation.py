@@ -270,6 +270,16 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                              ("core/ReplaceComparisonOperator_NotEq_IsNot", 'while i < n and text[i] != "\\n":'))),
     Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_LtE", "if where.line == _span(pos, pos + 1).line else",
                "a closing bracket never comes on a line before its opener, so <= holds exactly when == does"),
+    *(Equivalent("interpreter/parser.py", operator, "if where.line == _span(pos, pos + 1).line else",
+                  "only this span's line is read, and a span's line depends on its start alone")
+      for operator in ("core/ReplaceBinaryOperator_Add_", "core/NumberReplacer")),
+    Equivalent("interpreter/parser.py", "core/ReplaceBinaryOperator_Add_", "where = _span(closer, closer + 1)",
+               "only the closer's line and column are read from this span, never its end"),
+    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Lt_NotEq", "if stack and i < n and text[i] in",
+               "i reaches n at most (a backslash ending the text takes it to n, and the loop stops there), so != holds "
+               "exactly when < does"),
+    Equivalent("interpreter/parser.py", "core/AddNot", "if use_cython:",
+               "lark-cython parses with the same grammar into the same trees, only faster, so using it or not changes no result"),
     Equivalent("interpreter/parser.py", "core/NumberReplacer", "where = _span(closer, closer + 1)",
                "only the closer's line and column are read from this span, never its end"),
     Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",

@@ -74,3 +74,9 @@ def test_a_bracket_closed_by_the_wrong_kind_names_where_the_closer_is() -> None:
     assert same_line.hint == "close it with ']' before the ')' at column 13"
     (next_line,) = check("x = [1,\n 2)\nanswer(x)")
     assert next_line.hint == "close it with ']' before the ')' at line 2, column 3"
+
+
+@pytest.mark.parametrize("head", ["", "x = " + " + ".join(["1"] * 100) + "\n"])  # positions past 256 too
+def test_a_comment_that_ends_the_text_inside_an_open_bracket_is_read_to_the_end(head: str) -> None:
+    (unclosed,) = check(head + "answer(count(\n  # note")
+    assert (unclosed.code, unclosed.span.line, unclosed.span.column) == ("unclosed-bracket", 1 + bool(head), 7)
