@@ -80,3 +80,9 @@ def test_a_bracket_closed_by_the_wrong_kind_names_where_the_closer_is() -> None:
 def test_a_comment_that_ends_the_text_inside_an_open_bracket_is_read_to_the_end(head: str) -> None:
     (unclosed,) = check(head + "answer(count(\n  # note")
     assert (unclosed.code, unclosed.span.line, unclosed.span.column) == ("unclosed-bracket", 1 + bool(head), 7)
+
+
+def test_only_a_stray_equals_sign_gets_the_compare_with_double_equals_hint() -> None:
+    (comma,) = check("x = 1 , 2\nanswer(x)")
+    (equals,) = check("answer(1 == = 2)")
+    assert comma.code == equals.code == "unexpected-token" and comma.hint is None and equals.hint.startswith("use == to compare")
