@@ -180,6 +180,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if all(t == first for t in known):",
                "the checker's types are the module's constants or the cached list_of (one instance per item type), so `is` "
                "agrees with `==`"),
+    Equivalent("interpreter/ops/rendering.py", "core/ReplaceComparisonOperator_NotEq_Gt", "if value != int(value) or not MIN_SIDE",
+               "int() truncates toward zero: a fraction is above its int when positive, and out of range when negative"),
+    Equivalent("interpreter/ops/rendering.py", "core/ReplaceComparisonOperator_Gt_NotEq", "if max(picture.size) > ctx.limits.max_image_side:",
+               "PIL's thumbnail only ever shrinks: a map already within the limit is left as it is either way"),
     Equivalent("interpreter/ops/rendering.py", "core/ReplaceComparisonOperator_GtE_Eq", "if ctx.renders >= ctx.limits.max_renders:",
                "a run's render count starts at 0 and grows by one only while below the limit, so it meets the limit "
                "before it could pass it"),
