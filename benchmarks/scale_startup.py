@@ -5,7 +5,8 @@ on a small memory, each beside `python -c pass`, in alternating rounds (one
 run, so machine load hits all alike), with floors in the same rounds:
 importing numpy and pydantic's `BaseModel` (what loading a memory needs at
 the least: `import pydantic` alone defers it), the same plus typer, and a
-typer app with `run`'s parameters parsing the same arguments (`TYPER_FLOOR`). The package's bytecode is compiled
+typer app with `run`'s parameters parsing the same arguments (`TYPER_FLOOR`),
+and importing the interpreter a run needs (its operations, the memory's models). The package's bytecode is compiled
 first, as an installed package's is (with PYTHONDONTWRITEBYTECODE set, an
 editable checkout would otherwise recompile its own modules on every start).
 
@@ -90,7 +91,8 @@ def startup(rounds: int) -> dict[str, Any]:
                     "reasmory run (small memory)": [*cli, "run", str(memory), str(program)],
                     "floor: import numpy, pydantic.BaseModel": [sys.executable, "-c", "import numpy; from pydantic import BaseModel"],
                     "floor: + import typer": [sys.executable, "-c", "import numpy, typer; from pydantic import BaseModel"],
-                    "floor: + typer parsing run's arguments": [sys.executable, "-c", TYPER_FLOOR, str(memory), str(program)]}
+                    "floor: + typer parsing run's arguments": [sys.executable, "-c", TYPER_FLOOR, str(memory), str(program)],
+                    "floor: import reasmory.interpreter": [sys.executable, "-c", "import reasmory.interpreter"]}
         wall: dict[str, list[float]] = {k: [] for k in commands}
         cpu: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(rounds + 1):  # the first round warms the page cache and is dropped
