@@ -49,16 +49,22 @@ def _peak_mb() -> float:
 
 
 def cap_memory(cap_mb: int) -> None:
-    """Cap the data segment at what the worker holds now plus `cap_mb`: an allocation past it is a MemoryError here."""
+    """Cap the data segment at what the worker holds now plus `cap_mb`: an allocation past it is a MemoryError here.
+
+    A library's BLAS loaded later (scipy's) starts one thread, not one per core: under a tight cap, allocating the
+    buffers of many threads fails and OpenBLAS retries until the deadline instead of failing."""
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
     held = status_mb("self", "VmData")
     if held:
         limit = int((held + cap_mb) * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
-def serve(conn: Connection) -> None:
-    """A worker's loop: take the memory and cap, then answer run requests until the socket closes."""
-    memory, cap_mb = conn.recv()
+def serve(conn: Connection, held: object = None) -> None:
+    """A worker's loop: take the memory (None: the one `held`, forked with it) and cap, then answer run requests until
+    the socket closes."""
+    sent, cap_mb = conn.recv()
+    memory = held if sent is None else sent
     cap_memory(cap_mb)
     conn.send(("ready", _peak_mb()))
     while True:
@@ -115,10 +121,11 @@ def one_run(memory: object, source: str, options: list[str] | None, limits: obje
         return "bug", _peak_mb(), source, f"the run failed: {type(exc).__name__}: {exc}{at}"
 
 
-def _worker(fd: int) -> None:
+def worker(fd: int, held: object = None) -> None:
+    """A forked worker's whole life: serve the socket `fd`, then exit without running the parent's exit handlers."""
     code = 0
     try:
-        serve(Connection(fd))
+        serve(Connection(fd), held)
     except BaseException:  # noqa: BLE001 — nothing to report to: the caller sees the socket close
         code = 1
     os._exit(code)
@@ -185,7 +192,7 @@ def main(control_fd: int) -> None:
         if pid == 0:
             control.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            _worker(fds[0])
+            worker(fds[0])
         os.close(fds[0])
         _WORKERS.add(pid)
         control.sendall(PID.pack(pid))

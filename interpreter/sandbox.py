@@ -14,14 +14,20 @@ started once per caller process: forking it is safe where forking the caller
 unlike multiprocessing's spawn and forkserver it never re-runs the caller's
 main module. A worker receives the memory once and runs any number of
 programs on it; one that is killed or runs out of memory is replaced on the
-next run. Where processes cannot be forked (not Linux), programs run
+next run. A caller that is itself a fresh, single-threaded process with no
+torch loaded (the command line's `reasmory run`) may ask for its workers to be
+forked from itself (`Sandbox(fork_here=True)`): no second Python starts and
+imports the interpreter, and the worker starts holding the memory instead of
+receiving a copy. Where processes cannot be forked (not Linux), programs run
 in-process under the cooperative limits.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -38,7 +44,7 @@ from reasmory.interpreter.ast import Program
 from reasmory.interpreter.context import Limits
 from reasmory.interpreter.errors import CheckError, Diagnostic, LanguageError, ParseError, RunError
 from reasmory.interpreter.executor import RunResult
-from reasmory.interpreter.runserver import PID
+from reasmory.interpreter.runserver import PID, status_mb, worker
 from reasmory.interpreter.trace import Trace
 from reasmory.interpreter.values import ObjectSet
 from reasmory.memory import SpatialMemory
@@ -154,6 +160,29 @@ def _server() -> _Server:
         return _SERVER
 
 
+class _Here:
+    """Forks workers from this very process, for a caller where that is safe (`safe_to_fork_here`)."""
+
+    def __init__(self, memory: SpatialMemory) -> None:
+        self.memory = memory
+
+    def fork(self) -> tuple[int, Connection]:
+        """A worker holding `memory` (copy-on-write) and the connection to it."""
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            worker(theirs.detach(), self.memory)
+        theirs.close()
+        return pid, Connection(ours.detach())
+
+
+def safe_to_fork_here() -> bool:
+    """Whether forking this process is as safe as forking the run server: no other thread (whose locks the child
+    would inherit held) and no torch (whose thread pools and GPU state do not survive a fork)."""
+    return threading.active_count() == 1 and "torch" not in sys.modules
+
+
 def prepare() -> None:
     """Start the run server now, so it boots while the caller does other work (loading a memory, asking a VLM)."""
     if isolation_available():
@@ -163,13 +192,16 @@ def prepare() -> None:
 class Sandbox:
     """Runs programs in a worker holding one memory; a new memory (or memory cap) starts a new worker."""
 
-    def __init__(self, grace_s: float = GRACE_S) -> None:
+    def __init__(self, grace_s: float = GRACE_S, *, fork_here: bool = False) -> None:
+        """`fork_here`: fork workers from this process when `safe_to_fork_here()` (else from the run server)."""
         self.grace_s = grace_s
+        self.fork_here = fork_here
         self.peak_mb = 0.0
         self.started_at = 0.0
         self._pid: int | None = None
         self._conn: Connection | None = None
         self._memory: SpatialMemory | None = None
+        self._here: _Here | None = None
         self._cap_mb: int | None = None
         self._finalizer: weakref.finalize | None = None
 
@@ -222,18 +254,19 @@ class Sandbox:
         """Let the worker end: it exits when its socket closes."""
         if self._finalizer is not None:
             self._finalizer()
-        self._pid = self._conn = self._memory = self._finalizer = None
+        self._pid = self._conn = self._memory = self._here = self._finalizer = None
 
     def _worker(self, memory: SpatialMemory, limits: Limits) -> Connection:
         """The connection to a live worker holding `memory` under this memory cap, starting one when needed."""
         if self._conn is not None and self._memory is memory and self._cap_mb == limits.max_memory_mb:
             return self._conn
         self.close()
-        pid, conn = _server().fork()
-        self._finalizer = weakref.finalize(self, conn.close)
-        self._pid, self._conn, self._memory, self._cap_mb = pid, conn, memory, limits.max_memory_mb
+        here = _Here(memory) if self.fork_here and safe_to_fork_here() else None
+        pid, conn = (here or _server()).fork()
+        self._finalizer = weakref.finalize(self, _end, conn, pid if here else None)
+        self._pid, self._conn, self._memory, self._here, self._cap_mb = pid, conn, memory, here, limits.max_memory_mb
         try:
-            conn.send((memory, limits.max_memory_mb))
+            conn.send((None if here else memory, limits.max_memory_mb))
             ready = conn.poll(START_TIMEOUT_S)
             _, peak = conn.recv() if ready else (None, 0.0)
         except (EOFError, OSError):
@@ -247,9 +280,19 @@ class Sandbox:
 
     def _stop(self) -> None:
         """Kill the worker now, noting how much memory it had reached."""
-        if self._pid is not None:
-            self.peak_mb = max(self.peak_mb, _server().kill(self._pid))
+        if self._pid is not None:  # one forked here is killed by `close`, which collects it
+            self.peak_mb = max(self.peak_mb, status_mb(self._pid, "VmHWM") if self._here else _server().kill(self._pid))
         self.close()
+
+
+def _end(conn: Connection, pid: int | None) -> None:
+    """Close a worker's connection (it exits when it reads the end); one forked here is also collected now (killed
+    first, so a worker still busy with a run cannot hold the caller up)."""
+    conn.close()
+    if pid is not None:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)  # still our uncollected child: its pid cannot have gone to another process
+            os.waitpid(pid, 0)
 
 
 def _stopped(source: str, code: str, message: str, hint: str) -> RunError:

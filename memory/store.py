@@ -58,8 +58,10 @@ _COMMENT_PREFIX = b"RMEM1 blake3:"
 _ALGORITHMS = {_COMMENT_PREFIX: "blake3", b"RMEM1 sha256:": "sha256"}
 _COMMENT_LEN = len(_COMMENT_PREFIX) + 64
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
-#: Bytes per write and per read: large enough for few calls, small enough to hash while the next one moves.
-_CHUNK = 8 << 20
+#: Bytes per write and per read. Each chunk is read three times on its way out (zip's CRC-32, the copy into the page
+#: cache, BLAKE3): 2 MB stays in the core's caches between the three, 8 MB did not (measured on a 5M-point memory:
+#: saves 1.0–1.2× `np.savez` + fsync with 2 MB chunks, 1.4–1.8× with 8 MB, in the same rounds).
+_CHUNK = 2 << 20
 
 
 def _hasher(algorithm: str = "blake3") -> Any:

@@ -24,15 +24,21 @@ else:
     from reasmory.cli import main
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = main(argv)
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | {"numpy.ma"} & set(sys.modules))}))
+sandbox = sys.modules.get("reasmory.interpreter.sandbox")
+print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | {"numpy.ma"} & set(sys.modules)),
+                  "run_server": sandbox is not None and sandbox._SERVER is not None}))
 """
 
 
-def _imported(argv: list[str] | None) -> set[str]:
+def _probe(argv: list[str] | None) -> dict:
     done = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(argv)], capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["code"] == 0, done.stderr
-    return set(result["modules"])
+    return result
+
+
+def _imported(argv: list[str] | None) -> set[str]:
+    return set(_probe(argv)["modules"])
 
 
 def test_import_reasmory_imports_no_library() -> None:
@@ -54,7 +60,9 @@ def test_run_imports_only_what_a_run_needs(tmp_path: Path, program: str) -> None
     objects = [o.model_copy(update={"frames": [0, 1]}) for o in objects]
     memory = SpatialMemory(frames=frames, objects=objects).save(tmp_path / "m.rmem")
     (tmp_path / "q.rp").write_text(program)
-    assert not _imported(["run", str(memory), str(tmp_path / "q.rp")]) & NEVER
+    result = _probe(["run", str(memory), str(tmp_path / "q.rp")])
+    assert not set(result["modules"]) & NEVER
+    assert not result["run_server"]  # the worker is forked from the command itself: no second Python imports it all again
 
 
 @pytest.mark.parametrize("given", [None, "", "logfire"])

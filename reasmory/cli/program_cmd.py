@@ -86,7 +86,7 @@ def run(
     if trace is not None:
         output_path(trace, "the trace")
     try:
-        with Sandbox() as sandbox:  # a worker killed at the deadline, capped in memory
+        with Sandbox(fork_here=True) as sandbox:  # a worker killed at the deadline, capped in memory
             result = sandbox.run(source, SpatialMemory.load(memory), all_options, artifacts_dir=artifacts_folder(trace, artifacts))
     except LanguageError as exc:
         print_language_error(exc)

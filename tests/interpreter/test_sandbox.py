@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,11 +20,16 @@ PAIRS = 'answer(distance(objects("a"), objects("b")))\n'
 
 
 @pytest.fixture(scope="module")
-def crowd() -> SpatialMemory:
+def crowd_path() -> Path:
     """3,000 solid boxes piled up: `distance` measures every one of 2.25 million a–b pairs (seconds, hundreds of MB)."""
     from reasmory.benchmarks.crafted import crowded
 
-    return SpatialMemory.load(_written(crowded(3000, spread_m=0.1)))
+    return _written(crowded(3000, spread_m=0.1))
+
+
+@pytest.fixture(scope="module")
+def crowd(crowd_path: Path) -> SpatialMemory:
+    return SpatialMemory.load(crowd_path)
 
 
 def _written(data: bytes) -> Path:
@@ -115,3 +123,49 @@ def test_isolation_can_be_turned_off_for_trusted_programs(cross: SpatialMemory, 
     monkeypatch.setenv("REASMORY_ISOLATE", "0")
     with Sandbox() as sandbox:
         assert sandbox.run("answer(3)", cross).answer == "3" and sandbox._pid is None
+
+
+_FORKED_HERE = """
+import json, os, sys, time
+from reasmory.interpreter import Limits, RunError, Sandbox
+from reasmory.memory import SpatialMemory
+
+crowd, far = SpatialMemory.load(sys.argv[1]), SpatialMemory.load(sys.argv[2])
+report = {"scipy_loaded_before": "scipy" in sys.modules}
+with Sandbox(fork_here=True) as sandbox:
+    report["count"] = sandbox.run('answer(count(objects("a")))', crowd).answer
+    report["forked_here"] = sandbox._here is not None
+    start = time.perf_counter()
+    try:
+        sandbox.run(sys.argv[3], crowd, limits=Limits(time_budget_s=1.0, max_cost_s=1e9))
+    except RunError as exc:
+        report["deadline"] = [exc.diagnostics[0].code, time.perf_counter() - start]
+    try:
+        sandbox.run(sys.argv[3], crowd, limits=Limits(time_budget_s=120.0, max_cost_s=1e9, max_memory_mb=64))
+    except RunError as exc:
+        report["cap"] = [exc.diagnostics[0].code, sandbox.peak_mb]
+    start = time.perf_counter()
+    area = sandbox.run("answer(room_area())", far, limits=Limits(time_budget_s=30.0, max_memory_mb=64)).answer
+    report["area"] = [area, time.perf_counter() - start]
+try:
+    report["left_behind"] = os.waitpid(-1, os.WNOHANG)[0]
+except ChildProcessError:
+    report["left_behind"] = None
+print(json.dumps(report))
+"""
+
+
+def test_a_fresh_process_forks_its_workers_itself(crowd_path: Path) -> None:
+    """`reasmory run`'s way: workers forked from the caller (no run server), with the same deadline and cap; scipy,
+    loaded by the worker under a 64 MB cap, does not crawl; closing the sandbox leaves no process behind."""
+    from reasmory.benchmarks.crafted import far_away
+
+    done = subprocess.run([sys.executable, "-c", _FORKED_HERE, str(crowd_path), str(_written(far_away(2000))), PAIRS],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["forked_here"] and report["count"] == "1500" and not report["scipy_loaded_before"]
+    assert report["deadline"][0] == "time-budget" and report["deadline"][1] < 1.0 + GRACE_S + 3
+    assert report["cap"][0] == "memory-cap" and report["cap"][1] > 0
+    assert report["area"][0] == "0.5" and report["area"][1] < 15
+    assert report["left_behind"] is None
