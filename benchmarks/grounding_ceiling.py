@@ -12,8 +12,11 @@ best maps their cameras onto the true ones):
   leaking masks, no look-alike labels or spurious detections) are lifted with the
   perceived depth and poses as grounding lifts them (`lift_instance`), every
   frame's points of one instance are fused, and one box is fitted and completed
-  amodally (`fit_box`, `complete_box`). What these rows miss, no association
-  could recover; what they reach is the most box fitting on those points gives.
+  amodally (`fit_box`, `complete_box`). Fused as they come ("ceiling"), or after
+  the multi-view steps grounding takes ("ceiling, view consensus": each view
+  rescaled along its rays onto the others, `rescale_views`, and only points other
+  frames confirm kept, `agreed`). What these rows miss, no association could
+  recover; what they reach is what fitting boxes to those points gives.
 - **pipeline** rows run the real build (`build_scene_memory`) with one part of the
   preset at a time: its depth and poses with true masks, its detector and
   segmenter with exact depth and poses, and the whole preset given the true metric
@@ -21,7 +24,8 @@ best maps their cameras onto the true ones):
   `reasmory.benchmarks.grounding` runs it).
 
 Recall is also split by object size: small objects (longest side under 0.5 m)
-against large ones. Scenes are shared with the grounding benchmark (--scenes-dir).
+against large ones, and thin ones (shorter horizontal side under 0.1 m: doors,
+windows, screens, whose IoU hinges on placing a plane within centimetres). Scenes are shared with the grounding benchmark (--scenes-dir).
 """
 
 from __future__ import annotations
@@ -55,14 +59,23 @@ CONSENSUS = "ceiling, view consensus"
 
 #: Longest side (m) under which a true object counts as small.
 SMALL_SIDE = 0.5
+#: Shorter horizontal side (m) under which a true object counts as thin (doors, windows, screens, boards): its IoU
+#: hinges on placing its plane within a few centimetres.
+THIN_SIDE = 0.1
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One true object's best IoU under a condition, and whether it is small."""
+    """One true object's best IoU under a condition, whether it is small, and whether it is thin."""
 
     iou: float
     small: bool
+    thin: bool = False
+
+
+def outcome(box: OrientedBox, iou: float) -> Outcome:
+    """A true object's outcome: its IoU and its size classes (`SMALL_SIDE`, `THIN_SIDE`)."""
+    return Outcome(iou, box.longest_side < SMALL_SIDE, float(min(box.e[0], box.e[1])) < THIN_SIDE)
 
 
 def identity_masks(folder: Path) -> GivenMasks:
@@ -99,7 +112,7 @@ def ceiling(folder: Path, model: PerceptionModel, settings: GroundingSettings, c
     `consensus`, each view's points are first rescaled onto the others' (`rescale_views`)."""
     truth = visible_truth(folder)
     boxes = ceiling_boxes(folder, model, settings, truth, consensus)
-    return [Outcome(iou_3d(o.box, boxes[o.id][1]) if o.id in boxes else 0.0, o.box.longest_side < SMALL_SIDE) for o in truth.objects]
+    return [outcome(o.box, iou_3d(o.box, boxes[o.id][1]) if o.id in boxes else 0.0) for o in truth.objects]
 
 
 def ceiling_boxes(folder: Path, model: PerceptionModel, settings: GroundingSettings, truth: SpatialMemory,
@@ -158,21 +171,25 @@ def pipeline(folder: Path, model: PerceptionModel) -> tuple[list[Outcome], int]:
     truth = visible_truth(folder)
     stats = match(truth, in_truth_frame(built, truth)[0])
     found = {obj: iou for s in stats.values() for obj, iou in s["found"].items()}
-    outcomes = [Outcome(found.get(o.id, 0.0), o.box.longest_side < SMALL_SIDE) for o in truth.objects]
+    outcomes = [outcome(o.box, found.get(o.id, 0.0)) for o in truth.objects]
     return outcomes, sum(s["built"] for s in stats.values())
 
 
 def row(name: str, kind: str, outcomes: list[Outcome], built: int | None) -> list:
-    """Table row: condition, kind, recall@0.5 (all, small, large), precision, median IoU, objects."""
+    """Table row: condition, kind, recall@0.5 (all, small, large, thin, neither small nor thin), precision, median IoU,
+    objects (all, small, thin)."""
     def recall(group: list[Outcome]) -> float | None:
         return sum(o.iou >= 0.5 for o in group) / len(group) if group else None
 
     hits = sum(o.iou >= 0.5 for o in outcomes)
     small = [o for o in outcomes if o.small]
     large = [o for o in outcomes if not o.small]
+    thin = [o for o in outcomes if o.thin]
+    bulky = [o for o in outcomes if not o.small and not o.thin]
     precision = hits / built if built else None
     median = statistics.median(o.iou for o in outcomes) if outcomes else 0.0
-    return [name, kind, recall(outcomes), recall(small), recall(large), precision, median, len(outcomes), len(small)]
+    return [name, kind, recall(outcomes), recall(small), recall(large), recall(thin), recall(bulky), precision, median,
+            len(outcomes), len(small), len(thin)]
 
 
 def conditions(model: PerceptionModel) -> dict[str, tuple[str, PerceptionModel]]:
@@ -224,7 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     settings = {"scenes": args.scenes, "seeds": f"{args.seed}–{args.seed + args.scenes - 1}", "frames": args.frames,
                 "resolution": f"{args.width}×{args.height}", "preset": model.name, "small": f"longest side < {SMALL_SIDE} m"}
     emit(f"where grounding loses instances under {model.name}",
-         ["condition", "kind", "recall@0.5", "recall small", "recall large", "precision@0.5", "median IoU", "objects", "small"],
+         ["condition", "kind", "recall@0.5", "recall small", "recall large", "recall thin", "recall large, not thin",
+          "precision@0.5", "median IoU", "objects", "small", "thin"],
          rows, {"settings": settings, "rows": rows}, args.json)
 
 
