@@ -81,12 +81,14 @@ def frames_agreeing(points: np.ndarray, owners: np.ndarray, size: float) -> np.n
     by half a voxel, so a surface on a voxel boundary is not split)."""
     points = np.asarray(points, np.float64)
     best = np.zeros(len(points), np.int64)
+    owners = np.unique(owners, return_inverse=True)[1].ravel()
     for shift in (0.0, size / 2):
         ijk = np.floor((points + shift) / size).astype(np.int64)
-        _, voxel = np.unique(ijk, axis=0, return_inverse=True)
-        voxel = voxel.ravel()
-        pairs = np.unique(np.stack([voxel, owners]), axis=1)
-        best = np.maximum(best, np.bincount(pairs[0], minlength=voxel.max() + 1)[voxel])
+        ijk -= ijk.min(axis=0)
+        key = (ijk[:, 0] * (ijk[:, 1].max() + 1) + ijk[:, 1]) * (ijk[:, 2].max() + 1) + ijk[:, 2]
+        _, voxel = np.unique(key, return_inverse=True)
+        pairs = np.unique(voxel.ravel() * (owners.max() + 1) + owners) // (owners.max() + 1)
+        best = np.maximum(best, np.bincount(pairs, minlength=voxel.max() + 1)[voxel.ravel()])
     return best
 
 
