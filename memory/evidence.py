@@ -42,7 +42,7 @@ class ObjectEvidence(BaseModel):
     label: str
     frames_seen: int = Field(description="frames in which it is visible")
     views: int = Field(description="frames whose detections contributed to it (visible or not)")
-    completed_fraction: float | None = Field(default=None, description="share of its box inferred (amodal completion), not seen; None for ground truth")
+    completed_fraction: float | None = Field(default=None, description="share of its most inferred side that amodal completion added, not seen (growth under 10 cm counts as seen); None for ground truth")
 
 
 class ScaleEvidence(BaseModel):
@@ -69,7 +69,7 @@ class Evidence(BaseModel):
             elif o.views and not o.frames_seen:
                 lines.append(f"the {o.label} (id {o.id}) is visible in no frame: its box and position rest on detections alone")
             if o.completed_fraction is not None and o.completed_fraction > MOSTLY_COMPLETED:
-                lines.append(f"{o.completed_fraction:.0%} of the {o.label}'s box (id {o.id}) is inferred, not seen: its size may be off")
+                lines.append(f"{o.completed_fraction:.0%} of a side of the {o.label}'s box (id {o.id}) is inferred, not seen: its size may be off")
         return lines
 
 

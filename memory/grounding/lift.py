@@ -7,7 +7,10 @@ is rejected; thin parts (a lamp's pole) survive because their pixels agree
 with each other. Noisy depth (noise estimated from the depth itself) is first
 smoothed within the mask. Each point keeps an outline code: whether it lies
 near the object's own outline or near where the view of it was cut (image
-border, nearer occluder), which amodal completion needs. Depth is z-depth in
+border, nearer occluder), which amodal completion needs. Sparse depth (SfM's
+triangulated points: a few percent of pixels) is first filled within the mask,
+each pixel from the nearest point inside it, so the mask's whole silhouette is
+lifted, not the handful of pixels that happen to carry a point. Depth is z-depth in
 metres (0 = unknown); K is 3×3; pose is camera-to-world 4×4 with OpenCV axes.
 Output: (N, 3) float32 world metres.
 """
@@ -67,6 +70,17 @@ def consistent_with_mask(crop: np.ndarray, depth: np.ndarray, relative: float, a
     return inside & (hi - lo <= absolute + relative * depth)
 
 
+def fill_sparse(mask: np.ndarray, depth: np.ndarray, min_points: int = 3) -> np.ndarray:
+    """Depth within `mask` where every mask pixel takes the depth of the nearest mask pixel that has one (Voronoi
+    cells of the points: a slanted or stepped surface keeps its shape, a wall seen through a leaking mask stays at the
+    wall); unchanged when the mask holds under `min_points` points."""
+    known = mask & (depth > 0)
+    if known.sum() < min_points:
+        return depth
+    _, (rows, cols) = ndimage.distance_transform_edt(~known, return_indices=True)
+    return np.where(mask, depth[rows, cols], depth)
+
+
 def _erode(mask: np.ndarray, steps: int) -> np.ndarray:
     """`mask` eroded `steps` times by a 3×3 square (outside the array counts as off)."""
     return ndimage.minimum_filter(mask.view(np.uint8), size=2 * steps + 1, mode="constant", cval=0).astype(bool)
@@ -108,9 +122,11 @@ def lift_instance(
     relative: float = 0.04,
     absolute: float = 0.03,
     noise: float = 0.0,
+    sparse: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """World points of the mask's pixels with trustworthy depth, and their `outline_codes`; with a relative depth
-    `noise` (`depth_noise`), the mask's depth is first smoothed within the mask (`denoise_depth`)."""
+    `noise` (`depth_noise`), the mask's depth is first smoothed within the mask (`denoise_depth`); `sparse` depth
+    (points at a few pixels) is filled within the mask first (`fill_sparse`), and its edges say nothing."""
     mask = np.asarray(mask, bool)
     bounds = mask_bounds(mask)
     if bounds is None:
@@ -121,6 +137,8 @@ def lift_instance(
     d = depth[y0:y1, x0:x1]
     boundary = crop & ~_erode(crop, 1)
     codes = outline_codes(crop, d, boundary, relative, absolute)
+    if sparse:
+        d, edges = fill_sparse(crop, d), None
     if noise > 0:
         d = denoise_depth(np.where(crop, d, 0), noise)
     if erode > 0 and edges is not None:

@@ -27,13 +27,24 @@ from reasmory.memory.room import depth_samples, footprint, room_facts, room_layo
 from reasmory.memory.spatial_memory import SpatialMemory
 
 
-def scene_points(frames: list[Frame], depth: Callable[[int], np.ndarray], stride: int = 4, every: int = 2,
-                 spacing: float | None = 0.03) -> PointCloud:
-    """Back-projected depth of every `every`-th frame at every `stride`-th pixel, one point per `spacing` voxel (None:
-    every point)."""
+def frame_points(depth: np.ndarray, K: np.ndarray, pose: np.ndarray, stride: int) -> np.ndarray:
+    """World points of about one pixel in `stride`² of a depth map: the pixels on every `stride`-th row and column, or,
+    when most of those have no depth (sparse SfM points), every pixel with depth, thinned to the same budget."""
     from reasmory.memory.reconstruction.backends.base import backproject
 
-    chunks = [backproject(depth(f.index), f.K_array, f.pose_array, stride)[0] for f in frames[::every]]
+    xyz = backproject(depth, K, pose, stride)[0]
+    budget = depth.size // stride**2
+    if stride > 1 and len(xyz) < budget // 2:
+        xyz = backproject(depth, K, pose)[0]
+        xyz = xyz[:: -(-len(xyz) // budget)]
+    return xyz
+
+
+def scene_points(frames: list[Frame], depth: Callable[[int], np.ndarray], stride: int = 4, every: int = 2,
+                 spacing: float | None = 0.03) -> PointCloud:
+    """Back-projected depth of every `every`-th frame, about one point per `stride`² pixels (`frame_points`), one
+    point per `spacing` voxel (None: every point)."""
+    chunks = [frame_points(depth(f.index), f.K_array, f.pose_array, stride) for f in frames[::every]]
     xyz = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, 3), np.float32)
     return PointCloud.from_xyz(thin(xyz, spacing) if spacing else xyz)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 from pathlib import Path
 
@@ -89,12 +90,10 @@ def test_the_reconstructions_warnings_join_the_evidence(living_room: SpatialMemo
     assert found.weak()[0] == SCALE_LINE and found.weak()[1 : 1 + len(found.warnings)] == found.warnings
 
 
-def test_grounded_objects_report_views_and_the_completed_share(tmp_path: Path) -> None:
+def test_grounded_objects_report_views_and_the_completed_share(make_synth_scene: Callable[..., Path]) -> None:
     from reasmory.memory.grounding.scene_memory import build_scene_memory
-    from reasmory.synth.pipeline import make_config, synthesize
 
-    folder = tmp_path / "s"
-    synthesize(make_config(seed=2, frames=12, width=160, height=120, questions=False), folder)
+    folder = make_synth_scene(2, 12)
     built = build_scene_memory(folder)
     found = evidence(built)
     assert len(found.objects) == len(built.objects) and found.scale.source == "metric"
@@ -128,3 +127,16 @@ def test_answering_on_a_real_sfm_memory_prints_the_scale_warning(tmp_path: Path,
     assert main(["answer", str(rmem), question]) == 0
     out, err = capsys.readouterr()
     assert float(out.strip()) > 0 and SCALE_LINE in err
+
+
+def test_the_completed_share_is_of_the_most_inferred_side_and_ignores_a_thin_panel_thickened() -> None:
+    from reasmory.memory.boxes import OrientedBox
+    from reasmory.memory.grounding.pipeline import completed_fraction
+
+    tv = OrientedBox.from_yaw([0, 0, 1.2], [1.0, 0.06, 0.6], 0.4)
+    assert completed_fraction(OrientedBox.from_yaw([0, 0.02, 1.2], [1.0, 0.02, 0.6], 0.4), tv) == 0.0  # 67 % by volume
+    table = OrientedBox.from_yaw([0, 0, 0.375], [1.2, 0.8, 0.75], 0.0)
+    top = OrientedBox.from_yaw([0, 0, 0.7], [1.2, 0.8, 0.1], 0.0)
+    assert completed_fraction(top, table) == pytest.approx(0.65 / 0.75)
+    turned = OrientedBox.from_yaw([0, 0, 0.7], [0.8, 0.6, 0.1], np.pi / 2)  # fitted with its axes the other way round
+    assert completed_fraction(turned, table) == pytest.approx(0.65 / 0.75)

@@ -8,6 +8,7 @@ answer is compared with the same question answered on the room's ground-truth me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,6 @@ from reasmory.memory.reconstruction.frames import read_image
 
 from reasmory.answering import answer
 from reasmory.answering.prompt import GUIDE
-from reasmory.synth import make_config, synthesize
 from reasmory.synth.writer import read_depth
 from tests.reconstruction.vggt_stub import encode, install
 
@@ -33,9 +33,8 @@ SCALE = 0.37  # VGGT's units: the scene up to an unknown scale
 
 
 @pytest.fixture(scope="module")
-def room(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synthesize(make_config(seed=1, frames=3, width=160, height=120, questions=False),
-                      tmp_path_factory.mktemp("three-photos") / "room").folder
+def room(make_synth_scene: Callable[..., Path]) -> Path:
+    return make_synth_scene(1, 3)
 
 
 def photos(room: Path) -> list[Path]:

@@ -7,6 +7,7 @@ answer must be exact; the real transformers path runs with tiny random models
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 import shutil
 from pathlib import Path
@@ -19,7 +20,6 @@ from reasmory.memory.grounding.frame_images import FrameDepth, FrameImages
 from rich.console import Console
 
 from reasmory.answering import answer
-from reasmory.synth import make_config, synthesize
 from reasmory.traces import trace_tree
 from tests.reconstruction.conftest import write_video
 
@@ -27,9 +27,8 @@ from .conftest import MaskPrompts
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synthesize(make_config(seed=3, frames=12, width=160, height=120, questions=False),
-                      tmp_path_factory.mktemp("on-demand") / "synth").folder
+def scene(make_synth_scene: Callable[..., Path]) -> Path:
+    return make_synth_scene(3, 12)
 
 
 def lamp_free_cache(scene: Path, cache: Path) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import sys
 import types
 from dataclasses import dataclass, field
@@ -147,14 +148,13 @@ def test_a_pipeline_missing_a_package_names_it(monkeypatch: pytest.MonkeyPatch, 
 
 
 @pytest.mark.slow
-def test_a_synth_scene_folder_is_built_with_its_given_instance_masks(tmp_path: Path) -> None:
+def test_a_synth_scene_folder_is_built_with_its_given_instance_masks(tmp_path: Path, make_synth_scene: Callable[..., Path]) -> None:
     """The real pipeline end to end: rgbd reconstruction, objects grounded from the folder's masks, a compiled answer."""
     import json
 
     from reasmory.answering import answer
-    from reasmory.synth import make_config, synthesize
 
-    folder = synthesize(make_config(seed=3, frames=6, width=160, height=120, questions=False), tmp_path / "synth").folder
+    folder = make_synth_scene(3, 6)
     scene_labels = {o["label"] for o in json.loads((folder / "scene.json").read_text())["objects"]}
     first = answer(folder, "How many windows are in this room?", cache_dir=tmp_path / "cache")
     memory = first.memory

@@ -1,5 +1,6 @@
 """Grounding: lifting, association, box fitting and completion, end to end on a synthetic scene."""
 
+from collections.abc import Callable
 import math
 from pathlib import Path
 
@@ -20,12 +21,8 @@ from reasmory.memory.oracle import from_scene
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory) -> Path:
-    from reasmory.synth.pipeline import make_config, synthesize
-
-    folder = tmp_path_factory.mktemp("scene") / "s"
-    synthesize(make_config(seed=1, frames=24, width=320, height=240, questions=True), folder)
-    return folder
+def scene(make_synth_scene: Callable[..., Path]) -> Path:
+    return make_synth_scene(1, 24, 320, 240, questions=True)
 
 
 def test_lifted_points_lie_in_their_objects_boxes(scene: Path) -> None:
@@ -245,3 +242,20 @@ def test_benchmark_reuses_rendered_scenes_of_the_asked_size_only(scene: Path, tm
     assert truth.objects and all(o.frames for o in truth.objects)
     stats = match(truth, truth)
     assert all(s["ious"] and min(s["ious"]) > 0.99 and not s["misses"] for s in stats.values())
+
+
+def test_sparse_depth_is_filled_within_the_mask_so_its_whole_silhouette_is_lifted() -> None:
+    """SfM depth: points at ~2 % of pixels. A 40×30-pixel mask holds a couple of dozen; filled from the nearest of
+    them, the lifted object spans the mask's width and keeps the step between its two depths."""
+    rng = np.random.default_rng(1)
+    depth = np.zeros((120, 160))
+    depth[40:70, 60:80], depth[40:70, 80:100] = 2.0, 2.4  # a front part and a farther part of one object
+    depth *= rng.random(depth.shape) < 0.05
+    mask = np.zeros((120, 160), bool)
+    mask[40:70, 60:100] = True
+    K, pose = np.array([[100.0, 0, 80], [0, 100.0, 60], [0, 0, 1]]), np.eye(4)
+    sparse, _ = lift_instance(mask, depth, K, pose, depth_edges(depth), sparse=True)
+    as_is, _ = lift_instance(mask, depth, K, pose, depth_edges(depth))
+    assert len(sparse) > 10 * len(as_is) and np.unique(sparse[:, 2]) == pytest.approx([2.0, 2.4])
+    near = sparse[sparse[:, 2] < 2.2]
+    assert np.ptp(near[:, 0]) == pytest.approx(19 / 100 * 2.0, abs=0.05)  # the front part's width (pixels × depth / f), ±2 pixels

@@ -1,5 +1,6 @@
 """Building that holds under imperfect perception: votes across views, objects seen side by side, consistent depth."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +13,8 @@ from reasmory.memory.grounding.sources import Instance2D
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory) -> Path:
-    from reasmory.synth.pipeline import make_config, synthesize
-
-    folder = tmp_path_factory.mktemp("votes") / "s"
-    synthesize(make_config(seed=3, frames=16, width=160, height=120, questions=False), folder)
-    return folder
+def scene(make_synth_scene: Callable[..., Path]) -> Path:
+    return make_synth_scene(3, 16)
 
 
 class _Edited:

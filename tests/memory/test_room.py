@@ -1,5 +1,6 @@
 """The room's outline from its walls and the space the cameras saw (memory/room.py)."""
 
+from collections.abc import Callable
 import json
 import math
 from pathlib import Path
@@ -12,16 +13,9 @@ from reasmory.memory.room import depth_samples, outline, room_layout
 
 
 @pytest.fixture(scope="module")
-def rooms(tmp_path_factory) -> dict[str, Path]:
+def rooms(make_synth_scene: Callable[..., Path]) -> dict[str, Path]:
     """Seed 0 renders a rectangular room, seed 1 an L-shaped one (small and fast)."""
-    from reasmory.synth.pipeline import make_config, synthesize
-
-    out = {}
-    for name, seed in (("rectangle", 0), ("l-shape", 1)):
-        folder = tmp_path_factory.mktemp(name) / "s"
-        synthesize(make_config(seed=seed, frames=24, width=160, height=120, questions=False), folder)
-        out[name] = folder
-    return out
+    return {name: make_synth_scene(seed, 24) for name, seed in (("rectangle", 0), ("l-shape", 1))}
 
 
 def _layout(folder: Path, perception: str | None = None):

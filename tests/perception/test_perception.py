@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import math
 from pathlib import Path
 
@@ -19,12 +20,8 @@ from reasmory.memory.reconstruction.world import scale_of
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory) -> Path:
-    from reasmory.synth.pipeline import make_config, synthesize
-
-    folder = tmp_path_factory.mktemp("scene") / "s"
-    synthesize(make_config(seed=4, frames=12, width=160, height=120, questions=False), folder)
-    return folder
+def scene(make_synth_scene: Callable[..., Path]) -> Path:
+    return make_synth_scene(4, 12)
 
 
 class Squares:
@@ -177,3 +174,17 @@ def test_gross_regions_cover_about_the_asked_share_with_one_factor_each() -> Non
     out = perturb_depth(depth, DepthErrors(gross_share=0.1, gross_sigma=0.5), np.random.default_rng(3))
     off = np.abs(out / depth - 1) > 1e-6
     assert 0.08 <= off.mean() <= 0.25 and len(np.unique(out[off])) <= 10
+
+
+def test_sparse_depth_keeps_its_points_where_a_pixel_grid_would_miss_them() -> None:
+    """SfM depth has a value at a few % of pixels: a stride-8 grid would keep ~1 in 64 of those, too few for a floor."""
+    from reasmory.memory.grounding.scene_memory import frame_points
+
+    rng = np.random.default_rng(0)
+    K, pose = np.array([[100.0, 0, 80], [0, 100.0, 60], [0, 0, 1]]), np.eye(4)
+    sparse = np.where(rng.random((120, 160)) < 0.01, 2.0, 0.0)
+    assert len(frame_points(sparse, K, pose, 8)) == int((sparse > 0).sum())  # under the budget of 300: all of them
+    dense = np.full((120, 160), 2.0)
+    assert len(frame_points(dense, K, pose, 8)) == 15 * 20  # the grid
+    denser_sparse = np.where(rng.random((120, 160)) < 0.3, 2.0, 0.0)
+    assert 150 <= len(frame_points(denser_sparse, K, pose, 8)) <= 300  # more than half the grid's budget missing: thinned to it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 from pathlib import Path
 
@@ -27,12 +28,9 @@ def kitchen() -> Path:
 
 
 @pytest.fixture(scope="session")
-def synth_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def synth_scene(make_synth_scene: Callable[..., Path]) -> Path:
     """A `reasmory synth` folder: 10 frames at 160×120 (about a second)."""
-    from reasmory.synth.pipeline import make_config, synthesize
-
-    out = tmp_path_factory.mktemp("synth") / "scene"
-    return synthesize(make_config(seed=5, frames=10, width=160, height=120, questions=False), out).folder
+    return make_synth_scene(5, 10)
 
 
 def write_video(path: Path, frames: int = 20, size: tuple[int, int] = (64, 48), fps: int = 10, codec: str = "libx264") -> Path:

@@ -7,6 +7,7 @@ a shared log; O_APPEND makes the lines whole); the cache's flock must leave exac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 import os
 import subprocess
@@ -39,10 +40,8 @@ print(json.dumps({"answer": result.answer, "memory": result.memory.memory_id}), 
 """
 
 
-def test_eight_concurrent_answers_build_the_memory_once(tmp_path: Path) -> None:
-    from reasmory.synth import make_config, synthesize
-
-    folder = synthesize(make_config(seed=1, frames=16, width=160, height=120), tmp_path / "scene").folder
+def test_eight_concurrent_answers_build_the_memory_once(tmp_path: Path, make_synth_scene: Callable[..., Path]) -> None:
+    folder = make_synth_scene(1, 16, questions=True)
     truth = next(json.loads(line)["ground_truth"] for line in (folder / "questions.jsonl").read_text().splitlines()
                  if line.strip() and json.loads(line)["question"] == QUESTION)
     log, cache = tmp_path / "builds.log", tmp_path / "cache"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -10,17 +11,12 @@ from PIL import Image
 
 from reasmory.memory import PointCloud, SpatialMemory
 from reasmory.memory.oracle import from_scene
-from reasmory.synth.pipeline import make_config, synthesize
 from reasmory.synth.writer import read_depth, read_instances
-
-SCENE = {"seed": 3, "frames": 8, "width": 160, "height": 120}
 
 
 @pytest.fixture(scope="session")
-def synth_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("render") / "scene"
-    synthesize(make_config(**SCENE, questions=False), folder)
-    return folder
+def synth_folder(make_synth_scene: Callable[..., Path]) -> Path:
+    return make_synth_scene(3, 8)
 
 
 @pytest.fixture(scope="session")
