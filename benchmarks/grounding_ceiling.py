@@ -126,11 +126,12 @@ def ceiling_boxes(folder: Path, model: PerceptionModel, settings: GroundingSetti
     for frame in frames:
         d = depth(frame.index)
         edges = depth_edges(d, settings.depth_relative, settings.depth_absolute)
-        noise = depth_noise(d)
+        sparse = bool((d > 0).mean() < settings.sparse_below)  # as `fragments_of_frame` lifts SfM's points
+        noise = 0.0 if sparse else depth_noise(d)
         noise = noise if noise > settings.denoise_above else 0.0
         for inst in source.instances(frame.index, None):
             pts, outline = lift_instance(inst.mask, d, frame.K_array, frame.pose_array, edges, settings.erode,
-                                         settings.depth_relative, settings.depth_absolute, noise)
+                                         settings.depth_relative, settings.depth_absolute, noise, sparse)
             keep = thin_indices(pts, settings.association.point_spacing)  # as grounding thins each view's points
             pts, outline = pts[keep], outline[keep]
             if len(pts):

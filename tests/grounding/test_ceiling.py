@@ -1,6 +1,7 @@
 """The grounding-loss analysis (benchmarks/grounding_ceiling.py): true association reaches the truth on exact input,
 and its rows split recall by object size."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,8 @@ from reasmory.memory.perception import PRESETS
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory) -> Path:
-    from reasmory.synth.pipeline import make_config, synthesize
-
-    folder = tmp_path_factory.mktemp("ceiling") / "s"
-    synthesize(make_config(seed=4, frames=16, width=160, height=120, questions=False), folder)
-    return folder
+def scene(make_synth_scene: Callable[..., Path]) -> Path:
+    return make_synth_scene(3, 16)
 
 
 def test_true_association_on_exact_input_finds_nearly_every_object(scene: Path) -> None:
