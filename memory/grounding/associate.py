@@ -181,9 +181,10 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
 
     tracks = [part for t in _merge_touching(tracks, settings) for part in separate(t, settings.voxel)]
     for track in tracks:
-        rescale_fragments(track.fragments)
+        moved = rescale_fragments(track.fragments)
         align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
-        keep_agreed(track.fragments)
+        if moved:  # views disagreed in depth: what one frame alone shows is likelier its error than a surface
+            keep_agreed(track.fragments)
     kept = []
     for track in tracks:
         parts = _split(track, settings)
@@ -202,9 +203,10 @@ def _lone(track: Track, tracks: list[Track], reach: float) -> bool:
     return True
 
 
-def rescale_fragments(fragments: list[Fragment]) -> None:
+def rescale_fragments(fragments: list[Fragment]) -> bool:
     """Each fragment's points moved along its camera's rays by the depth factor the other views agree on
-    (`consensus.view_factors`: a learned reconstruction's depth scale drifts from frame to frame and region to region)."""
+    (`consensus.view_factors`: a learned reconstruction's depth scale drifts from frame to frame and region to region);
+    whether any moved."""
     from reasmory.memory.grounding.consensus import view_factors
 
     placed = [f for f in fragments if f.camera is not None and len(f.points)]
@@ -212,6 +214,7 @@ def rescale_fragments(fragments: list[Fragment]) -> None:
     for fragment, factor in zip(placed, factors, strict=True):
         if factor != 1.0:
             fragment.points = (fragment.camera + factor * (fragment.points - fragment.camera)).astype(np.float32)
+    return bool(np.any(factors != 1.0))
 
 
 def keep_agreed(fragments: list[Fragment]) -> None:
