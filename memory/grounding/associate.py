@@ -84,6 +84,7 @@ class Fragment:
     outline: np.ndarray | None = None  # per point: 0 inside, 1 the object's own outline, 2 a cut view (lift.outline_codes)
     mask: np.ndarray | None = None  # the mask within `box_2d` (for votes across views, support.py)
     camera: np.ndarray | None = None  # where the frame's camera was (for the depth-scale consensus, consensus.py)
+    noisy: bool = False  # the frame's depth is noisy (lift.depth_noise): a learned reconstruction's, not a sensor's
 
 
 @dataclass(eq=False)
@@ -183,7 +184,7 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
     for track in tracks:
         moved = rescale_fragments(track.fragments)
         align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
-        if moved:  # views disagreed in depth: what one frame alone shows is likelier its error than a surface
+        if moved or any(f.noisy for f in track.fragments):  # what one frame alone shows is likelier its error
             keep_agreed(track.fragments)
     kept = []
     for track in tracks:
