@@ -69,9 +69,9 @@ def visible_truth(folder: Path) -> SpatialMemory:
 
 
 def match(truth: SpatialMemory, built: SpatialMemory) -> dict[str, dict]:
-    """Per label: IoUs of matched pairs, the numbers of true and built instances, and the misses (truth unmatched at
-    0.5: id, IoU of its match or None)."""
-    stats: dict[str, dict] = defaultdict(lambda: {"ious": [], "truth": 0, "built": 0, "misses": []})
+    """Per label: IoUs of matched pairs, the numbers of true and built instances, the misses (truth unmatched at
+    0.5: id, IoU of its match or None) and each matched true instance's IoU (`found`: id → IoU)."""
+    stats: dict[str, dict] = defaultdict(lambda: {"ious": [], "truth": 0, "built": 0, "misses": [], "found": {}})
     for label in {truth.canonical(x) for x in truth.labels()} | {truth.canonical(x) for x in built.labels()}:
         t, b = truth.find(label), built.find(label)
         stats[label]["truth"] += len(t)
@@ -81,6 +81,7 @@ def match(truth: SpatialMemory, built: SpatialMemory) -> dict[str, dict]:
         stats[label]["ious"] += [float(ious[r, c]) for r, c in zip(rows, cols)]
         found = {r: float(ious[r, c]) for r, c in zip(rows, cols)}
         stats[label]["misses"] += [(t[r].id, found.get(r)) for r in range(len(t)) if found.get(r, 0.0) < 0.5]
+        stats[label]["found"].update({t[r].id: iou for r, iou in found.items()})
     return stats
 
 

@@ -83,6 +83,8 @@ class Fragment:
     score: float = 1.0
     outline: np.ndarray | None = None  # per point: 0 inside, 1 the object's own outline, 2 a cut view (lift.outline_codes)
     mask: np.ndarray | None = None  # the mask within `box_2d` (for votes across views, support.py)
+    camera: np.ndarray | None = None  # where the frame's camera was (for the depth-scale consensus, consensus.py)
+    noisy: bool = False  # the frame's depth is noisy (lift.depth_noise): a learned reconstruction's, not a sensor's
 
 
 @dataclass(eq=False)
@@ -180,7 +182,10 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
 
     tracks = [part for t in _merge_touching(tracks, settings) for part in separate(t, settings.voxel)]
     for track in tracks:
+        moved = rescale_fragments(track.fragments)
         align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
+        if moved or any(f.noisy for f in track.fragments):  # what one frame alone shows is likelier its error
+            keep_agreed(track.fragments)
     kept = []
     for track in tracks:
         parts = _split(track, settings)
@@ -197,6 +202,30 @@ def _lone(track: Track, tracks: list[Track], reach: float) -> bool:
             if cKDTree(other.points).query(track.points, distance_upper_bound=reach)[0].min() < reach:
                 return False
     return True
+
+
+def rescale_fragments(fragments: list[Fragment]) -> bool:
+    """Each fragment's points moved along its camera's rays by the depth factor the other views agree on
+    (`consensus.view_factors`: a learned reconstruction's depth scale drifts from frame to frame and region to region);
+    whether any moved."""
+    from reasmory.memory.grounding.consensus import view_factors
+
+    placed = [f for f in fragments if f.camera is not None and len(f.points)]
+    factors = view_factors([f.points for f in placed], [f.camera for f in placed], [f.frame for f in placed])
+    for fragment, factor in zip(placed, factors, strict=True):
+        if factor != 1.0:
+            fragment.points = (fragment.camera + factor * (fragment.points - fragment.camera)).astype(np.float32)
+    return bool(np.any(factors != 1.0))
+
+
+def keep_agreed(fragments: list[Fragment]) -> None:
+    """Each fragment's points cut to those other frames confirm (`consensus.agreed`)."""
+    from reasmory.memory.grounding.consensus import agreed
+
+    for fragment, keep in zip(fragments, agreed([f.points for f in fragments], [f.frame for f in fragments]), strict=True):
+        if not keep.all():
+            fragment.points = fragment.points[keep]
+            fragment.outline = None if fragment.outline is None else fragment.outline[keep]
 
 
 def align_fragments(fragments: list[Fragment], radius: float, min_shift: float, iterations: int = 3, k: int = 16,

@@ -80,7 +80,8 @@ def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normali
         keep = thin_indices(points, settings.association.point_spacing)
         y0, y1, x0, x1 = mask_bounds(inst.mask)
         found.append(Fragment(normalizer.canonical(inst.label), points[keep], frame.index, int(inst.mask.sum()),
-                              (float(x0), float(y0), float(x1), float(y1)), inst.score, outline[keep], inst.mask[y0:y1, x0:x1].copy()))
+                              (float(x0), float(y0), float(x1), float(y1)), inst.score, outline[keep], inst.mask[y0:y1, x0:x1].copy(),
+                              frame.position, noise > 0))
     return found
 
 
