@@ -55,3 +55,29 @@ def test_the_footprint_does_not_depend_on_where_the_room_is() -> None:
     here = footprint_area(g)
     assert here == pytest.approx(6.0, rel=0.1)
     assert footprint_area(g - 10.0) == pytest.approx(here) and footprint_area(g + (4.0, -7.0)) == pytest.approx(here)
+
+
+def test_the_footprint_grid_coarsens_past_its_side_limit_and_counts_its_padded_cells() -> None:
+    from reasmory.memory.geometry import MAX_FOOTPRINT_SIDE, footprint_cell, footprint_cells
+
+    wide = np.array([[0.0, 0.0], [1000.0, 10.0]])  # 10,000 cells of 0.1 m: coarsened to 1000 m / 4000 cells
+    assert MAX_FOOTPRINT_SIDE == 4000 and footprint_cell(wide) == pytest.approx(0.25)
+    assert footprint_cell(np.array([[0.0, 0.0], [3.0, 2.0]])) == 0.1 and footprint_cell(np.zeros((0, 2)), 0.2) == 0.2
+    assert footprint_cells(np.array([[0.0, 0.0], [1.0, 0.5]])) == (10 + 7) * (5 + 7)  # cells per side, plus the padding
+    assert footprint_cells(wide) == (4000 + 7) * (40 + 7) and footprint_cells(np.zeros((0, 2))) == 0
+
+
+def _outline(gap: float) -> np.ndarray:
+    """Points every 5 cm along the walls of a 4 m square room, with a doorway of `gap` metres in one wall."""
+    t = np.arange(0, 4.0001, 0.05)
+    walls = np.concatenate([np.c_[t, np.zeros_like(t)], np.c_[t, np.full_like(t, 4.0)], np.c_[np.zeros_like(t), t],
+                            np.c_[np.full_like(t, 4.0), t]])
+    return walls[~((walls[:, 1] == 0) & (walls[:, 0] > 2.0 - gap / 2) & (walls[:, 0] < 2.0 + gap / 2))]
+
+
+def test_a_footprint_closes_gaps_of_a_few_cells_and_fills_what_they_enclose() -> None:
+    """Closing by a 3×3 square twice bridges gaps up to four 10 cm cells: a 35 cm gap in an outline is closed and
+    the room inside counts (4.1 m × 4.1 m of cells); through a 75 cm doorway the inside stays open: the walls alone."""
+    assert footprint_area(_outline(0.0)) == pytest.approx(4.1 * 4.1)
+    assert footprint_area(_outline(0.35)) == pytest.approx(4.1 * 4.1)
+    assert footprint_area(_outline(0.75)) < 3.0
