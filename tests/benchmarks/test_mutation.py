@@ -1,6 +1,7 @@
 """The mutation benchmark's exclusions stay true to the code: every equivalent mutant names a line its module has."""
 
-from reasmory.benchmarks.mutation import EQUIVALENT, REPO, TARGETS, exclusion
+from reasmory.benchmarks.mutation import REPO, TARGETS, exclusion
+from reasmory.benchmarks.mutation_equivalents import EQUIVALENT
 
 
 def test_every_equivalent_mutant_names_a_line_of_a_target_module() -> None:

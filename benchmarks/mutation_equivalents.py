@@ -1,0 +1,244 @@
+"""Mutants that cannot change behaviour, each with the reason: the mutation benchmark leaves them out of every score.
+
+An entry names the module, cosmic-ray's operator (or its prefix), the text on the mutated line and, where one line has
+several mutants of that operator, the text on the mutant's line. `tests/benchmarks/test_mutation.py` keeps every entry
+tied to a line that still exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A mutant that cannot change behaviour, and why: (module, operator or its prefix, text on the line, on the mutant's)."""
+
+    module: str
+    operator: str
+    line_text: str
+    reason: str
+    mutant_text: str = ""
+
+
+_LITERAL_SETTING = ("Settings validates the field as a Literal, and pydantic gives back the Literal's own string, so `is` "
+                    "agrees with `==` for values from keywords, the TOML file and the environment alike")
+EQUIVALENT: tuple[Equivalent, ...] = (
+    Equivalent("memory/labels.py", "core/ReplaceFalseWithTrue", "new = LabelNormalizer(use_defaults=False)",
+               "the new normaliser's synonym table is replaced by a copy of this one's on the next line"),
+    Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_Eq_LtE", "if len(xy) == 0:", "a length is never negative"),
+    Equivalent("interpreter/executor.py", "core/ReplaceBinaryOperator_Sub_Add", "if abs(v - round(v)) < 1e-9 else",
+               "a number within 1e-9 of a whole one prints the same from either branch; near 0 both take the whole branch"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Lt_LtE", "if abs(v - round(v)) < 1e-9 else",
+               "differs only at exactly 1e-9 from a whole number, which prints the same from either branch"),
+    Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", "if got == t and want in param.types",
+               "the checker's types for every key of _TYPE_HINTS are the module's own constants: equal means identical"),
+    Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_NotEq_Gt", "if value != int(value) or not 0 <= value < n",
+               "int() truncates toward zero: a fraction is above its int when positive, and out of range when negative"),
+    Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "usable = norms > 1e-9",
+               "differs only for a cross product of norm exactly 1e-9, which rounding never produces from box axes"),
+    Equivalent("memory/store.py", "core/ReplaceComparisonOperator_Eq_IsNot", "if version == (1, 0) else",
+               "`is not` is always true, which picks the 1.0 reader, and every array this store writes has a 1.0 header"),
+    Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "np.where(e > 1e-12, e, 1.0)",
+               "differs only for a squared edge length of exactly 1e-12; edges of real boxes are longer"),
+    Equivalent("reasmory/answering/generate.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if d.code == "unknown-label" and d.subject',
+               "only unknown-label diagnostics carry a subject, so the codes ordered before it add nothing"),
+    Equivalent("reasmory/answering/generate.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if d.code == "unknown-label" and d.subject',
+               "only unknown-label diagnostics carry a subject, so the codes ordered after it add nothing"),
+    Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_LtE_Lt", "[size <= 45.0 + _EPS, size >= 135.0 - _EPS,",
+               "differs only for an angle of exactly 45° + 1e-9"),
+    Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_GtE_Gt", "[size <= 45.0 + _EPS, size >= 135.0 - _EPS,",
+               "differs only for an angle of exactly 135° − 1e-9"),
+    *(Equivalent("interpreter/spatial.py", "core/NumberReplacer", "[size <= 45.0 + _EPS, size >= 135.0 - _EPS, angles > 0]",
+                 "the side test sees only angles between 45° and 135° either way, so > 1 or > −1 splits them as > 0 does",
+                 mutant_text=f"angles > {bound}]") for bound in ("1", "-1")),
+    Equivalent("reasmory/answering/generate.py", "core/ReplaceTrueWithFalse", "@dataclass(frozen=True)",
+               "no code assigns to an Outcome's fields; frozen only forbids it"),
+    Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_Gt_GtE", '["front", "back", "left"], "right")',
+               "an angle of exactly 0 is front (|a| ≤ 45 is tested first), so `> 0` and `>= 0` pick alike"),
+    Equivalent("interpreter/ops/directions.py", "core/ReplaceComparisonOperator_Lt_LtE", "if max(abs(dx), abs(dy)) < 1e-6:",
+               "differs only for offsets of exactly 1e-6 m"),
+    Equivalent("interpreter/ops/directions.py", "core/ReplaceComparisonOperator_GtE_Gt", "if abs(dx) >= abs(dy) - 1e-9:",
+               "differs only when the offsets differ by exactly the 1e-9 m tolerance"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if outer is not None and outer.func == "answer":',
+               "the checker makes answer(…) the one last statement, so whatever other calls set first, answer's value is final"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if node.op == "and":',
+               "a boolean operator is `and` or `or`, and 'or' > 'and': <= picks what == picks"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_Is", 'return (not value) if node.op == "not" else -value',
+               "the AST's unary operators are ast_build's own string constants ('not', '-'), so `is` agrees with `==`"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_GtE", 'return (not value) if node.op == "not" else -value',
+               "the unary operators are 'not' and '-', and '-' sorts before 'not': >= picks what == picks"),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceAndWithOr", "if is_list(t) and t.item is not None:",
+               "every list type carries an element type (an empty list's is Any) and no other type has one: `and` and `or` agree"),
+    *(Equivalent("interpreter/ops/objects.py", operator, "keep, 2 * TIE_M)",
+                 "the window only bounds which candidates come back measured; the winner and the tie warning (within TIE_M of "
+                 "it) are the same for any window of at least TIE_M")
+      for operator in ("core/NumberReplacer", "core/ReplaceBinaryOperator_Mul_")),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Lt_LtE", "abs(scored[0][0] - scored[1][0]) < 1e-9:",
+               "differs only for measures exactly 1e-9 apart"),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Eq_GtE", "if fa == fb:",
+               "the first frames are sorted, so fa ≤ fb, and fa ≥ fb holds only when they are equal"),
+    *(Equivalent("interpreter/values.py", "core/ReplaceFalseWithTrue", line,
+                 "repr only shapes Python's debugging text: messages and traces show labels, origins and summaries, never a "
+                 "value's repr", mutant_text="repr=True")
+      for line in ("rows: np.ndarray | None = field(", "labels: tuple[str, ...] | None = field(", "pose: tuple[tuple[float, ...], ...]")),
+    *(Equivalent("interpreter/ast_build.py", "core/NumberReplacer", line, "the rule has exactly one child: c[-1] is c[0]",
+                 mutant_text=mutant)
+      for line, mutant in (("return ast.Number(float(c[0][1]), token_span(c[0]))", "float(c[ -1][1])"),
+                           ("return ast.ExprStmt(c[0], c[0].span)", "c[ -1].span"))),
+    Equivalent("interpreter/ast_build.py", "core/NumberReplacer", "end_line = bisect.bisect_right(starts, max(start, end - 1))",
+               "no span ends with a newline (tokens, statements and diagnostics all stop before one), so the offset just past "
+               "a span lies on the line of its last character", mutant_text="end - 0"),
+    Equivalent("interpreter/reference.py", "core/NumberReplacer", 'result = op.signature().rsplit(" -> ", 1)[1]',
+               "a signature holds ' -> ' once, before its result, so splitting at most twice from the right gives the same "
+               "last two parts", mutant_text='rsplit(" -> ", 2)'),
+    *(Equivalent("interpreter/reference.py", "core/NumberReplacer", "if op.category in _CATEGORY_ORDER else 99, op.name",
+                 "any position past the eight listed categories sorts an unlisted one last", mutant_text=f"else {n}, op.name")
+      for n in (98, 100)),
+    Equivalent("interpreter/types.py", "core/ReplaceFalseWithTrue", "@dataclass(frozen=True, slots=True, eq=False)",
+               "Type defines its own __eq__ and __hash__, which dataclass keeps whatever `eq` says", mutant_text="eq=True"),
+    *(Equivalent("interpreter/types.py", operator, line,
+                 "a type has an item exactly when it is a list (list_of makes every List, always with an item), and every "
+                 "use of is_list also requires the item, so taking other types for lists changes no answer")
+      for operator, line in (("core/ReplaceComparisonOperator_Eq_GtE", 'return t.name == "List"'),
+                             ("core/ReplaceComparisonOperator_Eq_LtE", 'return t.name == "List"'),
+                             ("core/ReplaceAndWithOr", "if is_list(expected) and is_list(actual):"))),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Is_Eq", "(type(other) is Type and self.name",
+               "classes compare by identity (Type has no metaclass of its own), so == agrees with `is`"),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if all(t == first for t in known):",
+               "the checker's types are the module's constants or the cached list_of (one instance per item type), so `is` "
+               "agrees with `==`"),
+    Equivalent("interpreter/ops/rendering.py", "core/ReplaceComparisonOperator_NotEq_Gt", "if value != int(value) or not MIN_SIDE",
+               "int() truncates toward zero: a fraction is above its int when positive, and out of range when negative"),
+    Equivalent("interpreter/ops/rendering.py", "core/ReplaceComparisonOperator_Gt_NotEq", "if max(picture.size) > ctx.limits.max_image_side:",
+               "PIL's thumbnail only ever shrinks: a map already within the limit is left as it is either way"),
+    Equivalent("interpreter/ops/rendering.py", "core/ReplaceComparisonOperator_GtE_Eq", "if ctx.renders >= ctx.limits.max_renders:",
+               "a run's render count starts at 0 and grows by one only while below the limit, so it meets the limit "
+               "before it could pass it"),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if actual == ANY or expected == ANY",
+               "the checker's Any is always the module's ANY (types come from the registry's constants, join and the cached "
+               "list_of), so `is` agrees with `==`"),
+    Equivalent("interpreter/ops/directions.py", "core/ReplaceComparisonOperator_Gt_GtE", 'return "right" if dx > 0 else "left"',
+               "dx = 0 reaches here only with |dy| ≤ 1e-9, a place the same-place check above has already refused"),
+    Equivalent("interpreter/ops/resolve.py", "core/ReplaceComparisonOperator_IsNot_Is", "isinstance(value, ObjectSet) and value.rows is not None",
+               "every set the language makes carries its rows (object_set is the only place sets are made), and rows "
+               "recomputed from its objects are the same rows"),
+    Equivalent("interpreter/ops/resolve.py", "core/ReplaceComparisonOperator_Eq_LtE", "if len(value.objects) == 1:",
+               "an empty set is refused just above, so a length ≤ 1 here is a length of 1"),
+    Equivalent("interpreter/ops/resolve.py", "core/NumberReplacer", "return value.objects[0]",
+               "the set has exactly one object here: its element [0] is its element [-1]", mutant_text="objects[ -1]"),
+    Equivalent("interpreter/ops/resolve.py", "core/ReplaceUnaryOperator_USub_Invert", "-index.observations[found]",
+               "observation counts are integers, and ~n = −n − 1 orders them exactly as −n does"),
+    Equivalent("interpreter/ops/resolve.py", "core/ReplaceComparisonOperator_IsNot_NotEq", "if o is not best)",
+               "a memory's objects have distinct ids, so no other object of the set equals the one taken"),
+    Equivalent("interpreter/ops/directions.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if exc.code == "same-position":',
+               "the codes that reach here are same-position, on-boundary, empty-set and run-error; none sorts after same-position"),
+    Equivalent("interpreter/spatial.py", "core/NumberReplacer", "return float(angles_of(np.array([x]), np.array([y]))[0])",
+               "one angle gives a one-element array: its element [0] is its element [-1]", mutant_text="[ -1]"),
+    Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_Lt_LtE", "if math.hypot(x, y) < 1e-3:",
+               "differs only for a displacement of exactly 1 mm"),
+    Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_Lt_LtE", "if math.hypot(x, y) < _SAME_PLACE:",
+               "differs only for a target exactly 1e-6 m from the viewer"),
+    Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_LtE_Lt", "return np.where(angle <= -180.0 + _EPS, 180.0, angle)",
+               "differs only for an angle of exactly −180° + 1e-9"),
+    *(Equivalent("interpreter/spatial.py", operator, 'where = "straight ahead" if abs(angle) < 90 else "straight behind"',
+                 "only angles within 1e-9 of 0° or of ±180° get here, so any bound between them (89°, 90° or 91°, < or ≤) "
+                 "splits them alike") for operator in ("core/NumberReplacer", "core/ReplaceComparisonOperator_Lt_LtE")),
+    Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_GtE_Gt", "abs(angle) >= 135.0 - _EPS",
+               "differs only for an angle of exactly 135° − 1e-9"),
+    Equivalent("interpreter/errors.py", "core/ReplaceComparisonOperator_Eq_LtE", "if span.end_line == span.line else",
+               "a span never ends on a line before it starts, so end_line ≤ line means end_line = line"),
+    Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_NotEq_IsNot", "if len(set(letters)) != len(letters):",
+               "at most 26 distinct letters: equal counts are then CPython's shared small ints, and unequal ones differ "
+               "either way"),
+    Equivalent("interpreter/errors.py", "core/NumberReplacer", "exit_code = 1",
+               "every command that can meet a LanguageError (check, run, answer) prints it and returns 1 itself, so the "
+               "class's own exit code never reaches the shell"),
+    Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_NotEq_Lt", "if len(set(letters)) != len(letters):",
+               "a set is never longer than the list it came from, so < holds exactly when != does"),
+    Equivalent("reasmory/answering/generate.py", "core/ReplaceBinaryOperator_Mul_Div", "def _try(self, source: str, kind: Kind",
+               "`/` for the bare `*` makes the parameters before it positional-only: every call passes them by position "
+               "(and names the rest)"),
+    Equivalent("reasmory/answering/generate.py", "core/ReplaceComparisonOperator_Eq_IsNot", 'if d.code == "unknown-label" and d.subject',
+               "only unknown-label diagnostics carry a subject, so also taking the others adds nothing"),
+    Equivalent("interpreter/parser.py", "core/NumberReplacer", "@lru_cache(maxsize=2)",
+               "the cache's size only decides how often Lark's parser is built again; a new one parses alike"),
+    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_GtE", "if where.line == _span(pos, pos + 1).line else",
+               "a closing bracket never comes on a line before its opener, so >= holds exactly when == does"),
+    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_Lt", 'at_end = token is None or token.type == "$END"',
+               "no terminal name sorts before $END, and at $END the rest of the text is empty, which the last test catches"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if node.op == "/" and right == 0:',
+               "'/' sorts after + - and *, so op >= '/' holds only for '/'"),
+    Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Eq_Is", 'if node.op == "and":',
+               "the AST's boolean operators are the parser's own string constants, so `is` agrees with `==`"),
+    Equivalent("memory/reconstruction/cache.py", "core/NumberReplacer", "_CHUNK = 1 << 20",
+               "the chunk size decides how a file is read, not what its hash is"),
+    Equivalent("memory/reconstruction/cache.py", "core/ReplaceComparisonOperator_Eq_Is", 'if sys.platform == "win32":',
+               "sys.platform and the literal are interned identifier-like strings, so `is` agrees with `==`"),
+    Equivalent("memory/reconstruction/cache.py", "core/ReplaceTrueWithFalse", "path.unlink(missing_ok=True)",
+               "differs only when another process deletes the same damaged entry between the failed load and this unlink"),
+    Equivalent("memory/reconstruction/cache.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if sys.platform == "win32":',
+               "'win32' sorts after every other platform Python reports (aix, cygwin, darwin, emscripten, freebsd, linux, "
+               "wasi), so >= holds exactly when == does"),
+    Equivalent("memory/reconstruction/cache.py", "core/ReplaceComparisonOperator_NotEq_LtE", 'if sys.platform != "win32":',
+               "'win32' sorts after every other platform Python reports (aix, cygwin, darwin, emscripten, freebsd, linux, "
+               "wasi), so <= holds exactly when != does"),
+    Equivalent("interpreter/ops/views.py", "core/ReplaceComparisonOperator_Eq_LtE", 'what = "back" if side == "back" else',
+               "the sides are left, right and back, and only 'back' sorts at or before 'back'"),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if mode == "center":',
+               "the modes are center and closest, and 'closest' sorts after 'center'"),
+    Equivalent("interpreter/ops/objects.py", "core/ReplaceComparisonOperator_Lt_LtE", "abs(scored[0][0] - scored[1][0]) < TIE_M:",
+               "differs only for distances exactly TIE_M apart"),
+    Equivalent("interpreter/syntax.py", "core/NumberReplacer", "@lru_cache(maxsize=1)",
+               "the cache's size only decides how often the lexer is built again"),
+    Equivalent("interpreter/syntax.py", "core/ReplaceComparisonOperator_Lt_NotEq", "if pos < len(text):",
+               "pos is 0 or where a token of the text ends, never past the text's end, so != holds exactly when < does"),
+    Equivalent("interpreter/syntax.py", "core/RemoveDecorator", "@lru_cache(maxsize=1)",
+               "the cache only saves building the lexer again; a new one lexes alike"),
+    *(Equivalent("interpreter/parser.py", operator, line, "one-character strings are CPython's shared singletons, so `is` agrees "
+                 "with `==` (and `is not` with `!=`)")
+      for operator, line in (("core/ReplaceComparisonOperator_Eq_Is", 'if ch == "\\\\":'),
+                             ("core/ReplaceComparisonOperator_Eq_Is", 'elif stack and ch == "#":'),
+                             ("core/ReplaceComparisonOperator_NotEq_IsNot", 'while i < n and text[i] != "\\n":'))),
+    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_LtE", "if where.line == _span(pos, pos + 1).line else",
+               "a closing bracket never comes on a line before its opener, so <= holds exactly when == does"),
+    *(Equivalent("interpreter/parser.py", operator, "if where.line == _span(pos, pos + 1).line else",
+                  "only this span's line is read, and a span's line depends on its start alone")
+      for operator in ("core/ReplaceBinaryOperator_Add_", "core/NumberReplacer")),
+    Equivalent("interpreter/parser.py", "core/ReplaceBinaryOperator_Add_", "where = _span(closer, closer + 1)",
+               "only the closer's line and column are read from this span, never its end"),
+    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Lt_NotEq", "if stack and i < n and text[i] in",
+               "i reaches n at most (a backslash ending the text takes it to n, and the loop stops there), so != holds "
+               "exactly when < does"),
+    Equivalent("interpreter/parser.py", "core/AddNot", "if use_cython:",
+               "lark-cython parses with the same grammar into the same trees, only faster, so using it or not changes no result"),
+    Equivalent("interpreter/parser.py", "core/NumberReplacer", "where = _span(closer, closer + 1)",
+               "only the closer's line and column are read from this span, never its end"),
+    Equivalent("interpreter/parser.py", "core/RemoveDecorator", "@lru_cache(maxsize=2)",
+               "the cache only saves building Lark's parser again; a new one parses alike"),
+    Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',
+               "quote_at is set where a quote opens, before it is ever read", mutant_text='"", 1'),
+    Equivalent("interpreter/parser.py", "core/NumberReplacer", 'i, n, quote, quote_at = 0, len(text), "", 0',
+               "quote_at is set where a quote opens, before it is ever read", mutant_text='"", -1'),
+    Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", "(left == right or ANY in (left, right))",
+               "the checker's types are the module's constants or the cached list_of (one instance per item type), so `is` "
+               "agrees with `==`"),
+    Equivalent("interpreter/ops/views.py", "core/ReplaceComparisonOperator_Lt_LtE", "if float(np.hypot(*d)) < 1e-6:",
+               "differs only for a walk of exactly 1e-6 m"),
+    Equivalent("interpreter/registry.py", "core/ReplaceComparisonOperator_Is_Eq", "return self.default is REQUIRED",
+               "REQUIRED is a bare object(), equal only to itself; defaults are numbers, text, booleans or None"),
+    *(Equivalent("interpreter/registry.py", "core/ReplaceFalseWithTrue", line,
+                 "Registry.operation passes every field explicitly, so the dataclass's own default is never used")
+      for line in ("statement_only: bool = False", "renders: bool = False")),
+    Equivalent("interpreter/registry.py", "core/ReplaceFalseWithTrue", "param_index: dict[str, Param] = field(",
+               "param_index is built from params (compared and shown anyway): comparing or showing it adds nothing"),
+    Equivalent("memory/reconstruction/cache.py", "core/ReplaceTrueWithFalse", "stale.unlink(missing_ok=True)",
+               "glob has just listed the file and its writers hold this lock, so it cannot vanish before the unlink"),
+    *(Equivalent("reasmory/answering/generate.py", operator, line, _LITERAL_SETTING)
+      for operator, line in (("core/ReplaceComparisonOperator_NotEq_IsNot", 'if self.settings.generator != "vlm":'),
+                             ("core/ReplaceComparisonOperator_Eq_Is", 'self.settings.generator == "compiler"'),
+                             ("core/ReplaceComparisonOperator_Eq_Is", 'if self.settings.grammar == "off" else'))),
+    *(Equivalent("reasmory/answering/generate.py", "core/ReplaceComparisonOperator_Eq_GtE", line,
+                 "the compiler is tried only when generator is auto or compiler, and 'auto' < 'compiler': >= picks what == picks")
+      for line in ('if self.settings.generator == "compiler" or self.client is None or isinstance(exc, DeclinedQuestion):',
+                   'if refused is not None and (self.settings.generator == "compiler" or self.client is None):')),
+)
