@@ -208,14 +208,15 @@ def rescale_fragments(fragments: list[Fragment]) -> bool:
     """Each fragment's points moved along its camera's rays by the depth factor the other views agree on
     (`consensus.view_factors`: a learned reconstruction's depth scale drifts from frame to frame and region to region);
     whether any moved."""
-    from reasmory.memory.grounding.consensus import view_factors
+    from reasmory.memory.grounding.consensus import rescale_views
 
     placed = [f for f in fragments if f.camera is not None and len(f.points)]
-    factors = view_factors([f.points for f in placed], [f.camera for f in placed], [f.frame for f in placed])
-    for fragment, factor in zip(placed, factors, strict=True):
-        if factor != 1.0:
-            fragment.points = (fragment.camera + factor * (fragment.points - fragment.camera)).astype(np.float32)
-    return bool(np.any(factors != 1.0))
+    moved = False
+    for fragment, points in zip(placed, rescale_views([f.points for f in placed], [f.camera for f in placed],
+                                                      [f.frame for f in placed]), strict=True):
+        if points is not fragment.points:  # rescale_views hands back a view's own array when its factor is 1
+            fragment.points, moved = points, True
+    return moved
 
 
 def keep_agreed(fragments: list[Fragment]) -> None:

@@ -70,7 +70,8 @@ def view_factors(points: Sequence[np.ndarray], cameras: Sequence[np.ndarray], fr
 
 
 def rescale_views(points: Sequence[np.ndarray], cameras: Sequence[np.ndarray], frames: Sequence[int]) -> list[np.ndarray]:
-    """Each view's points rescaled about its camera by its consensus factor (`view_factors`)."""
+    """Each view's points rescaled about its camera by its consensus factor (`view_factors`); a view whose factor is 1
+    comes back as its own array."""
     factors = view_factors(points, cameras, frames)
     return [(np.asarray(c) + f * (np.asarray(p, np.float64) - c)).astype(np.float32) if f != 1.0 else p
             for p, c, f in zip(points, cameras, factors, strict=True)]
