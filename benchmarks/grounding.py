@@ -171,7 +171,7 @@ def levels_of(names: list[str], noise: bool) -> dict[str, PerceptionModel]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     scene_arguments(parser, scenes=20)
-    parser.add_argument("--perception", nargs="+", default=["exact"], metavar="PRESET",
+    parser.add_argument("--perception", nargs="+", default=["exact"], metavar="PRESET", choices=[*PRESETS, "all"],
                         help="perception-error presets to run: " + " | ".join([*PRESETS, "all"]))
     parser.add_argument("--noise", action="store_true", help="also run single-factor noise levels (depth 1%%, 3%%, pose 1°/2 cm)")
     parser.add_argument("--qa", action="store_true", help="also answer the scenes' questions and compare with the oracle")

@@ -219,7 +219,7 @@ def conditions(model: PerceptionModel) -> dict[str, tuple[str, PerceptionModel]]
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     scene_arguments(parser, scenes=20)
-    parser.add_argument("--perception", default="vggt-like", help="the preset to take apart: " + " | ".join(PRESETS))
+    parser.add_argument("--perception", default="vggt-like", choices=list(PRESETS), metavar="PRESET", help="the preset to take apart: " + " | ".join(PRESETS))
     parser.add_argument("--only", nargs="+", metavar="CONDITION", help="run only these conditions (names as in the table)")
     parser.add_argument("--json", type=Path, default=Path("bench-results/grounding-ceiling.json"))
     args = parser.parse_args(argv)
