@@ -78,6 +78,9 @@ for _module in ("interpreter/lalr.py", "interpreter/lalr_build.py", "interpreter
 TARGETS["interpreter/syntax.py"] = ("tests/playground/test_playground.py", "tests/traces/test_views.py")
 TARGETS["interpreter/trace.py"] = (*INTERPRETER_TESTS, "tests/traces/test_views.py", "tests/traces/test_artifacts.py")
 TARGETS["interpreter/ops/rendering.py"] = (*INTERPRETER_TESTS, "tests/render/test_ops.py")
+for _module in ("interpreter/cost.py", "interpreter/cost_ops.py"):  # the estimates pinned number by number, then the rest
+    TARGETS[_module] = ("tests/interpreter/test_cost_estimates.py", "tests/interpreter/test_cost_estimator.py",
+                        "tests/interpreter/test_cost.py", *INTERPRETER_TESTS)
 #: cosmic-ray operators left out: swaps to bitwise, shift, power, modulo and floor-division operators (this code
 #: computes with floats and booleans; such mutants crash at once and only lengthen the run).
 EXOTIC = ("BitAnd", "BitOr", "BitXor", "LShift", "RShift", "Pow", "Mod", "FloorDiv", "MatMult")
