@@ -38,6 +38,7 @@ PILE_A = Size(objects=100, points=1000, radius=0.3)
 PILE_B = Size(objects=100, points=2000, radius=0.3)  # no volume: every pair may be the nearest
 SPREAD = Size(objects=1000, points=8000, radius=0.01, volume=1e6)  # spacing 10 m
 DENSE = Size(objects=1000, points=8000, radius=0.5, volume=1000.0)  # spacing 1 m
+CLUSTER = Size(objects=10, points=80, radius=0.001, volume=1.0)  # 10 small objects in one cubic metre: spacing 0.46 m
 SPREAD_3000 = Size(objects=3000, points=24000, radius=0.01, volume=3e6)  # spacing 10 m
 
 
@@ -64,6 +65,7 @@ _A_CANDIDATES = 2 * 100 * _sphere(0.2 + 10 ** (1 / 3)) / 1000  # ≈ 10.93
 _SPREAD_CANDIDATES = 1000 * 1000 * _sphere(10.02) / 1e6  # ≈ 4,214
 _DENSE_CANDIDATES = 1000 * 1000 * _sphere(2.0) / 1000  # ≈ 33,510
 _DENSE_MEASURED = 1000 * 1000 * _sphere(1.0) / 1000  # ≈ 4,189: 3 rounds
+_CLUSTER_CANDIDATES = 10 * _sphere(0.002 + 0.1 ** (1 / 3)) / 1.0  # ≈ 4.24
 _TREE_1000 = 2000 * math.log2(1001)  # both groups' objects through a tree of 1000
 
 CASES: tuple[Case, ...] = (
@@ -109,6 +111,9 @@ CASES: tuple[Case, ...] = (
     Case("distance", "3,000 scattered: fewer than one pair each within the radii, so one round",
          {"tree": 6000 * math.log2(3001), "candidate": 3000 * 3000 * _sphere(10.02) / 3e6, "round": 1, "measure": ROUND}, Size(),
          sizes={"a": SPREAD_3000, "b": SPREAD_3000}),
+    Case("distance", "within a cubic metre: about 4 of 10 within the spacing",
+         {"pair": 10, "candidate": _CLUSTER_CANDIDATES, "round": 1, "measure": _CLUSTER_CANDIDATES}, Size(),
+         sizes={"a": Size(objects=1, points=8, radius=0.001), "b": CLUSTER}),
     Case("distance", "one side a point or a view: each of the other group's boxes measured", {"measure": 2}, Size(),
          sizes={"a": TWO, "b": Size()}),
     Case("distance", "the group is the second argument", {"measure": 2}, Size(), sizes={"a": Size(), "b": TWO}),
@@ -197,3 +202,10 @@ def test_every_declared_operation_has_a_pinned_case() -> None:
 
     missing = sorted(set(DECLARED) - {c.operation for c in CASES})
     assert not missing, f"pin the cost of {missing} with a Case in {__name__}"
+
+
+def test_an_empty_group_counts_as_one_object() -> None:
+    """As `_bounding` does, the closest-pair cost takes a group of no objects as one (one pair, one exact distance)."""
+    from reasmory.interpreter.cost_ops import _pairs_cost
+
+    assert _pairs_cost(Size(), Size(volume=8.0)) == {"pair": 1, "candidate": 1, "round": 1, "measure": 1}

@@ -108,6 +108,14 @@ def test_a_label_is_measured_as_its_group(tiny: SpatialMemory) -> None:
     assert scene.group(None, tiny) == scene.group("cup", None) == every
 
 
+def test_sizes_are_values(tiny: SpatialMemory) -> None:
+    """A scene and its groups are kept for the memory's life and shared by every estimate: nothing may change them."""
+    scene = scene_of(tiny)
+    for value in (scene, scene.group("cup", tiny), CallCost("f", _span(), {}, Size())):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.objects = 3  # type: ignore[misc]
+
+
 def test_sizes_and_arguments() -> None:
     assert Size(objects=5, chars=3, items=2, is_set=True).size == 11 and Size(objects=5, chars=3, items=2).size == 6
     args = Args({"a": Size(chars=4)}, {"mode": "center"}, Scene(), None)
@@ -261,6 +269,7 @@ def _span() -> object:
     ({"call": 1.0, "round": 0.6}, "1 round of exact distances"),
     ({"call": 1.0, "round": 1.4}, "1 round of exact distances"),
     ({"call": 1.0, "scan": 1.0}, "1 objects scanned"),
+    ({"round": 0.4}, "0 rounds of exact distances"),
     ({"call": 1.0, "pair": 1.0}, "1 operation calls"),
     ({"call": 1.0, "pair": 11.0}, "11 pairs of objects compared"),
 ])
