@@ -224,6 +224,35 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "agrees with `==`"),
     Equivalent("interpreter/ops/views.py", "core/ReplaceComparisonOperator_Lt_LtE", "if float(np.hypot(*d)) < 1e-6:",
                "differs only for a walk of exactly 1e-6 m"),
+    *(Equivalent("interpreter/cost.py", "core/NumberReplacer", "if with_points else np.zeros((0, 2))",
+                 "footprint_cells returns 0 for no points before it reads their columns", mutant_text=f"np.zeros((0, {width}))")
+      for width in (1, 3)),
+    Equivalent("interpreter/cost.py", "core/ReplaceComparisonOperator_Eq_Is", "if amount == '1' else",
+               "CPython keeps one object per one-character string, so a formatted '1' is the literal '1' and `is` agrees "
+               "with `==`", mutant_text="amount is '1'"),
+    *(Equivalent("interpreter/cost_ops.py", "core/NumberReplacer", "least: float = 1.0) -> float:",
+                 "with b's spacing as the reach, the sphere holds at least 4/3·π·spacing³ = 4.19 × b.volume / nb, so nb × share "
+                 "≥ min(nb, 4.19): a floor of 0, 1 or 2 pairs per a never binds", mutant_text=f"least: float = {floor}")
+      for floor in ("0.0", "2.0")),
+    Equivalent("interpreter/cost_ops.py", "core/NumberReplacer", "_near_pairs(a, b, 0.0, least=0.0)",
+               "expected pairs are never negative, so a floor of −1 never binds", mutant_text="least= -1.0"),
+    Equivalent("interpreter/cost_ops.py", "core/NumberReplacer", "** (1 / 3) if group.volume > 0 else 0.0",
+               "b's spacing only widens the sphere around each a, and a b of one object gets a share of 1 from any spacing "
+               "of at least (b.volume / 2)^⅓ (the sphere then holds ≥ 2.09 × b.volume); more objects: max(n, 2) = n",
+               mutant_text="max(group.objects, 2)"),
+    *(Equivalent("interpreter/cost_ops.py", "core/NumberReplacer", "** (1 / 3) if group.volume > 0 else 0.0",
+                 "the spacing of a group of no volume is only used for a b of no volume, which counts every pair whatever "
+                 "the reach", mutant_text=f"else {other}")
+      for other in ("1.0", "-1.0")),
+    *(Equivalent("interpreter/cost_ops.py", operator, "** (1 / 3) if group.volume > 0 else 0.0",
+                 "volumes are never negative (products of sides, cubes of radii, their maxima), and at volume 0 the formula "
+                 "gives 0.0 as the else does", mutant_text=text)
+      for operator, text in (("core/ReplaceComparisonOperator_Gt_GtE", ""), ("core/ReplaceComparisonOperator_Gt_NotEq", ""),
+                             ("core/NumberReplacer", "group.volume > -1"))),
+    Equivalent("interpreter/cost_ops.py", "core/ReplaceComparisonOperator_LtE_Eq", "share = 1.0 if b.volume <= 0 else",
+               "volumes are never negative (products of sides, cubes of radii, their maxima): <= 0 holds exactly when == 0"),
+    Equivalent("interpreter/cost_ops.py", "core/ReplaceComparisonOperator_Gt_NotEq", "return size.objects > 0",
+               "counts of objects are never negative: != 0 holds exactly when > 0"),
     Equivalent("interpreter/registry.py", "core/ReplaceComparisonOperator_Is_Eq", "return self.default is REQUIRED",
                "REQUIRED is a bare object(), equal only to itself; defaults are numbers, text, booleans or None"),
     *(Equivalent("interpreter/registry.py", "core/ReplaceFalseWithTrue", line,
