@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from reasmory.interpreter.cost import DECLARED, Args, Scene, Size, Units
-from reasmory.interpreter.cost_ops import BEV_SIDE, DEFAULT_PIXELS, NAME_GROWTH, SHORT_TEXT
+from reasmory.interpreter.cost_ops import BEV_SIDE, DEFAULT_PIXELS
 from reasmory.memory.nearest import ALL_PAIRS, ROUND
 
 
@@ -152,29 +152,29 @@ CASES: tuple[Case, ...] = (
          sizes={"labels": Size(items=3, chars=15)}),
     Case("appearance_order", "no list: the scene's objects once", {"scan": 10}, Size(chars=5), sizes={"labels": Size(chars=5)}),
     Case("camera", "a camera's name", {}, Size(chars=12)),
-    Case("view", "the names of what it stands at and faces, and its own words", {"text": 9 + 12 + NAME_GROWTH},
-         Size(chars=9 + 12 + NAME_GROWTH), sizes={"at": Size(chars=9), "facing": Size(chars=12)}),
-    Case("walk_to", "the view's name and the target's", {"text": 50 + 11 + NAME_GROWTH}, Size(chars=50 + 11 + NAME_GROWTH),
+    Case("view", "the names of what it stands at and faces, and its own words", {"text": 9 + 12 + 32},
+         Size(chars=9 + 12 + 32), sizes={"at": Size(chars=9), "facing": Size(chars=12)}),
+    Case("walk_to", "the view's name and the target's", {"text": 50 + 11 + 32}, Size(chars=50 + 11 + 32),
          sizes={"view": Size(chars=50), "target": Size(chars=11)}),
-    Case("turn", "the view's name grows", {"text": 50 + NAME_GROWTH}, Size(chars=50 + NAME_GROWTH), sizes={"view": Size(chars=50)}),
-    Case("step", "the view's name grows", {"text": 82 + NAME_GROWTH}, Size(chars=82 + NAME_GROWTH), sizes={"view": Size(chars=82)}),
-    *(Case(op, "a short text", {}, Size(chars=SHORT_TEXT), sizes={"viewer": Size(chars=50)})
+    Case("turn", "the view's name grows", {"text": 50 + 32}, Size(chars=50 + 32), sizes={"view": Size(chars=50)}),
+    Case("step", "the view's name grows", {"text": 82 + 32}, Size(chars=82 + 32), sizes={"view": Size(chars=82)}),
+    *(Case(op, "a short text", {}, Size(chars=24), sizes={"viewer": Size(chars=50)})
       for op in ("direction", "relation", "turn_towards")),
     Case("objects_around", "every object, named after the viewer", {"scan": 10, "text": 50},
-         Size(objects=10, points=200, solid=True, chars=50 + NAME_GROWTH, is_set=True), sizes={"viewer": Size(chars=50)}),
+         Size(objects=10, points=200, solid=True, chars=50 + 32, is_set=True), sizes={"viewer": Size(chars=50)}),
     Case("objects_around", "a scene with point objects", {"scan": 3, "text": 12},
-         Size(objects=3, points=30, solid=False, chars=12 + NAME_GROWTH, is_set=True), sizes={"viewer": Size(chars=12)},
+         Size(objects=3, points=30, solid=False, chars=12 + 32, is_set=True), sizes={"viewer": Size(chars=12)},
          scene=Scene(objects=3, object_points=30, solid=False)),
     Case("render", "every point projected, every pixel filled", {"render": 1, "point": 1000 + 200 + 50, "pixel": 64 * 48},
-         Size(chars=50 + 2 * NAME_GROWTH + 80), sizes={"view": Size(chars=50)}, literals={"width": 64, "height": 48}),
+         Size(chars=50 + 2 * 32 + 80), sizes={"view": Size(chars=50)}, literals={"width": 64, "height": 48}),
     Case("render", "a size not known before running: 640 × 480", {"render": 1, "point": 1250, "pixel": 640 * 480},
-         Size(chars=12 + 2 * NAME_GROWTH + 80), sizes={"view": Size(chars=12)}, literals={"height": 48}),
-    Case("render", "a width not known before running", {"render": 1, "point": 1250, "pixel": DEFAULT_PIXELS},
-         Size(chars=12 + 2 * NAME_GROWTH + 80), sizes={"view": Size(chars=12)}, literals={"width": 64}),
+         Size(chars=12 + 2 * 32 + 80), sizes={"view": Size(chars=12)}, literals={"height": 48}),
+    Case("render", "a width not known before running", {"render": 1, "point": 1250, "pixel": 307_200},
+         Size(chars=12 + 2 * 32 + 80), sizes={"view": Size(chars=12)}, literals={"width": 64}),
     Case("bev", "a 1000-pixel square map, every object scanned for highlighting",
-         {"render": 1, "point": 1250, "pixel": 1_000_000, "scan": 10}, Size(chars=2 * NAME_GROWTH + 80)),
-    Case("bev", "the highlighted labels go into the name", {"render": 1, "point": 1250, "pixel": BEV_SIDE**2, "scan": 10},
-         Size(chars=8 + 2 * NAME_GROWTH + 80), sizes={"highlight": Size(chars=8, items=2)}),
+         {"render": 1, "point": 1250, "pixel": 1_000_000, "scan": 10}, Size(chars=2 * 32 + 80)),
+    Case("bev", "the highlighted labels go into the name", {"render": 1, "point": 1250, "pixel": 1000**2, "scan": 10},
+         Size(chars=8 + 2 * 32 + 80), sizes={"highlight": Size(chars=8, items=2)}),
     Case("choose", "every option compared with the value", {"option": 4}, Size(chars=1),
          sizes={"options": Size(items=4, chars=160), "value": Size()}),
     Case("choose", "a list value: every option against each item, and the list", {"option": 12}, Size(chars=1),
@@ -184,8 +184,15 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def test_pixels_and_names_are_the_documented_ones() -> None:
-    assert (DEFAULT_PIXELS, BEV_SIDE, NAME_GROWTH, SHORT_TEXT, ALL_PAIRS, ROUND) == (307_200, 1000, 32, 24, 16_384, 2048)
+def test_the_sizes_assumed_are_the_implementations() -> None:
+    """A render's default size and the top-down map's side are the operations' own; the worked numbers below assume
+    closest points bound every pair at once up to 16,384 pairs and measure 2048 a round (memory/nearest.py)."""
+    from reasmory.interpreter import REGISTRY
+    from reasmory.memory.render.bev import MAX_SIDE
+
+    render = REGISTRY.get("render")
+    assert DEFAULT_PIXELS == render.param_index["width"].default * render.param_index["height"].default == 307_200
+    assert BEV_SIDE == MAX_SIDE == 1000 and (ALL_PAIRS, ROUND) == (16_384, 2048)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.operation}: {c.why}")
