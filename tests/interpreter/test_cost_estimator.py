@@ -288,7 +288,7 @@ def test_seconds_on_the_reference_machine() -> None:
 
 
 @pytest.mark.parametrize(("value", "text"), [(123.4, "123 s"), (1.0, "1 s"), (0.999, "999 ms"), (1e-3, "1 ms"),
-                                             (0.000999, "999 µs"), (1.2350005e-4, "124 µs"), (2.5e-7, "0.25 µs"),
+                                             (0.000999, "999 µs"), (1.2350005e-4, "124 µs"), (1.234999e-4, "123 µs"), (2.5e-7, "0.25 µs"),
                                              (0.0, "0 µs")])
 def test_seconds_in_words(value: float, text: str) -> None:
     assert format_seconds(value) == text
