@@ -249,9 +249,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "gives 0.0 as the else does", mutant_text=text)
       for operator, text in (("core/ReplaceComparisonOperator_Gt_GtE", ""), ("core/ReplaceComparisonOperator_Gt_NotEq", ""),
                              ("core/NumberReplacer", "group.volume > -1"))),
-    Equivalent("interpreter/cost_ops.py", "core/NumberReplacer", "share = 1.0 if b.volume <= 0 else min(1.0, sphere / b.volume)",
-               "the pairs per a are capped at b's count right after (min(nb, …)), so a share capped at 2 gives what 1 gives",
-               mutant_text="min( 2.0,"),
+    *(Equivalent("interpreter/cost_ops.py", "core/NumberReplacer", "share = 1.0 if b.volume <= 0 else min(1.0, sphere / b.volume)",
+                 "the pairs per a are capped at b's count right after (min(nb, …)), so a share of 2 gives what 1 gives",
+                 mutant_text=text)
+      for text in ("min( 2.0,", "share = 2.0 if")),
     Equivalent("interpreter/cost_ops.py", "core/ReplaceComparisonOperator_LtE_Eq", "share = 1.0 if b.volume <= 0 else",
                "volumes are never negative (products of sides, cubes of radii, their maxima): <= 0 holds exactly when == 0"),
     Equivalent("interpreter/cost_ops.py", "core/ReplaceComparisonOperator_Gt_NotEq", "return size.objects > 0",
