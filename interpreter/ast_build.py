@@ -120,11 +120,9 @@ def arguments(c: list) -> list:
 
 def call(c: list) -> ast.Call:
     name_tok, args, rpar = c
-    func_span = token_span(name_tok)
-    args = args or []
-    positional = tuple(a for a in args if type(a) is not ast.Keyword)
-    keywords = tuple(a for a in args if type(a) is ast.Keyword)
-    return ast.Call(name_tok[1], positional, keywords, _tokens_span(name_tok, rpar), func_span)
+    keywords = tuple([a for a in args if type(a) is ast.Keyword]) if args else ()
+    positional = tuple([a for a in args if type(a) is not ast.Keyword]) if keywords else tuple(args or ())
+    return ast.Call(name_tok[1], positional, keywords, _tokens_span(name_tok, rpar), token_span(name_tok))
 
 
 def list_expr(c: list) -> ast.ListExpr:

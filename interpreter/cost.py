@@ -97,6 +97,10 @@ class Size:
         return self.chars + self.items + (self.objects if self.is_set else 0) + 1
 
 
+#: The Size of a value with nothing in it (numbers, booleans, unknown names): one shared instance, as Size is frozen.
+_NO_SIZE = Size()
+
+
 @dataclass(frozen=True)
 class Scene:
     """What the estimate needs to know of a memory, gathered once per memory."""
@@ -200,7 +204,7 @@ class Args:
     memory: SpatialMemory | None
 
     def size(self, name: str) -> Size:
-        return self.sizes.get(name, Size())
+        return self.sizes.get(name, _NO_SIZE)
 
     def literal(self, name: str) -> object:
         return self.literals.get(name)
@@ -367,10 +371,6 @@ class Estimator:
                 expected=f"values of at most {self.limits.max_value_size:,} characters and items",
                 hint="build it from fewer parts: make views from objects or cameras rather than from other views")
         return result
-
-
-#: The Size of a value with nothing in it (numbers, booleans, unknown names): one shared instance, as Size is frozen.
-_NO_SIZE = Size()
 
 
 @dataclass(frozen=True)
