@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from reasmory.interpreter import ast
@@ -21,8 +22,6 @@ Token = tuple[str, str, int, int, int, int]
 
 _local = threading.local()
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
-_new = object.__new__
-_SPAN_SLOTS = tuple(ast.Span.__dict__[f].__set__ for f in ("line", "column", "end_line", "end_column", "start", "end"))
 
 
 def set_source(text: str) -> None:
@@ -36,12 +35,20 @@ def set_source(text: str) -> None:
     _local.line_starts = starts
 
 
-def make_span(line: int, column: int, end_line: int, end_column: int, start: int, end: int) -> ast.Span:
-    """A Span without the frozen dataclass's slow `__init__` (spans are built for every token)."""
-    span = _new(ast.Span)
-    s0, s1, s2, s3, s4, s5 = _SPAN_SLOTS
-    s0(span, line), s1(span, column), s2(span, end_line), s3(span, end_column), s4(span, start), s5(span, end)
-    return span
+class _SpanMaker:
+    """Builds an ast.Span without the frozen dataclass's `__init__` (one `object.__setattr__` per field, 3× the cost;
+    spans are built for every token): a plain class with Span's slots fills them by assignment, then the object
+    takes Span as its class, which Python allows between classes of the same layout."""
+
+    __slots__ = ast.Span.__slots__
+
+    def __init__(self, line: int, column: int, end_line: int, end_column: int, start: int, end: int) -> None:
+        self.line, self.column, self.end_line, self.end_column, self.start, self.end = line, column, end_line, end_column, start, end
+        self.__class__ = ast.Span  # type: ignore[assignment]
+
+
+#: make_span(line, column, end_line, end_column, start, end) -> the ast.Span with those fields.
+make_span: Callable[[int, int, int, int, int, int], ast.Span] = _SpanMaker  # type: ignore[assignment]
 
 
 def span(start: int, end: int) -> ast.Span:
