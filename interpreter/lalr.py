@@ -24,6 +24,8 @@ _TOKEN = re.compile(T.TOKEN_REGEX, T.TOKEN_FLAGS)
 _OPEN = frozenset({"LPAR", "LSQB"})
 _CLOSE = frozenset({"RPAR", "RSQB"})
 _UNSURE_COMMENT = re.compile(r"[()\[\]\"']")
+#: The terminals of lexemes that several terminals match ("and" lexes as NAME, "-" as ADD_OP): only theirs are looked up.
+_AMBIGUOUS = frozenset(kind for choices in T.CANDIDATES.values() for kind in choices)
 #: (state below, state on top, lookahead) → the state on top after every unit reduction (`expr: and_expr`, …)
 #: that lookahead triggers: such a chain never touches the stack below, so it is worked out once.
 _UNIT_CHAINS: dict[tuple[int, int, str], int] = {}
@@ -84,7 +86,7 @@ def parse_statements(text: str) -> list[ast.Statement] | None:
     tokens = _tokens(text)
     if tokens is None:
         return None
-    actions, gotos, rules, candidates, chains = T.ACTIONS, T.GOTOS, T.RULES, T.CANDIDATES, _UNIT_CHAINS
+    actions, gotos, rules, candidates, ambiguous, chains = T.ACTIONS, T.GOTOS, T.RULES, T.CANDIDATES, _AMBIGUOUS, _UNIT_CHAINS
     states = [T.START]
     accept = T.ACCEPT
     values: list = []
@@ -93,13 +95,14 @@ def parse_statements(text: str) -> list[ast.Statement] | None:
     for token in tokens:
         kind = token[0]
         row = actions[states[-1]]
-        choices = candidates.get(token[1])
-        if choices is not None:
-            kind = next((c for c in choices if c in row), kind)
+        if kind in ambiguous:
+            choices = candidates.get(token[1])
+            if choices is not None:
+                kind = next((c for c in choices if c in row), kind)
         while True:
             action = row.get(kind)
-            if action is None:
-                return None
+            if action is None:  # an error, or the end: the whole program reduced to `start`, which takes nothing more
+                return values[-1] if states[-1] == accept and kind == "$END" else None
             if action >= 0:
                 states.append(action)
                 values.append(token)
@@ -120,7 +123,5 @@ def parse_statements(text: str) -> list[ast.Statement] | None:
                 values.append(build(children))
                 state = gotos[states[-1]][origin]
                 states.append(state)
-            if state == accept and kind == "$END":
-                return values[-1]
             row = actions[state]
     return None
