@@ -227,6 +227,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     *(Equivalent("interpreter/cost.py", "core/NumberReplacer", "if with_points else np.zeros((0, 2))",
                  "footprint_cells returns 0 for no points before it reads their columns", mutant_text=f"np.zeros((0, {width}))")
       for width in (1, 3)),
+    Equivalent("interpreter/cost.py", "core/ReplaceComparisonOperator_Is_Eq", " is ast.",
+               "the AST's node classes are plain classes, whose == is identity: `type(x) == ast.Call` agrees with `is`"),
     Equivalent("interpreter/cost.py", "core/ReplaceComparisonOperator_Eq_Is", "if amount == '1' else",
                "CPython keeps one object per one-character string, so a formatted '1' is the literal '1' and `is` agrees "
                "with `==`", mutant_text="amount is '1'"),
