@@ -36,8 +36,40 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "int() truncates toward zero: a fraction is above its int when positive, and out of range when negative"),
     Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "usable = norms > 1e-9",
                "differs only for a cross product of norm exactly 1e-9, which rounding never produces from box axes"),
-    Equivalent("memory/store.py", "core/ReplaceComparisonOperator_Eq_IsNot", "if version == (1, 0) else",
-               "`is not` is always true, which picks the 1.0 reader, and every array this store writes has a 1.0 header"),
+    *(Equivalent("memory/store.py", operator, "if len(view) >= 64:", "a write of exactly 64 bytes leaves the same state "
+                 "in either branch (the old tail hashed, the write the new tail), and the other branch is right for any size",
+                 mutant_text=text)
+      for operator, text in (("core/ReplaceComparisonOperator_GtE_Gt", ""), ("core/ReplaceComparisonOperator_GtE_Eq", ""),
+                             ("core/ReplaceComparisonOperator_GtE_Is", ""), ("core/NumberReplacer", ">= 65"))),
+    Equivalent("memory/store.py", "core/NumberReplacer", "_CHUNK = 2 << 20",
+               "the chunk size decides how many writes and reads move the bytes, not which bytes"),
+    Equivalent("memory/store.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while position < size:",
+               "readinto fills at most the rest of a view of `size` bytes, so position never passes size"),
+    Equivalent("memory/store.py", "core/NumberReplacer", "fh.seek(max(size - _COMMENT_LEN, 0))",
+               "differs only for a file shorter than the comment, refused as not a zip whatever digest it names",
+               mutant_text="_COMMENT_LEN, 1))"),
+    Equivalent("memory/store.py", "core/NumberReplacer", "covered, position = max(size - 64, 0), 0",
+               "differs only for a file under 64 bytes, where either bound hashes nothing (and the file is refused)",
+               mutant_text="max(size - 64, -1), 0"),
+    *(Equivalent("memory/store.py", operator, 'return blake3() if algorithm == "blake3" else', reason)
+      for operator, reason in (("core/ReplaceComparisonOperator_Eq_LtE", "the algorithms are blake3 and sha256, and 'sha256' "
+                                "sorts after 'blake3': <= picks what == picks"),
+                               ("core/ReplaceComparisonOperator_Eq_Is", "every algorithm name is one of this module's string "
+                                "constants (identifier-like, so interned): `is` agrees with `==`"))),
+    *(Equivalent(module, operator, line, "numpy takes any negative size in reshape as the one to infer, as it does -1",
+                 mutant_text=text)
+      for module, line, reshaped in (("memory/store.py", "data = memoryview(arr.reshape(-1).view(np.uint8))", ")"),
+                                     ("memory/box_distance.py", ".reshape(-1, 9, 3)", ", 9, 3)"))
+      for operator, text in (("core/ReplaceUnaryOperator_USub_Invert", f"reshape(~1{reshaped}"),
+                             ("core/NumberReplacer", f"reshape(- 2{reshaped}"))),
+    *(Equivalent("memory/store.py", operator, "force_zip64=info.file_size > zipfile.ZIP64_LIMIT",
+                 "zipfile itself writes a member as zip64 once its size is within 5% of the limit, so forcing it adds "
+                 "nothing past the limit") for operator in ("core/ReplaceComparisonOperator_Gt_GtE",
+                                                              "core/ReplaceComparisonOperator_Gt_Eq",
+                                                              "core/ReplaceComparisonOperator_Gt_Is")),
+    Equivalent("memory/store.py", "core/ReplaceTrueWithFalse", "tmp.unlink(missing_ok=True)",
+               "the temporary file exists whenever these handlers run (the rename, the last step that can fail, leaves "
+               "it when it fails), unless an interrupt lands between the rename and the end of the folder sync"),
     Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "np.where(e > 1e-12, e, 1.0)",
                "differs only for a squared edge length of exactly 1e-12; edges of real boxes are longer"),
     Equivalent("reasmory/answering/generate.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if d.code == "unknown-label" and d.subject',
