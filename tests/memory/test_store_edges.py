@@ -309,3 +309,23 @@ def test_a_folder_that_cannot_be_made_is_named_with_the_systems_reason(tmp_path:
     with pytest.raises(MemoryFileError) as caught:
         store.save_memory(synthetic_memory(100, n_objects=1), blocker / "m.rmem")
     assert caught.value.message == f"cannot write memory to '{blocker / 'm.rmem'}': File exists"
+
+
+def test_arrays_claiming_a_npy_version_before_1_0_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy writes `.npy` versions 1.0 to 3.0; a header claiming 0.9 (another writer's) is not read as 1.0."""
+    import io
+
+    real = np.lib.format.write_array_header_1_0
+
+    def claiming_0_9(fp, fields) -> None:  # noqa: ANN001 — numpy's signature
+        header = io.BytesIO()
+        real(header, fields)
+        fp.write(header.getvalue()[:6] + b"\x00\x09" + header.getvalue()[8:])
+
+    monkeypatch.setattr(np.lib.format, "write_array_header_1_0", claiming_0_9)
+    path = synthetic_memory(300, n_objects=1).save(tmp_path / "m.rmem")
+    monkeypatch.undo()
+    assert path.read_bytes().count(b"\x93NUMPY\x00\x09") == 6
+    assert store.point_count(path) is None
+    with pytest.raises(MemoryFileError, match=r"invalid contents \(ValueError"):
+        SpatialMemory.load(path)
