@@ -67,6 +67,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "nothing past the limit") for operator in ("core/ReplaceComparisonOperator_Gt_GtE",
                                                               "core/ReplaceComparisonOperator_Gt_Eq",
                                                               "core/ReplaceComparisonOperator_Gt_Is")),
+    Equivalent("memory/store.py", "core/ExceptionReplacer", "except (KeyError, IndexError, TypeError, ValueError, ValidationError",
+               "pydantic's ValidationError is a ValueError, which the same clause catches",
+               mutant_text="ValueError, CosmicRayTestingException,"),
     Equivalent("memory/store.py", "core/ReplaceTrueWithFalse", "tmp.unlink(missing_ok=True)",
                "the temporary file exists whenever these handlers run (the rename, the last step that can fail, leaves "
                "it when it fails), unless an interrupt lands between the rename and the end of the folder sync"),

@@ -329,3 +329,38 @@ def test_arrays_claiming_a_npy_version_before_1_0_are_refused(tmp_path: Path, mo
     assert store.point_count(path) is None
     with pytest.raises(MemoryFileError, match=r"invalid contents \(ValueError"):
         SpatialMemory.load(path)
+
+
+class _Shape(tuple):
+    """A shape whose repr is the given text: a `.npy` header written around it says exactly that."""
+
+    def __new__(cls, shape: tuple[int, ...], text: str) -> "_Shape":
+        made = super().__new__(cls, shape)
+        made.text = text
+        return made
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+@pytest.mark.parametrize(("shape", "error"), [("((300, 3)", "TokenError"), ("(300, 3)}\n  x\n y\n#", "IndentationError")])
+def test_a_header_numpys_parser_cannot_tokenize_is_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       shape: str, error: str) -> None:
+    """An unbalanced bracket or a stray indented line in a `.npy` header (crafted, valid checksum): numpy's second,
+    tokenizing parse raises what the first did not, and the load still refuses the file in one line."""
+    real = np.lib.format.write_array_header_1_0
+    monkeypatch.setattr(np.lib.format, "write_array_header_1_0", lambda fp, fields: real(fp, {**fields, "shape": _Shape(fields["shape"], shape)}))
+    path = synthetic_memory(300, n_objects=1).save(tmp_path / "m.rmem")
+    monkeypatch.undo()
+    with pytest.raises(MemoryFileError, match=rf"invalid contents \({error}: "):
+        SpatialMemory.load(path)
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    (lambda m: {**m, "objects": [{**m["objects"][0], "id": "first"}]}, "ValidationError"),
+    (lambda m: {**m, "arrays": 5}, "TypeError"),
+])
+def test_manifests_of_the_wrong_shape_are_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change, error) -> None:
+    path = _save_with(tmp_path / "m.rmem", monkeypatch, change)
+    with pytest.raises(MemoryFileError, match=rf"invalid contents \({error}: "):
+        SpatialMemory.load(path)
