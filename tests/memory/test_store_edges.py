@@ -364,3 +364,18 @@ def test_manifests_of_the_wrong_shape_are_refused_in_one_line(tmp_path: Path, mo
     path = _save_with(tmp_path / "m.rmem", monkeypatch, change)
     with pytest.raises(MemoryFileError, match=rf"invalid contents \({error}: "):
         SpatialMemory.load(path)
+
+
+@pytest.mark.parametrize(("offset", "value", "refusal"), [
+    (3, 0x03, "unreadable manifest"),  # the entry's signature
+    (6, 99, "its zip directory asks for what this reader cannot do"),  # the zip version needed to extract it: 9.9
+])
+def test_a_damaged_zip_directory_with_a_valid_checksum_is_refused_in_one_line(tmp_path: Path, offset: int, value: int,
+                                                                              refusal: str) -> None:
+    path = synthetic_memory(300, n_objects=1).save(tmp_path / "m.rmem")
+    body = bytearray(path.read_bytes()[:-64])
+    entry = body.rfind(b"PK\x01\x02")  # the directory's last entry
+    body[entry + offset] = value
+    path.write_bytes(bytes(body) + _digest(bytes(body)).encode())
+    with pytest.raises(MemoryFileError, match=refusal):
+        SpatialMemory.load(path)
