@@ -126,3 +126,15 @@ def test_flat_and_thin_boxes_are_measured_exactly_and_without_warnings() -> None
         for a, b, expected in cases:
             assert box_box_distance(a, b) == pytest.approx(expected, abs=1e-9)
             assert box_box_distance(b, a) == pytest.approx(expected, abs=1e-9)
+
+
+def test_box_corners_of_many_boxes_come_in_the_order_of_oriented_box_corners() -> None:
+    """The vectorised corners (used to measure and to draw boxes) are each box's own, in `OrientedBox.corners` order."""
+    from reasmory.memory.box_distance import box_corners
+
+    rng = np.random.default_rng(5)
+    boxes = [OrientedBox(center=tuple(rng.uniform(-2, 2, 3)), extents=tuple(rng.uniform(0.1, 2, 3)), rotation=tuple(map(tuple, _turn(rng))))
+             for _ in range(4)]
+    corners = box_corners(np.array([b.c for b in boxes]), np.array([b.R for b in boxes]), np.array([b.e / 2 for b in boxes]))
+    for box, mine in zip(boxes, corners, strict=True):
+        np.testing.assert_allclose(mine, box.corners(), atol=1e-12)
