@@ -77,14 +77,14 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the offsets have three columns, so 2:4 takes the same last one as 2:3", mutant_text="d[..., 2: 4]"),
     Equivalent("memory/box_distance.py", "core/NumberReplacer", "s = np.where(denom > 1e-12, np.clip(",
                "differs only for (nearly) parallel segments, where any first s gives the same closest pair once t is "
-               "clamped and s projected again (measured: within 3e-13 m over 100,000 parallel and near-parallel pairs)",
+               "clamped and s projected again (measured: within 3e-13 m over 150,000 parallel and near-parallel pairs)",
                mutant_text="denom > -0.999999999999"),
     Equivalent("memory/box_distance.py", "core/NumberReplacer", "t = (b * s + f) / np.where(e > 1e-12, e, 1.0)",
                "where e is (near) 0 the second segment is a point, and both s and t are replaced two lines on",
                mutant_text="e, 2.0)"),
     *(Equivalent("memory/box_distance.py", operator, "s = np.where(t < 0, np.clip(-c / a_safe, 0, 1), np.where(t > 1,",
                  "at t exactly 0 or 1, projecting that end onto the first segment gives the closest pair as well (measured: "
-                 "identical distances over 500,000 pairs, integer ones hitting both ends exactly)")
+                 "identical distances over 350,000 pairs, integer ones hitting both ends exactly)")
       for operator in ("core/ReplaceComparisonOperator_Gt_GtE", "core/ReplaceComparisonOperator_Lt_LtE")),
     Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "np.where(e > 1e-12, e, 1.0)",
                "differs only for a squared edge length of exactly 1e-12; edges of real boxes are longer"),
