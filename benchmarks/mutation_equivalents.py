@@ -26,6 +26,12 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("memory/labels.py", "core/ReplaceFalseWithTrue", "new = LabelNormalizer(use_defaults=False)",
                "the new normaliser's synonym table is replaced by a copy of this one's on the next line"),
     Equivalent("memory/geometry.py", "core/ReplaceComparisonOperator_Eq_LtE", "if len(xy) == 0:", "a length is never negative"),
+    Equivalent("memory/geometry.py", "core/NumberReplacer", "grid = np.zeros(tuple(ij.max(axis=0) + 1), dtype=bool)",
+               "one more empty row and column beyond the three of padding: the closing never reaches them (measured: "
+               "identical areas on 300 random point sets)", mutant_text="+ 2)"),
+    Equivalent("memory/geometry.py", "core/NumberReplacer", "grid = np.pad(grid, 3)",
+               "closing by two 3×3 iterations reaches two cells past the points, so two cells of padding already keep the "
+               "border out of it (measured: identical areas on 300 random point sets)", mutant_text="np.pad(grid, 2)"),
     Equivalent("interpreter/executor.py", "core/ReplaceBinaryOperator_Sub_Add", "if abs(v - round(v)) < 1e-9 else",
                "a number within 1e-9 of a whole one prints the same from either branch; near 0 both take the whole branch"),
     Equivalent("interpreter/executor.py", "core/ReplaceComparisonOperator_Lt_LtE", "if abs(v - round(v)) < 1e-9 else",
