@@ -196,7 +196,10 @@ def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Pa
             (mutation,) = item.mutations
             operator = cosmic_ray.plugins.get_operator(mutation.operator_name)(**mutation.operator_args)
             def mutant_line(operator=operator, mutation=mutation) -> str:  # noqa: ANN001 — bound now, called maybe
-                return _changed_line(mutate_code(source, operator, mutation.occurrence) or "", mutation.start_pos[0])
+                try:
+                    return _changed_line(mutate_code(source, operator, mutation.occurrence) or "", mutation.start_pos[0])
+                except Exception:  # noqa: BLE001 — a mutant cosmic-ray cannot make: left out below, with its reason
+                    return ""
 
             why = exclusion(module, mutation.operator_name, mutation.start_pos, lines, annotations, mutant_line)
             if why is not None:

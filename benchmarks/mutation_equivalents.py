@@ -46,7 +46,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "in either branch (the old tail hashed, the write the new tail), and the other branch is right for any size",
                  mutant_text=text)
       for operator, text in (("core/ReplaceComparisonOperator_GtE_Gt", ""), ("core/ReplaceComparisonOperator_GtE_Eq", ""),
-                             ("core/ReplaceComparisonOperator_GtE_Is", ""), ("core/NumberReplacer", ">= 65"))),
+                             ("core/ReplaceComparisonOperator_GtE_Is", "len(view) is 64"), ("core/NumberReplacer", ">= 65"))),
     Equivalent("memory/store.py", "core/NumberReplacer", "_CHUNK = 2 << 20",
                "the chunk size decides how many writes and reads move the bytes, not which bytes"),
     Equivalent("memory/store.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while position < size:",
@@ -57,22 +57,22 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("memory/store.py", "core/NumberReplacer", "covered, position = max(size - 64, 0), 0",
                "differs only for a file under 64 bytes, where either bound hashes nothing (and the file is refused)",
                mutant_text="max(size - 64, -1), 0"),
-    *(Equivalent("memory/store.py", operator, 'return blake3() if algorithm == "blake3" else', reason)
-      for operator, reason in (("core/ReplaceComparisonOperator_Eq_LtE", "the algorithms are blake3 and sha256, and 'sha256' "
-                                "sorts after 'blake3': <= picks what == picks"),
-                               ("core/ReplaceComparisonOperator_Eq_Is", "every algorithm name is one of this module's string "
-                                "constants (identifier-like, so interned): `is` agrees with `==`"))),
+    Equivalent("memory/store.py", "core/ReplaceComparisonOperator_Eq_LtE", 'return blake3() if algorithm == "blake3" else',
+               "the algorithms are blake3 and sha256, and 'sha256' sorts after 'blake3': <= picks what == picks"),
+    Equivalent("memory/store.py", "core/ReplaceComparisonOperator_Eq_Is", 'return blake3() if algorithm == "blake3" else',
+               "every algorithm name is one of this module's string constants (identifier-like, so interned): `is` agrees "
+               "with `==`", mutant_text='algorithm is "blake3"'),
     *(Equivalent(module, operator, line, "numpy takes any negative size in reshape as the one to infer, as it does -1",
-                 mutant_text=text)
-      for module, line, reshaped in (("memory/store.py", "data = memoryview(arr.reshape(-1).view(np.uint8))", ")"),
-                                     ("memory/box_distance.py", ".reshape(-1, 9, 3)", ", 9, 3)"))
-      for operator, text in (("core/ReplaceUnaryOperator_USub_Invert", f"reshape(~1{reshaped}"),
-                             ("core/NumberReplacer", f"reshape(- 2{reshaped}"))),
+                 mutant_text=f"{before}{negative}{after}")
+      for module, line, before, after in (("memory/store.py", "data = memoryview(arr.reshape(-1).view(np.uint8))", "reshape(", ")"),
+                                          ("memory/box_distance.py", ".reshape(-1, 9, 3)", "reshape(", ", 9, 3)"),
+                                          ("memory/box_distance.py", "edge.reshape(len(ca), -1).min(axis=1)", "reshape(len(ca), ", ")"))
+      for operator, negative in (("core/ReplaceUnaryOperator_USub_Invert", "~1"), ("core/NumberReplacer", "- 2"))),
     *(Equivalent("memory/store.py", operator, "force_zip64=info.file_size > zipfile.ZIP64_LIMIT",
                  "zipfile itself writes a member as zip64 once its size is within 5% of the limit, so forcing it adds "
-                 "nothing past the limit") for operator in ("core/ReplaceComparisonOperator_Gt_GtE",
-                                                              "core/ReplaceComparisonOperator_Gt_Eq",
-                                                              "core/ReplaceComparisonOperator_Gt_Is")),
+                 "nothing past the limit", mutant_text=text)
+      for operator, text in (("core/ReplaceComparisonOperator_Gt_GtE", ""), ("core/ReplaceComparisonOperator_Gt_Eq", ""),
+                             ("core/ReplaceComparisonOperator_Gt_Is", "file_size is zipfile"))),
     Equivalent("memory/store.py", "core/ExceptionReplacer", "except (KeyError, IndexError, TypeError, ValueError, ValidationError",
                "pydantic's ValidationError is a ValueError, which the same clause catches",
                mutant_text="ValueError, CosmicRayTestingException,"),
@@ -81,10 +81,19 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "it when it fails), unless an interrupt lands between the rename and the end of the folder sync"),
     Equivalent("memory/box_distance.py", "core/NumberReplacer", "+ d[..., 2:3] * rotation[:, None, 2, :]",
                "the offsets have three columns, so 2:4 takes the same last one as 2:3", mutant_text="d[..., 2: 4]"),
-    Equivalent("memory/box_distance.py", "core/NumberReplacer", "s = np.where(denom > 1e-12, np.clip(",
-               "differs only for (nearly) parallel segments, where any first s gives the same closest pair once t is "
-               "clamped and s projected again (measured: within 3e-13 m over 150,000 parallel and near-parallel pairs)",
-               mutant_text="denom > -0.999999999999"),
+    *(Equivalent("memory/box_distance.py", operator, "s = np.where(denom > 1e-12, np.clip(",
+                 "differs only for (nearly) parallel segments, where any first s gives the same closest pair once t is "
+                 "clamped and s projected again (measured: within 3e-13 m over 150,000 parallel and near-parallel pairs)",
+                 mutant_text=text)
+      for operator, text in (("core/NumberReplacer", "denom > -0.999999999999"), ("core/ReplaceComparisonOperator_Gt_NotEq", ""))),
+    *(Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", line, "differs only at exactly 1e-12")
+      for line in ("s = np.where(denom > 1e-12, np.clip(", "a_safe = np.where(a > 1e-12, a, 1.0)")),
+    Equivalent("memory/box_distance.py", "core/NumberReplacer", "safe = np.where(denom > 1e-12, denom, 1.0)",
+               "the fallback divides only where denom ≤ 1e-12, whose s the next line sets to 0 whatever it is",
+               mutant_text="denom, 2.0)"),
+    Equivalent("memory/box_distance.py", "core/NumberReplacer", "a_safe = np.where(a > 1e-12, a, 1.0)",
+               "the fallback divides only where the first segment is a point (a ≤ 1e-12), whose s scales a zero direction",
+               mutant_text="a, 2.0)"),
     Equivalent("memory/box_distance.py", "core/NumberReplacer", "t = (b * s + f) / np.where(e > 1e-12, e, 1.0)",
                "where e is (near) 0 the second segment is a point, and both s and t are replaced two lines on",
                mutant_text="e, 2.0)"),
