@@ -147,7 +147,8 @@ def exclusion(module: str, operator: str, start: tuple[int, int], source_lines: 
     if "@dataclass" in line and "slots=True" in line and "slots=False" in mutant_line():
         return "equivalent: slots only change how attributes are stored, nothing the program can observe"
     for eq in EQUIVALENT:
-        if eq.module == module and operator.startswith(eq.operator) and eq.line_text in line and eq.mutant_text in mutant_line():
+        named = operator == eq.operator or (eq.operator.endswith("_") and operator.startswith(eq.operator))  # Eq_Is is not Eq_IsNot
+        if eq.module == module and named and eq.line_text in line and eq.mutant_text in mutant_line():
             return f"equivalent: {eq.reason}"
     return None
 

@@ -1,6 +1,6 @@
 """Mutants that cannot change behaviour, each with the reason: the mutation benchmark leaves them out of every score.
 
-An entry names the module, cosmic-ray's operator (or its prefix), the text on the mutated line and, where one line has
+An entry names the module, cosmic-ray's operator (or a prefix of its name ending in `_`), the text on the mutated line and, where one line has
 several mutants of that operator, the text on the mutant's line. `tests/benchmarks/test_mutation.py` keeps every entry
 tied to a line that still exists.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Equivalent:
-    """A mutant that cannot change behaviour, and why: (module, operator or its prefix, text on the line, on the mutant's)."""
+    """A mutant that cannot change behaviour, and why: (module, operator or a prefix ending in `_`, text on the line, on the mutant's)."""
 
     module: str
     operator: str
