@@ -303,3 +303,21 @@ def test_the_summary_line(tiny: SpatialMemory) -> None:
     assert format_seconds(found.seconds) == "56.9 ms" and format_seconds(top.seconds) == "56.5 ms"
     assert Estimate(0.5, {}, [], []).describe(0.25) == "estimated cost 500 ms (budget 250 ms)"
     assert Estimate(0.5, {}, [], []).most_expensive() is None
+
+
+def test_operation_facts_keep_literal_defaults_of_optional_parameters_and_follow_a_replaced_operation() -> None:
+    """Only an optional parameter's number, word or tuple default is a literal the costs may read; a `None` default
+    (meaning "not given") is not. An operation registered anew under the same name is read anew."""
+    from reasmory.interpreter.registry import Operation, Param
+    from reasmory.interpreter.types import NUMBER
+
+    params = (Param("target", (NUMBER,)), Param("radius", (NUMBER,), default=None), Param("mode", (NUMBER,), default="fast"),
+              Param("labels", (NUMBER,), default=("a",), label=True))
+    first = Operation("probe_facts", params, NUMBER, "a probe", lambda **_: 0)
+    facts = cost_module._facts(first)
+    assert facts.operation is first and facts.names == ("target", "radius", "mode", "labels")
+    assert facts.defaults == (("mode", "fast"), ("labels", ("a",))) and facts.labels == ("labels",)
+    assert cost_module._facts(first) is facts
+    second = Operation("probe_facts", params[:1], NUMBER, "a probe", lambda **_: 0)
+    assert cost_module._facts(second).operation is second and cost_module._facts(second).names == ("target",)
+    del cost_module._FACTS["probe_facts"]
