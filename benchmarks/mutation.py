@@ -78,6 +78,10 @@ for _module in ("interpreter/lalr.py", "interpreter/lalr_build.py", "interpreter
 TARGETS["interpreter/syntax.py"] = ("tests/playground/test_playground.py", "tests/traces/test_views.py")
 TARGETS["interpreter/trace.py"] = (*INTERPRETER_TESTS, "tests/traces/test_views.py", "tests/traces/test_artifacts.py")
 TARGETS["interpreter/ops/rendering.py"] = (*INTERPRETER_TESTS, "tests/render/test_ops.py")
+#: The sandbox and its run server are exercised by the isolated runs' own tests (the in-process interpreter tests never
+#: start a worker), and by the artifacts a sandboxed render writes.
+for _module in ("interpreter/sandbox.py", "interpreter/runserver.py"):
+    TARGETS[_module] = ("tests/interpreter/test_sandbox.py", "tests/traces/test_artifacts.py")
 #: cosmic-ray operators left out: swaps to bitwise, shift, power, modulo and floor-division operators (this code
 #: computes with floats and booleans; such mutants crash at once and only lengthen the run).
 EXOTIC = ("BitAnd", "BitOr", "BitXor", "LShift", "RShift", "Pow", "Mod", "FloorDiv", "MatMult")

@@ -145,6 +145,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "splits them alike") for operator in ("core/NumberReplacer", "core/ReplaceComparisonOperator_Lt_LtE")),
     Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_GtE_Gt", "abs(angle) >= 135.0 - _EPS",
                "differs only for an angle of exactly 135° − 1e-9"),
+    Equivalent("interpreter/limits.py", "core/ReplaceBreakWithContinue", "break",
+               "once the count is past stop_at it never changes again, so continuing skips every later item as breaking "
+               "does (only visiting them: the nested count's own stop keeps the work bounded)"),
+    Equivalent("interpreter/__init__.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if d.severity == "error"]',
+               "a diagnostic's severity is the Literal 'error' or 'warning', and only 'error' sorts at or before 'error'"),
     Equivalent("interpreter/errors.py", "core/ReplaceComparisonOperator_Eq_LtE", "if span.end_line == span.line else",
                "a span never ends on a line before it starts, so end_line ≤ line means end_line = line"),
     Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_NotEq_IsNot", "if len(set(letters)) != len(letters):",

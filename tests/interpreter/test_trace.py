@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -29,6 +30,24 @@ def test_trace_records_each_statement(cross) -> None:
     assert trace.steps[3].span.line == 4 and trace.steps[3].source.startswith("side = direction")
     assert trace.answer == "B" and trace.question.startswith("Is the table")
     assert trace.total_ms > 0 and all(s.duration_ms >= 0 for s in trace.steps)
+    assert trace.answer_value == trace.steps[-1].result == {"type": "Text", "value": "B"}  # the answer step's, the last
+
+
+def test_a_run_s_total_and_preparation_times_are_in_milliseconds(cross, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wall time from the start of `run` to the end of execution, and the preparation the run's context measured."""
+    import reasmory.interpreter as interpreter
+
+    clock = iter([10.0, 10.25])  # run reads the clock when it starts and when execution ends
+    real_execute = interpreter.execute
+
+    def prepared(program, ctx, trace):  # noqa: ANN001, ANN202 — execute's own signature
+        ctx.preparation_s = 0.125
+        return real_execute(program, ctx, trace)
+
+    monkeypatch.setattr(interpreter, "time", SimpleNamespace(perf_counter=lambda: next(clock)))
+    monkeypatch.setattr(interpreter, "execute", prepared)
+    trace = run('answer(count(objects("chair")))', cross).trace
+    assert (trace.total_ms, trace.preparation_ms) == (250.0, 125.0)
 
 
 def test_an_answer_keeps_the_unit_of_the_value_it_passes_on(cross) -> None:
@@ -163,8 +182,8 @@ def test_a_hand_written_call_without_value_types_touches_no_objects() -> None:
 
 
 def test_a_run_s_trace_says_what_memory_question_and_options_it_had(cross, tmp_path: Path) -> None:
-    result = run('answer(choose("left", options))', cross, ["A. left", "B. right"], question="Which side?",
-                 artifacts_dir=tmp_path)
+    result = run(source='answer(choose("left", options))', memory=cross, options=["A. left", "B. right"], question="Which side?",
+                 artifacts_dir=tmp_path)  # every argument may be named
     trace = result.trace
     assert trace.memory_summary == {"objects": len(cross.objects), "frames": len(cross.frames), "labels": cross.label_counts()}
     assert (trace.question, trace.options, trace.answer, trace.answer_value) == (
