@@ -165,6 +165,21 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     *(Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", line,
                   "build refuses a scanner with other than one regular expression just before, so [-1] is [0]", mutant_text="[ -1]")
       for line in ('"token_regex": scanner._mres[0].pattern,', '"token_flags": int(scanner._mres[0].flags),')),
+    *(Equivalent(module, "core/NumberReplacer", line, "PID is a struct of one field: the tuple it unpacks to has one item, "
+                 "so [-1] is [0]", mutant_text=mutant)
+      for module, line, mutant in (("interpreter/sandbox.py", "pid = PID.unpack(self._read())[0]", "[ -1]"),
+                                   ("interpreter/sandbox.py", "return PID.unpack(self._read())[0] / 1024", "[ -1]"),
+                                   ("interpreter/runserver.py", "PID.unpack(message[1:9])[0]", "[1:9])[ -1]"))),
+    Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'at = f" at {Path(where[0].filename).name}:{where[0].lineno}"',
+               "`where` is the traceback's last entry alone (a slice [-1:]), so [-1] is [0]", mutant_text="[ -1]"),
+    *(Equivalent("interpreter/runserver.py", "core/NumberReplacer", line,
+                 "recv_fds is asked for at most one descriptor and an empty list stops the loop: [-1] is [0]", mutant_text="fds[ -1]")
+      for line in ("worker(fds[0])", "os.close(fds[0])")),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceBinaryOperator_Sub_Add", "chunk = self.control.recv(PID.size - len(data))",
+               "the server sends one 8-byte reply per request, asked under the lock: no further byte exists to read past it"),
+    *(Equivalent(module, "core/ReplaceComparisonOperator_Eq_LtE", "if pid == 0:",
+                 "os.fork, and os.waitpid with WNOHANG, return 0 or a pid (> 0); a failure raises")
+      for module in ("interpreter/sandbox.py", "interpreter/runserver.py")),
     Equivalent("interpreter/errors.py", "core/ReplaceComparisonOperator_Eq_LtE", "if span.end_line == span.line else",
                "a span never ends on a line before it starts, so end_line ≤ line means end_line = line"),
     Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_NotEq_IsNot", "if len(set(letters)) != len(letters):",

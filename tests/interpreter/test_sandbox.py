@@ -15,7 +15,7 @@ from reasmory.interpreter import CheckError, Limits, RunError, Sandbox, run
 from reasmory.interpreter.sandbox import GRACE_S, isolation_available
 from reasmory.memory import SpatialMemory
 
-pytestmark = pytest.mark.skipif(not isolation_available(), reason="isolated runs need Linux")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="isolated runs need Linux")
 PAIRS = 'answer(distance(objects("a"), objects("b")))\n'
 
 
@@ -38,6 +38,20 @@ def _written(data: bytes) -> Path:
     path = Path(tempfile.mkdtemp()) / "m.rmem"
     path.write_bytes(data)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the environment says, these tests run isolated unless one turns it off itself."""
+    monkeypatch.delenv("REASMORY_ISOLATE", raising=False)
+
+
+def test_isolation_is_on_unless_the_environment_turns_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert isolation_available()
+    monkeypatch.setenv("REASMORY_ISOLATE", "1")
+    assert isolation_available()
+    monkeypatch.setenv("REASMORY_ISOLATE", "0")
+    assert not isolation_available()
 
 
 def test_answers_values_and_warnings_match_an_in_process_run(cross: SpatialMemory) -> None:
@@ -86,6 +100,8 @@ def test_the_deadline_kills_a_call_that_cannot_stop_itself(crowd: SpatialMemory)
         elapsed = time.perf_counter() - start
         assert stopped.value.diagnostics[0].code == "time-budget" and stopped.value.trace.error.code == "time-budget"
         assert elapsed < limits.time_budget_s + GRACE_S + 3
+        since_start = time.perf_counter() - sandbox.started_at
+        assert 1.0 + 2.0 <= since_start < 1.0 + 2.0 + 0.6  # killed at the budget plus the 2 s SECURITY.md promises
         assert sandbox.run('answer(count(objects("a")))', crowd).answer == "1500"  # a fresh worker
 
 
@@ -95,8 +111,18 @@ def test_the_memory_cap_holds_in_the_worker(crowd: SpatialMemory) -> None:
         with pytest.raises(RunError) as stopped:
             sandbox.run(PAIRS, crowd, limits=limits)
         assert stopped.value.diagnostics[0].code == "memory-cap"
-        assert sandbox.peak_mb > 0
+        assert 20 < sandbox.peak_mb < 64 + 1024  # in MB: an interpreter with a memory in, plus at most the cap (and slack)
         assert sandbox.run("answer(2)", crowd).answer == "2"
+
+
+def test_a_killed_worker_reports_the_peak_memory_proc_gave_for_it(cross: SpatialMemory) -> None:
+    from reasmory.interpreter.sandbox import _server
+
+    with Sandbox() as sandbox:
+        sandbox.run("answer(1)", cross)  # the worker now idles: its peak stays put
+        status = Path(f"/proc/{sandbox._pid}/status").read_text().splitlines()
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        assert _server().kill(sandbox._pid) == peak_kb / 1024  # in MB, exactly as /proc gives it in kB
 
 
 def test_a_tightly_capped_worker_still_measures_areas() -> None:
@@ -117,6 +143,7 @@ def test_renders_land_where_an_in_process_run_puts_them(cross: SpatialMemory, tm
         result = sandbox.run('answer(bev(mode="semantic"))', cross, artifacts_dir="pictures")
     assert result.value.path == "pictures/bev-semantic-01.png" == result.trace.steps[0].artifacts[0]
     assert (tmp_path / result.value.path).read_bytes().startswith(b"\x89PNG")
+    assert result.trace.preparation_ms < 500  # the renderer was loaded before the worker's clock started, not in the run
 
 
 def test_isolation_can_be_turned_off_for_trusted_programs(cross: SpatialMemory, monkeypatch) -> None:
