@@ -78,7 +78,9 @@ for _module in ("interpreter/lalr.py", "interpreter/lalr_build.py", "interpreter
 TARGETS["interpreter/lalr_build.py"] += ("tests/interpreter/test_lalr_build.py",)  # the generator's own refusals
 TARGETS["interpreter/syntax.py"] = ("tests/playground/test_playground.py", "tests/traces/test_views.py")
 TARGETS["interpreter/trace.py"] = (*INTERPRETER_TESTS, "tests/traces/test_views.py", "tests/traces/test_artifacts.py")
-TARGETS["interpreter/ops/rendering.py"] = (*INTERPRETER_TESTS, "tests/render/test_ops.py")
+#: rendering.py imports PIL and the renderer for annotations only: the start-up test sees a run import them.
+TARGETS["interpreter/ops/rendering.py"] = (*INTERPRETER_TESTS, "tests/render/test_ops.py",
+                                           "tests/test_startup.py::test_run_imports_only_what_a_run_needs")
 #: The sandbox and its run server are exercised by the isolated runs' own tests (the in-process interpreter tests never
 #: start a worker), and by the artifacts a sandboxed render writes.
 for _module in ("interpreter/sandbox.py", "interpreter/runserver.py"):

@@ -191,3 +191,18 @@ def test_a_run_s_trace_says_what_memory_question_and_options_it_had(cross, tmp_p
     assert trace.total_ms >= sum(s.duration_ms for s in trace.steps) and trace.preparation_ms == 0.0
     bare = run("answer(1)", cross).trace
     assert bare.options == [] and bare.question is None
+
+
+def test_usage_adds_up_and_a_cost_is_known_only_when_every_call_s_is() -> None:
+    from reasmory.interpreter.trace import Usage
+
+    priced = Usage(calls=1, input_tokens=10, cost_usd=0.5) + Usage(calls=2, input_tokens=5, cost_usd=0.25)
+    assert (priced.calls, priced.input_tokens, priced.cost_usd) == (3, 15, 0.75)
+    assert (Usage(calls=1, cost_usd=0.5) + Usage(calls=1)).cost_usd is None  # one call without a price: no total
+    assert (Usage() + Usage()).cost_usd is None and (Usage() + Usage(calls=1, cost_usd=0.5)).cost_usd == 0.5
+
+
+def test_an_attempt_recorded_without_the_grammar_field_reads_as_unconstrained() -> None:
+    from reasmory.interpreter.trace import Attempt
+
+    assert Attempt.model_validate({"index": 0, "kind": "compile", "generator": "compiler"}).constrained is False
