@@ -177,6 +177,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
       for line in ("worker(fds[0])", "os.close(fds[0])")),
     Equivalent("interpreter/ops/rendering.py", "core/NumberReplacer", "o.box.contains([view.position], INSIDE_MARGIN)[0]",
                "the box is asked about one point, so the answer has one element: [-1] is [0]", mutant_text="[ -1]"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_IsNot", 'started = conn.recv() == ("started",)',
+               "a worker's first message for a run is always ('started',) (serve sends it before running), so the test is "
+               "always true, as `is not` is for a freshly unpickled tuple"),
     Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "self.started_at = 0.0",
                "each run sets started_at when its worker starts; the value before a first run is never read"),
     Equivalent("interpreter/sandbox.py", "core/ReplaceBinaryOperator_Sub_Add", "chunk = self.control.recv(PID.size - len(data))",

@@ -125,6 +125,14 @@ def test_a_killed_worker_reports_the_peak_memory_proc_gave_for_it(cross: Spatial
         assert _server().kill(sandbox._pid) == peak_kb / 1024  # in MB, exactly as /proc gives it in kB
 
 
+def test_a_size_that_proc_does_not_give_reads_as_zero() -> None:
+    from reasmory.interpreter.runserver import status_mb
+
+    peak_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
+    assert abs(status_mb("self", "VmHWM") - peak_kb / 1024) < 64  # this process's peak, in MB
+    assert status_mb("self", "VmNoSuchField") == 0.0 and status_mb(2**22 + 7, "VmHWM") == 0.0  # no such field, no such process
+
+
 def test_a_tightly_capped_worker_still_measures_areas() -> None:
     """scipy is loaded on first use; under a 64 MB cap a worker loading it crawled to the deadline (the server loads it)."""
     from reasmory.benchmarks.crafted import far_away
