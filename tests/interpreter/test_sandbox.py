@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,7 @@ def test_the_deadline_kills_a_call_that_cannot_stop_itself(crowd: SpatialMemory)
     limits = Limits(time_budget_s=1.0, max_cost_s=1e9)
     with Sandbox() as sandbox:
         sandbox.run("answer(1)", crowd)  # the worker is up: what is timed next is the run
+        stopped_pid = sandbox._pid
         start = time.perf_counter()
         with pytest.raises(RunError) as stopped:
             sandbox.run(PAIRS, crowd, limits=limits)
@@ -103,6 +105,17 @@ def test_the_deadline_kills_a_call_that_cannot_stop_itself(crowd: SpatialMemory)
         since_start = time.perf_counter() - sandbox.started_at
         assert 1.0 + 2.0 <= since_start < 1.0 + 2.0 + 0.6  # killed at the budget plus the 2 s SECURITY.md promises
         assert sandbox.run('answer(count(objects("a")))', crowd).answer == "1500"  # a fresh worker
+    assert _gone(stopped_pid)  # the stopped one was killed, not left computing
+
+
+def _gone(pid: int, within_s: float = 5.0) -> bool:
+    """Whether a process is gone (killed and collected) within a few seconds."""
+    end = time.monotonic() + within_s
+    while Path(f"/proc/{pid}").exists():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def test_the_memory_cap_holds_in_the_worker(crowd: SpatialMemory) -> None:
@@ -204,3 +217,52 @@ def test_a_fresh_process_forks_its_workers_itself(crowd_path: Path) -> None:
     assert report["cap"][0] == "memory-cap" and report["cap"][1] > 0
     assert report["area"][0] == "0.5" and report["area"][1] < 15
     assert report["left_behind"] is None
+
+
+class _DyingServer:
+    """A run server whose workers (threads on the far end of a socket) die at a chosen point: one-line errors expected."""
+
+    def __init__(self, before_ready: bool) -> None:
+        self.before_ready = before_ready
+        self.killed: list[int] = []
+
+    def fork(self) -> tuple[int, Connection]:
+        import socket
+        import threading
+
+        ours, theirs = socket.socketpair()
+        threading.Thread(target=self._worker, args=(Connection(theirs.detach()),), daemon=True).start()
+        return 1_000_000 + len(self.killed), Connection(ours.detach())
+
+    def _worker(self, conn: Connection) -> None:
+        conn.recv()  # the memory and its cap
+        if not self.before_ready:
+            conn.send(("ready", 1.0))
+            conn.recv()  # the run request: dies before saying it started
+        conn.close()
+
+    def kill(self, pid: int) -> float:
+        self.killed.append(pid)
+        return 0.0
+
+
+def test_a_worker_that_dies_taking_in_the_memory_is_a_one_line_error(cross: SpatialMemory, monkeypatch) -> None:
+    from reasmory.errors import ReasmoryError
+    from reasmory.interpreter import sandbox as sandbox_module
+
+    server = _DyingServer(before_ready=True)
+    monkeypatch.setattr(sandbox_module, "_server", lambda: server)
+    with Sandbox() as sandbox, pytest.raises(ReasmoryError, match="could not take in the memory"):
+        sandbox.run("answer(1)", cross)
+    assert server.killed == [1_000_000]
+
+
+def test_a_worker_that_dies_before_starting_the_run_is_a_run_error(cross: SpatialMemory, monkeypatch) -> None:
+    from reasmory.interpreter import sandbox as sandbox_module
+
+    server = _DyingServer(before_ready=False)
+    monkeypatch.setattr(sandbox_module, "_server", lambda: server)
+    with Sandbox() as sandbox:
+        with pytest.raises(RunError) as died:
+            sandbox.run("answer(1)", cross)
+        assert died.value.diagnostics[0].code == "worker-died" and sandbox._pid is None and server.killed == [1_000_000]
