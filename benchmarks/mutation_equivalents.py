@@ -182,6 +182,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "always true, as `is not` is for a freshly unpickled tuple"),
     Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "self.started_at = 0.0",
                "each run sets started_at when its worker starts; the value before a first run is never read"),
+    Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'if reply[0] == "memory-cap":',
+               "the caller kills a worker that replies memory-cap as soon as it reads the reply (Sandbox.run), so whether "
+               "the worker also ends its own loop changes nothing", mutant_text="reply[ 1]"),
     Equivalent("interpreter/sandbox.py", "core/ReplaceBinaryOperator_Sub_Add", "chunk = self.control.recv(PID.size - len(data))",
                "the server sends one 8-byte reply per request, asked under the lock: no further byte exists to read past it"),
     *(Equivalent(module, "core/ReplaceComparisonOperator_Eq_LtE", "if pid == 0:",

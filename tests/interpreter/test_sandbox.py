@@ -144,6 +144,7 @@ def test_a_size_that_proc_does_not_give_reads_as_zero() -> None:
     peak_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
     assert abs(status_mb("self", "VmHWM") - peak_kb / 1024) < 64  # this process's peak, in MB
     assert status_mb("self", "VmNoSuchField") == 0.0 and status_mb(2**22 + 7, "VmHWM") == 0.0  # no such field, no such process
+    assert status_mb("self", "Name") == 0.0  # a field that is not a size
 
 
 def test_a_tightly_capped_worker_still_measures_areas() -> None:
@@ -266,3 +267,24 @@ def test_a_worker_that_dies_before_starting_the_run_is_a_run_error(cross: Spatia
         with pytest.raises(RunError) as died:
             sandbox.run("answer(1)", cross)
         assert died.value.diagnostics[0].code == "worker-died" and sandbox._pid is None and server.killed == [1_000_000]
+
+
+def test_a_failure_outside_the_language_is_an_internal_error_naming_where_and_the_worker_lives_on(cross: SpatialMemory) -> None:
+    import traceback
+
+    broken = SpatialMemory(objects=cross.objects)
+    broken.objects = [None]  # damaged after it was built: no language error describes this
+    program = 'answer(count(objects("chair")))'
+    with pytest.raises(AttributeError) as local:
+        run(program, broken)
+    last = traceback.extract_tb(local.value.__traceback__)[-1]
+    with Sandbox() as sandbox:
+        with pytest.raises(RunError) as isolated:
+            sandbox.run(program, broken)
+        worker = sandbox._pid
+        (stop,) = isolated.value.diagnostics
+        assert stop.code == "internal-error" and "report it" in stop.hint
+        assert stop.message == f"the run failed: AttributeError: {local.value} at {Path(last.filename).name}:{last.lineno}"
+        with pytest.raises(RunError):
+            sandbox.run(program, broken)
+        assert sandbox._pid == worker
