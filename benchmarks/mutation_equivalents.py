@@ -185,6 +185,23 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'if reply[0] == "memory-cap":',
                "the caller kills a worker that replies memory-cap as soon as it reads the reply (Sandbox.run), so whether "
                "the worker also ends its own loop changes nothing", mutant_text="reply[ 1]"),
+    *(Equivalent("interpreter/runserver.py", "core/NumberReplacer", line, reason, mutant_text=mutant)
+      for line, mutant, reason in (
+          ("PID.unpack(message[1:9])[0]", "message[1: 10]", "a kill request is exactly 9 bytes, so [1:10] is [1:9]"),
+          ('if message[:1] != b"w" or not fds:', 'message[: 2] != b"w"', "a fork request is the single byte w, so [:2] is [:1]"),
+          ("socket.recv_fds(control, 16, 1)", "(control, 15, 1)", "requests are at most 9 bytes, sent one at a time under a lock"),
+          ("socket.recv_fds(control, 16, 1)", "(control, 17, 1)", "requests are at most 9 bytes, sent one at a time under a lock"),
+          ("socket.recv_fds(control, 16, 1)", "(control, 16, 2)", "a fork request carries one descriptor, a kill request none"),
+          ("    code = 0", "code = ", "a worker's exit status is collected (waitpid) but never read"),
+          ("        code = 1", "code = ", "a worker's exit status is collected (waitpid) but never read"))),
+    Equivalent("interpreter/runserver.py", "core/ReplaceComparisonOperator_Eq_Is", 'if message[:1] == b"k":',
+               "a kill request is 9 bytes, so its first byte is sliced out as a new one-byte object, which CPython takes "
+               "from its shared singletons, as it does the literal: `is` agrees with `==`", mutant_text='is b"k"'),
+    *(Equivalent("interpreter/runserver.py", operator, 'if message[:1] != b"w" or not fds:',
+                 "past the kill test a message is a fork request (w, with its descriptor) or the empty read of a closed "
+                 "socket (no descriptor): this test tells the two apart as the original does", mutant_text=mutant)
+      for operator, mutant in (("core/ReplaceComparisonOperator_NotEq_Gt", '> b"w"'), ("core/ReplaceComparisonOperator_NotEq_Lt", '< b"w"'),
+                               ("core/ReplaceOrWithAnd", 'and not fds'))),
     Equivalent("interpreter/sandbox.py", "core/ReplaceBinaryOperator_Sub_Add", "chunk = self.control.recv(PID.size - len(data))",
                "the server sends one 8-byte reply per request, asked under the lock: no further byte exists to read past it"),
     *(Equivalent(module, "core/ReplaceComparisonOperator_Eq_LtE", "if pid == 0:",
