@@ -136,6 +136,7 @@ def test_a_killed_worker_reports_the_peak_memory_proc_gave_for_it(cross: Spatial
         status = Path(f"/proc/{sandbox._pid}/status").read_text().splitlines()
         peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
         assert _server().kill(sandbox._pid) == peak_kb / 1024  # in MB, exactly as /proc gives it in kB
+        assert _gone(sandbox._pid) and _server().kill(sandbox._pid) == 0.0  # collected: its pid is not killed again
 
 
 def test_a_size_that_proc_does_not_give_reads_as_zero() -> None:
