@@ -202,6 +202,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "socket (no descriptor): this test tells the two apart as the original does", mutant_text=mutant)
       for operator, mutant in (("core/ReplaceComparisonOperator_NotEq_Gt", '> b"w"'), ("core/ReplaceComparisonOperator_NotEq_Lt", '< b"w"'),
                                ("core/ReplaceOrWithAnd", 'and not fds'))),
+    Equivalent("interpreter/runserver.py", "core/ReplaceUnaryOperator_USub_Not", "pid, _status = os.waitpid(-1, os.WNOHANG)",
+               "waitpid(0) waits for any child in the server's process group, and every worker stays in it (none calls "
+               "setpgrp), so it collects what waitpid(-1) does"),
     Equivalent("interpreter/sandbox.py", "core/ReplaceBinaryOperator_Sub_Add", "chunk = self.control.recv(PID.size - len(data))",
                "the server sends one 8-byte reply per request, asked under the lock: no further byte exists to read past it"),
     *(Equivalent(module, "core/ReplaceComparisonOperator_Eq_LtE", "if pid == 0:",

@@ -177,6 +177,7 @@ def test_isolation_can_be_turned_off_for_trusted_programs(cross: SpatialMemory, 
 
 _FORKED_HERE = """
 import json, os, sys, time
+from reasmory.errors import ReasmoryError
 from reasmory.interpreter import Limits, RunError, Sandbox
 from reasmory.memory import SpatialMemory
 
@@ -197,6 +198,12 @@ with Sandbox(fork_here=True) as sandbox:
     start = time.perf_counter()
     area = sandbox.run("answer(room_area())", far, limits=Limits(time_budget_s=30.0, max_memory_mb=64)).answer
     report["area"] = [area, time.perf_counter() - start]
+odd_cap = Limits.model_construct(**{**Limits().__dict__, "max_memory_mb": "lots"})  # the worker fails before it is ready
+try:
+    with Sandbox(fork_here=True) as sandbox:
+        sandbox.run("answer(1)", far, limits=odd_cap)
+except ReasmoryError as exc:
+    report["failed_worker"] = exc.message
 try:
     report["left_behind"] = os.waitpid(-1, os.WNOHANG)[0]
 except ChildProcessError:
@@ -207,7 +214,8 @@ print(json.dumps(report))
 
 def test_a_fresh_process_forks_its_workers_itself(crowd_path: Path) -> None:
     """`reasmory run`'s way: workers forked from the caller (no run server), with the same deadline and cap; scipy,
-    loaded by the worker under a 64 MB cap, does not crawl; closing the sandbox leaves no process behind."""
+    loaded by the worker under a 64 MB cap, does not crawl; a worker that fails ends there; closing the sandbox leaves
+    no process behind."""
     from reasmory.benchmarks.crafted import far_away
 
     done = subprocess.run([sys.executable, "-c", _FORKED_HERE, str(crowd_path), str(_written(far_away(2000))), PAIRS],
@@ -219,6 +227,8 @@ def test_a_fresh_process_forks_its_workers_itself(crowd_path: Path) -> None:
     assert report["cap"][0] == "memory-cap" and report["cap"][1] > 0
     assert report["area"][0] == "0.5" and report["area"][1] < 15
     assert report["left_behind"] is None
+    # a worker that fails exits there: it never goes on to run the caller's own code (which would print a traceback)
+    assert report["failed_worker"] == "the run's worker process could not take in the memory" and "Traceback" not in done.stderr
 
 
 class _DyingServer:
