@@ -202,6 +202,12 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "socket (no descriptor): this test tells the two apart as the original does", mutant_text=mutant)
       for operator, mutant in (("core/ReplaceComparisonOperator_NotEq_Gt", '> b"w"'), ("core/ReplaceComparisonOperator_NotEq_Lt", '< b"w"'),
                                ("core/ReplaceOrWithAnd", 'and not fds'))),
+    Equivalent("interpreter/runserver.py", "core/ReplaceComparisonOperator_NotEq_Is", 'if message[:1] != b"w" or not fds:',
+               "a one-byte message sliced whole is the message itself, a fresh object from recvmsg, never the literal: the "
+               "test is always false, and `or not fds` then tells a fork request (one descriptor) from the empty read of "
+               "a closed socket (none) as the original does", mutant_text='is b"w"'),
+    Equivalent("interpreter/runserver.py", "core/ReplaceComparisonOperator_Eq_Is", 'if __name__ == "__main__":',
+               "'__main__' is an identifier-like literal, interned wherever it appears, including where runpy sets __name__"),
     Equivalent("interpreter/runserver.py", "core/ReplaceUnaryOperator_USub_Not", "pid, _status = os.waitpid(-1, os.WNOHANG)",
                "waitpid(0) waits for any child in the server's process group, and every worker stays in it (none calls "
                "setpgrp), so it collects what waitpid(-1) does"),
