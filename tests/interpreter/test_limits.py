@@ -47,6 +47,7 @@ def test_sets_and_images_count_their_text_and_items(cross: SpatialMemory) -> Non
     chairs = ObjectSet("chair", tuple(cross.objects[:3]))
     assert value_size(chairs) == len("chair") + 3
     assert value_size(Image(path="a/b.png", width=64, height=48, caption="top view")) == len("top view") + len("a/b.png") + 1
+    assert value_size(View((0.0, 0.0, 0.0), 90.0, "at sofa")) == len("at sofa") + 1  # its description, and the view itself
 
 
 def test_a_value_past_the_limit_is_measured_past_it_however_deep_it_is() -> None:
