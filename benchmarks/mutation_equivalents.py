@@ -150,6 +150,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "does (only visiting them: the nested count's own stop keeps the work bounded)"),
     Equivalent("interpreter/__init__.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if d.severity == "error"]',
                "a diagnostic's severity is the Literal 'error' or 'warning', and only 'error' sorts at or before 'error'"),
+    Equivalent("interpreter/__init__.py", "core/ReplaceComparisonOperator_Eq_Is", 'if d.severity == "error"]',
+               "severity is validated as a Literal, and pydantic gives back the Literal's own interned string (the default "
+               "is that string too), so `is` agrees with `==`"),
     Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", "if empty else [0] * (len(rule.expansion) + 1)",
                "each count is only used to repeat ['None']: a list repeated -1 times is empty, as repeated 0 times",
                mutant_text="else [ -1] *"),
