@@ -165,6 +165,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     *(Equivalent("interpreter/lalr_build.py", "core/ReplaceComparisonOperator_Is_Eq", line,
                   "Lark's Shift and Reduce are instances of a class without __eq__, so == compares identity as `is` does")
       for line in ("if kind is shift and arg not in order:", "order[arg] if kind is Shift else")),
+    Equivalent("interpreter/lalr_build.py", "core/ReplaceComparisonOperator_Eq_", 'if symbol.isupper() or symbol == "$END":',
+               "'$END'.isupper() is already true (no lower-case letter), so the second test never decides anything"),
+    Equivalent("interpreter/lalr_build.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if __name__ == "__main__":',
+               "imported, the module's name is reasmory.interpreter.lalr_build, which sorts after __main__: <= holds only "
+               "when run as __main__"),
     *(Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", line,
                   "build refuses a scanner with other than one regular expression just before, so [-1] is [0]", mutant_text="[ -1]")
       for line in ('"token_regex": scanner._mres[0].pattern,', '"token_flags": int(scanner._mres[0].flags),')),

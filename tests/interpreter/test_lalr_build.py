@@ -22,6 +22,11 @@ def test_a_grammar_without_terminals_is_refused() -> None:
         lalr_build.build("start: ")
 
 
+def test_a_collapsing_rule_that_keeps_no_child_is_refused() -> None:
+    with pytest.raises(ValueError, match="collapses to one child only sometimes"):
+        lalr_build.build('?start: "a"\n')
+
+
 def test_importing_the_generator_rewrites_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     before = lalr_build.TABLES.stat().st_mtime_ns
     spec = importlib.util.spec_from_file_location("reasmory.interpreter.lalr_build", lalr_build.__file__)
