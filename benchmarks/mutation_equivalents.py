@@ -188,6 +188,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_IsNot", 'started = conn.recv() == ("started",)',
                "a worker's first message for a run is always ('started',) (serve sends it before running), so the test is "
                "always true, as `is not` is for a freshly unpickled tuple"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceTrueWithFalse", "@dataclass(frozen=True)",
+               "_Ref and _SetRef are made once by pack and read once by _unpack: nothing assigns to their fields or hashes them"),
     Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "self.started_at = 0.0",
                "each run sets started_at when its worker starts; the value before a first run is never read"),
     Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'if reply[0] == "memory-cap":',

@@ -90,6 +90,37 @@ def test_a_worker_serves_its_memory_until_another_memory_comes(cross: SpatialMem
         assert sandbox._pid != first
 
 
+def test_a_worker_serves_its_memory_cap_until_another_cap_comes(cross: SpatialMemory) -> None:
+    with Sandbox() as sandbox:
+        sandbox.run("answer(1)", cross, limits=Limits(max_memory_mb=int("2000")))
+        first = sandbox._pid
+        sandbox.run("answer(2)", cross, limits=Limits(max_memory_mb=int("2000")))  # an equal cap, another int object
+        assert sandbox._pid == first
+        sandbox.run("answer(3)", cross, limits=Limits(max_memory_mb=int("3000")))
+        assert sandbox._pid != first
+
+
+def test_workers_come_from_the_run_server_unless_forking_here_is_asked_for_and_safe(cross: SpatialMemory, monkeypatch) -> None:
+    from reasmory.interpreter import sandbox as sandbox_module
+
+    for asked, safe in ((False, True), (True, False)):
+        monkeypatch.setattr(sandbox_module, "safe_to_fork_here", lambda safe=safe: safe)
+        with Sandbox(fork_here=True) if asked else Sandbox() as sandbox:
+            assert sandbox.run("answer(1)", cross).answer == "1" and sandbox._here is None
+
+
+def test_closing_the_run_server_stops_its_workers_and_collects_it(cross: SpatialMemory) -> None:
+    from reasmory.interpreter.sandbox import _server
+
+    with Sandbox() as sandbox:
+        sandbox.run("answer(1)", cross)
+        server, worker = _server(), sandbox._pid
+        server.close()  # as at the caller's exit
+        assert server.process.returncode is not None and _gone(worker)
+    with Sandbox() as sandbox:
+        assert sandbox.run("answer(2)", cross).answer == "2"  # a new server
+
+
 def test_the_deadline_kills_a_call_that_cannot_stop_itself(crowd: SpatialMemory) -> None:
     """One call sorting millions of pairs never reaches the between-calls check; the worker is killed at budget + grace."""
     limits = Limits(time_budget_s=1.0, max_cost_s=1e9)
