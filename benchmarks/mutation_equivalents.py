@@ -194,7 +194,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "each run sets started_at when its worker starts; the value before a first run is never read"),
     Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'if reply[0] == "memory-cap":',
                "the caller kills a worker that replies memory-cap as soon as it reads the reply (Sandbox.run), so whether "
-               "the worker also ends its own loop changes nothing", mutant_text="reply[ 1]"),
+               "the worker also ends its own loop changes nothing"),
+    Equivalent("interpreter/runserver.py", "core/ExceptionReplacer", "except (EOFError, OSError):",
+               "serve's only caller, worker, ends the process on any exception as it does when serve returns (the exit "
+               "status is never read), so letting the end of the socket raise changes nothing"),
     *(Equivalent("interpreter/runserver.py", "core/NumberReplacer", line, reason, mutant_text=mutant)
       for line, mutant, reason in (
           ("PID.unpack(message[1:9])[0]", "message[1: 10]", "a kill request is exactly 9 bytes, so [1:10] is [1:9]"),

@@ -330,3 +330,17 @@ def test_a_failure_outside_the_language_is_an_internal_error_naming_where_and_th
         with pytest.raises(RunError):
             sandbox.run(program, broken)
         assert sandbox._pid == worker
+
+
+@pytest.mark.parametrize(("error", "code"), [("something broke", "internal-error"),
+                                             ("CUDA error: out of memory, failed to allocate 2 GiB", "memory-cap")])
+def test_a_runtime_error_in_the_worker_is_the_memory_cap_only_when_it_is_about_allocating(cross: SpatialMemory, error: str,
+                                                                                          code: str) -> None:
+    """torch's allocator says it ran out under the cap with a RuntimeError about allocating; any other is a bug."""
+    from .failing import FailingObjects
+
+    failing = SpatialMemory(objects=cross.objects)
+    failing.objects = FailingObjects(cross.objects, error)
+    with Sandbox() as sandbox, pytest.raises(RunError) as stopped:
+        sandbox.run('answer(count(objects("chair")))', failing)
+    assert stopped.value.diagnostics[0].code == code
