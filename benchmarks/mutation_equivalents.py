@@ -195,6 +195,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'if reply[0] == "memory-cap":',
                "the caller kills a worker that replies memory-cap as soon as it reads the reply (Sandbox.run), so whether "
                "the worker also ends its own loop changes nothing"),
+    Equivalent("interpreter/runserver.py", "core/ZeroIterationForLoop", "for fd in fds:",
+               "only a fork request carries a descriptor: on a kill request the loop has nothing to close"),
     Equivalent("interpreter/runserver.py", "core/ExceptionReplacer", "except (EOFError, OSError):",
                "serve's only caller, worker, ends the process on any exception as it does when serve returns (the exit "
                "status is never read), so letting the end of the socket raise changes nothing"),
