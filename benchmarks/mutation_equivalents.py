@@ -194,6 +194,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the thread asking is alive, so the count is never below 1"),
     Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "_, peak = conn.recv() if ready else (None, 0.0)",
                "when the worker is not ready the next lines raise before the peak is read"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if kind == "error":',
+               "ok, language and memory-cap replies are handled before, leaving error and bug, and 'bug' sorts before 'error'"),
     Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "self.started_at = 0.0",
                "each run sets started_at when its worker starts; the value before a first run is never read"),
     Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'if reply[0] == "memory-cap":',

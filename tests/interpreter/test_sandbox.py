@@ -170,6 +170,13 @@ def test_a_killed_worker_reports_the_peak_memory_proc_gave_for_it(cross: Spatial
         assert _gone(sandbox._pid) and _server().kill(sandbox._pid) == 0.0  # collected: its pid is not killed again
 
 
+def test_a_new_worker_reports_its_own_peak_memory_as_proc_gives_it(cross: SpatialMemory) -> None:
+    with Sandbox() as sandbox:
+        sandbox._worker(cross, Limits())  # started and holding the memory, idle: its peak stays put
+        status = Path(f"/proc/{sandbox._pid}/status").read_text().splitlines()
+        assert sandbox.peak_mb == next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+
 def test_a_size_that_proc_does_not_give_reads_as_zero() -> None:
     from reasmory.interpreter.runserver import status_mb
 
