@@ -1,25 +1,27 @@
 """AST nodes from the grammar's rules: one function per rule alias, shared by both parsers.
 
 Each function takes the rule's kept children as Lark orders them (None for
-an absent optional part); tokens arrive as (type, text, start, end) tuples
-with offsets into the source. Spans get 1-based lines and columns from the
-line starts of the text being parsed (`set_source`).
+an absent optional part); tokens arrive as `Token` tuples: type, text,
+offsets into the source, and the line they are on with the offset where it
+starts (no token but a newline holds a newline, so that places all of it).
+Other spans get 1-based lines and columns from the line starts of the text
+being parsed (`set_source`).
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from reasmory.interpreter import ast
 
-Token = tuple[str, str, int, int]
+#: (type, text, start, end, line, offset of the line's start)
+Token = tuple[str, str, int, int, int, int]
 
 _local = threading.local()
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}
-_new = object.__new__
-_SPAN_SLOTS = tuple(ast.Span.__dict__[f].__set__ for f in ("line", "column", "end_line", "end_column", "start", "end"))
 
 
 def set_source(text: str) -> None:
@@ -33,12 +35,20 @@ def set_source(text: str) -> None:
     _local.line_starts = starts
 
 
-def make_span(line: int, column: int, end_line: int, end_column: int, start: int, end: int) -> ast.Span:
-    """A Span without the frozen dataclass's slow `__init__` (spans are built for every token)."""
-    span = _new(ast.Span)
-    s0, s1, s2, s3, s4, s5 = _SPAN_SLOTS
-    s0(span, line), s1(span, column), s2(span, end_line), s3(span, end_column), s4(span, start), s5(span, end)
-    return span
+class _SpanMaker:
+    """Builds an ast.Span without the frozen dataclass's `__init__` (one `object.__setattr__` per field, 3× the cost;
+    spans are built for every token): a plain class with Span's slots fills them by assignment, then the object
+    takes Span as its class, which Python allows between classes of the same layout."""
+
+    __slots__ = ast.Span.__slots__
+
+    def __init__(self, line: int, column: int, end_line: int, end_column: int, start: int, end: int) -> None:
+        self.line, self.column, self.end_line, self.end_column, self.start, self.end = line, column, end_line, end_column, start, end
+        self.__class__ = ast.Span  # type: ignore[assignment]
+
+
+#: make_span(line, column, end_line, end_column, start, end) -> the ast.Span with those fields.
+make_span: Callable[[int, int, int, int, int, int], ast.Span] = _SpanMaker  # type: ignore[assignment]
 
 
 def span(start: int, end: int) -> ast.Span:
@@ -54,8 +64,21 @@ def joined(first: ast.Span, last: ast.Span) -> ast.Span:
     return make_span(first.line, first.column, last.end_line, last.end_column, first.start, last.end)
 
 
+def token(kind: str, text: str, start: int, end: int) -> Token:
+    """The Token at source offsets [start, end), its line found among those of `set_source`."""
+    starts = _local.line_starts
+    line = bisect.bisect_right(starts, start)
+    return kind, text, start, end, line, starts[line - 1]
+
+
 def token_span(tok: Token) -> ast.Span:
-    return span(tok[2], tok[3])
+    line, line_start = tok[4], tok[5]
+    return make_span(line, tok[2] - line_start + 1, line, tok[3] - line_start + 1, tok[2], tok[3])
+
+
+def _tokens_span(first: Token, last: Token) -> ast.Span:
+    """The span from the start of token `first` to the end of token `last` (on the same line or a later one)."""
+    return make_span(first[4], first[2] - first[5] + 1, last[4], last[3] - last[5] + 1, first[2], last[3])
 
 
 def unescape(body: str) -> str:
@@ -104,16 +127,14 @@ def arguments(c: list) -> list:
 
 def call(c: list) -> ast.Call:
     name_tok, args, rpar = c
-    func_span = token_span(name_tok)
-    args = args or []
-    positional = tuple(a for a in args if type(a) is not ast.Keyword)
-    keywords = tuple(a for a in args if type(a) is ast.Keyword)
-    return ast.Call(name_tok[1], positional, keywords, joined(func_span, token_span(rpar)), func_span)
+    keywords = tuple([a for a in args if type(a) is ast.Keyword]) if args else ()
+    positional = tuple([a for a in args if type(a) is not ast.Keyword]) if keywords else tuple(args or ())
+    return ast.Call(name_tok[1], positional, keywords, _tokens_span(name_tok, rpar), token_span(name_tok))
 
 
 def list_expr(c: list) -> ast.ListExpr:
     items = tuple(x for x in c[1:-1] if x is not None)
-    return ast.ListExpr(items, span(c[0][2], c[-1][3]))
+    return ast.ListExpr(items, _tokens_span(c[0], c[-1]))
 
 
 def binop(c: list) -> ast.BinOp:

@@ -45,17 +45,6 @@ class Checker:
         self.env: dict[str, tuple[Type, int]] = {}
         self.assigned_later: dict[str, int] = {}
         self.renders = 0
-        self._infer: dict[type, Callable[[object, int], Type]] = {
-            ast.Number: self._number,
-            ast.Bool: lambda n, d: BOOL,
-            ast.String: self._string,
-            ast.Name: self._name,
-            ast.ListExpr: self._list,
-            ast.Call: self._call,
-            ast.BinOp: self._binop,
-            ast.BoolOp: self._boolop,
-            ast.UnaryOp: self._unary,
-        }
 
     def error(self, code: str, message: str, span: ast.Span | None, expected: str | None = None, hint: str | None = None,
               subject: str | None = None) -> None:
@@ -116,7 +105,7 @@ class Checker:
             self.error("too-deep", "expressions are nested too deeply", node.span, expected=f"at most {self.limits.max_depth} levels",
                        hint="name intermediate values with assignments")
             return ANY
-        return self._infer[type(node)](node, depth)
+        return _INFER[type(node)](self, node, depth)
 
     def _number(self, node: ast.Number, depth: int) -> Type:
         if not math.isfinite(node.value):
@@ -228,9 +217,9 @@ class Checker:
     def _positional(self, op: Operation, node: ast.Call) -> tuple[tuple[ast.Expr, ...], tuple[ast.Expr, ...]]:
         """The positional arguments before the first keyword one, and those after it: each of those is an error of its
         own (checked, never bound to a parameter by its place, so a mistyped keyword is not reported as another one)."""
-        first = min(node.keywords, key=lambda k: k.span.start, default=None)
-        if first is None:
+        if not node.keywords:
             return node.args, ()
+        first = min(node.keywords, key=lambda k: k.span.start)
         before = tuple(a for a in node.args if a.span.start < first.span.start)
         late = tuple(a for a in node.args if a.span.start > first.span.start)
         named = {k.name for k in node.keywords} | {p.name for p in op.params[:len(before)]}
@@ -293,6 +282,20 @@ class Checker:
         if param.minimum is not None and value < param.minimum or param.maximum is not None and value > param.maximum:
             self.error("out-of-range", f"{param.name}={value:g} is out of range for {op.name}", span,
                        expected=f"{param.minimum:g} to {param.maximum:g}")
+
+
+#: The method that infers each kind of expression's type (one table for every Checker).
+_INFER: dict[type, Callable[[Checker, object, int], Type]] = {
+    ast.Number: Checker._number,
+    ast.Bool: lambda checker, node, depth: BOOL,
+    ast.String: Checker._string,
+    ast.Name: Checker._name,
+    ast.ListExpr: Checker._list,
+    ast.Call: Checker._call,
+    ast.BinOp: Checker._binop,
+    ast.BoolOp: Checker._boolop,
+    ast.UnaryOp: Checker._unary,
+}
 
 
 def _number_literal(arg: ast.Expr) -> float | None:

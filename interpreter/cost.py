@@ -24,6 +24,7 @@ import numpy as np
 from reasmory.interpreter import ast
 from reasmory.interpreter.context import Limits
 from reasmory.interpreter.errors import Diagnostic
+from reasmory.interpreter.registry import REGISTRY, Operation
 from reasmory.memory import SpatialMemory
 from reasmory.memory.geometry import footprint_cells, is_solid_box
 from reasmory.memory.model import ObjectInstance
@@ -94,6 +95,10 @@ class Size:
     def size(self) -> int:
         """Comparable with `limits.value_size` of the value itself."""
         return self.chars + self.items + (self.objects if self.is_set else 0) + 1
+
+
+#: The Size of a value with nothing in it (numbers, booleans, unknown names): one shared instance, as Size is frozen.
+_NO_SIZE = Size()
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ class Args:
     memory: SpatialMemory | None
 
     def size(self, name: str) -> Size:
-        return self.sizes.get(name, Size())
+        return self.sizes.get(name, _NO_SIZE)
 
     def literal(self, name: str) -> object:
         return self.literals.get(name)
@@ -285,22 +290,11 @@ class Estimator:
         self.calls: list[CallCost] = []
         self.too_large: Diagnostic | None = None
         self.labels_looked_up = False
-        self._sizes: dict[type, Callable[[object], Size]] = {
-            ast.Number: lambda n: Size(),
-            ast.Bool: lambda n: Size(),
-            ast.String: lambda n: Size(chars=len(n.value)),
-            ast.Name: lambda n: self.env.get(n.id, Size()),
-            ast.ListExpr: self._list,
-            ast.Call: self._call,
-            ast.BinOp: self._operands,
-            ast.BoolOp: self._operands,
-            ast.UnaryOp: self._operand,
-        }
 
     def run(self) -> Estimate:
         for stmt in self.program.statements:
             value = self.size(stmt.value)
-            if isinstance(stmt, ast.Assign):
+            if type(stmt) is ast.Assign:
                 self.env[stmt.name] = value
         units: Units = {"program": 1, "char": len(self.program.source), "statement": len(self.program.statements)}
         if self.labels_looked_up:  # the memory's object index, built on the first label looked up
@@ -311,8 +305,8 @@ class Estimator:
         total = seconds(units)
         diagnostics = [self.too_large] if self.too_large is not None else []
         budget = self.limits.cost_budget_s
-        top = max(self.calls, key=lambda c: c.seconds, default=None)
-        if total > budget and top is not None:
+        if total > budget and self.calls:
+            top = max(self.calls, key=lambda c: c.seconds)
             diagnostics.append(Diagnostic(
                 stage="check", code="over-budget", span=top.span,
                 message=f"the program's estimated cost is {format_seconds(total)}, over its budget of {format_seconds(budget)}; "
@@ -322,16 +316,21 @@ class Estimator:
         return Estimate(total, units, self.calls, diagnostics)
 
     def size(self, node: ast.Expr) -> Size:
-        return self._sizes[type(node)](node)
-
-    def _operand(self, node: ast.UnaryOp) -> Size:
-        self.size(node.operand)
-        return Size()
-
-    def _operands(self, node: ast.BinOp | ast.BoolOp) -> Size:
-        self.size(node.left)
-        self.size(node.right)
-        return Size()
+        kind = type(node)
+        if kind is ast.Call:
+            return self._call(node)
+        if kind is ast.Name:
+            return self.env.get(node.id, _NO_SIZE)
+        if kind is ast.String:
+            return Size(chars=len(node.value))
+        if kind is ast.ListExpr:
+            return self._list(node)
+        if kind is ast.BinOp or kind is ast.BoolOp:
+            self.size(node.left)
+            self.size(node.right)
+        elif kind is ast.UnaryOp:
+            self.size(node.operand)
+        return _NO_SIZE  # numbers, booleans and what operators make: nothing that grows
 
     def _list(self, node: ast.ListExpr) -> Size:
         items = [self.size(i) for i in node.items]
@@ -340,28 +339,29 @@ class Estimator:
                     volume=max((i.volume for i in items), default=0.0), radius=max((i.radius for i in items), default=0.0))
 
     def _call(self, node: ast.Call) -> Size:
-        from reasmory.interpreter.registry import REGISTRY
-
         op = REGISTRY.get(node.func)
+        facts = _facts(op) if op else None
         sizes: dict[str, Size] = {}
         literals: dict[str, object] = {}
-        bound = list(zip((p.name for p in op.params), node.args)) if op else []
+        bound = list(zip(facts.names, node.args)) if facts else []
         bound += [(k.name, k.value) for k in node.keywords]
         for name, arg in bound:
             sizes[name] = self.size(arg)
-            if isinstance(arg, (ast.Number, ast.String, ast.Bool)):
+            kind = type(arg)
+            if kind is ast.Number or kind is ast.String or kind is ast.Bool:
                 literals[name] = arg.value
-            elif isinstance(arg, ast.ListExpr) and all(isinstance(i, ast.String) for i in arg.items):
+            elif kind is ast.ListExpr and all(type(i) is ast.String for i in arg.items):
                 literals[name] = tuple(i.value for i in arg.items)
         declared = DECLARED.get(node.func)
-        if op is None or declared is None:
-            return Size()
-        for param in op.params:
-            if param.name not in literals and not param.required and isinstance(param.default, (int, float, str, tuple)):
-                literals[param.name] = param.default
+        if facts is None or declared is None:
+            return _NO_SIZE
+        for name, default in facts.defaults:
+            if name not in literals:
+                literals[name] = default
         units, result = declared(Args(sizes, literals, self.scene, self.memory))
         units = {"call": 1.0, **units}
-        self.labels_looked_up |= any(p.label and isinstance(literals.get(p.name), (str, tuple)) for p in op.params)
+        if not self.labels_looked_up:
+            self.labels_looked_up = any(isinstance(literals.get(name), (str, tuple)) for name in facts.labels)
         self.calls.append(CallCost(op.name, node.span, units, result))
         if self.too_large is None and result.size > self.limits.max_value_size:
             self.too_large = Diagnostic(
@@ -371,6 +371,30 @@ class Estimator:
                 expected=f"values of at most {self.limits.max_value_size:,} characters and items",
                 hint="build it from fewer parts: make views from objects or cameras rather than from other views")
         return result
+
+
+@dataclass(frozen=True)
+class _OpFacts:
+    """What the estimator reads of an operation's parameters on every call, gathered once per operation."""
+
+    operation: Operation
+    names: tuple[str, ...]
+    defaults: tuple[tuple[str, object], ...]
+    labels: tuple[str, ...]
+
+
+_FACTS: dict[str, _OpFacts] = {}
+
+
+def _facts(op: Operation) -> _OpFacts:
+    """The parameter names of `op`, its literal defaults (numbers, words, tuples) and its label parameters."""
+    facts = _FACTS.get(op.name)
+    if facts is None or facts.operation is not op:
+        facts = _FACTS[op.name] = _OpFacts(
+            op, tuple(p.name for p in op.params),
+            tuple((p.name, p.default) for p in op.params if not p.required and isinstance(p.default, (int, float, str, tuple))),
+            tuple(p.name for p in op.params if p.label))
+    return facts
 
 
 def estimate(program: ast.Program, memory: SpatialMemory | None, n_options: int | None = None, limits: Limits | None = None) -> Estimate:

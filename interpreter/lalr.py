@@ -24,6 +24,8 @@ _TOKEN = re.compile(T.TOKEN_REGEX, T.TOKEN_FLAGS)
 _OPEN = frozenset({"LPAR", "LSQB"})
 _CLOSE = frozenset({"RPAR", "RSQB"})
 _UNSURE_COMMENT = re.compile(r"[()\[\]\"']")
+#: The terminals of lexemes that several terminals match ("and" lexes as NAME, "-" as ADD_OP): only theirs are looked up.
+_AMBIGUOUS = frozenset(kind for choices in T.CANDIDATES.values() for kind in choices)
 #: (state below, state on top, lookahead) → the state on top after every unit reduction (`expr: and_expr`, …)
 #: that lookahead triggers: such a chain never touches the stack below, so it is worked out once.
 _UNIT_CHAINS: dict[tuple[int, int, str], int] = {}
@@ -37,28 +39,45 @@ def _unit_chain(below: int, top: int, kind: str) -> int:
         top = T.GOTOS[below][T.RULES[-1 - action][0]]
 
 
+#: What the lexing loop does with each terminal: keep it, skip it, check a comment, count a newline, track brackets.
+_KEEP, _SKIP, _COMMENT, _NEWLINE, _OPENER, _CLOSER = range(6)
+_ROLES = {kind: _SKIP for kind in T.IGNORE} | {"COMMENT": _COMMENT, "_NL": _NEWLINE} | dict.fromkeys(_OPEN, _OPENER) | \
+    dict.fromkeys(_CLOSE, _CLOSER)
+
+
 def _tokens(text: str) -> list[ast_build.Token] | None:
-    """(type, text, start, end) of every token the parser sees, or None when the reference parser should lex."""
+    """Every token the parser sees, with its line (see ast_build.Token), or None when the reference parser should lex."""
     out = []
-    depth = position = 0
-    ignore = T.IGNORE
+    append = out.append
+    roles = _ROLES
+    depth = position = line_start = 0
+    line = 1
     for match in _TOKEN.finditer(text):
         start, end = match.span()
         if start != position:
             return None
         position = end
         kind = match.lastgroup
-        if kind in ignore:
-            if kind == "COMMENT" and _UNSURE_COMMENT.search(text, start, end):
+        role = roles.get(kind, _KEEP)
+        if role == _KEEP:
+            append((kind, match.group(), start, end, line, line_start))
+            continue
+        if role == _NEWLINE:
+            line += text.count("\n", start, end)
+            line_start = end
+            if depth:
+                continue
+        elif role == _SKIP:
+            continue
+        elif role == _COMMENT:
+            if _UNSURE_COMMENT.search(text, start, end):
                 return None
             continue
-        if kind == "_NL" and depth:
-            continue
-        if kind in _OPEN:
+        elif role == _OPENER:
             depth += 1
-        elif kind in _CLOSE and depth:
+        elif depth:
             depth -= 1
-        out.append((kind, match.group(), start, end))
+        append((kind, match.group(), start, end, line, line_start))
     return out if position == len(text) else None
 
 
@@ -67,23 +86,23 @@ def parse_statements(text: str) -> list[ast.Statement] | None:
     tokens = _tokens(text)
     if tokens is None:
         return None
-    ast_build.set_source(text)
-    actions, gotos, rules, candidates, chains = T.ACTIONS, T.GOTOS, T.RULES, T.CANDIDATES, _UNIT_CHAINS
+    actions, gotos, rules, candidates, ambiguous, chains = T.ACTIONS, T.GOTOS, T.RULES, T.CANDIDATES, _AMBIGUOUS, _UNIT_CHAINS
     states = [T.START]
     accept = T.ACCEPT
     values: list = []
     end = len(text)
-    tokens.append(("$END", "", end, end))
+    tokens.append(("$END", "", end, end, 0, 0))
     for token in tokens:
         kind = token[0]
         row = actions[states[-1]]
-        choices = candidates.get(token[1])
-        if choices is not None:
-            kind = next((c for c in choices if c in row), kind)
+        if kind in ambiguous:
+            choices = candidates.get(token[1])
+            if choices is not None:
+                kind = next((c for c in choices if c in row), kind)
         while True:
             action = row.get(kind)
-            if action is None:
-                return None
+            if action is None:  # an error, or the end: the whole program reduced to `start`, which takes nothing more
+                return values[-1] if states[-1] == accept and kind == "$END" else None
             if action >= 0:
                 states.append(action)
                 values.append(token)
@@ -104,7 +123,5 @@ def parse_statements(text: str) -> list[ast.Statement] | None:
                 values.append(build(children))
                 state = gotos[states[-1]][origin]
                 states.append(state)
-            if state == accept and kind == "$END":
-                return values[-1]
             row = actions[state]
     return None

@@ -14,6 +14,7 @@ analysis at run time. A test regenerates the module and compares.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,13 @@ def build(grammar: str) -> dict[str, Any]:
     }
 
 
+def _builder_taking_every_child(body: str, size: int) -> str | None:
+    """`B.name` when a rule's body is `return B.name([c[0], …, c[size - 1]])`: the builder can take the rule's
+    children (a fresh list) as they are."""
+    match = re.fullmatch(r"return (B\.\w+)\(\[(.*)\]\)", body)
+    return match.group(1) if match and match.group(2) == ", ".join(f"c[{i}]" for i in range(size)) else None
+
+
 def render(tables: dict[str, Any]) -> str:
     """The source of `lalr_tables.py`."""
     lines = [
@@ -137,6 +145,10 @@ def render(tables: dict[str, Any]) -> str:
     for i, (text, origin, size, body, pick) in enumerate(tables["rules"]):
         if body is None:
             entries.append(f"    ({origin!r}, {size}, None, {pick}),  # {text}")
+            continue
+        builder = _builder_taking_every_child(body, size)
+        if builder is not None:  # no function of the rule's own: one call less for every such reduction
+            entries.append(f"    ({origin!r}, {size}, {builder}, None),  # {text}")
             continue
         lines += ["", f"def _r{i}(c):  # {text}", f"    {body}", ""]
         entries.append(f"    ({origin!r}, {size}, _r{i}, None),")

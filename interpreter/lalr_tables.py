@@ -197,10 +197,6 @@ def _r5(c):  # <start : __start_star_1>
     return B.start([*c[0], None])
 
 
-def _r6(c):  # <start : statement>
-    return B.start([c[0]])
-
-
 def _r7(c):  # <start : >
     return B.start([None])
 
@@ -215,66 +211,6 @@ def _r9(c):  # <_sep : SEMICOLON>
 
 def _r10(c):  # <statement : NAME EQUAL expr>
     return B.assign([c[0], c[2]])
-
-
-def _r11(c):  # <statement : expr>
-    return B.expr_stmt([c[0]])
-
-
-def _r12(c):  # <expr : expr OR and_expr>
-    return B.or_op([c[0], c[1], c[2]])
-
-
-def _r14(c):  # <and_expr : and_expr AND not_expr>
-    return B.and_op([c[0], c[1], c[2]])
-
-
-def _r16(c):  # <not_expr : NOT not_expr>
-    return B.not_op([c[0], c[1]])
-
-
-def _r18(c):  # <comparison : sum COMP_OP sum>
-    return B.compare([c[0], c[1], c[2]])
-
-
-def _r20(c):  # <sum : sum ADD_OP product>
-    return B.binop([c[0], c[1], c[2]])
-
-
-def _r22(c):  # <product : product MUL_OP unary>
-    return B.binop([c[0], c[1], c[2]])
-
-
-def _r24(c):  # <unary : NEG unary>
-    return B.neg([c[0], c[1]])
-
-
-def _r26(c):  # <atom : NUMBER>
-    return B.number([c[0]])
-
-
-def _r27(c):  # <atom : STRING>
-    return B.string([c[0]])
-
-
-def _r28(c):  # <atom : TRUE>
-    return B.true([c[0]])
-
-
-def _r29(c):  # <atom : TRUE_PY>
-    return B.true([c[0]])
-
-
-def _r30(c):  # <atom : FALSE>
-    return B.false([c[0]])
-
-
-def _r31(c):  # <atom : FALSE_PY>
-    return B.false([c[0]])
-
-
-def _r32(c):  # <atom : NAME>
-    return B.name([c[0]])
 
 
 def _r33(c):  # <atom : NAME LPAR arguments RPAR>
@@ -297,10 +233,6 @@ def _r37(c):  # <atom : LSQB expr COMMA RSQB>
     return B.list_expr([c[0], c[1], c[3]])
 
 
-def _r38(c):  # <atom : LSQB expr RSQB>
-    return B.list_expr([c[0], c[1], c[2]])
-
-
 def _r39(c):  # <atom : LSQB RSQB>
     return B.list_expr([c[0], None, c[1]])
 
@@ -318,10 +250,6 @@ def _r42(c):  # <arguments : argument __arguments_star_3>
 
 
 def _r43(c):  # <arguments : argument COMMA>
-    return B.arguments([c[0]])
-
-
-def _r44(c):  # <arguments : argument>
     return B.arguments([c[0]])
 
 
@@ -368,45 +296,45 @@ RULES = (
     ('start', 1, _r3, None),
     ('start', 2, _r4, None),
     ('start', 1, _r5, None),
-    ('start', 1, _r6, None),
+    ('start', 1, B.start, None),  # <start : statement>
     ('start', 0, _r7, None),
     ('_sep', 1, _r8, None),
     ('_sep', 1, _r9, None),
     ('statement', 3, _r10, None),
-    ('statement', 1, _r11, None),
-    ('expr', 3, _r12, None),
+    ('statement', 1, B.expr_stmt, None),  # <statement : expr>
+    ('expr', 3, B.or_op, None),  # <expr : expr OR and_expr>
     ('expr', 1, None, 0),  # <expr : and_expr>
-    ('and_expr', 3, _r14, None),
+    ('and_expr', 3, B.and_op, None),  # <and_expr : and_expr AND not_expr>
     ('and_expr', 1, None, 0),  # <and_expr : not_expr>
-    ('not_expr', 2, _r16, None),
+    ('not_expr', 2, B.not_op, None),  # <not_expr : NOT not_expr>
     ('not_expr', 1, None, 0),  # <not_expr : comparison>
-    ('comparison', 3, _r18, None),
+    ('comparison', 3, B.compare, None),  # <comparison : sum COMP_OP sum>
     ('comparison', 1, None, 0),  # <comparison : sum>
-    ('sum', 3, _r20, None),
+    ('sum', 3, B.binop, None),  # <sum : sum ADD_OP product>
     ('sum', 1, None, 0),  # <sum : product>
-    ('product', 3, _r22, None),
+    ('product', 3, B.binop, None),  # <product : product MUL_OP unary>
     ('product', 1, None, 0),  # <product : unary>
-    ('unary', 2, _r24, None),
+    ('unary', 2, B.neg, None),  # <unary : NEG unary>
     ('unary', 1, None, 0),  # <unary : atom>
-    ('atom', 1, _r26, None),
-    ('atom', 1, _r27, None),
-    ('atom', 1, _r28, None),
-    ('atom', 1, _r29, None),
-    ('atom', 1, _r30, None),
-    ('atom', 1, _r31, None),
-    ('atom', 1, _r32, None),
+    ('atom', 1, B.number, None),  # <atom : NUMBER>
+    ('atom', 1, B.string, None),  # <atom : STRING>
+    ('atom', 1, B.true, None),  # <atom : TRUE>
+    ('atom', 1, B.true, None),  # <atom : TRUE_PY>
+    ('atom', 1, B.false, None),  # <atom : FALSE>
+    ('atom', 1, B.false, None),  # <atom : FALSE_PY>
+    ('atom', 1, B.name, None),  # <atom : NAME>
     ('atom', 4, _r33, None),
     ('atom', 3, _r34, None),
     ('atom', 5, _r35, None),
     ('atom', 4, _r36, None),
     ('atom', 4, _r37, None),
-    ('atom', 3, _r38, None),
+    ('atom', 3, B.list_expr, None),  # <atom : LSQB expr RSQB>
     ('atom', 2, _r39, None),
     ('atom', 3, _r40, None),
     ('arguments', 3, _r41, None),
     ('arguments', 2, _r42, None),
     ('arguments', 2, _r43, None),
-    ('arguments', 1, _r44, None),
+    ('arguments', 1, B.arguments, None),  # <arguments : argument>
     ('argument', 1, None, 0),  # <argument : expr>
     ('argument', 3, _r46, None),
     ('__start_plus_0', 1, _r47, None),

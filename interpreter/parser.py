@@ -61,8 +61,8 @@ class _ToAst:
         build = ast_build.BUILDERS.get(data)
         if build is None:  # an inlined rule (_sep, __start_plus_0, …): its parent splices the children
             return self._tree(data, children)
-        # tokens (Lark's, or lark-cython's) become (type, text, start, end)
-        return build([(c.type, c.value, c.start_pos, c.end_pos) if hasattr(c, "start_pos") else c for c in children])
+        # tokens (Lark's, or lark-cython's) become ast_build's; Lark's lines are those of the text with newlines blanked
+        return build([ast_build.token(c.type, c.value, c.start_pos, c.end_pos) if hasattr(c, "start_pos") else c for c in children])
 
 
 def grammar_text() -> str:

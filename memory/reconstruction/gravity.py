@@ -3,11 +3,16 @@
 The floor is the lowest large plane whose normal agrees with the cameras' mean
 up vector (the −y axis of OpenCV cameras, in world coordinates): people hold
 cameras roughly upright, so that vector tells floor from ceiling and walls,
-and RANSAC (Open3D `segment_plane`) makes the direction exact. The lowest points
+and RANSAC makes the direction exact. The lowest points
 (along the cameras' up) are searched first: with noisy depth (a learned
 reconstruction) the whole cloud's largest near-horizontal plane may cut the
 floor and the walls' feet at a slant. When no plane qualifies, the cameras' up vector is used alone and the floor is put at a low
 percentile of the points' heights.
+
+RANSAC runs here in numpy from a seeded generator, every hypothesis scored in
+one matrix product, rather than through Open3D's `segment_plane`: its worker
+threads race (0.20), so the same points gave different planes from run to run,
+and one video gave different floors, scales and answers each time it was built.
 """
 
 from __future__ import annotations
@@ -87,20 +92,32 @@ def _angle(a: np.ndarray, b: np.ndarray) -> float:
     return math.degrees(math.acos(float(np.clip(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)), -1, 1))))
 
 
+def ransac_plane(xyz: np.ndarray, threshold: float, iterations: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of the inliers (within `threshold`) of the plane through three of the points that has the most: the
+    first such among `iterations` random triples, so a seeded `rng` gives the same plane every run."""
+    triples = xyz[rng.integers(0, len(xyz), size=(iterations, 3))]
+    normals = np.cross(triples[:, 1] - triples[:, 0], triples[:, 2] - triples[:, 0])
+    lengths = np.linalg.norm(normals, axis=1)
+    keep = lengths > 1e-12
+    if not keep.any():
+        return np.zeros(0, np.int64)
+    normals = normals[keep] / lengths[keep, None]
+    offsets = np.einsum("ij,ij->i", normals, triples[keep, 0])
+    counts = (np.abs(xyz @ normals.T - offsets) <= threshold).sum(axis=0)
+    best = int(np.argmax(counts))
+    return np.flatnonzero(np.abs(xyz @ normals[best] - offsets[best]) <= threshold)
+
+
 def _planes(xyz: np.ndarray, cfg: GravityConfig) -> list[tuple[np.ndarray, np.ndarray]]:
     """Up to `max_planes` (unit normal, inlier points), largest first; normals refit by SVD."""
-    import open3d as o3d
-
-    o3d.utility.random.seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
     lo, hi = np.percentile(xyz, [2, 98], axis=0)
     threshold = cfg.distance_fraction * float(np.linalg.norm(hi - lo))
     rest, found = xyz, []
     for _ in range(cfg.max_planes):
         if len(rest) < max(3, cfg.min_inlier_fraction * len(xyz)):
             break
-        cloud = o3d.geometry.PointCloud(o3d.utility.Vector3dVector(rest))
-        _, idx = cloud.segment_plane(threshold, 3, cfg.iterations)
-        idx = np.asarray(idx, dtype=np.int64)
+        idx = ransac_plane(rest, threshold, cfg.iterations, rng)
         if len(idx) < cfg.min_inlier_fraction * len(xyz):
             break
         inliers = rest[idx]

@@ -12,7 +12,7 @@ from reasmory.memory.boxes import OrientedBox, iou_3d
 from reasmory.memory.grounding import GivenMasks, GroundingSettings, ground, synthetic_scene_inputs
 from reasmory.memory.grounding.associate import AssociationSettings, Fragment, associate
 from reasmory.memory.grounding.complete import complete_box, support_height
-from reasmory.memory.grounding.fit import fit_box
+from reasmory.memory.grounding.fit import fit_box, surface_spread
 from reasmory.memory.grounding.lift import depth_edges, lift_instance, outline_codes
 from reasmory.memory.grounding.scene_memory import build_scene_memory
 from reasmory.memory.grounding.sources import Instance2D
@@ -66,6 +66,30 @@ def test_box_fit_is_robust_to_outliers() -> None:
     outliers = np.random.default_rng(1).uniform(-3, 3, (len(pts) // 200, 3))
     box = fit_box(np.vstack([pts, outliers]))
     assert iou_3d(box, truth) > 0.85
+
+
+def test_surface_spread_measures_depth_noise_not_shape() -> None:
+    """About zero on exact surfaces (edges and corners included), the noise's standard deviation on noisy ones."""
+    truth = OrientedBox.from_yaw((1, 2, 0.4), (1.2, 0.6, 0.8), math.radians(30))
+    pts = truth.sample_surface(0.02)
+    assert surface_spread(pts) < 0.002
+    noisy = pts + np.random.default_rng(3).normal(0, 0.01, pts.shape)
+    assert 0.004 < surface_spread(noisy) < 0.012
+    assert surface_spread(pts[:31]) is None
+
+
+def test_box_fit_moves_faces_in_by_the_spread() -> None:
+    """Noisy points put percentile faces outside the true ones; `spread` brings them back, never past a quarter of
+    the extent per end, about the same centre."""
+    truth = OrientedBox.from_yaw((1, 2, 0.4), (1.2, 0.6, 0.8), math.radians(30))
+    pts = truth.sample_surface(0.01)
+    noisy = pts + np.random.default_rng(4).normal(0, 0.015, pts.shape)
+    loose, tight = fit_box(noisy), fit_box(noisy, spread=0.015)
+    assert np.allclose(loose.e - tight.e, 0.03, atol=1e-9)
+    assert np.allclose(loose.c, tight.c)
+    assert np.abs(tight.e - truth.e).max() < np.abs(loose.e - truth.e).max()
+    assert iou_3d(tight, truth) > iou_3d(loose, truth)
+    assert np.allclose(fit_box(pts, spread=10.0).e, fit_box(pts).e / 2)
 
 
 def test_completion_rests_hidden_boxes_on_their_support() -> None:

@@ -1,9 +1,13 @@
 """The fast front end (generated LALR tables) builds exactly the AST of the reference parser (Lark, same grammar)."""
 
+import dataclasses
+import pickle
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reasmory.interpreter import lalr, lalr_build
+from reasmory.interpreter import ast, ast_build, lalr, lalr_build
 from reasmory.interpreter.errors import ParseError
 from reasmory.interpreter.parser import parse, parse_reference
 
@@ -87,3 +91,14 @@ def test_the_fast_path_is_taken_for_ordinary_programs() -> None:
 def test_generated_tables_match_the_grammar() -> None:
     assert lalr_build.TABLES.read_text(encoding="utf-8") == lalr_build.generated_source(), (
         "grammar/reasmory.lark changed: run python -m reasmory.interpreter.lalr_build")
+
+
+def test_spans_built_by_the_parsers_are_the_dataclass_itself() -> None:
+    """ast_build fills a Span's slots through a plain twin class (cheaper than the frozen __init__): the result must be
+    a Span in every respect — type, equality, hash, repr, immutability, pickling."""
+    built, direct = ast_build.make_span(2, 3, 4, 5, 10, 20), ast.Span(2, 3, 4, 5, 10, 20)
+    assert type(built) is ast.Span and built == direct and hash(built) == hash(direct) and repr(built) == repr(direct)
+    assert built != ast.Span(2, 3, 4, 5, 10, 21) and pickle.loads(pickle.dumps(built)) == direct
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.line = 1  # type: ignore[misc]
+    assert all(type(n.span) is ast.Span for n in parse('x = f(a, b=[1, "s"])\nanswer(-x)').statements)

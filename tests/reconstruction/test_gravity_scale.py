@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from reasmory.memory.boxes import OrientedBox
-from reasmory.memory.reconstruction.gravity import GravityConfig, cameras_up, estimate_gravity, rotation_to_z
+from reasmory.memory.reconstruction.gravity import GravityConfig, cameras_up, estimate_gravity, ransac_plane, rotation_to_z
 from reasmory.memory.reconstruction.scale import (
     TYPICAL_SIZES,
     ScaleConfig,
@@ -45,6 +45,28 @@ def test_ceiling_and_walls_are_not_taken_for_the_floor() -> None:
     floorless = room.xyz[room.xyz[:, 2] > 0.05]  # walls and ceiling only
     gravity = estimate_gravity(floorless, room.poses)
     assert gravity.method.startswith("camera up only") and _angle(gravity.up, [0, 0, 1]) < 5
+
+
+def test_the_same_points_give_the_same_floor_every_time() -> None:
+    """Noisy depth leaves several near-horizontal planes of similar support; each call must pick the same one (Open3D's
+    threaded `segment_plane` did not, so one video's floor, scale and answers changed from build to build)."""
+    room = box_room(0)
+    noisy = room.xyz[np.random.default_rng(1).choice(len(room.xyz), 10_000, replace=False)]
+    noisy = noisy + np.random.default_rng(6).normal(0, 0.03, noisy.shape)
+    first = estimate_gravity(noisy, room.poses)
+    for _ in range(5):
+        again = estimate_gravity(noisy, room.poses)
+        assert np.array_equal(again.transform, first.transform) and again.floor_points == first.floor_points
+
+
+def test_ransac_plane_finds_the_plane_with_most_inliers() -> None:
+    rng = np.random.default_rng(7)
+    big = np.c_[rng.uniform(0, 4, (600, 2)), np.zeros(600)]
+    wall = np.c_[np.full(300, 2.0), rng.uniform(0, 4, (300, 2))]
+    points = rng.permutation(np.vstack([big, wall, rng.uniform(-1, 5, (100, 3))]))
+    inliers = ransac_plane(points, 0.01, 200, np.random.default_rng(0))
+    assert len(inliers) >= 600 and np.array_equal(inliers, np.flatnonzero(np.abs(points[:, 2]) <= 0.01))
+    assert len(ransac_plane(np.zeros((5, 3)), 0.01, 20, np.random.default_rng(0))) == 0
 
 
 def test_camera_up_and_rotation_to_z() -> None:
