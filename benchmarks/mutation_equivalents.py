@@ -170,6 +170,15 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/lalr_build.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if __name__ == "__main__":',
                "imported, the module's name is reasmory.interpreter.lalr_build, which sorts after __main__: <= holds only "
                "when run as __main__"),
+    *(Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", line, "a collapsing rule gets here with exactly one "
+                 "kept child: [-1] is [0]", mutant_text="children[ -1]")
+      for line in ("pick = int(children[0][2:-1])", 'else (f"return {children[0]}", None)')),
+    Equivalent("interpreter/lalr_build.py", "core/ReplaceTrueWithFalse", 'lark = Lark(grammar, parser="lalr", maybe_placeholders=True)',
+               "the tables read each rule's empty_indices, which Lark computes either way (the flag only tells Lark's own "
+               "tree builder to use them): the generated text is identical"),
+    Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", "if item == ANY and any(t != ANY for t in types)",
+               "the checker's types are the module's constants or the cached list_of (one instance per item type), so `is` "
+               "agrees with `==`"),
     *(Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", line,
                   "build refuses a scanner with other than one regular expression just before, so [-1] is [0]", mutant_text="[ -1]")
       for line in ('"token_regex": scanner._mres[0].pattern,', '"token_flags": int(scanner._mres[0].flags),')),

@@ -32,3 +32,8 @@ def test_importing_the_generator_rewrites_nothing(capsys: pytest.CaptureFixture[
     spec = importlib.util.spec_from_file_location("reasmory.interpreter.lalr_build", lalr_build.__file__)
     spec.loader.exec_module(importlib.util.module_from_spec(spec))  # imported afresh, as by any other module
     assert lalr_build.TABLES.stat().st_mtime_ns == before and capsys.readouterr().out == ""
+
+
+def test_a_collapsing_rule_that_keeps_two_children_is_refused() -> None:
+    with pytest.raises(ValueError, match="collapses to one child only sometimes"):
+        lalr_build.build('?start: A B\nA: "a"\nB: "b"\n')
