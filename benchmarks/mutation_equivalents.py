@@ -179,6 +179,19 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", "if item == ANY and any(t != ANY for t in types)",
                "the checker's types are the module's constants or the cached list_of (one instance per item type), so `is` "
                "agrees with `==`"),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", 'return f"List[{self.item}]" if self.name == "List"',
+               "type names are identifier-like literals, interned by CPython, so `is` agrees with `==`"),
+    *(Equivalent("interpreter/types.py", operator, "@lru_cache(maxsize=256)",
+                 "types compare by name and item (Type.__eq__), and every comparison of types uses ==: sharing one List "
+                 "instance per item type (or how many are kept) only saves building it again")
+      for operator in ("core/RemoveDecorator", "core/NumberReplacer")),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if expected == OBJECTS and actual == OBJECT:",
+               "the types checked are the module's constants or the cached list_of (one instance per item type), so `is` "
+               "agrees with `==`"),
+    Equivalent("interpreter/types.py", "core/NumberReplacer", "first = known[0]",
+               "first is returned only when every known type equals it, and equal types are interchangeable"),
+    Equivalent("interpreter/types.py", "core/NumberReplacer", 'return names[0] if len(names) == 1 else',
+               "with one name, [-1] is [0]", mutant_text="names[ -1] if"),
     *(Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", line,
                   "build refuses a scanner with other than one regular expression just before, so [-1] is [0]", mutant_text="[ -1]")
       for line in ('"token_regex": scanner._mres[0].pattern,', '"token_flags": int(scanner._mres[0].flags),')),
