@@ -174,6 +174,8 @@ def nearest_pair(ix: ObjectIndex, a: np.ndarray, b: np.ndarray) -> tuple[float, 
         i = int(np.argmin(d))
         if d[i] < found[0]:
             found = (float(d[i]), int(a[i]), int(partner[i]))
+        if found[0] <= 0.0:  # touching: no pair can be nearer, and a later tie would not replace it
+            break
     return found
 
 

@@ -70,8 +70,8 @@ def fragments_of_frame(frame: Frame, depth: np.ndarray, instances: list, normali
     trustworthy depth only say where a mask was: see `ground`)."""
     if depth.shape != (frame.height, frame.width):
         raise InputError(f"depth of frame {frame.index} is {depth.shape[1]}×{depth.shape[0]}, the frame is {frame.width}×{frame.height}")
-    edges = depth_edges(depth, settings.depth_relative, settings.depth_absolute)
     sparse = bool((depth > 0).mean() < settings.sparse_below)
+    edges = None if sparse else depth_edges(depth, settings.depth_relative, settings.depth_absolute)  # sparse: filled per mask
     noise = 0.0 if sparse else depth_noise(depth)
     noise = noise if noise > settings.denoise_above else 0.0
     found = []

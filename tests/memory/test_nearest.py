@@ -102,6 +102,21 @@ def test_an_object_is_at_distance_zero_from_itself_and_groups_may_share_members(
     assert distances[list(positions).index(4)] == 0.0
 
 
+def test_touching_groups_stop_at_the_first_touching_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Distance 0 cannot be beaten: a pile of overlapping objects is not measured pair by pair after it is found."""
+    rng = np.random.default_rng(3)
+    objects = [ObjectInstance(id=i, label=("box", "crate")[i % 2], box=OrientedBox.from_yaw(rng.uniform(0, 0.3, 3), [0.5, 0.5, 0.5], 0.0),
+                              attributes={"geometry": "box"}) for i in range(60)]
+    memory = SpatialMemory(objects=objects)
+    measured = []
+    real = nearest.pair_minima
+    monkeypatch.setattr(nearest, "ROUND", 3)
+    monkeypatch.setattr(nearest, "pair_minima", lambda *args: measured.append(len(args[2])) or real(*args))
+    d, a, b = memory.closest_objects(memory.find("box"), memory.find("crate"))
+    assert d == 0.0 and _pair(a, b) == 0.0
+    assert measured == [3]
+
+
 def test_label_index_finds_what_a_scan_finds_and_follows_replaced_objects() -> None:
     memory = _memory(3)
     for label in ("Chairs", "table", "lamp", "sofa"):
