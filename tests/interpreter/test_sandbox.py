@@ -33,6 +33,28 @@ def crowd(crowd_path: Path) -> SpatialMemory:
     return SpatialMemory.load(crowd_path)
 
 
+@pytest.fixture(scope="module")
+def bundle_path() -> Path:
+    """3,000 thin parallel rods 1 mm apart, long enough that every a–b pair's bounds overlap and none touch: `distance`
+    measures every one of 2.25 million pairs exactly (tens of seconds in one call; piled boxes touch and stop at once)."""
+    import math
+
+    from reasmory.benchmarks.crafted import memory_bytes
+    from reasmory.memory import ObjectInstance, OrientedBox
+
+    c = math.sqrt(0.5)
+    turned = ((c, -c, 0.0), (c, c, 0.0), (0.0, 0.0, 1.0))  # 45° about z, so the rods' bounds are wide
+    rods = [ObjectInstance(id=i, label="a" if i % 2 else "b", attributes={"geometry": "box"},
+                           box=OrientedBox(center=(-i * 0.001 * c, i * 0.001 * c, 0.0), extents=(8.0, 0.0002, 0.0002), rotation=turned))
+            for i in range(3000)]
+    return _written(memory_bytes(SpatialMemory(objects=rods)))
+
+
+@pytest.fixture(scope="module")
+def bundle(bundle_path: Path) -> SpatialMemory:
+    return SpatialMemory.load(bundle_path)
+
+
 def _written(data: bytes) -> Path:
     import tempfile
 
@@ -121,21 +143,21 @@ def test_closing_the_run_server_stops_its_workers_and_collects_it(cross: Spatial
         assert sandbox.run("answer(2)", cross).answer == "2"  # a new server
 
 
-def test_the_deadline_kills_a_call_that_cannot_stop_itself(crowd: SpatialMemory) -> None:
+def test_the_deadline_kills_a_call_that_cannot_stop_itself(bundle: SpatialMemory) -> None:
     """One call sorting millions of pairs never reaches the between-calls check; the worker is killed at budget + grace."""
     limits = Limits(time_budget_s=1.0, max_cost_s=1e9)
     with Sandbox() as sandbox:
-        sandbox.run("answer(1)", crowd)  # the worker is up: what is timed next is the run
+        sandbox.run("answer(1)", bundle)  # the worker is up: what is timed next is the run
         stopped_pid = sandbox._pid
         start = time.perf_counter()
         with pytest.raises(RunError) as stopped:
-            sandbox.run(PAIRS, crowd, limits=limits)
+            sandbox.run(PAIRS, bundle, limits=limits)
         elapsed = time.perf_counter() - start
         assert stopped.value.diagnostics[0].code == "time-budget" and stopped.value.trace.error.code == "time-budget"
         assert elapsed < limits.time_budget_s + GRACE_S + 3
         since_start = time.perf_counter() - sandbox.started_at
         assert 1.0 + 2.0 <= since_start < 1.0 + 2.0 + 0.6  # killed at the budget plus the 2 s SECURITY.md promises
-        assert sandbox.run('answer(count(objects("a")))', crowd).answer == "1500"  # a fresh worker
+        assert sandbox.run('answer(count(objects("a")))', bundle).answer == "1500"  # a fresh worker
     assert _gone(stopped_pid)  # the stopped one was killed, not left computing
 
 
@@ -168,13 +190,6 @@ def test_a_killed_worker_reports_the_peak_memory_proc_gave_for_it(cross: Spatial
         peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
         assert _server().kill(sandbox._pid) == peak_kb / 1024  # in MB, exactly as /proc gives it in kB
         assert _gone(sandbox._pid) and _server().kill(sandbox._pid) == 0.0  # collected: its pid is not killed again
-
-
-def test_a_new_worker_reports_its_own_peak_memory_as_proc_gives_it(cross: SpatialMemory) -> None:
-    with Sandbox() as sandbox:
-        sandbox._worker(cross, Limits())  # started and holding the memory, idle: its peak stays put
-        status = Path(f"/proc/{sandbox._pid}/status").read_text().splitlines()
-        assert sandbox.peak_mb == next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
 
 
 def test_a_size_that_proc_does_not_give_reads_as_zero() -> None:
@@ -219,18 +234,18 @@ from reasmory.errors import ReasmoryError
 from reasmory.interpreter import Limits, RunError, Sandbox
 from reasmory.memory import SpatialMemory
 
-crowd, far = SpatialMemory.load(sys.argv[1]), SpatialMemory.load(sys.argv[2])
+crowd, far, bundle = (SpatialMemory.load(path) for path in sys.argv[1:4])
 report = {"scipy_loaded_before": "scipy" in sys.modules}
 with Sandbox(fork_here=True) as sandbox:
     report["count"] = sandbox.run('answer(count(objects("a")))', crowd).answer
     report["forked_here"] = sandbox._here is not None
     start = time.perf_counter()
     try:
-        sandbox.run(sys.argv[3], crowd, limits=Limits(time_budget_s=1.0, max_cost_s=1e9))
+        sandbox.run(sys.argv[4], bundle, limits=Limits(time_budget_s=1.0, max_cost_s=1e9))
     except RunError as exc:
         report["deadline"] = [exc.diagnostics[0].code, time.perf_counter() - start]
     try:
-        sandbox.run(sys.argv[3], crowd, limits=Limits(time_budget_s=120.0, max_cost_s=1e9, max_memory_mb=64))
+        sandbox.run(sys.argv[4], crowd, limits=Limits(time_budget_s=120.0, max_cost_s=1e9, max_memory_mb=64))
     except RunError as exc:
         report["cap"] = [exc.diagnostics[0].code, sandbox.peak_mb]
     start = time.perf_counter()
@@ -250,13 +265,14 @@ print(json.dumps(report))
 """
 
 
-def test_a_fresh_process_forks_its_workers_itself(crowd_path: Path) -> None:
+def test_a_fresh_process_forks_its_workers_itself(crowd_path: Path, bundle_path: Path) -> None:
     """`reasmory run`'s way: workers forked from the caller (no run server), with the same deadline and cap; scipy,
     loaded by the worker under a 64 MB cap, does not crawl; a worker that fails ends there; closing the sandbox leaves
     no process behind."""
     from reasmory.benchmarks.crafted import far_away
 
-    done = subprocess.run([sys.executable, "-c", _FORKED_HERE, str(crowd_path), str(_written(far_away(2000))), PAIRS],
+    done = subprocess.run([sys.executable, "-c", _FORKED_HERE, str(crowd_path), str(_written(far_away(2000))),
+                           str(bundle_path), PAIRS],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
