@@ -208,6 +208,19 @@ def crowd_memory(n_objects: int, spread_m: float = 20.0) -> SpatialMemory:
     return SpatialMemory(objects=objects)
 
 
+def rods(n_objects: int, spacing_m: float = 0.03, length_m: float = 4.0) -> bytes:
+    """`n_objects` parallel rods 1 cm thick lying along a diagonal, `spacing_m` apart on a grid across it, half labelled
+    a, half b: every pair's bounds overlap (so all n²/4 a–b pairs must be measured) while none touch (so no pair at
+    distance 0 ends the search early)."""
+    side = math.ceil(math.sqrt(n_objects))
+    across = np.array([-1.0, 1.0, 0.0]) / math.sqrt(2)
+    objects = [ObjectInstance(id=i, label="a" if i % 2 else "b",
+                              box=OrientedBox.from_yaw((i % side * spacing_m * across + [0, 0, i // side * spacing_m]).tolist(),
+                                                       (length_m, 0.01, 0.01), math.pi / 4),
+                              attributes={"geometry": "box"}) for i in range(n_objects)]
+    return memory_bytes(SpatialMemory(objects=objects))
+
+
 def crowded(n_objects: int, spread_m: float = 20.0) -> bytes:
     """`crowd_memory` as a `.rmem` file's bytes."""
     return memory_bytes(crowd_memory(n_objects, spread_m))

@@ -62,6 +62,8 @@ _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 #: cache, BLAKE3): 2 MB stays in the core's caches between the three, 8 MB did not (measured on a 5M-point memory:
 #: saves 1.0–1.2× `np.savez` + fsync with 2 MB chunks, 1.4–1.8× with 8 MB, in the same rounds).
 _CHUNK = 2 << 20
+#: The longest `.npy` header numpy reads (its default `max_header_size`): a longer one is refused as unsafe.
+_MAX_HEADER_BYTES = 10_000
 
 
 def _hasher(algorithm: str = "blake3") -> Any:
@@ -187,12 +189,14 @@ def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int
 def _write_array(zf: zipfile.ZipFile, name: str, arr: np.ndarray) -> None:
     """One stored `.npy` member, written from the array's own memory in chunks (no copy of the data)."""
     header = io.BytesIO()
-    fields = np.lib.format.header_data_from_array_1_0(arr)
     try:
-        np.lib.format.write_array_header_1_0(header, fields)
-    except ValueError:  # a header too long for format 1.0
-        header = io.BytesIO()
-        np.lib.format.write_array_header_2_0(header, fields)
+        np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(arr))
+        too_long = header.tell() > _MAX_HEADER_BYTES
+    except ValueError:  # longer than format 1.0 allows (64 KiB)
+        too_long = True
+    if too_long:
+        raise MemoryFileError(f"cannot write memory: array '{name}' has a dtype of too many fields (its .npy header is over "
+                              f"{_MAX_HEADER_BYTES:,} bytes, which numpy refuses to read back)", hint="split its fields among several arrays")
     info = zipfile.ZipInfo(name)
     info.file_size = header.tell() + arr.nbytes
     data = memoryview(arr.reshape(-1).view(np.uint8))
@@ -281,7 +285,7 @@ def _read_array(data: memoryview, info: zipfile.ZipInfo) -> np.ndarray:
     """Zero-copy view of a stored `.npy` member (read-only: memories are immutable)."""
     header = _LOCAL_HEADER.unpack_from(data, info.header_offset)
     start = info.header_offset + _LOCAL_HEADER.size + header[-2] + header[-1]
-    stream = io.BytesIO(data[start : start + min(info.file_size, 4096)])
+    stream = _ViewReader(data[start : start + info.file_size])  # the header, however long, read without copying the data
     version = np.lib.format.read_magic(stream)
     read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
     shape, fortran, dtype = read_header(stream)

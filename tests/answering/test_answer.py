@@ -319,3 +319,38 @@ def test_the_trace_tree_shows_usage_and_whether_the_grammar_applied(living_room:
     text = console.export_text()
     assert f"attempts  (2 model calls, 2,500 tokens in, 55 out, ${result.usage.cost_usd:.4f})" in text
     assert text.count("grammar sent, not confirmed") == 2
+
+
+def test_a_declined_question_is_not_handed_to_the_vlm(living_room: SpatialMemory, server: ScriptedServer, vlm: dict) -> None:
+    """What geometry cannot show (colour, material, brand, people) is declined with its reason, a VLM configured or not."""
+    from reasmory.compiler import DeclinedQuestion
+
+    server.script(GOOD)
+    with pytest.raises(DeclinedQuestion, match="declined") as err:
+        answer(living_room, "What colour is the sofa?", **vlm)
+    assert server.requests == [] and [a.kind for a in err.value.attempts] == ["compile"]
+
+
+def test_a_refused_compiled_program_is_timed_from_its_own_start(living_room: SpatialMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reasmory.answering import generate
+
+    ticks = itertools.count(10.0, 0.25)
+    monkeypatch.setattr(generate, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    with pytest.raises(CheckError, match="no object 'unicorn'") as err:
+        answer(living_room, UNKNOWN)
+    assert [(a.kind, a.duration_ms) for a in err.value.attempts] == [("compile", 250.0)]
+
+
+def test_an_empty_label_is_never_sent_to_the_detector(living_room: SpatialMemory) -> None:
+    """`objects("")` names no label: refused as unknown, and not grounded (a detector would look for nothing)."""
+    from reasmory.answering.generate import Search
+    from reasmory.answering.settings import Settings
+    from reasmory.interpreter import run
+
+    def grounder(memory: SpatialMemory, labels: list[str], index: int):  # noqa: ANN202 — the Grounder protocol
+        pytest.fail(f"the detector was asked for {labels}")
+
+    search = Search(FREE, None, living_room, Settings(generator="vlm"), None, run, grounder)
+    outcome, (program, refusal) = search._try('answer(count(objects("")))\n', "generate", "scripted")
+    assert outcome is None and [(d.code, d.subject) for d in refusal.diagnostics] == [("unknown-label", "")]
+    assert [a.kind for a in search.attempts] == ["generate"]

@@ -22,10 +22,11 @@ PAIRS = 'answer(distance(objects("a"), objects("b")))\n'
 
 @pytest.fixture(scope="module")
 def crowd_path() -> Path:
-    """3,000 solid boxes piled up: `distance` measures every one of 2.25 million a–b pairs (seconds, hundreds of MB)."""
-    from reasmory.benchmarks.crafted import crowded
+    """3,000 parallel rods whose bounds all overlap and that never touch: `distance` measures every one of 2.25 million
+    a–b pairs (seconds, hundreds of MB)."""
+    from reasmory.benchmarks.crafted import rods
 
-    return _written(crowded(3000, spread_m=0.1))
+    return _written(rods(3000))
 
 
 @pytest.fixture(scope="module")

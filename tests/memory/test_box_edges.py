@@ -64,3 +64,77 @@ def test_the_separating_axis_test_at_touching_and_overlapping_boxes() -> None:
     assert not boxes_intersect(a, OrientedBox(center=(1.01, 0, 0), extents=(1, 1, 1)))
     turned = lambda z: OrientedBox(center=(0, 0, z), extents=(1, 1, 1), rotation=tuple(map(tuple, _about(0, 45))))  # noqa: E731
     assert not boxes_intersect(a, turned(1.25)) and boxes_intersect(a, turned(1.15))  # its lowest edge is √2/2 below its centre
+
+
+def _turn(rng: np.random.Generator) -> np.ndarray:
+    """A random rotation (columns: the box's axes)."""
+    q, r = np.linalg.qr(rng.normal(size=(3, 3)))
+    q *= np.sign(np.diag(r))
+    return q if np.linalg.det(q) > 0 else -q
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_corner_near_a_face_of_a_turned_box_is_measured_exactly(seed: int) -> None:
+    """A small turned box whose lowest corner sits `gap` above the middle of a face of a large turned box: the gap is
+    the distance, and only that face's normal separates them (both orders, so each box's axes are the ones needed)."""
+    from reasmory.memory.box_distance import boxes_intersect
+
+    rng = np.random.default_rng(seed)
+    big = OrientedBox(center=tuple(rng.uniform(-1, 1, 3)), extents=tuple(rng.uniform(3, 4, 3)), rotation=tuple(map(tuple, _turn(rng))))
+    turn, extents = _turn(rng), rng.uniform(0.2, 0.5, 3)
+    axis, side = seed % 3, (-1.0) ** seed
+    normal = side * big.R[:, axis]
+    reach = float(np.abs(turn.T @ normal) @ extents) / 2
+    for gap in (0.03, 0.001, 0.0, -0.03):
+        small = OrientedBox(center=tuple(big.c + normal * (big.e[axis] / 2 + reach + gap)), extents=tuple(extents),
+                            rotation=tuple(map(tuple, turn)))
+        assert box_box_distance(big, small) == pytest.approx(max(gap, 0.0), abs=1e-9)
+        assert box_box_distance(small, big) == pytest.approx(max(gap, 0.0), abs=1e-9)
+        assert boxes_intersect(big, small) == (gap <= 0.0)
+
+
+@pytest.mark.parametrize("crossing", [90.0, 60.0, 25.0])
+def test_edges_crossing_at_an_angle_a_hair_apart_are_their_distance(crossing: float) -> None:
+    """Two cubes turned 45° so that an edge of each faces the other, the edges crossing at `crossing` degrees, one
+    `gap` above the other: only their cross product separates the boxes, and the gap is the distance."""
+    from reasmory.memory.box_distance import boxes_intersect
+
+    a_turn = _about(1, 45)
+    b_turn = _about(2, crossing) @ _about(0, 45)
+    for gap in (0.05, 0.002, -0.02):
+        a = OrientedBox(center=(0.0, 0.0, 0.0), extents=(1, 1, 1), rotation=tuple(map(tuple, a_turn)))
+        b = OrientedBox(center=(0.0, 0.0, math.sqrt(2) + gap), extents=(1, 1, 1), rotation=tuple(map(tuple, b_turn)))
+        assert box_box_distance(a, b) == pytest.approx(max(gap, 0.0), abs=1e-9)
+        assert box_box_distance(b, a) == pytest.approx(max(gap, 0.0), abs=1e-9)
+        assert boxes_intersect(a, b) == (gap <= 0.0)
+
+
+def test_flat_and_thin_boxes_are_measured_exactly_and_without_warnings() -> None:
+    """Boxes with zero extents (a sheet, a stick, a dot) have edges of zero length: exact distances, no division by zero."""
+    import warnings
+
+    sheet = OrientedBox(center=(0, 0, 0), extents=(2, 2, 0))
+    stick = OrientedBox(center=(3, 0, 0), extents=(0, 0, 2))
+    cross_stick = OrientedBox(center=(0, 0, 1), extents=(0, 3, 0), rotation=tuple(map(tuple, _about(2, 30))))
+    dot = OrientedBox(center=(1.5, 1.5, 0.0), extents=(0, 0, 0))
+    far_dot = OrientedBox(center=(0, 0, 5.0), extents=(0, 0, 0))
+    cases = [(sheet, stick, 2.0), (sheet, dot, math.sqrt(0.5)), (sheet, cross_stick, 1.0), (stick, dot, math.hypot(1.5, 1.5)),
+             (dot, far_dot, math.sqrt(1.5**2 * 2 + 25)), (sheet, OrientedBox(center=(0, 0, 0.5), extents=(1, 1, 1)), 0.0),
+             (OrientedBox(center=(0, 0, 0), extents=(2, 0, 0)), OrientedBox(center=(0, 0.5, 0.5), extents=(0, 0, 0)), math.sqrt(0.5))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for a, b, expected in cases:
+            assert box_box_distance(a, b) == pytest.approx(expected, abs=1e-9)
+            assert box_box_distance(b, a) == pytest.approx(expected, abs=1e-9)
+
+
+def test_box_corners_of_many_boxes_come_in_the_order_of_oriented_box_corners() -> None:
+    """The vectorised corners (used to measure and to draw boxes) are each box's own, in `OrientedBox.corners` order."""
+    from reasmory.memory.box_distance import box_corners
+
+    rng = np.random.default_rng(5)
+    boxes = [OrientedBox(center=tuple(rng.uniform(-2, 2, 3)), extents=tuple(rng.uniform(0.1, 2, 3)), rotation=tuple(map(tuple, _turn(rng))))
+             for _ in range(4)]
+    corners = box_corners(np.array([b.c for b in boxes]), np.array([b.R for b in boxes]), np.array([b.e / 2 for b in boxes]))
+    for box, mine in zip(boxes, corners, strict=True):
+        np.testing.assert_allclose(mine, box.corners(), atol=1e-12)

@@ -81,3 +81,8 @@ def test_a_footprint_closes_gaps_of_a_few_cells_and_fills_what_they_enclose() ->
     assert footprint_area(_outline(0.0)) == pytest.approx(4.1 * 4.1)
     assert footprint_area(_outline(0.35)) == pytest.approx(4.1 * 4.1)
     assert footprint_area(_outline(0.75)) < 3.0
+
+
+def test_a_doorway_of_five_cells_stays_open() -> None:
+    """Closing bridges four empty 10 cm cells, not five: a 60 cm doorway leaves the room open (the walls alone)."""
+    assert footprint_area(_outline(0.6)) < 3.0 < footprint_area(_outline(0.45))

@@ -40,3 +40,9 @@ def test_close_matches_suggest_memory_labels() -> None:
     n = LabelNormalizer()
     assert n.close_matches("chiar", ["chair", "table", "sofa"]) == ["chair"]
     assert n.close_matches("xyzzy", ["chair", "table"]) == []
+
+
+def test_close_matches_count_labels_not_spellings() -> None:
+    """Two synonyms of one label ("garbage bin", "garbage can" → trash bin) take one place among the suggestions."""
+    n = LabelNormalizer()
+    assert n.close_matches("garbage bim", ["trash bin", "garage door"], n=2) == ["trash bin", "garage door"]

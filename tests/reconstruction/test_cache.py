@@ -167,3 +167,12 @@ def test_the_default_cache_folder_follows_the_platform(monkeypatch: pytest.Monke
     monkeypatch.setattr(cache.sys, "platform", platform)
     monkeypatch.setattr(cache.Path, "home", classmethod(lambda cls: tmp_path))
     assert cache.default_cache_dir() == Path(expected.replace("HOME", str(tmp_path)))
+
+
+def test_entries_built_by_the_first_pipeline_are_not_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pipeline version 1 built other memories from the same inputs and settings: its entries are missed and rebuilt."""
+    settings = {"backend": "rgbd", "backend_settings": {"pixel_stride": 1}}
+    monkeypatch.setattr(cache_module, "PIPELINE_VERSION", 1)
+    first = cache_key("abc", settings)
+    monkeypatch.undo()
+    assert cache_module.code_versions()["pipeline"] > 1 and cache_key("abc", settings) != first
