@@ -9,8 +9,10 @@ loops removed, decorators dropped), made in a staged copy of the package (see
 `mutation_runner`). Each is tested by the tests that run its line (recorded
 once per test set, unmutated); a line run only at import is tested by the
 tests of the function it belongs to and then, if it survives them, by all of
-its module's tests. A mutant is killed when a test fails (or the run times
-out), survives when every test passes. Excluded, each with its reason:
+its module's tests; a line of a module whose code runs in other processes
+(`OTHER_PROCESSES`, where tracing cannot see it) by all of them. A mutant is
+killed when a test fails (or the run times out), survives when every test
+passes. Excluded, each with its reason:
 operator swaps to bitwise, shift, power or modulo operators; mutants inside
 annotations (never evaluated: every module has `from __future__ import
 annotations`); dataclass `slots` flags; the equivalent mutants listed in
@@ -75,9 +77,19 @@ for _module in NOT_MEASURED:
     del TARGETS[_module]
 for _module in ("interpreter/lalr.py", "interpreter/lalr_build.py", "interpreter/ast_build.py"):
     TARGETS[_module] = (*INTERPRETER_TESTS, "tests/interpreter/test_frontend.py")
+TARGETS["interpreter/lalr_build.py"] += ("tests/interpreter/test_lalr_build.py",)  # the generator's own refusals
 TARGETS["interpreter/syntax.py"] = ("tests/playground/test_playground.py", "tests/traces/test_views.py")
 TARGETS["interpreter/trace.py"] = (*INTERPRETER_TESTS, "tests/traces/test_views.py", "tests/traces/test_artifacts.py")
-TARGETS["interpreter/ops/rendering.py"] = (*INTERPRETER_TESTS, "tests/render/test_ops.py")
+#: rendering.py imports PIL and the renderer for annotations only: the start-up test sees a run import them.
+TARGETS["interpreter/ops/rendering.py"] = (*INTERPRETER_TESTS, "tests/render/test_ops.py",
+                                           "tests/test_startup.py::test_run_imports_only_what_a_run_needs")
+#: The sandbox and its run server are exercised by the isolated runs' own tests (the in-process interpreter tests never
+#: start a worker), and by the artifacts a sandboxed render writes.
+for _module in ("interpreter/sandbox.py", "interpreter/runserver.py"):
+    TARGETS[_module] = ("tests/interpreter/test_sandbox.py", "tests/traces/test_artifacts.py")
+#: Modules whose code runs mostly in other processes (the run server and its workers), where the line tracing of the
+#: tests cannot see it: a line a test runs here may also run there for other tests, so every mutant faces all the tests.
+OTHER_PROCESSES = ("interpreter/runserver.py",)
 for _module in ("interpreter/cost.py", "interpreter/cost_ops.py"):  # the estimates pinned number by number, then the rest
     TARGETS[_module] = ("tests/interpreter/test_cost_estimates.py", "tests/interpreter/test_cost_estimator.py",
                         "tests/interpreter/test_cost.py", *INTERPRETER_TESTS)
@@ -188,7 +200,7 @@ def mutate_module(module: str, tests: tuple[str, ...], stage_dir: Path, work: Pa
     log = work / "logs" / (module.replace("/", "__") + ".log")
     log.parent.mkdir(parents=True, exist_ok=True)
     seconds, coverage = baseline(stage_dir, tests, work)
-    covering = coverage.get(str(target), {})
+    covering = {} if module in OTHER_PROCESSES else coverage.get(str(target), {})
     enclosing = _definitions(source)
     timeout = 3 * seconds + 10.0
     session = work / "sessions" / (module.replace("/", "__") + ".sqlite")

@@ -222,6 +222,120 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                  "splits them alike") for operator in ("core/NumberReplacer", "core/ReplaceComparisonOperator_Lt_LtE")),
     Equivalent("interpreter/spatial.py", "core/ReplaceComparisonOperator_GtE_Gt", "abs(angle) >= 135.0 - _EPS",
                "differs only for an angle of exactly 135° − 1e-9"),
+    Equivalent("interpreter/limits.py", "core/ReplaceBreakWithContinue", "break",
+               "once the count is past stop_at it never changes again, so continuing skips every later item as breaking "
+               "does (only visiting them: the nested count's own stop keeps the work bounded)"),
+    Equivalent("interpreter/__init__.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if d.severity == "error"]',
+               "a diagnostic's severity is the Literal 'error' or 'warning', and only 'error' sorts at or before 'error'"),
+    Equivalent("interpreter/__init__.py", "core/ReplaceComparisonOperator_Eq_Is", 'if d.severity == "error"]',
+               "severity is validated as a Literal, and pydantic gives back the Literal's own interned string (the default "
+               "is that string too), so `is` agrees with `==`"),
+    Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", "if empty else [0] * (len(rule.expansion) + 1)",
+               "each count is only used to repeat ['None']: a list repeated -1 times is empty, as repeated 0 times",
+               mutant_text="else [ -1] *"),
+    Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", "if empty else [0] * (len(rule.expansion) + 1)",
+               "one more zero past the count after the last symbol, an index never read", mutant_text="(len(rule.expansion) + 2)"),
+    Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", 'if len(children) != 1 or not children[0].startswith("c["):',
+               "the second test runs only when there is exactly one child: c[-1] is c[0]"),
+    Equivalent("interpreter/lalr_build.py", "core/ReplaceComparisonOperator_Eq_LtE", "return (None, pick) if len(rule.expansion) == 1",
+               "a collapsing rule gets here with one kept child, so its expansion has at least one symbol: <= 1 means == 1"),
+    *(Equivalent("interpreter/lalr_build.py", "core/ReplaceComparisonOperator_Is_Eq", line,
+                  "Lark's Shift and Reduce are instances of a class without __eq__, so == compares identity as `is` does")
+      for line in ("if kind is shift and arg not in order:", "order[arg] if kind is Shift else")),
+    Equivalent("interpreter/lalr_build.py", "core/ReplaceComparisonOperator_Eq_", 'if symbol.isupper() or symbol == "$END":',
+               "'$END'.isupper() is already true (no lower-case letter), so the second test never decides anything"),
+    Equivalent("interpreter/lalr_build.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if __name__ == "__main__":',
+               "imported, the module's name is reasmory.interpreter.lalr_build, which sorts after __main__: <= holds only "
+               "when run as __main__"),
+    *(Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", line, "a collapsing rule gets here with exactly one "
+                 "kept child: [-1] is [0]", mutant_text="children[ -1]")
+      for line in ("pick = int(children[0][2:-1])", 'else (f"return {children[0]}", None)')),
+    Equivalent("interpreter/lalr_build.py", "core/ReplaceTrueWithFalse", 'lark = Lark(grammar, parser="lalr", maybe_placeholders=True)',
+               "the tables read each rule's empty_indices, which Lark computes either way (the flag only tells Lark's own "
+               "tree builder to use them): the generated text is identical"),
+    Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", "if item == ANY and any(t != ANY for t in types)",
+               "the checker's types are the module's constants or the cached list_of (one instance per item type), so `is` "
+               "agrees with `==`"),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", 'return f"List[{self.item}]" if self.name == "List"',
+               "type names are identifier-like literals, interned by CPython, so `is` agrees with `==`"),
+    *(Equivalent("interpreter/types.py", operator, "@lru_cache(maxsize=256)",
+                 "types compare by name and item (Type.__eq__), and every comparison of types uses ==: sharing one List "
+                 "instance per item type (or how many are kept) only saves building it again")
+      for operator in ("core/RemoveDecorator", "core/NumberReplacer")),
+    Equivalent("interpreter/types.py", "core/ReplaceComparisonOperator_Eq_Is", "if expected == OBJECTS and actual == OBJECT:",
+               "the types checked are the module's constants or the cached list_of (one instance per item type), so `is` "
+               "agrees with `==`"),
+    Equivalent("interpreter/types.py", "core/NumberReplacer", "first = known[0]",
+               "first is returned only when every known type equals it, and equal types are interchangeable"),
+    Equivalent("interpreter/types.py", "core/NumberReplacer", 'return names[0] if len(names) == 1 else',
+               "with one name, [-1] is [0]", mutant_text="names[ -1] if"),
+    *(Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", line,
+                  "build refuses a scanner with other than one regular expression just before, so [-1] is [0]", mutant_text="[ -1]")
+      for line in ('"token_regex": scanner._mres[0].pattern,', '"token_flags": int(scanner._mres[0].flags),')),
+    *(Equivalent(module, "core/NumberReplacer", line, "PID is a struct of one field: the tuple it unpacks to has one item, "
+                 "so [-1] is [0]", mutant_text=mutant)
+      for module, line, mutant in (("interpreter/sandbox.py", "pid = PID.unpack(self._read())[0]", "[ -1]"),
+                                   ("interpreter/sandbox.py", "return PID.unpack(self._read())[0] / 1024", "[ -1]"),
+                                   ("interpreter/runserver.py", "PID.unpack(message[1:9])[0]", "[1:9])[ -1]"))),
+    Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'at = f" at {Path(where[0].filename).name}:{where[0].lineno}"',
+               "`where` is the traceback's last entry alone (a slice [-1:]), so [-1] is [0]", mutant_text="[ -1]"),
+    *(Equivalent("interpreter/runserver.py", "core/NumberReplacer", line,
+                 "recv_fds is asked for at most one descriptor and an empty list stops the loop: [-1] is [0]", mutant_text="fds[ -1]")
+      for line in ("worker(fds[0])", "os.close(fds[0])")),
+    Equivalent("interpreter/ops/rendering.py", "core/NumberReplacer", "o.box.contains([view.position], INSIDE_MARGIN)[0]",
+               "the box is asked about one point, so the answer has one element: [-1] is [0]", mutant_text="[ -1]"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_IsNot", 'started = conn.recv() == ("started",)',
+               "a worker's first message for a run is always ('started',) (serve sends it before running), so the test is "
+               "always true, as `is not` is for a freshly unpickled tuple"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceTrueWithFalse", "@dataclass(frozen=True)",
+               "_Ref and _SetRef are made once by pack and read once by _unpack: nothing assigns to their fields or hashes them"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_LtE", "return threading.active_count() == 1 and",
+               "the thread asking is alive, so the count is never below 1"),
+    Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "_, peak = conn.recv() if ready else (None, 0.0)",
+               "when the worker is not ready the next lines raise before the peak is read"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if kind == "error":',
+               "ok, language and memory-cap replies are handled before, leaving error and bug, and 'bug' sorts before 'error'"),
+    Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "self.started_at = 0.0",
+               "each run sets started_at when its worker starts; the value before a first run is never read"),
+    Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'if reply[0] == "memory-cap":',
+               "the caller kills a worker that replies memory-cap as soon as it reads the reply (Sandbox.run), so whether "
+               "the worker also ends its own loop changes nothing"),
+    Equivalent("interpreter/runserver.py", "core/ZeroIterationForLoop", "for fd in fds:",
+               "only a fork request carries a descriptor: on a kill request the loop has nothing to close"),
+    Equivalent("interpreter/runserver.py", "core/ExceptionReplacer", "except (EOFError, OSError):",
+               "serve's only caller, worker, ends the process on any exception as it does when serve returns (the exit "
+               "status is never read), so letting the end of the socket raise changes nothing"),
+    *(Equivalent("interpreter/runserver.py", "core/NumberReplacer", line, reason, mutant_text=mutant)
+      for line, mutant, reason in (
+          ("PID.unpack(message[1:9])[0]", "message[1: 10]", "a kill request is exactly 9 bytes, so [1:10] is [1:9]"),
+          ('if message[:1] != b"w" or not fds:', 'message[: 2] != b"w"', "a fork request is the single byte w, so [:2] is [:1]"),
+          ("socket.recv_fds(control, 16, 1)", "(control, 15, 1)", "requests are at most 9 bytes, sent one at a time under a lock"),
+          ("socket.recv_fds(control, 16, 1)", "(control, 17, 1)", "requests are at most 9 bytes, sent one at a time under a lock"),
+          ("socket.recv_fds(control, 16, 1)", "(control, 16, 2)", "a fork request carries one descriptor, a kill request none"),
+          ("    code = 0", "code = ", "a worker's exit status is collected (waitpid) but never read"),
+          ("        code = 1", "code = ", "a worker's exit status is collected (waitpid) but never read"))),
+    Equivalent("interpreter/runserver.py", "core/ReplaceComparisonOperator_Eq_Is", 'if message[:1] == b"k":',
+               "a kill request is 9 bytes, so its first byte is sliced out as a new one-byte object, which CPython takes "
+               "from its shared singletons, as it does the literal: `is` agrees with `==`", mutant_text='is b"k"'),
+    *(Equivalent("interpreter/runserver.py", operator, 'if message[:1] != b"w" or not fds:',
+                 "past the kill test a message is a fork request (w, with its descriptor) or the empty read of a closed "
+                 "socket (no descriptor): this test tells the two apart as the original does", mutant_text=mutant)
+      for operator, mutant in (("core/ReplaceComparisonOperator_NotEq_Gt", '> b"w"'), ("core/ReplaceComparisonOperator_NotEq_Lt", '< b"w"'),
+                               ("core/ReplaceOrWithAnd", 'and not fds'))),
+    Equivalent("interpreter/runserver.py", "core/ReplaceComparisonOperator_NotEq_Is", 'if message[:1] != b"w" or not fds:',
+               "a one-byte message sliced whole is the message itself, a fresh object from recvmsg, never the literal: the "
+               "test is always false, and `or not fds` then tells a fork request (one descriptor) from the empty read of "
+               "a closed socket (none) as the original does", mutant_text='is b"w"'),
+    Equivalent("interpreter/runserver.py", "core/ReplaceComparisonOperator_Eq_Is", 'if __name__ == "__main__":',
+               "'__main__' is an identifier-like literal, interned wherever it appears, including where runpy sets __name__"),
+    Equivalent("interpreter/runserver.py", "core/ReplaceUnaryOperator_USub_Not", "pid, _status = os.waitpid(-1, os.WNOHANG)",
+               "waitpid(0) waits for any child in the server's process group, and every worker stays in it (none calls "
+               "setpgrp), so it collects what waitpid(-1) does"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceBinaryOperator_Sub_Add", "chunk = self.control.recv(PID.size - len(data))",
+               "the server sends one 8-byte reply per request, asked under the lock: no further byte exists to read past it"),
+    *(Equivalent(module, "core/ReplaceComparisonOperator_Eq_LtE", "if pid == 0:",
+                 "os.fork, and os.waitpid with WNOHANG, return 0 or a pid (> 0); a failure raises")
+      for module in ("interpreter/sandbox.py", "interpreter/runserver.py")),
     Equivalent("interpreter/errors.py", "core/ReplaceComparisonOperator_Eq_LtE", "if span.end_line == span.line else",
                "a span never ends on a line before it starts, so end_line ≤ line means end_line = line"),
     Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_NotEq_IsNot", "if len(set(letters)) != len(letters):",
@@ -276,6 +390,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
       for operator, line in (("core/ReplaceComparisonOperator_Eq_Is", 'if ch == "\\\\":'),
                              ("core/ReplaceComparisonOperator_Eq_Is", 'elif stack and ch == "#":'),
                              ("core/ReplaceComparisonOperator_NotEq_IsNot", 'while i < n and text[i] != "\\n":'))),
+    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_Is", "elif ch == quote:",
+               "both are one-character strings taken from the text, CPython's shared singletons: `is` agrees with `==`"),
+    Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_LtE",
+               'end = len(text[: len(text) if token is None or token.type == "$END" else',
+               "no terminal name sorts before $END ('$' comes before every letter and '_'), so <= holds exactly when == does"),
     Equivalent("interpreter/parser.py", "core/ReplaceComparisonOperator_Eq_LtE", "if where.line == _span(pos, pos + 1).line else",
                "a closing bracket never comes on a line before its opener, so <= holds exactly when == does"),
     *(Equivalent("interpreter/parser.py", operator, "if where.line == _span(pos, pos + 1).line else",

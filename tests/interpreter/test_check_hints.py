@@ -11,3 +11,13 @@ def test_an_unknown_label_lists_twelve_of_the_memory_labels() -> None:
                                                   for i, n in enumerate(names)]))
     (diag,) = check('answer(object("xylophone"))', memory)
     assert diag.hint == "the memory holds: " + ", ".join(sorted(names)[:12])
+
+
+def test_an_undefined_name_suggests_at_most_three_close_names() -> None:
+    (undefined,) = check("x1 = 1\nx2 = 2\nx3 = 3\nx4 = 4\nanswer(x)")
+    assert undefined.hint == "did you mean x4, x3, x2?"
+
+
+def test_a_missing_answer_is_reported_at_the_last_statement() -> None:
+    (missing,) = check("x = 1\ny = 2")
+    assert missing.code == "missing-answer" and (missing.span.line, missing.span.column) == (2, 1)

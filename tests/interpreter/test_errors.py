@@ -44,6 +44,7 @@ def test_a_tab_counts_as_one_column_under_the_caret(cross) -> None:
 def test_a_statement_cut_short_says_whether_the_line_or_the_program_ended(program: str, message: str) -> None:
     (diag,) = check(program)
     assert (diag.code, diag.message, diag.span.column, diag.span.end_column) == ("unexpected-end", message, 7, 8)
+    assert diag.expected.startswith("'(', '-', '[', ") and "a number" in diag.expected  # what may come next
 
 
 def test_an_unexpected_token_lists_eight_expectations_and_hints_only_for_a_second_statement() -> None:
@@ -80,6 +81,11 @@ def test_a_bracket_closed_by_the_wrong_kind_names_where_the_closer_is() -> None:
 def test_a_comment_that_ends_the_text_inside_an_open_bracket_is_read_to_the_end(head: str) -> None:
     (unclosed,) = check(head + "answer(count(\n  # note")
     assert (unclosed.code, unclosed.span.line, unclosed.span.column) == ("unclosed-bracket", 1 + bool(head), 7)
+
+
+def test_a_comment_inside_brackets_is_skipped_to_its_line_end_past_tabs_and_brackets(cross) -> None:
+    program = 'answer(count(objects("chair")  # two\tor (three\n))\n'
+    assert check(program, cross) == [] and run(program, cross).answer == "2"
 
 
 def test_only_a_stray_equals_sign_gets_the_compare_with_double_equals_hint() -> None:

@@ -53,3 +53,16 @@ def test_an_overrun_without_preparation_names_only_the_default_budget(monkeypatc
     with pytest.raises(context.BudgetExceeded) as info:
         context.Context(memory=cross_scene(), deadline=105.0).check_time()
     assert info.value.message == "the program's own work ran past its time budget of 5 s"
+
+
+def test_a_warning_from_the_checks_does_not_stop_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reasmory.interpreter as interpreter
+    from reasmory.interpreter.errors import Diagnostic
+
+    real_check = interpreter.check_program
+    note = Diagnostic(stage="check", code="note", message="a note", severity="warning")
+    monkeypatch.setattr(interpreter, "check_program", lambda *args: [*real_check(*args), note])
+    assert run('answer(count(objects("chair")))', cross_scene()).answer == "2"
+    monkeypatch.setattr(interpreter, "check_program", lambda *args: [*real_check(*args), note.model_copy(update={"severity": "error"})])
+    with pytest.raises(interpreter.CheckError):
+        run('answer(count(objects("chair")))', cross_scene())

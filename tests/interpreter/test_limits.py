@@ -6,12 +6,12 @@ import math
 
 import pytest
 
-from reasmory.interpreter import Limits, ParseError, RunError, check, parse, run
+from reasmory.interpreter import Limits, ParseError, RunError, check, estimate, parse, run
 from reasmory.interpreter.context import Context
 from reasmory.interpreter.executor import execute
-from reasmory.interpreter.limits import is_finite, value_problem, value_size
+from reasmory.interpreter.limits import is_finite, range_problem, value_problem, value_size
 from reasmory.interpreter.trace import Trace
-from reasmory.interpreter.values import Point, View
+from reasmory.interpreter.values import Image, ObjectSet, Point, View
 from reasmory.memory import SpatialMemory
 
 
@@ -40,6 +40,23 @@ def test_sizes_count_characters_and_items() -> None:
     assert value_size("abc") == 3 and value_size(("ab", ("c", "d"))) == 2 + 2 + 2 + 2
     assert value_size(tuple("x" * 10 for _ in range(1000)), stop_at=5000) < 5100  # counting stops past the limit
     assert value_size(tuple("x" * 10 for _ in range(1000))) == 11_000
+    assert value_size(2.5) == 1 and value_size((1.0, True, None)) == 3 + 3  # a number, a boolean, nothing: one item each
+
+
+def test_sets_and_images_count_their_text_and_items(cross: SpatialMemory) -> None:
+    chairs = ObjectSet("chair", tuple(cross.objects[:3]))
+    assert value_size(chairs) == len("chair") + 3
+    assert value_size(Image(path="a/b.png", width=64, height=48, caption="top view")) == len("top view") + len("a/b.png") + 1
+    assert value_size(View((0.0, 0.0, 0.0), 90.0, "at sofa")) == len("at sofa") + 1  # its description, and the view itself
+
+
+def test_a_value_past_the_limit_is_measured_past_it_however_deep_it_is() -> None:
+    """Counting stops soon after the limit, at any depth, yet never at the limit itself: a value that is larger is refused."""
+    nested = (tuple("x" * 10 for _ in range(100)),) * 100  # 110,100 characters and items
+    assert 500 < value_size(nested, stop_at=500) < 600
+    assert value_size(("ab", "cd"), stop_at=2) > 2
+    assert value_problem(("ab", "cd"), Limits(max_value_size=2))[0] == "value-too-large"
+    assert value_problem(("ab", "cd"), Limits(max_value_size=6)) is None
 
 
 def test_numbers_must_stay_finite() -> None:
@@ -81,3 +98,17 @@ def test_a_program_at_the_length_limit_runs_and_one_character_more_is_refused(cr
     with pytest.raises(ParseError) as refused:
         run("x = 1\n" * 200 + "answer(x)", cross, limits=Limits(max_program_chars=100))
     assert refused.value.source == ("x = 1\n" * 200)[:1000]  # what is shown of it: the first 1,000 characters
+
+
+def test_a_range_is_checked_on_numbers_only_and_its_hint_names_an_open_end() -> None:
+    assert range_problem("side", "turn", "left", -360, 360) is None and range_problem("flag", "op", True, 2, 3) is None
+    assert range_problem("meters", "step", 5000, None, 1000) == (
+        "out-of-range", "meters=5000 is out of range for step", "use a number from -inf to 1000")
+    assert range_problem("digits", "round", -1, 0, None)[2] == "use a number from 0 to inf"
+    assert range_problem("digits", "round", 6, 0, None) is None
+
+
+@pytest.mark.parametrize(("options", "counted"), [(None, 4), (["A. left", "B. right"], 2), ([f"{c}. {c}" for c in "ABCDEFGH"], 8)])
+def test_the_cost_estimate_counts_the_options_given(options: list[str] | None, counted: int, cross: SpatialMemory) -> None:
+    """Options given are counted as they are; without any, the estimate assumes four."""
+    assert estimate('answer(choose("left", options))', cross, options).units["option"] == counted

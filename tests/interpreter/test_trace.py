@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -29,6 +30,24 @@ def test_trace_records_each_statement(cross) -> None:
     assert trace.steps[3].span.line == 4 and trace.steps[3].source.startswith("side = direction")
     assert trace.answer == "B" and trace.question.startswith("Is the table")
     assert trace.total_ms > 0 and all(s.duration_ms >= 0 for s in trace.steps)
+    assert trace.answer_value == trace.steps[-1].result == {"type": "Text", "value": "B"}  # the answer step's, the last
+
+
+def test_a_run_s_total_and_preparation_times_are_in_milliseconds(cross, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wall time from the start of `run` to the end of execution, and the preparation the run's context measured."""
+    import reasmory.interpreter as interpreter
+
+    clock = iter([10.0, 10.25])  # run reads the clock when it starts and when execution ends
+    real_execute = interpreter.execute
+
+    def prepared(program, ctx, trace):  # noqa: ANN001, ANN202 — execute's own signature
+        ctx.preparation_s = 0.125
+        return real_execute(program, ctx, trace)
+
+    monkeypatch.setattr(interpreter, "time", SimpleNamespace(perf_counter=lambda: next(clock)))
+    monkeypatch.setattr(interpreter, "execute", prepared)
+    trace = run('answer(count(objects("chair")))', cross).trace
+    assert (trace.total_ms, trace.preparation_ms) == (250.0, 125.0)
 
 
 def test_an_answer_keeps_the_unit_of_the_value_it_passes_on(cross) -> None:
@@ -163,8 +182,8 @@ def test_a_hand_written_call_without_value_types_touches_no_objects() -> None:
 
 
 def test_a_run_s_trace_says_what_memory_question_and_options_it_had(cross, tmp_path: Path) -> None:
-    result = run('answer(choose("left", options))', cross, ["A. left", "B. right"], question="Which side?",
-                 artifacts_dir=tmp_path)
+    result = run(source='answer(choose("left", options))', memory=cross, options=["A. left", "B. right"], question="Which side?",
+                 artifacts_dir=tmp_path)  # every argument may be named
     trace = result.trace
     assert trace.memory_summary == {"objects": len(cross.objects), "frames": len(cross.frames), "labels": cross.label_counts()}
     assert (trace.question, trace.options, trace.answer, trace.answer_value) == (
@@ -172,3 +191,18 @@ def test_a_run_s_trace_says_what_memory_question_and_options_it_had(cross, tmp_p
     assert trace.total_ms >= sum(s.duration_ms for s in trace.steps) and trace.preparation_ms == 0.0
     bare = run("answer(1)", cross).trace
     assert bare.options == [] and bare.question is None
+
+
+def test_usage_adds_up_and_a_cost_is_known_only_when_every_call_s_is() -> None:
+    from reasmory.interpreter.trace import Usage
+
+    priced = Usage(calls=1, input_tokens=10, cost_usd=0.5) + Usage(calls=2, input_tokens=5, cost_usd=0.25)
+    assert (priced.calls, priced.input_tokens, priced.cost_usd) == (3, 15, 0.75)
+    assert (Usage(calls=1, cost_usd=0.5) + Usage(calls=1)).cost_usd is None  # one call without a price: no total
+    assert (Usage() + Usage()).cost_usd is None and (Usage() + Usage(calls=1, cost_usd=0.5)).cost_usd == 0.5
+
+
+def test_an_attempt_recorded_without_the_grammar_field_reads_as_unconstrained() -> None:
+    from reasmory.interpreter.trace import Attempt
+
+    assert Attempt.model_validate({"index": 0, "kind": "compile", "generator": "compiler"}).constrained is False
