@@ -208,15 +208,15 @@ def crowd_memory(n_objects: int, spread_m: float = 20.0) -> SpatialMemory:
     return SpatialMemory(objects=objects)
 
 
-def rods(n_objects: int, spacing_m: float = 0.03, length_m: float = 4.0) -> bytes:
-    """`n_objects` parallel rods 1 cm thick lying along a diagonal, `spacing_m` apart on a grid across it, half labelled
-    a, half b: every pair's bounds overlap (so all n²/4 a–b pairs must be measured) while none touch (so no pair at
-    distance 0 ends the search early)."""
-    side = math.ceil(math.sqrt(n_objects))
+def rods(n_objects: int, spacing_m: float = 0.03, length_m: float = 4.0, thickness_m: float = 0.01, per_row: int | None = None) -> bytes:
+    """`n_objects` parallel rods lying along a diagonal, `spacing_m` apart on a grid across it (`per_row` a row, square by
+    default), half labelled a, half b: every pair's bounds overlap (so all n²/4 a–b pairs must be measured) while none
+    touch (so no pair at distance 0 ends the search early)."""
+    side = per_row or math.ceil(math.sqrt(n_objects))
     across = np.array([-1.0, 1.0, 0.0]) / math.sqrt(2)
     objects = [ObjectInstance(id=i, label="a" if i % 2 else "b",
                               box=OrientedBox.from_yaw((i % side * spacing_m * across + [0, 0, i // side * spacing_m]).tolist(),
-                                                       (length_m, 0.01, 0.01), math.pi / 4),
+                                                       (length_m, thickness_m, thickness_m), math.pi / 4),
                               attributes={"geometry": "box"}) for i in range(n_objects)]
     return memory_bytes(SpatialMemory(objects=objects))
 

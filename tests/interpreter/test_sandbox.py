@@ -38,17 +38,9 @@ def crowd(crowd_path: Path) -> SpatialMemory:
 def bundle_path() -> Path:
     """3,000 thin parallel rods 1 mm apart, long enough that every a–b pair's bounds overlap and none touch: `distance`
     measures every one of 2.25 million pairs exactly (tens of seconds in one call; piled boxes touch and stop at once)."""
-    import math
+    from reasmory.benchmarks.crafted import rods
 
-    from reasmory.benchmarks.crafted import memory_bytes
-    from reasmory.memory import ObjectInstance, OrientedBox
-
-    c = math.sqrt(0.5)
-    turned = ((c, -c, 0.0), (c, c, 0.0), (0.0, 0.0, 1.0))  # 45° about z, so the rods' bounds are wide
-    rods = [ObjectInstance(id=i, label="a" if i % 2 else "b", attributes={"geometry": "box"},
-                           box=OrientedBox(center=(-i * 0.001 * c, i * 0.001 * c, 0.0), extents=(8.0, 0.0002, 0.0002), rotation=turned))
-            for i in range(3000)]
-    return _written(memory_bytes(SpatialMemory(objects=rods)))
+    return _written(rods(3000, spacing_m=0.001, length_m=8.0, thickness_m=0.0002, per_row=3000))
 
 
 @pytest.fixture(scope="module")
