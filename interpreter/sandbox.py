@@ -222,7 +222,13 @@ class Sandbox:
         conn = self._worker(memory, limits)
         text = source.source if isinstance(source, Program) else source
         folder = None if artifacts_dir is None else str(artifacts_dir)
-        conn.send((text, options, limits, folder, question, os.getcwd()))  # relative paths mean what they mean here
+        request = (text, options, limits, folder, question, os.getcwd())  # relative paths mean what they mean here
+        try:
+            conn.send(request)
+        except OSError:  # the kept worker died between runs (killed from outside, by the OOM killer…): start another
+            self.close()
+            conn = self._worker(memory, limits)
+            conn.send(request)
         if not (conn.poll(START_TIMEOUT_S) and self._started(conn)) or not conn.poll(limits.time_budget_s + self.grace_s):
             self._stop()
             raise _stopped(text, "time-budget", f"the program ran past its time budget of {limits.time_budget_s:g} s and was stopped",

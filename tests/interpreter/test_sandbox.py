@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -134,6 +135,18 @@ def test_closing_the_run_server_stops_its_workers_and_collects_it(cross: Spatial
         assert server.process.returncode is not None and _gone(worker)
     with Sandbox() as sandbox:
         assert sandbox.run("answer(2)", cross).answer == "2"  # a new server
+
+
+@pytest.mark.parametrize("fork_here", [False, True])
+def test_a_worker_killed_between_runs_is_replaced(cross: SpatialMemory, fork_here: bool) -> None:
+    """The OOM killer or an operator may end a kept worker while it waits: the next run starts another."""
+    import signal
+
+    with Sandbox(fork_here=fork_here) as sandbox:
+        assert sandbox.run("answer(1)", cross).answer == "1"
+        os.kill(sandbox._pid, signal.SIGKILL)
+        time.sleep(0.2)
+        assert sandbox.run('answer(count(objects("sofa")))', cross).answer == run('answer(count(objects("sofa")))', cross).answer
 
 
 def test_the_deadline_kills_a_call_that_cannot_stop_itself(bundle: SpatialMemory) -> None:
