@@ -338,6 +338,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
       for module in ("interpreter/sandbox.py", "interpreter/runserver.py")),
     Equivalent("interpreter/errors.py", "core/ReplaceComparisonOperator_Eq_LtE", "if span.end_line == span.line else",
                "a span never ends on a line before it starts, so end_line ≤ line means end_line = line"),
+    Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_Gt_GtE", "if time.perf_counter() > self.deadline:",
+               "differs only when the clock reads the deadline to the last bit, and then the next check stops the run"),
     Equivalent("interpreter/context.py", "core/ReplaceComparisonOperator_NotEq_IsNot", "if len(set(letters)) != len(letters):",
                "at most 26 distinct letters: equal counts are then CPython's shared small ints, and unequal ones differ "
                "either way"),

@@ -112,3 +112,26 @@ def test_a_range_is_checked_on_numbers_only_and_its_hint_names_an_open_end() -> 
 def test_the_cost_estimate_counts_the_options_given(options: list[str] | None, counted: int, cross: SpatialMemory) -> None:
     """Options given are counted as they are; without any, the estimate assumes four."""
     assert estimate('answer(choose("left", options))', cross, options).units["option"] == counted
+
+
+def test_the_default_limits_and_their_bounds_are_the_documented_ones() -> None:
+    """SECURITY.md promises these defaults; each limit refuses the value just past its bound and takes the bound."""
+    from pydantic import ValidationError
+
+    limits = Limits()
+    assert (limits.time_budget_s, limits.max_program_chars, limits.max_value_size, limits.max_memory_mb) == (5.0, 32_000, 100_000, 1024)
+    for name, refused, taken in (("time_budget_s", 0.0, 1e-3), ("max_program_chars", 0, 1), ("max_value_size", 0, 1),
+                                 ("max_memory_mb", 63, 64)):
+        with pytest.raises(ValidationError):
+            Limits(**{name: refused})
+        assert getattr(Limits(**{name: taken}), name) == taken
+
+
+def test_a_fresh_context_has_rendered_nothing_and_prepared_nothing() -> None:
+    """Renders count from 0 against `max_renders`; the budget message names preparation only when there was some."""
+    from reasmory.interpreter.context import BudgetExceeded
+
+    context = Context(SpatialMemory())
+    assert (context.renders, context.preparation_s, context.deadline) == (0, 0.0, math.inf)
+    assert BudgetExceeded(2.0).message == "the program's own work ran past its time budget of 2 s"
+    assert BudgetExceeded(2.0, 1.5).message.endswith("; one-time preparation (1.5 s) not counted")
