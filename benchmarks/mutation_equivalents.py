@@ -295,6 +295,14 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "when the worker is not ready the next lines raise before the peak is read"),
     Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if kind == "error":',
                "ok, language and memory-cap replies are handled before, leaving error and bug, and 'bug' sorts before 'error'"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if kind == "ok":',
+               "the worker's reply kinds are ok, language, error and bug (memory-cap handled before): only ok sorts at or after 'ok'"),
+    Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if name == "RunError":',
+               "the names a worker sends are _LANGUAGE_ERRORS' keys, ParseError, CheckError and RunError: only RunError sorts at or "
+               "after it"),
+    Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "START_TIMEOUT_S = 300.0",
+               "how long to wait for a worker that never starts: a healthy one starts in under a second, so 299 or 301 s "
+               "differ only for a wedged start, and then only in when the same error comes"),
     Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "self.started_at = 0.0",
                "each run sets started_at when its worker starts; the value before a first run is never read"),
     Equivalent("interpreter/runserver.py", "core/NumberReplacer", 'if reply[0] == "memory-cap":',

@@ -373,3 +373,38 @@ def test_a_runtime_error_in_the_worker_is_the_memory_cap_only_when_it_is_about_a
     with Sandbox() as sandbox, pytest.raises(RunError) as stopped:
         sandbox.run('answer(count(objects("chair")))', failing)
     assert stopped.value.diagnostics[0].code == code
+
+
+def test_only_zero_turns_isolation_off_and_then_no_server_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reasmory.interpreter import sandbox as sandbox_module
+
+    monkeypatch.setenv("REASMORY_ISOLATE", "")
+    assert isolation_available()
+    monkeypatch.setenv("REASMORY_ISOLATE", "0")
+    monkeypatch.setattr(sandbox_module, "_SERVER", None)
+    sandbox_module.prepare()
+    assert sandbox_module._SERVER is None
+
+
+def test_forking_here_is_refused_while_another_thread_runs() -> None:
+    import threading
+
+    from reasmory.interpreter.sandbox import safe_to_fork_here
+
+    assert safe_to_fork_here() == ("torch" not in sys.modules and threading.active_count() == 1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert threading.active_count() == 2 and not safe_to_fork_here()
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_a_worker_is_not_kept_for_a_tighter_memory_cap(cross: SpatialMemory) -> None:
+    with Sandbox() as sandbox:
+        sandbox.run("answer(1)", cross, limits=Limits(max_memory_mb=512))
+        first = sandbox._pid
+        sandbox.run("answer(2)", cross, limits=Limits(max_memory_mb=256))
+        assert sandbox._pid != first
