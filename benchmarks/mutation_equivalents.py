@@ -38,6 +38,14 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "differs only at exactly 1e-9 from a whole number, which prints the same from either branch"),
     Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", "if got == t and want in param.types",
                "the checker's types for every key of _TYPE_HINTS are the module's own constants: equal means identical"),
+    Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", "if value_type == NONE:",
+               "the checker's types are the module's own constants (NONE among them): equal means identical"),
+    Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_Is", 'want = BOOL if node.op == "not" else NUMBER',
+               "both parsers give a unary operator as the grammar's interned keyword string, so `is` agrees with `==` "
+               "(checked for the fast and the reference parser)"),
+    Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if isinstance(arg, ast.UnaryOp) and arg.op == "-"',
+               "the other unary operator, `not`, sorts after '-' but a `not` before a number is a type error reported "
+               "before any literal value is read"),
     Equivalent("interpreter/checker.py", "core/ReplaceComparisonOperator_NotEq_Gt", "if value != int(value) or not 0 <= value < n",
                "int() truncates toward zero: a fraction is above its int when positive, and out of range when negative"),
     Equivalent("memory/box_distance.py", "core/ReplaceComparisonOperator_Gt_GtE", "usable = norms > 1e-9",
