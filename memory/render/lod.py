@@ -93,9 +93,7 @@ def visible(blocks: Blocks, projection: np.ndarray, focal: float, width: int, he
     """
     if not len(blocks.start):
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    lo, hi = blocks.lo.astype(np.float64), blocks.hi.astype(np.float64)
-    corners = lo[:, None, :] + _CORNERS[None] * (hi - lo)[:, None, :]  # (B, 8, 3)
-    proj = corners @ projection[:, :3].T + projection[:, 3]  # (B, 8, 3): (u·z, v·z, z)
+    proj = _corners(blocks, projection)
     z = proj[..., 2]
     ahead = z > near
     nearest = np.where(ahead, z, np.inf).min(axis=1)
@@ -114,6 +112,21 @@ def visible(blocks: Blocks, projection: np.ndarray, focal: float, width: int, he
     drawn = np.where(shown, np.minimum(blocks.count, wanted), 0).astype(np.int64)
     widen = np.sqrt(blocks.count / np.maximum(drawn, 1)).astype(np.float32)
     return drawn, widen
+
+
+def _corners(blocks: Blocks, projection: np.ndarray) -> np.ndarray:
+    """(B, 8, 3) float64 corners of every block's bounds through the (3, 4) projection: (u·z, v·z, z)."""
+    lo, hi = blocks.lo.astype(np.float64), blocks.hi.astype(np.float64)
+    corners = lo[:, None, :] + _CORNERS[None] * (hi - lo)[:, None, :]
+    return corners @ projection[:, :3].T + projection[:, 3]
+
+
+def clear_of(blocks: Blocks, projection: np.ndarray, near: float) -> np.ndarray:
+    """(B,) bool: every point of the block lies more than `near` ahead of the camera (with a millimetre to spare for
+    float32 rounding), so a render need not test its points one by one."""
+    if not len(blocks.start):
+        return np.zeros(0, bool)
+    return _corners(blocks, projection)[..., 2].min(axis=1) > near + 1e-3
 
 
 def selection(blocks: Blocks, drawn: np.ndarray, widen: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:

@@ -58,6 +58,12 @@ def unpack_index(keys: torch.Tensor) -> torch.Tensor:
     return torch.where(keys == EMPTY, -1, keys & _INDEX_MASK)
 
 
+def unpack_depth(keys: torch.Tensor) -> torch.Tensor:
+    """The depth (float32) each key was packed with, 0 where `EMPTY`."""
+    depth = (keys >> 32).to(torch.int32).view(torch.float32)
+    return torch.where(keys == EMPTY, 0.0, depth)
+
+
 class ZBuffer:
     """Nearest point per pixel of a width × height image, filled by `add` and read by `finish`.
 
@@ -77,24 +83,30 @@ class ZBuffer:
         self.wide: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]] = []
 
     def add(self, u: torch.Tensor, v: torch.Tensor, depth: torch.Tensor, index: torch.Tensor, footprint: torch.Tensor,
-            valid: torch.Tensor) -> None:
+            valid: torch.Tensor | None = None) -> None:
         """Points `index` (integers) at pixels (u, v) (float32, centres at integers), spaced `footprint` pixels apart.
 
-        `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored. Points off the image are
-        clamped onto the outermost padding column or row, which their splats cannot grow out of.
+        `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored (None: every point is valid).
+        Points off the image are clamped onto the outermost padding column or row, which their splats cannot grow
+        out of. Each step below is one pass over the points, in place where it can be: at millions of points a
+        render's time is the number of passes, and boolean masks cost several times an arithmetic one.
         """
-        fu = torch.floor(u + (self.pad + 0.5))
-        fv = torch.floor(v + (self.pad + 0.5))
-        radius = (footprint * (COVER / 2) - 0.5).ceil_().clamp_(0, MAX_RADIUS)
-        small = radius <= LEVEL_RADIUS
-        wide = valid & ~small
-        if bool(wide.any()):
-            wide = wide.nonzero().squeeze(1)
-            self.wide.append((fu[wide].to(torch.int64) - self.pad, fv[wide].to(torch.int64) - self.pad,
-                              pack(depth[wide], index[wide]), radius[wide].to(torch.int64)))
-        flat = torch.add(fu.clamp_(0, self.stride - 1), fv.clamp_(0, self.height + 2 * self.pad - 1), alpha=self.stride)
-        flat = torch.where(valid & small, flat, self.spare).to(torch.int64)
-        self.image.scatter_reduce_(0, flat, pack(depth, index, radius), "amin")
+        fu = torch.add(u, self.pad + 0.5).floor_()
+        fv = torch.add(v, self.pad + 0.5).floor_()
+        radius = torch.mul(footprint, COVER / 2).sub_(0.5).ceil_().clamp_(0, MAX_RADIUS)
+        has_wide = float(radius.max()) > LEVEL_RADIUS  # a max costs far less than a boolean mask and `any`
+        if has_wide:
+            wide = radius > LEVEL_RADIUS
+            wide = (wide if valid is None else wide & valid).nonzero().squeeze(1)
+            if len(wide):
+                self.wide.append((fu[wide].to(torch.int64) - self.pad, fv[wide].to(torch.int64) - self.pad,
+                                  pack(depth[wide], index[wide]), radius[wide].to(torch.int64)))
+        flat = fu.clamp_(0, self.stride - 1).add_(fv.clamp_(0, self.height + 2 * self.pad - 1), alpha=self.stride)
+        if has_wide:  # wide points go to the spare slot: radius − LEVEL_RADIUS is ≥ 1 for them, ≤ 0 for the others
+            flat.add_(torch.sub(radius, LEVEL_RADIUS).clamp_(0, 1), alpha=self.spare).clamp_(max=self.spare)
+        if valid is not None:
+            flat = torch.where(valid, flat, self.spare)
+        self.image.scatter_reduce_(0, flat.to(torch.int64), pack(depth, index, radius), "amin")
 
     def finish(self) -> torch.Tensor:
         """(H, W) int64 keys: splats grown to their radii, wide points drawn at coarser levels and merged."""

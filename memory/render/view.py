@@ -23,7 +23,7 @@ from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.threads import cpu_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
-from reasmory.memory.render.splat import COVER, ZBuffer, fill_holes, unpack_index
+from reasmory.memory.render.splat import COVER, ZBuffer, fill_holes, unpack_depth, unpack_index
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Mode = Literal["rgb", "semantic", "depth"]
@@ -92,30 +92,46 @@ def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int |
 def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int | str], object_bias: float | None,
                fill: bool) -> Raster:
     device = cloud.xyz.device
-    P = torch.as_tensor(camera.projection(), dtype=torch.float32, device=device)
+    projection = camera.projection()
+    P = torch.as_tensor(projection, dtype=torch.float32, device=device)
     zbuffer = ZBuffer(camera.width, camera.height, device)
-    drawn, widen = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, NEAR, COVER)
+    drawn, widen = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, NEAR, COVER)
     if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
         drawn = np.where(drawn > 0, cloud.blocks.count, 0)
+    clear = lod.clear_of(cloud.blocks, projection, NEAR)
+    biased = False
     for start, stop, bias in segments(cloud, hidden, object_bias):
         inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
-        runs, scale = lod.selection(cloud.blocks, np.where(inside, drawn, 0), widen)
-        if not runs:
-            continue
-        xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
-        proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
-        z = proj[2]
-        inverse = torch.reciprocal(z)
-        if cloud.sparse:
-            footprint = torch.full_like(inverse, cloud.dot_width(camera.width))
-        else:
-            footprint = spacing.mul_(torch.from_numpy(scale).to(device)).mul_(inverse).mul_(camera.focal)
-        zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, index, footprint, z > NEAR)
+        for near_plane in (False, True):  # only blocks the near plane may cut test their points one by one
+            runs, scale = lod.selection(cloud.blocks, np.where(inside & (clear != near_plane), drawn, 0), widen)
+            if runs:
+                _draw(zbuffer, cloud, P, camera, runs, scale, bias, near_plane)
+                biased |= bool(bias)
     keys = zbuffer.finish()
-    index = unpack_index(fill_holes(keys) if fill else keys)
-    seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
-    depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
+    if fill:
+        keys = fill_holes(keys)
+    index = unpack_index(keys)
+    if biased:  # keys hold biased depths: measure the winners again
+        seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
+        depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
+    else:
+        depth = unpack_depth(keys)
     return Raster(index.cpu().numpy(), depth.cpu().numpy())
+
+
+def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, runs: list[tuple[int, int]],
+          scale: np.ndarray, bias: float, near_plane: bool) -> None:
+    """Project the points of `runs` and add them to the z-buffer; `near_plane`: test each point against NEAR."""
+    xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
+    proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
+    z = proj[2]
+    inverse = torch.reciprocal(z)
+    if cloud.sparse:
+        footprint = torch.full_like(inverse, cloud.dot_width(camera.width))
+    else:
+        footprint = spacing.mul_(torch.from_numpy(scale).to(z.device)).mul_(inverse).mul_(camera.focal)
+    zbuffer.add(proj[0].mul_(inverse), proj[1].mul_(inverse), z * (1.0 + bias) if bias else z, index, footprint,
+                z > NEAR if near_plane else None)
 
 
 def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
