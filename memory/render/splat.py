@@ -122,68 +122,74 @@ class ZBuffer:
 def _grow(image: torch.Tensor) -> None:
     """Grow every splat of a padded key image in place, one pixel per pass, to the radius in its key.
 
-    Each pass works only on a window around the splats still growing (near surfaces are usually a small
-    part of the picture); the window can only shrink from one pass to the next.
+    Pass `ring` works only on a window around the splats of radius ≥ ring (near surfaces are usually a small part
+    of the picture): a pixel that can still grow holds the key of such a splat, at most ring − 1 pixels from its
+    centre, so the windows follow from the radii before growing, without a search per pass.
     """
-    radius = (image >> INDEX_BITS) & _RADIUS_MASK
-    top, bottom, left, right = 0, image.shape[0], 0, image.shape[1]
-    for ring in range(1, int(radius.max()) + 1):
-        growing = radius[top:bottom, left:right] >= ring
-        rows, cols = growing.any(dim=1).nonzero(), growing.any(dim=0).nonzero()
-        if rows.numel() == 0:
-            return
-        top, bottom = max(top + int(rows[0]) - 2, 0), min(top + int(rows[-1]) + 3, image.shape[0])
-        left, right = max(left + int(cols[0]) - 2, 0), min(left + int(cols[-1]) + 3, image.shape[1])
+    radius = (image >> INDEX_BITS).bitwise_and_(_RADIUS_MASK)
+    row_reach, col_reach = radius.amax(dim=1), radius.amax(dim=0)
+    for ring in range(1, int(row_reach.max()) + 1):
+        rows, cols = (row_reach >= ring).nonzero(), (col_reach >= ring).nonzero()
+        top, bottom = max(int(rows[0]) - ring - 1, 0), min(int(rows[-1]) + ring + 2, image.shape[0])
+        left, right = max(int(cols[0]) - ring - 1, 0), min(int(cols[-1]) + ring + 2, image.shape[1])
         window, reach = image[top:bottom, left:right], radius[top:bottom, left:right]
-        grown = _min3x3(torch.where(reach >= ring, window, EMPTY))
-        window[1:-1, 1:-1] = torch.minimum(window[1:-1, 1:-1], grown)
-        torch.bitwise_and(window >> INDEX_BITS, _RADIUS_MASK, out=reach)
+        interior = window[1:-1, 1:-1]
+        torch.minimum(interior, _min3x3(torch.where(reach >= ring, window, EMPTY)), out=interior)
+        torch.bitwise_right_shift(window, INDEX_BITS, out=reach).bitwise_and_(_RADIUS_MASK)
 
 
 def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, width: int,
                    height: int) -> torch.Tensor:
     """(H, W) keys of wide splats, each drawn at the level 2^l where its radius is ≤ LEVEL_RADIUS.
 
-    Levels merge coarsest first, each doubled in size and folded into the next finer one, so the
+    Every level is a padded key image in one flat buffer, so the wide points of all levels are placed
+    with one pass per step and one scatter (radii shrink by 2^l, rounded up). Levels then grow and
+    merge coarsest first, each doubled in size and folded into the next finer one, so the
     full-resolution image is built once.
     """
-    level = torch.clamp(torch.ceil(torch.log2(radius.float() / LEVEL_RADIUS)), 1, MAX_LEVEL).to(torch.int64)
+    pad, device = LEVEL_RADIUS + 1, keys.device
+    # the level l with LEVEL_RADIUS · 2^(l−1) < radius ≤ LEVEL_RADIUS · 2^l: the bit length of radius − 1, less 2
+    level = torch.frexp((radius - 1).float()).exponent.to(torch.int64).sub_(2).clamp_(1, MAX_LEVEL)
     counts = torch.bincount(level, minlength=MAX_LEVEL + 1).tolist()
     top = max(i for i, c in enumerate(counts) if c)
-    merged = torch.full((-(-height // 2 ** (top + 1)), -(-width // 2 ** (top + 1))), EMPTY, dtype=torch.int64,
-                        device=keys.device)
+    sizes = [(0, 0)] + [(-(-height // 2**lvl), -(-width // 2**lvl)) for lvl in range(1, top + 1)]
+    padded = [(rows + 2 * pad) * (cols + 2 * pad) for rows, cols in sizes]
+    offsets = [sum(padded[:lvl]) for lvl in range(top + 1)]
+    rows_of, cols_of, offset_of = (torch.tensor(values, device=device)[level] for values in
+                                   ([r for r, _ in sizes], [c for _, c in sizes], offsets))
+    coarse_radius = (radius + (1 << level) - 1) >> level
+    lu, lv = u >> level, v >> level
+    inside = ((lu + coarse_radius >= 0) & (lu - coarse_radius < cols_of)
+              & (lv + coarse_radius >= 0) & (lv - coarse_radius < rows_of))
+    flat = offset_of + (lv + pad) * (cols_of + 2 * pad) + lu + pad
+    spare = sum(padded)
+    atlas = torch.full((spare + 1,), EMPTY, dtype=torch.int64, device=device)
+    atlas.scatter_reduce_(0, torch.where(inside, flat, spare), keys | (coarse_radius << INDEX_BITS), "amin")
+    merged = None
     for lvl in range(top, 0, -1):
-        scale = 2**lvl
-        size = (-(-height // scale), -(-width // scale))
-        merged = _double(merged, *size)
+        rows, cols = sizes[lvl]
+        if merged is not None:
+            merged = _double(merged, rows, cols)
         if counts[lvl]:
-            pick = (level == lvl).nonzero().squeeze(1)
-            merged = torch.minimum(merged, _level(u[pick], v[pick], keys[pick], radius[pick], scale, size))
+            image = atlas[offsets[lvl] : offsets[lvl] + padded[lvl]].view(rows + 2 * pad, cols + 2 * pad)
+            _grow(image)
+            drawn = image[pad : pad + rows, pad : pad + cols]
+            merged = drawn if merged is None else torch.minimum(merged, drawn)
     return _double(merged, height, width)
-
-
-def _level(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, scale: int,
-           size: tuple[int, int]) -> torch.Tensor:
-    """Splats drawn on a grid `scale` times coarser, of `size` (rows, columns): radii shrink by `scale`, rounded up."""
-    zbuffer = ZBuffer(size[1], size[0], keys.device)
-    coarse_radius = torch.div(radius + scale - 1, scale, rounding_mode="floor")
-    lu, lv = torch.div(u, scale, rounding_mode="floor"), torch.div(v, scale, rounding_mode="floor")
-    inside = ((lu + coarse_radius >= 0) & (lu - coarse_radius < zbuffer.width)
-              & (lv + coarse_radius >= 0) & (lv - coarse_radius < zbuffer.height))
-    flat = torch.where(inside, (lv + zbuffer.pad) * zbuffer.stride + lu + zbuffer.pad, zbuffer.spare)
-    zbuffer.image.scatter_reduce_(0, flat, keys | (coarse_radius << INDEX_BITS), "amin")
-    return zbuffer.finish()
 
 
 def _double(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
     """Nearest-neighbour upsampling by two, cropped to height × width."""
-    return image.repeat_interleave(2, 0).repeat_interleave(2, 1)[:height, :width]
+    rows, cols = image.shape
+    return image[:, None, :, None].expand(rows, 2, cols, 2).reshape(2 * rows, 2 * cols)[:height, :width]
 
 
 def _min3x3(image: torch.Tensor) -> torch.Tensor:
     """(H−2, W−2) minimum over each interior pixel's 3×3 neighbourhood (separable: rows, then columns)."""
-    rows = torch.minimum(torch.minimum(image[:, :-2], image[:, 1:-1]), image[:, 2:])
-    return torch.minimum(torch.minimum(rows[:-2], rows[1:-1]), rows[2:])
+    rows = torch.minimum(image[:, :-2], image[:, 1:-1])
+    torch.minimum(rows, image[:, 2:], out=rows)
+    out = torch.minimum(rows[:-2], rows[1:-1])
+    return torch.minimum(out, rows[2:], out=out)
 
 
 def fill_holes(keys: torch.Tensor, min_neighbours: int = 6) -> torch.Tensor:
