@@ -34,6 +34,9 @@ NEAR = 0.05
 #: depth modes a memory with scene points draws only those (None): its objects' points repeat them without colour.
 OBJECT_BIAS = {"semantic": -0.02, "rgb": None, "depth": None}
 LEGEND_ENTRIES = 14
+#: Points projected and scattered at a time: each step's arrays then stay in the CPU's cache between the dozen
+#: passes over them (measured 8 % faster than one piece at 5M points, same as 64k or 256k).
+CHUNK = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,8 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
         inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
         for near_plane in (False, True):  # only blocks the near plane may cut test their points one by one
             runs, scale = lod.selection(cloud.blocks, np.where(inside & (clear != near_plane), drawn, 0), widen)
-            if runs:
-                _draw(zbuffer, cloud, P, camera, runs, scale, bias, near_plane)
+            for part, part_scale in _chunks(runs, scale):
+                _draw(zbuffer, cloud, P, camera, part, part_scale, bias, near_plane)
                 biased |= bool(bias)
     keys = zbuffer.finish()
     if fill:
@@ -117,6 +120,25 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     else:
         depth = unpack_depth(keys)
     return Raster(index.cpu().numpy(), depth.cpu().numpy())
+
+
+def _chunks(runs: list[tuple[int, int]], scale: np.ndarray) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
+    """The runs cut into pieces of about CHUNK points, each with its points' splat factors."""
+    pieces: list[tuple[list[tuple[int, int]], np.ndarray]] = []
+    current: list[tuple[int, int]] = []
+    size = done = 0
+    for start, stop in runs:
+        while start < stop:
+            end = min(stop, start + CHUNK - size)
+            current.append((start, end))
+            size += end - start
+            start = end
+            if size == CHUNK:
+                pieces.append((current, scale[done : done + size]))
+                done, size, current = done + size, 0, []
+    if current:
+        pieces.append((current, scale[done : done + size]))
+    return pieces
 
 
 def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, runs: list[tuple[int, int]],
