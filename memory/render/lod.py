@@ -121,12 +121,11 @@ def _corners(blocks: Blocks, projection: np.ndarray) -> np.ndarray:
     return corners @ projection[:, :3].T + projection[:, 3]
 
 
-def clear_of(blocks: Blocks, projection: np.ndarray, near: float) -> np.ndarray:
-    """(B,) bool: every point of the block lies more than `near` ahead of the camera (with a millimetre to spare for
-    float32 rounding), so a render need not test its points one by one."""
+def nearest_depth(blocks: Blocks, projection: np.ndarray) -> np.ndarray:
+    """(B,) float64 depth of each block's nearest corner along the camera axis: no point of the block is nearer."""
     if not len(blocks.start):
-        return np.zeros(0, bool)
-    return _corners(blocks, projection)[..., 2].min(axis=1) > near + 1e-3
+        return np.zeros(0, np.float64)
+    return _corners(blocks, projection)[..., 2].min(axis=1)
 
 
 def selection(blocks: Blocks, drawn: np.ndarray, widen: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:

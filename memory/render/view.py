@@ -23,7 +23,7 @@ from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.threads import cpu_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
-from reasmory.memory.render.splat import COVER, ZBuffer, fill_holes, unpack_depth, unpack_index
+from reasmory.memory.render.splat import COVER, LEVEL_RADIUS, ZBuffer, fill_holes, unpack_depth, unpack_index
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Mode = Literal["rgb", "semantic", "depth"]
@@ -101,12 +101,12 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     drawn, widen = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, NEAR, COVER)
     if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
         drawn = np.where(drawn > 0, cloud.blocks.count, 0)
-    clear = lod.clear_of(cloud.blocks, projection, NEAR)
+    groups = _groups(cloud, camera, projection, widen)
     biased = False
     for start, stop, bias in segments(cloud, hidden, object_bias):
         inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
-        for near_plane in (False, True):  # only blocks the near plane may cut test their points one by one
-            runs, scale = lod.selection(cloud.blocks, np.where(inside & (clear != near_plane), drawn, 0), widen)
+        for group, near_plane in groups:
+            runs, scale = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), widen)
             for part, part_scale in _chunks(runs, scale):
                 _draw(zbuffer, cloud, P, camera, part, part_scale, bias, near_plane)
                 biased |= bool(bias)
@@ -120,6 +120,22 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     else:
         depth = unpack_depth(keys)
     return Raster(index.cpu().numpy(), depth.cpu().numpy())
+
+
+def _groups(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray,
+            widen: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+    """Blocks drawn together, as (B,) masks, and whether their points need testing against the near plane.
+
+    Blocks wholly ahead of it (with a millimetre to spare for float32 rounding) skip the test. Of those, the ones
+    whose splats are likely wide (from their mean spacing) come apart from the rest, so that most pieces hold no
+    wide splat at all and skip the work of setting wide ones aside (`ZBuffer.add` checks each piece exactly).
+    """
+    nearest = lod.nearest_depth(cloud.blocks, projection)
+    clear = nearest > NEAR + 1e-3
+    with np.errstate(divide="ignore"):
+        radius = cloud.blocks.spacing * widen * camera.focal * (COVER / 2) / np.where(clear, nearest, 1.0)
+    likely_wide = cloud.sparse | (radius > LEVEL_RADIUS / 2)
+    return [(clear & ~likely_wide, False), (clear & likely_wide, False), (~clear, True)]
 
 
 def _chunks(runs: list[tuple[int, int]], scale: np.ndarray) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
