@@ -237,22 +237,33 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
         empty = np.full(index.shape, -1, np.int64)
         return Pixels(hit, np.zeros((*index.shape, 3), np.uint8), np.zeros(index.shape, bool),
                       np.zeros((*index.shape, 3), np.float32), empty, empty)
-    picked = torch.as_tensor(np.where(hit, index, 0).ravel(), device=cloud.xyz.device)
-    hit_t = torch.as_tensor(hit.ravel(), device=cloud.xyz.device)
+    picked_array = np.where(hit, index, 0).ravel()
+    picked = torch.as_tensor(picked_array, device=cloud.xyz.device)
 
-    def gather(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
-        chosen = values.index_select(0, picked)
-        if empty is not None:
-            chosen = torch.where(hit_t, chosen, empty)
-        return chosen.cpu().numpy().reshape(*index.shape, *values.shape[1:])
+    def gather(values: torch.Tensor) -> np.ndarray:
+        if values.device.type == "cpu" and values.dtype == torch.uint8:  # numpy copies each row whole, torch byte by byte
+            rows = values.numpy().view(f"V{values.shape[1]}").ravel().take(picked_array)
+            return rows.view(np.uint8).reshape(*index.shape, values.shape[1])
+        return values.index_select(0, picked).cpu().numpy().reshape(*index.shape, *values.shape[1:])
 
-    def per_part(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
-        chosen = values.index_select(0, part)
-        if empty is not None:
-            chosen = torch.where(hit_t, chosen, empty)
-        return chosen.cpu().numpy().reshape(index.shape)
+    # the run each winner belongs to; one lookup when they all lie in one run (an rgb render of scene points)
+    ends = torch.searchsorted(cloud.part_start, torch.stack([picked.min(), picked.max()]), right=True) - 1
+    if int(ends[0]) == int(ends[1]):
+        only = int(ends[0])
 
-    part = torch.searchsorted(cloud.part_start, picked, right=True) - 1  # the run each winner belongs to
+        def per_part(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
+            value = values[only].item()
+            return np.full(index.shape, value) if empty is None else np.where(hit, value, empty)
+    else:
+        part = torch.searchsorted(cloud.part_start, picked, right=True) - 1
+        hit_t = torch.as_tensor(hit.ravel(), device=cloud.xyz.device)
+
+        def per_part(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
+            chosen = values.index_select(0, part)
+            if empty is not None:
+                chosen = torch.where(hit_t, chosen, empty)
+            return chosen.cpu().numpy().reshape(index.shape)
+
     normal = gather(cloud.normal) if cloud.has_normals else np.zeros((*index.shape, 3), np.float32)
     return Pixels(hit=hit, rgb=gather(cloud.rgb), captured=per_part(cloud.part_captured), normal=normal,
                   label=per_part(cloud.part_label, -1), owner=per_part(cloud.part_owner, -1))
