@@ -134,6 +134,6 @@ def selection(blocks: Blocks, drawn: np.ndarray, widen: np.ndarray) -> tuple[lis
     chosen = np.flatnonzero(drawn)
     starts, stops = blocks.start[chosen], blocks.start[chosen] + drawn[chosen]
     joins = np.flatnonzero(starts[1:] != stops[:-1]) + 1
-    run_starts, run_stops = np.split(starts, joins), np.split(stops, joins)
-    runs = [(int(a[0]), int(b[-1])) for a, b in zip(run_starts, run_stops) if len(a)]
-    return runs, np.repeat(widen[chosen], drawn[chosen]).astype(np.float32)
+    firsts, lasts = np.r_[0, joins], np.r_[joins - 1, len(stops) - 1]
+    runs = list(zip(starts[firsts].tolist(), stops[lasts].tolist())) if len(chosen) else []
+    return runs, np.repeat(widen[chosen].astype(np.float32, copy=False), drawn[chosen])
