@@ -126,16 +126,18 @@ def _grow(image: torch.Tensor) -> None:
     of the picture): a pixel that can still grow holds the key of such a splat, at most ring − 1 pixels from its
     centre, so the windows follow from the radii before growing, without a search per pass.
     """
-    radius = (image >> INDEX_BITS).bitwise_and_(_RADIUS_MASK)
+    field = _RADIUS_MASK << INDEX_BITS  # radii are compared in place in the keys, not shifted out
+    radius = image & field
     row_reach, col_reach = radius.amax(dim=1), radius.amax(dim=0)
-    for ring in range(1, int(row_reach.max()) + 1):
-        rows, cols = (row_reach >= ring).nonzero(), (col_reach >= ring).nonzero()
+    for ring in range(1, (int(row_reach.max()) >> INDEX_BITS) + 1):
+        threshold = ring << INDEX_BITS
+        rows, cols = (row_reach >= threshold).nonzero(), (col_reach >= threshold).nonzero()
         top, bottom = max(int(rows[0]) - ring - 1, 0), min(int(rows[-1]) + ring + 2, image.shape[0])
         left, right = max(int(cols[0]) - ring - 1, 0), min(int(cols[-1]) + ring + 2, image.shape[1])
         window, reach = image[top:bottom, left:right], radius[top:bottom, left:right]
         interior = window[1:-1, 1:-1]
-        torch.minimum(interior, _min3x3(torch.where(reach >= ring, window, EMPTY)), out=interior)
-        torch.bitwise_right_shift(window, INDEX_BITS, out=reach).bitwise_and_(_RADIUS_MASK)
+        torch.minimum(interior, _min3x3(torch.where(reach >= threshold, window, EMPTY)), out=interior)
+        torch.bitwise_and(window, field, out=reach)
 
 
 def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, width: int,
