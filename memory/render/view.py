@@ -205,7 +205,8 @@ def _render_view(cloud: RenderCloud, camera: RenderCamera, mode: Mode, hidden: C
     if mode == "depth":
         rgb = depth_colours(raster.depth, *_depth_range(raster.depth))
     else:
-        shade = shading(pixels.normal, camera.rays()) if pixels.normal.any() else np.ones(pixels.hit.shape, np.float32)
+        lit = cloud.has_normals and pixels.normal.any()  # a cloud without normals need not look at its zeros
+        shade = shading(pixels.normal, camera.rays()) if lit else np.ones(pixels.hit.shape, np.float32)
         rgb = surface_colours(pixels, cloud.labels, shade, mode == "semantic")
     image = Image.fromarray(rgb)
     if legend and mode == "semantic":
