@@ -115,7 +115,7 @@ class ZBuffer:
         keys = image[self.pad : self.pad + self.height, self.pad : self.pad + self.width]
         if self.wide:
             u, v, depth_keys, radius = (torch.cat(parts) for parts in zip(*self.wide))
-            keys = torch.minimum(keys, _coarse_levels(u, v, depth_keys, radius, self.width, self.height))
+            _merge_doubled(keys, _coarse_levels(u, v, depth_keys, radius, self.width, self.height))
         return keys
 
 
@@ -140,24 +140,28 @@ def _grow(image: torch.Tensor) -> None:
         torch.bitwise_and(window, field, out=reach)
 
 
+#: The level of each radius up to MAX_RADIUS: the l ≥ 1 with LEVEL_RADIUS · 2^(l−1) < radius ≤ LEVEL_RADIUS · 2^l.
+_LEVEL_OF_RADIUS = torch.tensor([next(lvl for lvl in range(1, MAX_LEVEL + 1) if r <= LEVEL_RADIUS * 2**lvl)
+                                 for r in range(MAX_RADIUS + 1)])
+
+
 def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, width: int,
                    height: int) -> torch.Tensor:
-    """(H, W) keys of wide splats, each drawn at the level 2^l where its radius is ≤ LEVEL_RADIUS.
+    """(⌈H/2⌉, ⌈W/2⌉) keys of wide splats, each drawn at the level 2^l where its radius is ≤ LEVEL_RADIUS.
 
     Every level is a padded key image in one flat buffer, so the wide points of all levels are placed
     with one pass per step and one scatter (radii shrink by 2^l, rounded up). Levels then grow and
     merge coarsest first, each doubled in size and folded into the next finer one, so the
-    full-resolution image is built once.
+    full-resolution image is only touched once, by the caller.
     """
     pad, device = LEVEL_RADIUS + 1, keys.device
-    # the level l with LEVEL_RADIUS · 2^(l−1) < radius ≤ LEVEL_RADIUS · 2^l: the bit length of radius − 1, less 2
-    level = torch.frexp((radius - 1).float()).exponent.to(torch.int64).sub_(2).clamp_(1, MAX_LEVEL)
+    level = _LEVEL_OF_RADIUS.to(device).index_select(0, radius)
     counts = torch.bincount(level, minlength=MAX_LEVEL + 1).tolist()
     top = max(i for i, c in enumerate(counts) if c)
     sizes = [(0, 0)] + [(-(-height // 2**lvl), -(-width // 2**lvl)) for lvl in range(1, top + 1)]
     padded = [(rows + 2 * pad) * (cols + 2 * pad) for rows, cols in sizes]
     offsets = [sum(padded[:lvl]) for lvl in range(top + 1)]
-    rows_of, cols_of, offset_of = (torch.tensor(values, device=device)[level] for values in
+    rows_of, cols_of, offset_of = (torch.tensor(values, device=device).index_select(0, level) for values in
                                    ([r for r, _ in sizes], [c for _, c in sizes], offsets))
     coarse_radius = (radius + (1 << level) - 1) >> level
     lu, lv = u >> level, v >> level
@@ -177,7 +181,18 @@ def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius:
             _grow(image)
             drawn = image[pad : pad + rows, pad : pad + cols]
             merged = drawn if merged is None else torch.minimum(merged, drawn)
-    return _double(merged, height, width)
+    return merged
+
+
+def _merge_doubled(keys: torch.Tensor, half: torch.Tensor) -> None:
+    """keys ← min(keys, `half` upsampled by two), in place, only over the rows and columns `half` covers."""
+    covered = half != EMPTY
+    rows, cols = covered.any(dim=1).nonzero(), covered.any(dim=0).nonzero()
+    if not len(rows):
+        return
+    region = keys[2 * int(rows[0]) : 2 * int(rows[-1]) + 2, 2 * int(cols[0]) : 2 * int(cols[-1]) + 2]
+    part = half[int(rows[0]) : int(rows[-1]) + 1, int(cols[0]) : int(cols[-1]) + 1]
+    torch.minimum(region, _double(part, *region.shape), out=region)
 
 
 def _double(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
