@@ -25,6 +25,7 @@ from reasmory.memory.grounding.associate import AssociationSettings, Fragment, T
 from reasmory.memory.grounding.complete import Sides, complete_box
 from reasmory.memory.grounding.fit import fit_box, surface_spread
 from reasmory.memory.grounding.lift import depth_edges, depth_noise, lift_instance, mask_bounds
+from reasmory.memory.grounding.relabel import confused
 from reasmory.memory.grounding.sources import GivenMasks, InstanceSource
 from reasmory.memory.grounding.support import SupportSettings, supported
 from reasmory.memory.labels import LabelNormalizer
@@ -41,7 +42,8 @@ class GroundingSettings:
     `sparse_below`: a frame with depth at under this share of its pixels (SfM points) is filled within each mask;
     `coincide`: merge two tracks of one label whose completed boxes overlap by this share of the smaller; `piece_share`,
     `piece_reach`: merge a track into one of its label whose seen box is over 1/`piece_share` times its own and whose
-    completed box comes within `piece_reach` (m) of most of its points (`piece`); `deflate`:
+    completed box comes within `piece_reach` (m) of most of its points (`piece`); `confused_iou`: merge two tracks of
+    different labels whose completed boxes overlap by this 3D IoU and that no frame masked apart (`relabel.py`); `deflate`:
     move every fitted face inwards by this many times the scene's surface spread (`scene_spread`; 0 keeps them): the
     99th percentile of an object's points lies about 1.25 σ beyond a face that holds a tenth of them, noise σ."""
 
@@ -58,6 +60,7 @@ class GroundingSettings:
     coincide: float = 0.3
     piece_share: float = 0.05
     piece_reach: float = 0.2
+    confused_iou: float = 0.1
     deflate: float = 1.25
     association: AssociationSettings = field(default_factory=AssociationSettings)
     support: SupportSettings = field(default_factory=SupportSettings)
@@ -125,7 +128,8 @@ def ground(
     boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, boxes) if lowered(raw[k], boxes[k]) else boxes[k]
              for k in range(len(tracks))]
     while (pair := coinciding(tracks, boxes, settings.coincide) or piece(tracks, raw, boxes, settings.piece_share,
-                                                                          settings.piece_reach)) is not None:
+                                                                          settings.piece_reach)
+           or confused(tracks, boxes, settings.confused_iou)) is not None:
         keep, gone = pair
         merge_tracks(tracks[keep], tracks[gone], settings.association.point_spacing)
         del tracks[gone], raw[gone], boxes[gone]

@@ -255,11 +255,12 @@ def keep_supported(track: Track, votes: Votes, good: np.ndarray, settings: Suppo
 
 
 def flat_on_floor(z: np.ndarray, floor_z: float, above: float) -> bool:
-    """Whether points lie nearly all (90 %) within `above` (m) of the floor and not below it: a mask on the floor
-    itself. Points reaching well below the floor mean the floor is misplaced there (a provisional floor of an
-    up-to-scale reconstruction from sparse points), not that the object is flat."""
+    """Whether points lie nearly all (90 %) within `above` (m) of the floor and not below it, or in a layer thinner
+    than that under it: a mask on the floor itself, or on a patch of grossly wrong depth. Points reaching from well
+    below the floor to it mean the floor is misplaced there (a provisional floor of an up-to-scale reconstruction from
+    sparse points), not that the object is flat."""
     low, high = np.percentile(z, [10, 90])
-    return bool(high < floor_z + above and low > floor_z - above)
+    return bool(high < floor_z + above and (low > floor_z - above or high - low < above))
 
 
 def keep_where(track: Track, sample: np.ndarray, good: np.ndarray) -> None:

@@ -187,6 +187,7 @@ def test_only_a_flat_thing_on_the_floor_is_taken_for_the_floor() -> None:
     assert flat_on_floor(rug, 0.0, 0.05)
     assert not flat_on_floor(bathtub_below_a_misplaced_floor, 0.0, 0.05)
     assert not flat_on_floor(chair, 0.0, 0.05)
+    assert flat_on_floor(np.linspace(-0.095, -0.065, 100), 0.0, 0.05)  # a thin layer under the floor: wrong depth
 
 
 def _track(label: str, lo: tuple[float, float, float], hi: tuple[float, float, float], frames: list[int]):

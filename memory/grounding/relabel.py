@@ -1,0 +1,54 @@
+"""Labels by vote: one object that a detector named two ways is one object, with the name most views gave it.
+
+Open-vocabulary detectors confuse similar categories (a chair called a stool, a trash bin a bucket, a cabinet a
+shelf) in some frames, and sometimes name one object twice in one frame. Association groups fragments by label, so
+such an object comes out twice: two boxes of different labels in one place. Objects of different labels do share
+space (a pillow on a sofa, a keyboard on a table), but a frame that shows both masks them apart, and the smaller is
+a small share of the other's box. So two tracks of different labels whose boxes overlap by `min_iou` (3D IoU), and
+whose masks, in every frame that masked both, cover the same pixels (at least `same_pixels` of the smaller mask),
+are merged under the label of the one masked in more frames (the higher mean score on a tie).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from reasmory.memory.boxes import OrientedBox, iou_3d
+from reasmory.memory.grounding.associate import Fragment, Track
+
+
+def mask_overlap(a: Fragment, b: Fragment) -> float:
+    """The share of the smaller of two masks (of one frame) that the other covers; 0 without masks."""
+    if a.mask is None or b.mask is None or not a.mask.any() or not b.mask.any():
+        return 0.0
+    ax, ay, bx, by = int(a.box_2d[0]), int(a.box_2d[1]), int(b.box_2d[0]), int(b.box_2d[1])
+    x0, y0 = max(ax, bx), max(ay, by)
+    x1, y1 = min(ax + a.mask.shape[1], bx + b.mask.shape[1]), min(ay + a.mask.shape[0], by + b.mask.shape[0])
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    both = a.mask[y0 - ay : y1 - ay, x0 - ax : x1 - ax] & b.mask[y0 - by : y1 - by, x0 - bx : x1 - bx]
+    return float(both.sum()) / float(min(a.mask.sum(), b.mask.sum()))
+
+
+def masked_apart(a: Track, b: Track, same_pixels: float) -> bool:
+    """Whether some frame masked the two tracks on different pixels (two objects side by side or one on the other)."""
+    for frame in set(a.pixels) & set(b.pixels):
+        pairs = itertools.product([f for f in a.fragments if f.frame == frame], [f for f in b.fragments if f.frame == frame])
+        if max(mask_overlap(x, y) for x, y in pairs) < same_pixels:
+            return True
+    return False
+
+
+def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1,
+             same_pixels: float = 0.5) -> tuple[int, int] | None:
+    """(kept, merged): two tracks of different labels that are one object (see the module's doc), or None."""
+    for i, j in itertools.combinations(range(len(tracks)), 2):
+        a, b = tracks[i], tracks[j]
+        (alo, ahi), (blo, bhi) = boxes[i].aabb(), boxes[j].aabb()
+        if a.label == b.label or (alo > bhi).any() or (blo > ahi).any():
+            continue
+        if iou_3d(boxes[i], boxes[j]) < min_iou or masked_apart(a, b, same_pixels):
+            continue
+        return (i, j) if (len(a.pixels), a.score) >= (len(b.pixels), b.score) else (j, i)
+    return None
+

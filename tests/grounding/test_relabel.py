@@ -1,0 +1,52 @@
+"""Labels by vote: one object named two ways is merged under the name most views gave it; objects that share space
+(a pillow on a sofa) but that a frame masks apart stay two."""
+
+import numpy as np
+
+from reasmory.memory.boxes import OrientedBox
+from reasmory.memory.grounding.associate import Fragment, Track
+from reasmory.memory.grounding.relabel import confused, mask_overlap
+
+
+def _fragment(label: str, frame: int, x0: int, y0: int, mask: np.ndarray, score: float = 0.8) -> Fragment:
+    points = np.zeros((40, 3), np.float32)
+    box = (float(x0), float(y0), float(x0 + mask.shape[1]), float(y0 + mask.shape[0]))
+    return Fragment(label, points, frame, int(mask.sum()), box, score, None, mask)
+
+
+def _track(fragments: list[Fragment]) -> Track:
+    return Track(fragments[0].label, np.zeros(0, np.int64), fragments)
+
+
+SQUARE = np.ones((20, 20), bool)
+CHAIR_BOX = OrientedBox.from_yaw([0.0, 0.0, 0.45], [0.5, 0.5, 0.9], 0.0)
+
+
+def test_mask_overlap_is_the_share_of_the_smaller_mask_the_other_covers() -> None:
+    big = _fragment("sofa", 0, 0, 0, np.ones((40, 80), bool))
+    pillow = _fragment("pillow", 0, 10, 5, SQUARE)
+    sofa_without_pillow = _fragment("sofa", 0, 0, 0, np.pad(np.zeros((20, 20), bool), ((5, 15), (10, 50)), constant_values=True))
+    assert mask_overlap(big, pillow) == 1.0
+    assert mask_overlap(sofa_without_pillow, pillow) == 0.0
+    assert mask_overlap(_fragment("a", 0, 0, 0, SQUARE), _fragment("b", 0, 10, 0, SQUARE)) == 0.5
+    assert mask_overlap(_fragment("a", 0, 0, 0, SQUARE), _fragment("b", 0, 30, 0, SQUARE)) == 0.0
+
+
+def test_a_chair_called_a_stool_in_some_frames_is_one_chair() -> None:
+    chair = _track([_fragment("chair", f, 50, 50, SQUARE) for f in range(6)])
+    stool = _track([_fragment("stool", f, 52, 50, SQUARE, 0.5) for f in (6, 7)])
+    twice = _track([_fragment("stool", f, 51, 50, SQUARE, 0.5) for f in (2, 3)])  # named both ways in frames 2, 3
+    near = OrientedBox.from_yaw([0.05, 0.0, 0.45], [0.5, 0.5, 0.9], 0.0)
+    assert confused([stool, chair], [near, CHAIR_BOX]) == (1, 0)
+    assert confused([chair, twice], [CHAIR_BOX, near]) == (0, 1)
+
+
+def test_objects_a_frame_masks_apart_or_far_apart_stay_two() -> None:
+    chair = _track([_fragment("chair", f, 50, 50, SQUARE) for f in range(6)])
+    beside = _track([_fragment("stool", f, 80, 50, SQUARE) for f in (2, 3)])  # masked apart in frames 2 and 3
+    elsewhere = _track([_fragment("stool", f, 52, 50, SQUARE) for f in (6, 7)])
+    near = OrientedBox.from_yaw([0.05, 0.0, 0.45], [0.5, 0.5, 0.9], 0.0)
+    far = OrientedBox.from_yaw([1.0, 0.0, 0.45], [0.5, 0.5, 0.9], 0.0)
+    assert confused([chair, beside], [CHAIR_BOX, near]) is None
+    assert confused([chair, elsewhere], [CHAIR_BOX, far]) is None
+    assert confused([chair, _track([_fragment("chair", 9, 52, 50, SQUARE)])], [CHAIR_BOX, near]) is None  # one label
