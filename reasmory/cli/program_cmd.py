@@ -95,12 +95,12 @@ def run(
             err_console.print(f"partial trace written to {escape(str(trace))}")
         return 1
     for warning in result.warnings:
-        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+        err_console.line(warning, label="warning:", style="yellow")
     print_artifacts(result.trace)
-    console.print(escape(result.answer or ""), highlight=False)
+    console.line(result.answer or "")
     if result.trace.evidence is not None:
         print_warnings(result.trace.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
-        err_console.print(f"trace written to {escape(str(trace))}")
+        err_console.line(f"trace written to {trace}")
     return 0
