@@ -94,8 +94,7 @@ def run(
             exc.trace.save(trace)
             err_console.print(f"partial trace written to {escape(str(trace))}")
         return 1
-    for warning in result.warnings:
-        err_console.line(warning, label="warning:", style="yellow")
+    print_warnings(result.warnings)
     print_artifacts(result.trace)
     console.line(result.answer or "")
     if result.trace.evidence is not None:
