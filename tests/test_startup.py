@@ -1,5 +1,7 @@
 """Start-up stays light: which libraries `import reasmory`, `reasmory --help` and `reasmory run` import."""
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -79,3 +81,43 @@ def test_the_script_skips_pydantic_plugin_discovery_unless_told(monkeypatch: pyt
     with pytest.raises(SystemExit):
         cli.run()
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ("__all__" if given is None else given)
+
+
+_SCRIPT_PROBE = """
+import gc, json, sys
+from reasmory import launcher
+sys.argv = ["reasmory", *json.loads(sys.argv[1])]
+try:
+    launcher.run()
+except SystemExit as exc:
+    print(json.dumps({"code": exc.code, "collecting": gc.isenabled()}))
+"""
+
+
+def _chair_memory(tmp_path: Path) -> str:
+    memory = SpatialMemory(objects=[ObjectInstance(id=0, label="chair", box=OrientedBox(center=(0, 0, 0.5), extents=(0.5, 0.5, 1)))])
+    (tmp_path / "q.rp").write_text('answer(count(objects("chair")))')
+    return str(memory.save(tmp_path / "m.rmem"))
+
+
+@pytest.mark.parametrize(("argv", "collecting"), [(["--help"], False), (["check", "Q", "--memory", "M"], True)])
+def test_the_script_pauses_the_collector_until_a_command_starts(tmp_path: Path, argv: list[str], collecting: bool) -> None:
+    paths = {"M": _chair_memory(tmp_path), "Q": str(tmp_path / "q.rp")}
+    done = subprocess.run([sys.executable, "-c", _SCRIPT_PROBE, json.dumps([paths.get(a, a) for a in argv])],
+                          capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "collecting": collecting}, done.stderr
+
+
+def test_a_program_calling_main_keeps_its_collector_setting(tmp_path: Path) -> None:
+    import gc
+
+    from reasmory.cli import main
+
+    memory = _chair_memory(tmp_path)
+    gc.disable()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["check", str(tmp_path / "q.rp"), "--memory", memory]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
