@@ -4,7 +4,8 @@ Starting up allocates hundreds of thousands of objects (typer, pydantic's valida
 and frees almost none of them in cycles, yet every few hundred allocations the collector walks the young ones:
 about a twentieth of `reasmory run`'s start-up. The collector is paused before the command line is imported and
 turned back on as soon as a command starts its work (`resume_collector`), so a command runs as it always did;
-help and usage errors end with it still paused.
+help and usage errors end with it still paused. What was loaded by then is frozen (`gc.freeze`): modules, classes
+and functions that live as long as the process, which the collector would otherwise walk again and again.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ _paused = False
 
 
 def resume_collector() -> None:
-    """Turn the collector back on if `run` paused it (a program calling `reasmory.cli.main` keeps its own setting)."""
+    """Turn the collector back on if `run` paused it (a program calling `reasmory.cli.main` keeps its own setting),
+    leaving out what is loaded so far."""
     global _paused
     if _paused:
         _paused = False
+        gc.freeze()
         gc.enable()
 
 
