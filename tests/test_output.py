@@ -46,7 +46,7 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_rich_writes_to_a_terminal_or_where_colour_is_forced(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rich_writes_to_a_terminal_where_colour_is_forced_or_in_a_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
         monkeypatch.delenv(name, raising=False)
     assert written_as_is("1.41", io.StringIO(), soft_wrap=False)
@@ -55,6 +55,9 @@ def test_rich_writes_to_a_terminal_or_where_colour_is_forced(monkeypatch: pytest
     assert not written_as_is("1.41", io.StringIO(), soft_wrap=False)
     monkeypatch.delenv("FORCE_COLOR")
     monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    assert not written_as_is("1.41", io.StringIO(), soft_wrap=False)
+    monkeypatch.delenv("TTY_COMPATIBLE")
+    monkeypatch.setattr("builtins.get_ipython", lambda: None, raising=False)  # a notebook's shell
     assert not written_as_is("1.41", io.StringIO(), soft_wrap=False)
 
 

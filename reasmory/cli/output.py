@@ -7,6 +7,7 @@ for lines it would write unchanged (`line`): an answer and its warnings sent to 
 
 from __future__ import annotations
 
+import builtins
 import os
 import re
 import sys
@@ -40,8 +41,9 @@ def _narrowest_width() -> int:
 
 def _colourless(stream: TextIO) -> bool:
     """Whether rich would write to `stream` without styles or control codes: not a terminal, no colour forced, not
-    in Jupyter (which rich renders to), not Windows (whose legacy console narrows the width)."""
-    if sys.platform == "win32" or "IPython" in sys.modules or os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR"):
+    in IPython or Jupyter (whose shell rich renders to), not Windows (whose legacy console narrows the width)."""
+    if (sys.platform == "win32" or hasattr(builtins, "get_ipython") or os.environ.get("TTY_COMPATIBLE") == "1"
+            or os.environ.get("FORCE_COLOR")):
         return False
     try:
         return not stream.isatty()
