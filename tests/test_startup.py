@@ -90,7 +90,7 @@ sys.argv = ["reasmory", *json.loads(sys.argv[1])]
 try:
     launcher.run()
 except SystemExit as exc:
-    print(json.dumps({"code": exc.code, "collecting": gc.isenabled()}))
+    print(json.dumps({"code": exc.code, "collecting": gc.isenabled(), "frozen": gc.get_freeze_count() > len(gc.get_objects())}))
 """
 
 
@@ -101,11 +101,11 @@ def _chair_memory(tmp_path: Path) -> str:
 
 
 @pytest.mark.parametrize(("argv", "collecting"), [(["--help"], False), (["check", "Q", "--memory", "M"], True)])
-def test_the_script_pauses_the_collector_until_a_command_starts(tmp_path: Path, argv: list[str], collecting: bool) -> None:
+def test_the_script_pauses_the_collector_until_a_command_starts_and_freezes_all_at_exit(tmp_path: Path, argv: list[str], collecting: bool) -> None:
     paths = {"M": _chair_memory(tmp_path), "Q": str(tmp_path / "q.rp")}
     done = subprocess.run([sys.executable, "-c", _SCRIPT_PROBE, json.dumps([paths.get(a, a) for a in argv])],
                           capture_output=True, text=True, check=True)
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "collecting": collecting}, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "collecting": collecting, "frozen": True}, done.stderr
 
 
 def test_a_program_calling_main_keeps_its_collector_setting(tmp_path: Path) -> None:
