@@ -196,9 +196,12 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
 
 
 def _lone(track: Track, tracks: list[Track], reach: float) -> bool:
-    """Whether no track of the same label with more points comes within `reach` of the (small) `track`."""
+    """Whether no track of the same label with more points comes within `reach` of the (small) `track`, other than
+    those masked beside it in one frame (two masks in one frame are two objects: a pillow mostly hidden behind
+    another)."""
+    frames = set(track.pixels)
     for other in tracks:
-        if other is not track and other.label == track.label and len(other.points) > len(track.points):
+        if other is not track and other.label == track.label and len(other.points) > len(track.points) and not frames & set(other.pixels):
             if cKDTree(other.points).query(track.points, distance_upper_bound=reach)[0].min() < reach:
                 return False
     return True

@@ -200,10 +200,16 @@ def extend_open_faces(box: OrientedBox, faces: dict[tuple[int, float], str], typ
 
 
 def thicken(box: OrientedBox, seen: Sequence[Frame], frames: Sequence[Frame], depth: DepthFn,
-            min_thickness: float) -> OrientedBox:
+            min_thickness: float, floor_z: float | None = None) -> OrientedBox:
     """Horizontal sides thinner than `min_thickness` grown on the side away from the `seen` cameras, up to the wall
-    behind when there is one (a door, a whiteboard), and the rest towards the cameras."""
+    behind when there is one (a door, a whiteboard), and the rest towards the cameras; a height thinner than that
+    (a pillow's top, all its views saw) grown down, to the floor at most, and the rest up."""
     centre, extents = box.c.copy(), box.e.copy()
+    if extents[2] < min_thickness:
+        top = centre[2] + extents[2] / 2
+        bottom = top - min_thickness if floor_z is None else max(top - min_thickness, min(floor_z, top - extents[2]))
+        top = max(top, bottom + min_thickness)
+        centre[2], extents[2] = (top + bottom) / 2, top - bottom
     seen_from = np.mean([f.position for f in seen], axis=0) if seen else centre
     for axis in (0, 1):
         need = min_thickness - extents[axis]
@@ -260,7 +266,7 @@ def complete_box(
         typical = orient_typical(box, typical, frames, depth)
         faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical)
         box = extend_open_faces(box, faces, typical, frames, depth, down_to=down_to)
-    return longer_first(thicken(box, seen, frames, depth, min_thickness))
+    return longer_first(thicken(box, seen, frames, depth, min_thickness, floor_z))
 
 
 def longer_first(box: OrientedBox) -> OrientedBox:

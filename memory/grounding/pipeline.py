@@ -39,7 +39,9 @@ class GroundingSettings:
     """How masks become objects. `typical_sizes`: complete boxes towards `TYPICAL_SIZES` through faces no view pinned
     down; `denoise_above`: smooth a frame's depth within masks when its estimated relative noise exceeds this;
     `sparse_below`: a frame with depth at under this share of its pixels (SfM points) is filled within each mask;
-    `coincide`: merge two tracks of one label whose completed boxes overlap by this share of the smaller; `deflate`:
+    `coincide`: merge two tracks of one label whose completed boxes overlap by this share of the smaller; `piece_share`,
+    `piece_reach`: merge a track into one of its label whose seen box is over 1/`piece_share` times its own and whose
+    completed box comes within `piece_reach` (m) of most of its points (`piece`); `deflate`:
     move every fitted face inwards by this many times the scene's surface spread (`scene_spread`; 0 keeps them): the
     99th percentile of an object's points lies about 1.25 σ beyond a face that holds a tenth of them, noise σ."""
 
@@ -54,6 +56,8 @@ class GroundingSettings:
     denoise_above: float = 0.002
     sparse_below: float = 0.3
     coincide: float = 0.3
+    piece_share: float = 0.05
+    piece_reach: float = 0.2
     deflate: float = 1.25
     association: AssociationSettings = field(default_factory=AssociationSettings)
     support: SupportSettings = field(default_factory=SupportSettings)
@@ -120,12 +124,14 @@ def ground(
     boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical) for k in range(len(tracks))]
     boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, boxes) if lowered(raw[k], boxes[k]) else boxes[k]
              for k in range(len(tracks))]
-    while (pair := coinciding(tracks, boxes, settings.coincide)) is not None:
-        i, j = pair
-        merge_tracks(tracks[i], tracks.pop(j), settings.association.point_spacing)
-        del raw[j], boxes[j]
-        raw[i] = fit_box(tracks[i].points, spread=spread)
-        boxes[i] = complete_track(i, tracks, raw, frames, depth, settings, typical)
+    while (pair := coinciding(tracks, boxes, settings.coincide) or piece(tracks, raw, boxes, settings.piece_share,
+                                                                          settings.piece_reach)) is not None:
+        keep, gone = pair
+        merge_tracks(tracks[keep], tracks[gone], settings.association.point_spacing)
+        del tracks[gone], raw[gone], boxes[gone]
+        keep -= keep > gone
+        raw[keep] = fit_box(tracks[keep].points, spread=spread)
+        boxes[keep] = complete_track(keep, tracks, raw, frames, depth, settings, typical)
     objects = [_instance(track, box, fitted, display[track.label], settings.min_visible_pixels)
                for track, box, fitted in zip(tracks, boxes, raw, strict=True)]
     objects.sort(key=lambda o: (o.first_seen, o.box.center))
@@ -169,6 +175,20 @@ def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> t
             continue  # masked side by side in one frame: two objects
         iou = iou_3d(a, b)
         if iou * (a.volume() + b.volume()) / (1 + iou) >= share * min(a.volume(), b.volume()):
+            return i, j
+    return None
+
+
+def piece(tracks: list[Track], raw: list[OrientedBox], boxes: list[OrientedBox], share: float,
+          reach: float) -> tuple[int, int] | None:
+    """(whole, piece): a track whose seen box holds under `share` of the volume of another's of its label, with most of
+    its points within `reach` (m) of that one's completed box and never masked beside it, is a piece of it seen alone
+    (a table's leg in the frames that missed its top), to be merged rather than completed into an object of its own."""
+    for i, j in itertools.permutations(range(len(tracks)), 2):
+        whole, part = tracks[i], tracks[j]
+        if whole.label != part.label or raw[j].volume() >= share * raw[i].volume() or set(whole.pixels) & set(part.pixels):
+            continue
+        if boxes[i].contains(part.points, margin=reach).mean() >= 0.5:
             return i, j
     return None
 

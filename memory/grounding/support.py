@@ -8,7 +8,9 @@ against it when none does (or another object's mask does); where the frame saw t
 between an object and the wall), it votes against it. Points that most of their views vote against are dropped,
 and a track left with too few points was never there (a spurious detection: every other view of its surface
 shows no such object). An object glimpsed in one frame that no other frame shows has no vote against it: it is
-kept when the detector was confident of it.
+kept when the detector was confident of it. A doubted one, or one that a single other view contradicts (as often
+the detector's miss in that view as a ghost), is kept only when it is all the video shows of its label: better one
+view than none, and the object's evidence then says it rests on one frame.
 
 Depth agreement is judged with a tolerance that follows how well the frames' depth agrees where they overlap
 (a learned reconstruction's frames disagree by a few percent; a depth sensor's hardly at all).
@@ -30,17 +32,21 @@ from reasmory.memory.model import Frame
 @dataclass(frozen=True)
 class SupportSettings:
     """`min_share`: a point stays when at least this share of the views showing it masked it as its own object (more,
-    for an object masked in one frame only);
+    for an object masked in one frame only); `often_share`: this share suffices for the best evidence of a label
+    masked in `again_from` frames or more (`judged`);
     `sample`: points voted per track (the others follow their nearest voted point); `stride`: the mask maps' pixel
     step; `tolerance`: the least and most relative depth disagreement counted as agreement, `margin` (m) on top;
     `shows`: the share of its points a frame must show for the object to count as seen in it; `again_from`: an
     object masked in that many frames keeps only points another frame saw too, within the margin plus the depth
     tolerance at `again_depth` metres (`seen_again`); `single_view_score`: an object masked in one frame only is
-    kept when its detection scored at least this (strongly supported), and nothing contradicts it; `detached`: small
+    kept when its detection scored at least this (strongly supported) and more views show it masked than not; else
+    (doubted, or one view against its one) only as the best evidence of its label: when no other track of the label
+    is kept, the best scored of them that no two views contradict; `detached`: small
     clusters farther than this (m) from the object's bulk are dropped (`attached`); `above_floor`: an object whose
     points lie nearly all (90 %) within this (m) of the floor is none."""
 
     min_share: float = 0.5
+    often_share: float = 0.3
     sample: int = 1500
     stride: int = 2
     tolerance: tuple[float, float] = (0.02, 0.12)
@@ -201,26 +207,51 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     maps = mask_maps(tracks, frames, settings.stride, faint, labels)
     nearest = functools.lru_cache(maxsize=None)(lambda i: ndimage.minimum_filter(np.where(depth(i) > 0, depth(i), np.inf), size=5))
     tolerance = agreement(tracks, frames, depth, settings)
-    kept = []
+    kept: dict[int, Track] = {}
+    fallback: list[tuple[int, Votes]] = []
     for number, track in enumerate(tracks, 1):
-        if len(track.pixels) == 1 and track.score < settings.single_view_score:
-            continue  # one frame's detection that the detector itself doubted
         if floor_z is not None and flat_on_floor(track.points[:, 2], floor_z, settings.above_floor):
             continue  # nothing stands in the floor: a mask on the floor itself, or depth grossly wrong
         votes = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings, min_pixels,
                             faint_code(track.label, labels))
-        share = votes.votes_for - settings.min_share * (votes.votes_for + votes.against)
-        good = share > 0 if len(track.pixels) == 1 else share >= 0  # one view against one: a ghost, unless others masked it
-        if len(track.pixels) >= settings.again_from:
-            good &= seen_again(track, votes.points, settings.margin + tolerance * settings.again_depth)
-        need = min_points if len(track.points) >= min_points else len(track.points) / 2
-        if good.sum() * len(track.points) < need * len(votes.points):
+        if len(track.pixels) == 1 and track.score < settings.single_view_score:
+            fallback.append((number, votes))  # one frame's detection that the detector itself doubted
+        elif (good := judged(track, votes, False, tolerance, settings, min_points)) is not None:
+            kept[number] = keep_supported(track, votes, good, settings)
+        else:
+            fallback.append((number, votes))  # a ghost, or an object the detector missed in many of its views
+    for number, votes in sorted(fallback, key=lambda item: -tracks[item[0] - 1].score):
+        track = tracks[number - 1]
+        if any(t.label == track.label for t in kept.values()):
             continue
-        track.shown_in = votes.shown_in
-        keep_where(track, votes.points, good)
-        keep_where(track, track.points, attached(track.points, settings.detached))
-        kept.append(track)
-    return kept
+        if (good := judged(track, votes, True, tolerance, settings, min_points)) is not None:
+            kept[number] = keep_supported(track, votes, good, settings)
+    return [kept[number] for number in sorted(kept)]
+
+
+def judged(track: Track, votes: Votes, relaxed: bool, tolerance: float, settings: SupportSettings,
+           min_points: int) -> np.ndarray | None:
+    """Which voted points stand, or None when too few do (`min_points`, or half the track's points for a smaller one).
+    A point stands when at least `min_share` of its views masked it, and more for an object masked in one frame (one
+    view against one is a ghost, unless other views masked it too). `relaxed`, for the best evidence of a label: a tie
+    stands, and so does `often_share` for an object masked in `again_from` frames or more (a detector misses a small
+    object in half the frames of a walk as often as not)."""
+    often = len(track.pixels) >= settings.again_from
+    share = settings.often_share if relaxed and often else settings.min_share
+    margin = votes.votes_for - share * (votes.votes_for + votes.against)
+    good = margin > 0 if len(track.pixels) == 1 and not relaxed else margin >= 0
+    if often:
+        good &= seen_again(track, votes.points, settings.margin + tolerance * settings.again_depth)
+    need = min_points if len(track.points) >= min_points else len(track.points) / 2
+    return None if good.sum() * len(track.points) < need * len(votes.points) else good
+
+
+def keep_supported(track: Track, votes: Votes, good: np.ndarray, settings: SupportSettings) -> Track:
+    """The track cut to its standing points (and those attached to them), with the frames that showed it."""
+    track.shown_in = votes.shown_in
+    keep_where(track, votes.points, good)
+    keep_where(track, track.points, attached(track.points, settings.detached))
+    return track
 
 
 def flat_on_floor(z: np.ndarray, floor_z: float, above: float) -> bool:

@@ -40,3 +40,16 @@ def test_a_box_whose_points_come_near_the_floor_rests_on_it_though_the_space_ben
     assert rested.c[2] + rested.e[2] / 2 == pytest.approx(1.515)
     hung = complete.rest_on_support(lamp, 0.0, [], lambda i: None, lowest=0.4)
     assert hung.c[2] == pytest.approx(0.91)
+
+
+@pytest.mark.parametrize("top, floor_z, bottom, height", [(0.65, 0.0, 0.60, 0.05), (0.65, None, 0.60, 0.05), (0.02, 0.0, 0.0, 0.05)])
+def test_a_box_seen_only_as_its_top_gets_the_least_height_downwards_never_below_the_floor(top, floor_z, bottom, height) -> None:
+    """A pillow whose views all saw its top fits a box 1 mm high: a real object has height, grown down (towards what
+    it rests on) and, next to the floor, up instead."""
+    from reasmory.memory.grounding.complete import thicken
+
+    top_only = OrientedBox.from_yaw([0.0, 0.0, top - 0.0005], [0.5, 0.4, 0.001], 0.0)
+    box = thicken(top_only, [], [], lambda i: np.zeros((1, 1)), 0.05, floor_z)
+    assert box.c[2] - box.e[2] / 2 == pytest.approx(bottom, abs=1e-6)
+    assert box.e[2] == pytest.approx(height, abs=1e-6)
+    assert tuple(box.e[:2]) == pytest.approx((0.5, 0.4))
