@@ -105,7 +105,7 @@ def _chair_memory(tmp_path: Path) -> str:
     return str(memory.save(tmp_path / "m.rmem"))
 
 
-@pytest.mark.parametrize(("argv", "collecting"), [(["--help"], False), (["check", "Q", "--memory", "M"], True)])
+@pytest.mark.parametrize(("argv", "collecting"), [(["--help"], False), (["check", "Q", "--memory", "M"], True), (["run", "M", "Q"], True)])
 def test_the_script_pauses_the_collector_until_a_command_starts_and_freezes_all_at_exit(tmp_path: Path, argv: list[str], collecting: bool) -> None:
     paths = {"M": _chair_memory(tmp_path), "Q": str(tmp_path / "q.rp")}
     done = subprocess.run([sys.executable, "-c", _SCRIPT_PROBE, json.dumps([paths.get(a, a) for a in argv])],

@@ -68,6 +68,10 @@ def _resuming_collector(callback: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+#: Commands that turn the garbage collector back on themselves, once they have loaded what they need.
+_RESUMING_THEMSELVES = {program_cmd.run}
+
+
 def _prepare(typer_app: typer.Typer) -> None:
     """Every command's help from its docstring without rich markup, for the plain help formatter, and its callback
     resuming the garbage collector."""
@@ -75,7 +79,7 @@ def _prepare(typer_app: typer.Typer) -> None:
     for info in typer_app.registered_commands:
         if info.help is None and info.callback is not None and info.callback.__doc__:
             info.help = _MARKUP.sub("", inspect.cleandoc(info.callback.__doc__))
-        if info.callback is not None:
+        if info.callback is not None and info.callback not in _RESUMING_THEMSELVES:
             info.callback = _resuming_collector(info.callback)
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:

@@ -10,6 +10,7 @@ from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_f
 from reasmory.cli.output import console, err_console, escape, print_warnings
 from reasmory.errors import InputError
 from reasmory.files import output_path, read_limited
+from reasmory.launcher import resume_collector
 
 #: The largest program file read (the language's own limit, Limits.max_program_chars, is checked before parsing).
 MAX_PROGRAM_BYTES = 1024 * 1024
@@ -81,6 +82,7 @@ def run(
     from reasmory.interpreter import LanguageError, RunError, Sandbox
     from reasmory.memory import SpatialMemory
 
+    resume_collector()  # only now: the interpreter's modules load without collections (the worker forked below collects)
     source = read_program(program)
     all_options = collect_options(options, more_options)
     if trace is not None:
