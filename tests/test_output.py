@@ -37,7 +37,8 @@ def test_a_line_reads_as_rich_prints_it(pieces: list[str], repeat: int, label: s
             patch.delenv(name, raising=False)
         stream = io.StringIO()
         patch.setattr("sys.stdout", stream)
-        output._LazyConsole(stderr=False).line(text, label=label, style="yellow", soft_wrap=soft_wrap)
+        patch.setattr(output, "_stdout", output._LazyConsole(stderr=False))  # rich not started yet
+        output.print_line(text, label=label, style="yellow", soft_wrap=soft_wrap)
         assert stream.getvalue() == _rich(text, label, soft_wrap)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from reasmory.cli.output import err_console
+from reasmory.cli.output import print_line
 from reasmory.errors import InputError
 
 if TYPE_CHECKING:
@@ -44,4 +44,4 @@ def print_artifacts(trace: Trace) -> None:
     """Say where each image the run made (or showed a model) was written."""
     paths = [p for attempt in trace.attempts for p in attempt.images] + [p for step in trace.steps for p in step.artifacts]
     for path in dict.fromkeys(paths):
-        err_console.line(f"image written to {path}")
+        print_line(f"image written to {path}", err=True)

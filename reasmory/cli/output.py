@@ -1,7 +1,7 @@
 """Terminal output: one rich console per stream, honouring NO_COLOR and dumb terminals.
 
 rich is imported on first output, not when the CLI starts (`reasmory --help` prints none of it), and not at all
-for lines it would write unchanged (`line`): an answer and its warnings sent to a file or a pipe need none of it
+for lines it would write unchanged (`print_line`): an answer and its warnings sent to a file or a pipe need none of it
 (importing it is a fifth of `reasmory run`'s start-up).
 """
 
@@ -86,10 +86,8 @@ class _LazyConsole:
     def __exit__(self, *exc: object) -> None:
         self._real().__exit__(*exc)
 
-    def line(self, text: str, *, label: str = "", style: str = "", soft_wrap: bool = False) -> None:
-        """Untrusted `text` on a line of its own, after an optional `label` in `style`: as rich prints
-        `[style]label[/] text` (wrapped at the console's width unless `soft_wrap`), without rich where it would
-        write the line unchanged."""
+    def write_line(self, text: str, label: str, style: str, soft_wrap: bool) -> None:
+        """`print_line` on this console's stream."""
         shown = printable(text)
         plain = f"{label} {shown}" if label else shown
         stream = sys.stderr if self._stderr else sys.stdout
@@ -103,8 +101,17 @@ class _LazyConsole:
         self._real().print(markup, highlight=False, soft_wrap=soft_wrap)
 
 
-console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
-err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
+_stdout = _LazyConsole(stderr=False)
+_stderr = _LazyConsole(stderr=True)
+console: Console = _stdout  # type: ignore[assignment]
+err_console: Console = _stderr  # type: ignore[assignment]
+
+
+def print_line(text: str, *, err: bool = False, label: str = "", style: str = "", soft_wrap: bool = False) -> None:
+    """Untrusted `text` on a line of its own (on standard error with `err`), after an optional `label` in `style`:
+    as rich prints `[style]label[/] text` (wrapped at the console's width unless `soft_wrap`), without rich where it
+    would write the line unchanged."""
+    (_stderr if err else _stdout).write_line(text, label, style, soft_wrap)
 
 
 def print_error(error: ReasmoryError) -> None:
@@ -118,4 +125,4 @@ def print_error(error: ReasmoryError) -> None:
 def print_warnings(warnings: list[str]) -> None:
     """Each warning on its own line on standard error, marked as one (an answer itself stays alone on stdout)."""
     for warning in warnings:
-        err_console.line(warning, label="warning:", style="yellow", soft_wrap=True)
+        print_line(warning, err=True, label="warning:", style="yellow", soft_wrap=True)

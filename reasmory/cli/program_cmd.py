@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
-from reasmory.cli.output import console, err_console, escape, print_warnings
+from reasmory.cli.output import console, err_console, escape, print_line, print_warnings
 from reasmory.errors import InputError
 from reasmory.files import output_path, read_limited
 from reasmory.launcher import resume_collector
@@ -98,10 +98,10 @@ def run(
         return 1
     print_warnings(result.warnings)
     print_artifacts(result.trace)
-    console.line(result.answer or "")
+    print_line(result.answer or "")
     if result.trace.evidence is not None:
         print_warnings(result.trace.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
-        err_console.line(f"trace written to {trace}")
+        print_line(f"trace written to {trace}", err=True)
     return 0
