@@ -199,16 +199,20 @@ def extend_open_faces(box: OrientedBox, faces: dict[tuple[int, float], str], typ
     return OrientedBox(center=tuple(centre), extents=tuple(extents), rotation=box.rotation)
 
 
+#: The least height (m) of a box: keyboards and closed laptops are 2–3 cm tall, a box of one surface's points is none.
+MIN_HEIGHT = 0.01
+
+
 def thicken(box: OrientedBox, seen: Sequence[Frame], frames: Sequence[Frame], depth: DepthFn,
             min_thickness: float, floor_z: float | None = None) -> OrientedBox:
     """Horizontal sides thinner than `min_thickness` grown on the side away from the `seen` cameras, up to the wall
-    behind when there is one (a door, a whiteboard), and the rest towards the cameras; a height thinner than that
-    (a pillow's top, all its views saw) grown down, to the floor at most, and the rest up."""
+    behind when there is one (a door, a whiteboard), and the rest towards the cameras; a height under `MIN_HEIGHT`
+    (a pillow's top, all its views saw, fits a box 1 mm high) grown down, to the floor at most, and the rest up."""
     centre, extents = box.c.copy(), box.e.copy()
-    if extents[2] < min_thickness:
+    if extents[2] < MIN_HEIGHT:
         top = centre[2] + extents[2] / 2
-        bottom = top - min_thickness if floor_z is None else max(top - min_thickness, min(floor_z, top - extents[2]))
-        top = max(top, bottom + min_thickness)
+        bottom = top - MIN_HEIGHT if floor_z is None else max(top - MIN_HEIGHT, min(floor_z, top - extents[2]))
+        top = max(top, bottom + MIN_HEIGHT)
         centre[2], extents[2] = (top + bottom) / 2, top - bottom
     seen_from = np.mean([f.position for f in seen], axis=0) if seen else centre
     for axis in (0, 1):

@@ -93,9 +93,7 @@ def visible(blocks: Blocks, projection: np.ndarray, focal: float, width: int, he
     """
     if not len(blocks.start):
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    lo, hi = blocks.lo.astype(np.float64), blocks.hi.astype(np.float64)
-    corners = lo[:, None, :] + _CORNERS[None] * (hi - lo)[:, None, :]  # (B, 8, 3)
-    proj = corners @ projection[:, :3].T + projection[:, 3]  # (B, 8, 3): (u·z, v·z, z)
+    proj = _corners(blocks, projection)
     z = proj[..., 2]
     ahead = z > near
     nearest = np.where(ahead, z, np.inf).min(axis=1)
@@ -116,12 +114,26 @@ def visible(blocks: Blocks, projection: np.ndarray, focal: float, width: int, he
     return drawn, widen
 
 
+def _corners(blocks: Blocks, projection: np.ndarray) -> np.ndarray:
+    """(B, 8, 3) float64 corners of every block's bounds through the (3, 4) projection: (u·z, v·z, z)."""
+    lo, hi = blocks.lo.astype(np.float64), blocks.hi.astype(np.float64)
+    corners = lo[:, None, :] + _CORNERS[None] * (hi - lo)[:, None, :]
+    return corners @ projection[:, :3].T + projection[:, 3]
+
+
+def nearest_depth(blocks: Blocks, projection: np.ndarray) -> np.ndarray:
+    """(B,) float64 depth of each block's nearest corner along the camera axis: no point of the block is nearer."""
+    if not len(blocks.start):
+        return np.zeros(0, np.float64)
+    return _corners(blocks, projection)[..., 2].min(axis=1)
+
+
 def selection(blocks: Blocks, drawn: np.ndarray, widen: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
     """The points to draw — each chosen block's first `drawn` — as [start, stop) runs (neighbouring ones merged, so
     the points are sliced, not gathered one by one), and (m,) float32 splat factors, one per point drawn."""
     chosen = np.flatnonzero(drawn)
     starts, stops = blocks.start[chosen], blocks.start[chosen] + drawn[chosen]
     joins = np.flatnonzero(starts[1:] != stops[:-1]) + 1
-    run_starts, run_stops = np.split(starts, joins), np.split(stops, joins)
-    runs = [(int(a[0]), int(b[-1])) for a, b in zip(run_starts, run_stops) if len(a)]
-    return runs, np.repeat(widen[chosen], drawn[chosen]).astype(np.float32)
+    firsts, lasts = np.r_[0, joins], np.r_[joins - 1, len(stops) - 1]
+    runs = list(zip(starts[firsts].tolist(), stops[lasts].tolist())) if len(chosen) else []
+    return runs, np.repeat(widen[chosen].astype(np.float32, copy=False), drawn[chosen])

@@ -58,6 +58,12 @@ def unpack_index(keys: torch.Tensor) -> torch.Tensor:
     return torch.where(keys == EMPTY, -1, keys & _INDEX_MASK)
 
 
+def unpack_depth(keys: torch.Tensor) -> torch.Tensor:
+    """The depth (float32) each key was packed with, 0 where `EMPTY`."""
+    depth = (keys >> 32).to(torch.int32).view(torch.float32)
+    return torch.where(keys == EMPTY, 0.0, depth)
+
+
 class ZBuffer:
     """Nearest point per pixel of a width × height image, filled by `add` and read by `finish`.
 
@@ -77,24 +83,30 @@ class ZBuffer:
         self.wide: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]] = []
 
     def add(self, u: torch.Tensor, v: torch.Tensor, depth: torch.Tensor, index: torch.Tensor, footprint: torch.Tensor,
-            valid: torch.Tensor) -> None:
+            valid: torch.Tensor | None = None) -> None:
         """Points `index` (integers) at pixels (u, v) (float32, centres at integers), spaced `footprint` pixels apart.
 
-        `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored. Points off the image are
-        clamped onto the outermost padding column or row, which their splats cannot grow out of.
+        `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored (None: every point is valid).
+        Points off the image are clamped onto the outermost padding column or row, which their splats cannot grow
+        out of. Each step below is one pass over the points, in place where it can be: at millions of points a
+        render's time is the number of passes, and boolean masks cost several times an arithmetic one.
         """
-        fu = torch.floor(u + (self.pad + 0.5))
-        fv = torch.floor(v + (self.pad + 0.5))
-        radius = (footprint * (COVER / 2) - 0.5).ceil_().clamp_(0, MAX_RADIUS)
-        small = radius <= LEVEL_RADIUS
-        wide = valid & ~small
-        if bool(wide.any()):
-            wide = wide.nonzero().squeeze(1)
-            self.wide.append((fu[wide].to(torch.int64) - self.pad, fv[wide].to(torch.int64) - self.pad,
-                              pack(depth[wide], index[wide]), radius[wide].to(torch.int64)))
-        flat = torch.add(fu.clamp_(0, self.stride - 1), fv.clamp_(0, self.height + 2 * self.pad - 1), alpha=self.stride)
-        flat = torch.where(valid & small, flat, self.spare).to(torch.int64)
-        self.image.scatter_reduce_(0, flat, pack(depth, index, radius), "amin")
+        fu = torch.add(u, self.pad + 0.5).floor_()
+        fv = torch.add(v, self.pad + 0.5).floor_()
+        radius = torch.mul(footprint, COVER / 2).sub_(0.5).ceil_().clamp_(0, MAX_RADIUS)
+        has_wide = float(radius.max()) > LEVEL_RADIUS  # a max costs far less than a boolean mask and `any`
+        if has_wide:
+            wide = radius > LEVEL_RADIUS
+            wide = (wide if valid is None else wide & valid).nonzero().squeeze(1)
+            if len(wide):
+                self.wide.append((fu[wide].to(torch.int64) - self.pad, fv[wide].to(torch.int64) - self.pad,
+                                  pack(depth[wide], index[wide]), radius[wide].to(torch.int64)))
+        flat = fu.clamp_(0, self.stride - 1).add_(fv.clamp_(0, self.height + 2 * self.pad - 1), alpha=self.stride)
+        if has_wide:  # wide points go to the spare slot: radius − LEVEL_RADIUS is ≥ 1 for them, ≤ 0 for the others
+            flat.add_(torch.sub(radius, LEVEL_RADIUS).clamp_(0, 1), alpha=self.spare).clamp_(max=self.spare)
+        if valid is not None:
+            flat = torch.where(valid, flat, self.spare)
+        self.image.scatter_reduce_(0, flat.to(torch.int64), pack(depth, index, radius), "amin")
 
     def finish(self) -> torch.Tensor:
         """(H, W) int64 keys: splats grown to their radii, wide points drawn at coarser levels and merged."""
@@ -103,75 +115,98 @@ class ZBuffer:
         keys = image[self.pad : self.pad + self.height, self.pad : self.pad + self.width]
         if self.wide:
             u, v, depth_keys, radius = (torch.cat(parts) for parts in zip(*self.wide))
-            keys = torch.minimum(keys, _coarse_levels(u, v, depth_keys, radius, self.width, self.height))
+            _merge_doubled(keys, _coarse_levels(u, v, depth_keys, radius, self.width, self.height))
         return keys
 
 
 def _grow(image: torch.Tensor) -> None:
     """Grow every splat of a padded key image in place, one pixel per pass, to the radius in its key.
 
-    Each pass works only on a window around the splats still growing (near surfaces are usually a small
-    part of the picture); the window can only shrink from one pass to the next.
+    Pass `ring` works only on a window around the splats of radius ≥ ring (near surfaces are usually a small part
+    of the picture): a pixel that can still grow holds the key of such a splat, at most ring − 1 pixels from its
+    centre, so the windows follow from the radii before growing, without a search per pass.
     """
-    radius = (image >> INDEX_BITS) & _RADIUS_MASK
-    top, bottom, left, right = 0, image.shape[0], 0, image.shape[1]
-    for ring in range(1, int(radius.max()) + 1):
-        growing = radius[top:bottom, left:right] >= ring
-        rows, cols = growing.any(dim=1).nonzero(), growing.any(dim=0).nonzero()
-        if rows.numel() == 0:
-            return
-        top, bottom = max(top + int(rows[0]) - 2, 0), min(top + int(rows[-1]) + 3, image.shape[0])
-        left, right = max(left + int(cols[0]) - 2, 0), min(left + int(cols[-1]) + 3, image.shape[1])
+    field = _RADIUS_MASK << INDEX_BITS  # radii are compared in place in the keys, not shifted out
+    radius = image & field
+    row_reach, col_reach = radius.amax(dim=1), radius.amax(dim=0)
+    for ring in range(1, (int(row_reach.max()) >> INDEX_BITS) + 1):
+        threshold = ring << INDEX_BITS
+        rows, cols = (row_reach >= threshold).nonzero(), (col_reach >= threshold).nonzero()
+        top, bottom = max(int(rows[0]) - ring - 1, 0), min(int(rows[-1]) + ring + 2, image.shape[0])
+        left, right = max(int(cols[0]) - ring - 1, 0), min(int(cols[-1]) + ring + 2, image.shape[1])
         window, reach = image[top:bottom, left:right], radius[top:bottom, left:right]
-        grown = _min3x3(torch.where(reach >= ring, window, EMPTY))
-        window[1:-1, 1:-1] = torch.minimum(window[1:-1, 1:-1], grown)
-        torch.bitwise_and(window >> INDEX_BITS, _RADIUS_MASK, out=reach)
+        interior = window[1:-1, 1:-1]
+        torch.minimum(interior, _min3x3(torch.where(reach >= threshold, window, EMPTY)), out=interior)
+        torch.bitwise_and(window, field, out=reach)
+
+
+#: The level of each radius up to MAX_RADIUS: the l ≥ 1 with LEVEL_RADIUS · 2^(l−1) < radius ≤ LEVEL_RADIUS · 2^l.
+_LEVEL_OF_RADIUS = torch.tensor([next(lvl for lvl in range(1, MAX_LEVEL + 1) if r <= LEVEL_RADIUS * 2**lvl)
+                                 for r in range(MAX_RADIUS + 1)])
 
 
 def _coarse_levels(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, width: int,
                    height: int) -> torch.Tensor:
-    """(H, W) keys of wide splats, each drawn at the level 2^l where its radius is ≤ LEVEL_RADIUS.
+    """(⌈H/2⌉, ⌈W/2⌉) keys of wide splats, each drawn at the level 2^l where its radius is ≤ LEVEL_RADIUS.
 
-    Levels merge coarsest first, each doubled in size and folded into the next finer one, so the
-    full-resolution image is built once.
+    Every level is a padded key image in one flat buffer, so the wide points of all levels are placed
+    with one pass per step and one scatter (radii shrink by 2^l, rounded up). Levels then grow and
+    merge coarsest first, each doubled in size and folded into the next finer one, so the
+    full-resolution image is only touched once, by the caller.
     """
-    level = torch.clamp(torch.ceil(torch.log2(radius.float() / LEVEL_RADIUS)), 1, MAX_LEVEL).to(torch.int64)
+    pad, device = LEVEL_RADIUS + 1, keys.device
+    level = _LEVEL_OF_RADIUS.to(device).index_select(0, radius)
     counts = torch.bincount(level, minlength=MAX_LEVEL + 1).tolist()
     top = max(i for i, c in enumerate(counts) if c)
-    merged = torch.full((-(-height // 2 ** (top + 1)), -(-width // 2 ** (top + 1))), EMPTY, dtype=torch.int64,
-                        device=keys.device)
+    sizes = [(0, 0)] + [(-(-height // 2**lvl), -(-width // 2**lvl)) for lvl in range(1, top + 1)]
+    padded = [(rows + 2 * pad) * (cols + 2 * pad) for rows, cols in sizes]
+    offsets = [sum(padded[:lvl]) for lvl in range(top + 1)]
+    rows_of, cols_of, offset_of = (torch.tensor(values, device=device).index_select(0, level) for values in
+                                   ([r for r, _ in sizes], [c for _, c in sizes], offsets))
+    coarse_radius = (radius + (1 << level) - 1) >> level
+    lu, lv = u >> level, v >> level
+    inside = ((lu + coarse_radius >= 0) & (lu - coarse_radius < cols_of)
+              & (lv + coarse_radius >= 0) & (lv - coarse_radius < rows_of))
+    flat = offset_of + (lv + pad) * (cols_of + 2 * pad) + lu + pad
+    spare = sum(padded)
+    atlas = torch.full((spare + 1,), EMPTY, dtype=torch.int64, device=device)
+    atlas.scatter_reduce_(0, torch.where(inside, flat, spare), keys | (coarse_radius << INDEX_BITS), "amin")
+    merged = None
     for lvl in range(top, 0, -1):
-        scale = 2**lvl
-        size = (-(-height // scale), -(-width // scale))
-        merged = _double(merged, *size)
+        rows, cols = sizes[lvl]
+        if merged is not None:
+            merged = _double(merged, rows, cols)
         if counts[lvl]:
-            pick = (level == lvl).nonzero().squeeze(1)
-            merged = torch.minimum(merged, _level(u[pick], v[pick], keys[pick], radius[pick], scale, size))
-    return _double(merged, height, width)
+            image = atlas[offsets[lvl] : offsets[lvl] + padded[lvl]].view(rows + 2 * pad, cols + 2 * pad)
+            _grow(image)
+            drawn = image[pad : pad + rows, pad : pad + cols]
+            merged = drawn if merged is None else torch.minimum(merged, drawn)
+    return merged
 
 
-def _level(u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor, scale: int,
-           size: tuple[int, int]) -> torch.Tensor:
-    """Splats drawn on a grid `scale` times coarser, of `size` (rows, columns): radii shrink by `scale`, rounded up."""
-    zbuffer = ZBuffer(size[1], size[0], keys.device)
-    coarse_radius = torch.div(radius + scale - 1, scale, rounding_mode="floor")
-    lu, lv = torch.div(u, scale, rounding_mode="floor"), torch.div(v, scale, rounding_mode="floor")
-    inside = ((lu + coarse_radius >= 0) & (lu - coarse_radius < zbuffer.width)
-              & (lv + coarse_radius >= 0) & (lv - coarse_radius < zbuffer.height))
-    flat = torch.where(inside, (lv + zbuffer.pad) * zbuffer.stride + lu + zbuffer.pad, zbuffer.spare)
-    zbuffer.image.scatter_reduce_(0, flat, keys | (coarse_radius << INDEX_BITS), "amin")
-    return zbuffer.finish()
+def _merge_doubled(keys: torch.Tensor, half: torch.Tensor) -> None:
+    """keys ← min(keys, `half` upsampled by two), in place, only over the rows and columns `half` covers."""
+    covered = half != EMPTY
+    rows, cols = covered.any(dim=1).nonzero(), covered.any(dim=0).nonzero()
+    if not len(rows):
+        return
+    region = keys[2 * int(rows[0]) : 2 * int(rows[-1]) + 2, 2 * int(cols[0]) : 2 * int(cols[-1]) + 2]
+    part = half[int(rows[0]) : int(rows[-1]) + 1, int(cols[0]) : int(cols[-1]) + 1]
+    torch.minimum(region, _double(part, *region.shape), out=region)
 
 
 def _double(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
     """Nearest-neighbour upsampling by two, cropped to height × width."""
-    return image.repeat_interleave(2, 0).repeat_interleave(2, 1)[:height, :width]
+    rows, cols = image.shape
+    return image[:, None, :, None].expand(rows, 2, cols, 2).reshape(2 * rows, 2 * cols)[:height, :width]
 
 
 def _min3x3(image: torch.Tensor) -> torch.Tensor:
     """(H−2, W−2) minimum over each interior pixel's 3×3 neighbourhood (separable: rows, then columns)."""
-    rows = torch.minimum(torch.minimum(image[:, :-2], image[:, 1:-1]), image[:, 2:])
-    return torch.minimum(torch.minimum(rows[:-2], rows[1:-1]), rows[2:])
+    rows = torch.minimum(image[:, :-2], image[:, 1:-1])
+    torch.minimum(rows, image[:, 2:], out=rows)
+    out = torch.minimum(rows[:-2], rows[1:-1])
+    return torch.minimum(out, rows[2:], out=out)
 
 
 def fill_holes(keys: torch.Tensor, min_neighbours: int = 6) -> torch.Tensor:
@@ -179,13 +214,23 @@ def fill_holes(keys: torch.Tensor, min_neighbours: int = 6) -> torch.Tensor:
 
     Closes the pinholes and cracks splat sizing leaves on slanted surfaces
     without growing silhouettes: a pixel outside a straight edge sees 3 covered
-    neighbours, one in a concave corner 5.
+    neighbours, one in a concave corner 5. Only the empty pixels (a few
+    thousand in a 640×480 render) look at their neighbours.
     """
     height, width = keys.shape
-    padded = torch.full((height + 2, width + 2), EMPTY, dtype=torch.int64, device=keys.device)
-    padded[1:-1, 1:-1] = keys
-    covered = (padded != EMPTY).to(torch.int32)
-    rows = covered[:, :-2] + covered[:, 1:-1] + covered[:, 2:]
-    count = rows[:-2] + rows[1:-1] + rows[2:]
-    hole = (keys == EMPTY) & (count >= min_neighbours)
-    return torch.where(hole, _min3x3(padded), keys)
+    out = keys.clone(memory_format=torch.contiguous_format).view(-1)
+    empty = (out == EMPTY).nonzero().squeeze(1)
+    if not len(empty):
+        return out.view(height, width)
+    rows = empty.div(width, rounding_mode="floor")[:, None] + _RING_ROWS.to(keys.device)
+    cols = (empty % width)[:, None] + _RING_COLS.to(keys.device)
+    inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
+    neighbour = torch.where(inside, out[rows.clamp(0, height - 1) * width + cols.clamp(0, width - 1)], EMPTY)
+    hole = (neighbour != EMPTY).sum(dim=1) >= min_neighbours
+    out[empty[hole]] = neighbour[hole].amin(dim=1)
+    return out.view(height, width)
+
+
+#: Offsets of a pixel's 8 neighbours.
+_RING_ROWS = torch.tensor([-1, -1, -1, 0, 0, 1, 1, 1])
+_RING_COLS = torch.tensor([-1, 0, 1, -1, 1, -1, 0, 1])

@@ -23,7 +23,7 @@ from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.threads import cpu_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
-from reasmory.memory.render.splat import COVER, ZBuffer, fill_holes, unpack_index
+from reasmory.memory.render.splat import COVER, LEVEL_RADIUS, ZBuffer, fill_holes, unpack_depth, unpack_index
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Mode = Literal["rgb", "semantic", "depth"]
@@ -34,6 +34,10 @@ NEAR = 0.05
 #: depth modes a memory with scene points draws only those (None): its objects' points repeat them without colour.
 OBJECT_BIAS = {"semantic": -0.02, "rgb": None, "depth": None}
 LEGEND_ENTRIES = 14
+#: Points projected and scattered at a time per CPU thread: each step's arrays then stay in the CPU's cache between
+#: the dozen passes over them (measured 8 % faster than one piece at 5M points, same as 64k or 256k). A GPU takes
+#: them all at once.
+CHUNK = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -92,30 +96,83 @@ def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int |
 def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int | str], object_bias: float | None,
                fill: bool) -> Raster:
     device = cloud.xyz.device
-    P = torch.as_tensor(camera.projection(), dtype=torch.float32, device=device)
+    projection = camera.projection()
+    P = torch.as_tensor(projection, dtype=torch.float32, device=device)
     zbuffer = ZBuffer(camera.width, camera.height, device)
-    drawn, widen = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, NEAR, COVER)
+    drawn, widen = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, NEAR, COVER)
     if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
         drawn = np.where(drawn > 0, cloud.blocks.count, 0)
+    groups = _groups(cloud, camera, projection, widen)
+    piece = CHUNK * torch.get_num_threads() if device.type == "cpu" else max(1, len(cloud))
+    biased = False
     for start, stop, bias in segments(cloud, hidden, object_bias):
         inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
-        runs, scale = lod.selection(cloud.blocks, np.where(inside, drawn, 0), widen)
-        if not runs:
-            continue
-        xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
-        proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
-        z = proj[2]
-        inverse = torch.reciprocal(z)
-        if cloud.sparse:
-            footprint = torch.full_like(inverse, cloud.dot_width(camera.width))
-        else:
-            footprint = spacing.mul_(torch.from_numpy(scale).to(device)).mul_(inverse).mul_(camera.focal)
-        zbuffer.add(proj[0] * inverse, proj[1] * inverse, z * (1.0 + bias) if bias else z, index, footprint, z > NEAR)
+        for group, near_plane in groups:
+            runs, scale = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), widen)
+            for part, part_scale in _chunks(runs, scale, piece):
+                _draw(zbuffer, cloud, P, camera, part, part_scale, bias, near_plane)
+                biased |= bool(bias)
     keys = zbuffer.finish()
-    index = unpack_index(fill_holes(keys) if fill else keys)
-    seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
-    depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
+    if fill:
+        keys = fill_holes(keys)
+    index = unpack_index(keys)
+    if biased:  # keys hold biased depths: measure the winners again
+        seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
+        depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
+    else:
+        depth = unpack_depth(keys)
     return Raster(index.cpu().numpy(), depth.cpu().numpy())
+
+
+def _groups(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray,
+            widen: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+    """Blocks drawn together, as (B,) masks, and whether their points need testing against the near plane.
+
+    Blocks wholly ahead of it (with a millimetre to spare for float32 rounding) skip the test. Of those, the ones
+    whose splats are likely wide (from their mean spacing) come apart from the rest, so that most pieces hold no
+    wide splat at all and skip the work of setting wide ones aside (`ZBuffer.add` checks each piece exactly).
+    """
+    nearest = lod.nearest_depth(cloud.blocks, projection)
+    clear = nearest > NEAR + 1e-3
+    with np.errstate(divide="ignore"):
+        radius = cloud.blocks.spacing * widen * camera.focal * (COVER / 2) / np.where(clear, nearest, 1.0)
+    likely_wide = cloud.sparse | (radius > LEVEL_RADIUS / 2)
+    return [(clear & ~likely_wide, False), (clear & likely_wide, False), (~clear, True)]
+
+
+def _chunks(runs: list[tuple[int, int]], scale: np.ndarray,
+            most: int) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
+    """The runs cut into pieces of at most `most` points, each with its points' splat factors."""
+    pieces: list[tuple[list[tuple[int, int]], np.ndarray]] = []
+    current: list[tuple[int, int]] = []
+    size = done = 0
+    for start, stop in runs:
+        while start < stop:
+            end = min(stop, start + most - size)
+            current.append((start, end))
+            size += end - start
+            start = end
+            if size == most:
+                pieces.append((current, scale[done : done + size]))
+                done, size, current = done + size, 0, []
+    if current:
+        pieces.append((current, scale[done : done + size]))
+    return pieces
+
+
+def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, runs: list[tuple[int, int]],
+          scale: np.ndarray, bias: float, near_plane: bool) -> None:
+    """Project the points of `runs` and add them to the z-buffer; `near_plane`: test each point against NEAR."""
+    xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
+    proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
+    z = proj[2]
+    inverse = torch.reciprocal(z)
+    if cloud.sparse:
+        footprint = torch.full_like(inverse, cloud.dot_width(camera.width))
+    else:
+        footprint = spacing.mul_(torch.from_numpy(scale).to(z.device)).mul_(inverse).mul_(camera.focal)
+    zbuffer.add(proj[0].mul_(inverse), proj[1].mul_(inverse), z * (1.0 + bias) if bias else z, index, footprint,
+                z > NEAR if near_plane else None)
 
 
 def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
@@ -151,7 +208,8 @@ def _render_view(cloud: RenderCloud, camera: RenderCamera, mode: Mode, hidden: C
     if mode == "depth":
         rgb = depth_colours(raster.depth, *_depth_range(raster.depth))
     else:
-        shade = shading(pixels.normal, camera.rays()) if pixels.normal.any() else np.ones(pixels.hit.shape, np.float32)
+        lit = cloud.has_normals and pixels.normal.any()  # a cloud without normals need not look at its zeros
+        shade = shading(pixels.normal, camera.rays()) if lit else np.ones(pixels.hit.shape, np.float32)
         rgb = surface_colours(pixels, cloud.labels, shade, mode == "semantic")
     image = Image.fromarray(rgb)
     if legend and mode == "semantic":
@@ -183,22 +241,33 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
         empty = np.full(index.shape, -1, np.int64)
         return Pixels(hit, np.zeros((*index.shape, 3), np.uint8), np.zeros(index.shape, bool),
                       np.zeros((*index.shape, 3), np.float32), empty, empty)
-    picked = torch.as_tensor(np.where(hit, index, 0).ravel(), device=cloud.xyz.device)
-    hit_t = torch.as_tensor(hit.ravel(), device=cloud.xyz.device)
+    picked_array = np.where(hit, index, 0).ravel()
+    picked = torch.as_tensor(picked_array, device=cloud.xyz.device)
 
-    def gather(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
-        chosen = values.index_select(0, picked)
-        if empty is not None:
-            chosen = torch.where(hit_t, chosen, empty)
-        return chosen.cpu().numpy().reshape(*index.shape, *values.shape[1:])
+    def gather(values: torch.Tensor) -> np.ndarray:
+        if values.device.type == "cpu" and values.dtype == torch.uint8:  # numpy copies each row whole, torch byte by byte
+            rows = values.numpy().view(f"V{values.shape[1]}").ravel().take(picked_array)
+            return rows.view(np.uint8).reshape(*index.shape, values.shape[1])
+        return values.index_select(0, picked).cpu().numpy().reshape(*index.shape, *values.shape[1:])
 
-    def per_part(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
-        chosen = values.index_select(0, part)
-        if empty is not None:
-            chosen = torch.where(hit_t, chosen, empty)
-        return chosen.cpu().numpy().reshape(index.shape)
+    # the run each winner belongs to; one lookup when they all lie in one run (an rgb render of scene points)
+    ends = torch.searchsorted(cloud.part_start, torch.stack([picked.min(), picked.max()]), right=True) - 1
+    if int(ends[0]) == int(ends[1]):
+        only = int(ends[0])
 
-    part = torch.searchsorted(cloud.part_start, picked, right=True) - 1  # the run each winner belongs to
+        def per_part(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
+            value = values[only].item()
+            return np.full(index.shape, value) if empty is None else np.where(hit, value, empty)
+    else:
+        part = torch.searchsorted(cloud.part_start, picked, right=True) - 1
+        hit_t = torch.as_tensor(hit.ravel(), device=cloud.xyz.device)
+
+        def per_part(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
+            chosen = values.index_select(0, part)
+            if empty is not None:
+                chosen = torch.where(hit_t, chosen, empty)
+            return chosen.cpu().numpy().reshape(index.shape)
+
     normal = gather(cloud.normal) if cloud.has_normals else np.zeros((*index.shape, 3), np.float32)
     return Pixels(hit=hit, rgb=gather(cloud.rgb), captured=per_part(cloud.part_captured), normal=normal,
                   label=per_part(cloud.part_label, -1), owner=per_part(cloud.part_owner, -1))

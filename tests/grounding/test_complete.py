@@ -42,12 +42,14 @@ def test_a_box_whose_points_come_near_the_floor_rests_on_it_though_the_space_ben
     assert hung.c[2] == pytest.approx(0.91)
 
 
-@pytest.mark.parametrize("top, floor_z, bottom, height", [(0.65, 0.0, 0.60, 0.05), (0.65, None, 0.60, 0.05), (0.02, 0.0, 0.0, 0.05)])
+@pytest.mark.parametrize("top, floor_z, bottom, height", [(0.65, 0.0, 0.64, 0.01), (0.65, None, 0.64, 0.01), (0.005, 0.0, 0.0, 0.01)])
 def test_a_box_seen_only_as_its_top_gets_the_least_height_downwards_never_below_the_floor(top, floor_z, bottom, height) -> None:
     """A pillow whose views all saw its top fits a box 1 mm high: a real object has height, grown down (towards what
-    it rests on) and, next to the floor, up instead."""
+    it rests on) and, next to the floor, up instead; a keyboard's 2 cm stay as they are."""
     from reasmory.memory.grounding.complete import thicken
 
+    keyboard = OrientedBox.from_yaw([0.0, 0.0, 0.76], [0.45, 0.15, 0.02], 0.0)
+    assert thicken(keyboard, [], [], lambda i: np.zeros((1, 1)), 0.05, floor_z).e[2] == pytest.approx(0.02)
     top_only = OrientedBox.from_yaw([0.0, 0.0, top - 0.0005], [0.5, 0.4, 0.001], 0.0)
     box = thicken(top_only, [], [], lambda i: np.zeros((1, 1)), 0.05, floor_z)
     assert box.c[2] - box.e[2] / 2 == pytest.approx(bottom, abs=1e-6)

@@ -82,3 +82,16 @@ def test_a_damaged_or_foreign_preparation_is_computed_again(room: SpatialMemory,
     np.save(folder / "spacing.npy", np.zeros(3, np.float32))
     assert bool((render_cloud(SpatialMemory.load(path)).xyz == expected.xyz).all())
     assert [p.name for p in (tmp_path / "cache" / "render").iterdir()] == [folder.name]  # replaced, no leftovers
+
+
+@pytest.mark.parametrize("most", [1, 5, 7, 1000])
+def test_pieces_hold_every_chosen_point_once_in_order_with_its_splat_factor(most: int) -> None:
+    from reasmory.memory.render.view import _chunks
+
+    runs = [(0, 3), (10, 22), (30, 31)]
+    scale = np.arange(16, dtype=np.float32)
+    pieces = _chunks(runs, scale, most)
+    points = [i for part, _ in pieces for a, b in part for i in range(a, b)]
+    assert points == [i for a, b in runs for i in range(a, b)]
+    assert all(sum(b - a for a, b in part) == len(factors) <= most for part, factors in pieces)
+    assert np.array_equal(np.concatenate([factors for _, factors in pieces]), scale)

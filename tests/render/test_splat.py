@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from reasmory.memory.render.splat import COVER, EMPTY, LEVEL_RADIUS, ZBuffer, fill_holes, pack, unpack_index
+from reasmory.memory.render.splat import (COVER, EMPTY, INDEX_BITS, LEVEL_RADIUS, ZBuffer, _grow, fill_holes, pack,
+                                          unpack_index)
 
 
 def _draw(points: list[tuple[float, float, float, float]], width: int = 64, height: int = 48) -> np.ndarray:
@@ -55,3 +56,46 @@ def test_hole_filling_closes_pinholes_but_not_edges() -> None:
     filled = fill_holes(keys)
     assert filled[3, 3] != EMPTY
     assert (filled[1, :] == EMPTY).all() and (filled[:, 6] == EMPTY).all()
+
+
+def _random_keys(rng: np.random.Generator, shape: tuple[int, int], covered: float, most_radius: int) -> torch.Tensor:
+    """A key image with a `covered` share of pixels holding points of random depth and radius, the rest EMPTY."""
+    keys = np.full(shape, EMPTY, np.int64)
+    hit = rng.random(shape) < covered
+    depth = torch.from_numpy(rng.uniform(0.5, 9.0, int(hit.sum())).astype(np.float32))
+    radius = torch.from_numpy(rng.integers(0, most_radius + 1, int(hit.sum())))
+    keys[hit] = pack(depth, torch.arange(int(hit.sum())), radius).numpy()
+    return torch.from_numpy(keys)
+
+
+def _min_of_neighbours(image: np.ndarray) -> np.ndarray:
+    """(H−2, W−2) minimum over each interior pixel's 3×3 neighbourhood, the plain way."""
+    rows, cols = image.shape
+    return np.min([image[1 + dr : rows - 1 + dr, 1 + dc : cols - 1 + dc] for dr in (-1, 0, 1) for dc in (-1, 0, 1)], axis=0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_growing_in_windows_is_growing_the_whole_image_every_pass(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    image = _random_keys(rng, (60, 80), 0.3, LEVEL_RADIUS)
+    image[:, :50] = torch.where((image[:, :50] >> INDEX_BITS) > 1, EMPTY, image[:, :50])  # wide splats on the right only
+    expected = image.numpy().copy()
+    for ring in range(1, LEVEL_RADIUS + 1):
+        reach = (expected >> INDEX_BITS) & 31
+        grown = _min_of_neighbours(np.where(reach >= ring, expected, EMPTY))
+        expected[1:-1, 1:-1] = np.minimum(expected[1:-1, 1:-1], grown)
+    _grow(image)
+    assert np.array_equal(image.numpy(), expected)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_hole_filling_looks_at_every_empty_pixel_as_the_3x3_rule_says(seed: int) -> None:
+    keys = _random_keys(np.random.default_rng(seed), (40, 50), 0.8, 0)
+    padded = np.pad(keys.numpy(), 1, constant_values=EMPTY)
+    count = sum((padded[1 + dr : 41 + dr, 1 + dc : 51 + dc] != EMPTY).astype(int)
+                for dr in (-1, 0, 1) for dc in (-1, 0, 1) if (dr, dc) != (0, 0))
+    hole = (keys.numpy() == EMPTY) & (count >= 6)
+    expected = np.where(hole, _min_of_neighbours(padded), keys.numpy())
+    assert hole.any() and (~hole & (keys.numpy() == EMPTY)).any()
+    assert np.array_equal(fill_holes(keys).numpy(), expected)
+    assert np.array_equal(fill_holes(keys[:, 5:45]).numpy(), fill_holes(keys[:, 5:45].contiguous()).numpy())  # views too
