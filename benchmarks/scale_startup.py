@@ -6,7 +6,10 @@ run, so machine load hits all alike), with floors in the same rounds:
 importing numpy and pydantic's `BaseModel` (what loading a memory needs at
 the least: `import pydantic` alone defers it), the same plus typer, and a
 typer app with `run`'s parameters parsing the same arguments (`TYPER_FLOOR`),
-and importing the interpreter a run needs (its operations, the memory's models). The package's bytecode is compiled
+and importing the interpreter a run needs (its operations, the memory's models); and numpy, and `reasmory run`,
+with numpy's OpenBLAS held to one thread (`OPENBLAS_NUM_THREADS=1`): on start-up OpenBLAS starts a thread per core
+that spins for a while waiting for work, which a machine with fewer idle cores than that pays for in wall-clock
+time. The package's bytecode is compiled
 first, as an installed package's is (with PYTHONDONTWRITEBYTECODE set, an
 editable checkout would otherwise recompile its own modules on every start).
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import compileall
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -92,14 +96,19 @@ def startup(rounds: int) -> dict[str, Any]:
                     "floor: import numpy, pydantic.BaseModel": [sys.executable, "-c", "import numpy; from pydantic import BaseModel"],
                     "floor: + import typer": [sys.executable, "-c", "import numpy, typer; from pydantic import BaseModel"],
                     "floor: + typer parsing run's arguments": [sys.executable, "-c", TYPER_FLOOR, str(memory), str(program)],
-                    "floor: import reasmory.interpreter": [sys.executable, "-c", "import reasmory.interpreter"]}
+                    "floor: import reasmory.interpreter": [sys.executable, "-c", "import reasmory.interpreter"],
+                    "import numpy": [sys.executable, "-c", "import numpy"],
+                    "import numpy (one BLAS thread)": [sys.executable, "-c", "import numpy"],
+                    "reasmory run (one BLAS thread)": [*cli, "run", str(memory), str(program)]}
+        one_thread = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+        env = {name: one_thread for name in commands if name.endswith("(one BLAS thread)")}
         wall: dict[str, list[float]] = {k: [] for k in commands}
         cpu: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(rounds + 1):  # the first round warms the page cache and is dropped
             for name, command in commands.items():
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 start = time.perf_counter()
-                subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+                subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env.get(name))
                 wall[name].append(time.perf_counter() - start)
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)

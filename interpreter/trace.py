@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reasmory.errors import InputError, first_problem
 from reasmory.files import read_limited, write_atomic
@@ -151,6 +151,8 @@ Constrained = bool | Literal["sent, not confirmed"]
 class Reading(BaseModel):
     """How the offline reader read a question: the words that chose the operation, the names, the unit."""
 
+    model_config = ConfigDict(defer_build=True)  # `reasmory answer`'s: a run's start-up does not build its validator
+
     operation: str = Field(description="what the question asks: count, distance, closest, direction, … or decline / not understood")
     cues: list[str] = Field(default_factory=list, description="the words that chose the operation")
     names: list[str] = Field(default_factory=list, description="each object name and the memory label(s) it resolved to, and how")
@@ -175,6 +177,8 @@ class Reading(BaseModel):
 
 class Attempt(BaseModel):
     """One try at producing or using a program: compiling, asking the VLM, a repair, the fallback, the reasoner, or grounding labels on demand."""
+
+    model_config = ConfigDict(defer_build=True)  # `reasmory answer`'s: a run's start-up does not build its validator
 
     index: int
     kind: Literal["compile", "generate", "repair", "fallback", "reason", "ground"]

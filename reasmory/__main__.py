@@ -1,5 +1,5 @@
 """`python -m reasmory` is the `reasmory` command."""
 
-from reasmory.cli import run
+from reasmory.launcher import run
 
 run()

@@ -1,5 +1,7 @@
 """Start-up stays light: which libraries `import reasmory`, `reasmory --help` and `reasmory run` import."""
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -14,9 +16,12 @@ from reasmory.memory import Frame, ObjectInstance, OrientedBox, SpatialMemory
 NEVER = {"scipy", "torch", "open3d", "PIL", "lark", "lark_cython", "cv2", "av", "pycolmap", "transformers", "httpx",
          "ray", "matplotlib", "prompt_toolkit", "llguidance", "numpy.ma"}
 
+#: Submodules the probe reports by their full name (their packages are imported anyway).
+SUBMODULES = ["numpy.ma", "importlib.metadata", "importlib.resources"]
+
 _PROBE = """
 import contextlib, io, json, sys
-argv = json.loads(sys.argv[1])
+argv, submodules = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 if argv is None:
     import reasmory
     code = 0
@@ -25,13 +30,14 @@ else:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = main(argv)
 sandbox = sys.modules.get("reasmory.interpreter.sandbox")
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | {"numpy.ma"} & set(sys.modules)),
+print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | set(submodules) & set(sys.modules)),
                   "run_server": sandbox is not None and sandbox._SERVER is not None}))
 """
 
 
 def _probe(argv: list[str] | None) -> dict:
-    done = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(argv)], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(argv), json.dumps(SUBMODULES)], capture_output=True, text=True,
+                          check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["code"] == 0, done.stderr
     return result
@@ -46,7 +52,8 @@ def test_import_reasmory_imports_no_library() -> None:
 
 
 def test_help_imports_neither_numpy_nor_pydantic_nor_rich() -> None:
-    assert not _imported(["--help"]) & (NEVER | {"numpy", "pydantic", "rich"})
+    """Nor the package metadata and resource readers (pydantic's plugin discovery, the demo's example scene)."""
+    assert not _imported(["--help"]) & (NEVER | {"numpy", "pydantic", "rich", "importlib.metadata", "importlib.resources"})
 
 
 @pytest.mark.parametrize("program", ['answer(distance(objects("chair"), object("table")))', 'answer(count(objects("chair")))'])
@@ -61,7 +68,7 @@ def test_run_imports_only_what_a_run_needs(tmp_path: Path, program: str) -> None
     memory = SpatialMemory(frames=frames, objects=objects).save(tmp_path / "m.rmem")
     (tmp_path / "q.rp").write_text(program)
     result = _probe(["run", str(memory), str(tmp_path / "q.rp")])
-    assert not set(result["modules"]) & NEVER
+    assert not set(result["modules"]) & (NEVER | {"rich"})  # the answer and warnings go to a pipe: written as rich would
     assert not result["run_server"]  # the worker is forked from the command itself: no second Python imports it all again
 
 
@@ -79,3 +86,43 @@ def test_the_script_skips_pydantic_plugin_discovery_unless_told(monkeypatch: pyt
     with pytest.raises(SystemExit):
         cli.run()
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ("__all__" if given is None else given)
+
+
+_SCRIPT_PROBE = """
+import gc, json, sys
+from reasmory import launcher
+sys.argv = ["reasmory", *json.loads(sys.argv[1])]
+try:
+    launcher.run()
+except SystemExit as exc:
+    print(json.dumps({"code": exc.code, "collecting": gc.isenabled(), "frozen": gc.get_freeze_count() > len(gc.get_objects())}))
+"""
+
+
+def _chair_memory(tmp_path: Path) -> str:
+    memory = SpatialMemory(objects=[ObjectInstance(id=0, label="chair", box=OrientedBox(center=(0, 0, 0.5), extents=(0.5, 0.5, 1)))])
+    (tmp_path / "q.rp").write_text('answer(count(objects("chair")))')
+    return str(memory.save(tmp_path / "m.rmem"))
+
+
+@pytest.mark.parametrize(("argv", "collecting"), [(["--help"], False), (["check", "Q", "--memory", "M"], True), (["run", "M", "Q"], True)])
+def test_the_script_pauses_the_collector_until_a_command_starts_and_freezes_all_at_exit(tmp_path: Path, argv: list[str], collecting: bool) -> None:
+    paths = {"M": _chair_memory(tmp_path), "Q": str(tmp_path / "q.rp")}
+    done = subprocess.run([sys.executable, "-c", _SCRIPT_PROBE, json.dumps([paths.get(a, a) for a in argv])],
+                          capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "collecting": collecting, "frozen": True}, done.stderr
+
+
+def test_a_program_calling_main_keeps_its_collector_setting(tmp_path: Path) -> None:
+    import gc
+
+    from reasmory.cli import main
+
+    memory = _chair_memory(tmp_path)
+    gc.disable()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["check", str(tmp_path / "q.rp"), "--memory", memory]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -6,15 +6,20 @@ Exit status: 0 success, 1 a program or question that cannot be answered,
 Start-up is kept short: the command modules import their heavy parts (numpy,
 the memory, torch, rich tables) inside the commands, and help is printed by
 click's plain formatter (typer's rich help alone takes longer to import than
-the rest of the CLI), from docstrings whose rich markup is stripped here.
+the rest of the CLI), from docstrings whose rich markup is stripped here. The
+script (`reasmory.launcher`) loads all this with the garbage collector paused;
+each command turns it back on when it starts.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import typer
 from typer.exceptions import TyperException
@@ -25,6 +30,7 @@ from reasmory.cli import (
 )
 from reasmory.cli.output import print_error
 from reasmory.errors import ReasmoryError
+from reasmory.launcher import resume_collector
 
 app = typer.Typer(
     name="reasmory",
@@ -51,18 +57,36 @@ app.command("batch")(batch_cmd.batch)
 _MARKUP = re.compile(r"\[/?(?:bold|dim|italic|cyan|green|yellow|red|magenta|blue)?(?: (?:bold|cyan|green|yellow|red))?\]")
 
 
-def _plain_help(typer_app: typer.Typer) -> None:
-    """Every command's help from its docstring without rich markup, for the plain help formatter."""
+def _resuming_collector(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, turning the garbage collector back on first (the script pauses it while the CLI loads)."""
+
+    @functools.wraps(callback)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        resume_collector()
+        return callback(*args, **kwargs)
+
+    return command
+
+
+#: Commands that turn the garbage collector back on themselves, once they have loaded what they need.
+_RESUMING_THEMSELVES = {program_cmd.run}
+
+
+def _prepare(typer_app: typer.Typer) -> None:
+    """Every command's help from its docstring without rich markup, for the plain help formatter, and its callback
+    resuming the garbage collector."""
     typer_app.rich_markup_mode = None
     for info in typer_app.registered_commands:
         if info.help is None and info.callback is not None and info.callback.__doc__:
             info.help = _MARKUP.sub("", inspect.cleandoc(info.callback.__doc__))
+        if info.callback is not None and info.callback not in _RESUMING_THEMSELVES:
+            info.callback = _resuming_collector(info.callback)
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:
-            _plain_help(group.typer_instance)
+            _prepare(group.typer_instance)
 
 
-_plain_help(app)
+_prepare(app)
 _state = {"debug": False}
 
 
@@ -92,8 +116,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The `reasmory` script. Pydantic's plugin discovery reads the entry points of every installed distribution
-    (0.1 s in a full environment) before the first model is built; the command line skips it unless
-    PYDANTIC_DISABLE_PLUGINS is set (`PYDANTIC_DISABLE_PLUGINS=` keeps every plugin)."""
+    """The command line as the `reasmory` script runs it (through `reasmory.launcher`). Pydantic's plugin discovery
+    reads the entry points of every installed distribution (0.1 s in a full environment) before the first model is
+    built; the command line skips it unless PYDANTIC_DISABLE_PLUGINS is set (`PYDANTIC_DISABLE_PLUGINS=` keeps every
+    plugin)."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     sys.exit(main())

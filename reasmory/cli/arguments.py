@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from reasmory.cli.output import err_console, escape
+from reasmory.cli.output import print_line
 from reasmory.errors import InputError
-from reasmory.terminal import escape
 
 if TYPE_CHECKING:
     from reasmory.interpreter.trace import Trace
@@ -45,4 +44,4 @@ def print_artifacts(trace: Trace) -> None:
     """Say where each image the run made (or showed a model) was written."""
     paths = [p for attempt in trace.attempts for p in attempt.images] + [p for step in trace.steps for p in step.artifacts]
     for path in dict.fromkeys(paths):
-        err_console.print(f"image written to {escape(path)}", highlight=False)
+        print_line(f"image written to {path}", err=True)

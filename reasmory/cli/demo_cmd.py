@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import time
-from importlib import resources
 from pathlib import Path
 
 import typer
@@ -31,6 +30,8 @@ DEMO_FAMILIES = (
 
 def example_scene_path() -> Path:
     """A small hand-written scene description shipped with the package (used by tests and docs)."""
+    from importlib import resources  # 1 ms that no other command needs
+
     return Path(str(resources.files("reasmory.examples").joinpath("living_room.json")))
 
 

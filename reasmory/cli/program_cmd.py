@@ -7,9 +7,10 @@ from pathlib import Path
 import typer
 
 from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_folder, collect_options, print_artifacts
-from reasmory.cli.output import console, err_console, escape, print_warnings
+from reasmory.cli.output import console, err_console, escape, print_line, print_warnings
 from reasmory.errors import InputError
 from reasmory.files import output_path, read_limited
+from reasmory.launcher import resume_collector
 
 #: The largest program file read (the language's own limit, Limits.max_program_chars, is checked before parsing).
 MAX_PROGRAM_BYTES = 1024 * 1024
@@ -81,6 +82,7 @@ def run(
     from reasmory.interpreter import LanguageError, RunError, Sandbox
     from reasmory.memory import SpatialMemory
 
+    resume_collector()  # only now: the interpreter's modules load without collections (the worker forked below collects)
     source = read_program(program)
     all_options = collect_options(options, more_options)
     if trace is not None:
@@ -94,13 +96,12 @@ def run(
             exc.trace.save(trace)
             err_console.print(f"partial trace written to {escape(str(trace))}")
         return 1
-    for warning in result.warnings:
-        err_console.print(f"[yellow]warning:[/] {escape(warning)}")
+    print_warnings(result.warnings)
     print_artifacts(result.trace)
-    console.print(escape(result.answer or ""), highlight=False)
+    print_line(result.answer or "")
     if result.trace.evidence is not None:
         print_warnings(result.trace.evidence.weak())
     if trace is not None:
         result.trace.save(trace)
-        err_console.print(f"trace written to {escape(str(trace))}")
+        print_line(f"trace written to {trace}", err=True)
     return 0
