@@ -42,8 +42,9 @@ class GroundingSettings:
     `sparse_below`: a frame with depth at under this share of its pixels (SfM points) is filled within each mask;
     `coincide`: merge two tracks of one label whose completed boxes overlap by this share of the smaller; `piece_share`,
     `piece_reach`: merge a track into one of its label whose seen box is over 1/`piece_share` times its own and whose
-    completed box comes within `piece_reach` (m) of most of its points (`piece`); `confused_iou`: merge two tracks of
-    different labels whose completed boxes overlap by this 3D IoU and that no frame masked apart (`relabel.py`); `deflate`:
+    completed box comes within `piece_reach` (m) of most of its points (`piece`); `confused_iou`: two tracks of different
+    labels whose completed boxes overlap by this 3D IoU and that no frame masked apart are one object, named and
+    boxed as the one masked in more frames (`relabel.py`); `deflate`:
     move every fitted face inwards by this many times the scene's surface spread (`scene_spread`; 0 keeps them): the
     99th percentile of an object's points lies about 1.25 σ beyond a face that holds a tenth of them, noise σ."""
 
@@ -128,14 +129,15 @@ def ground(
     boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, boxes) if lowered(raw[k], boxes[k]) else boxes[k]
              for k in range(len(tracks))]
     while (pair := coinciding(tracks, boxes, settings.coincide) or piece(tracks, raw, boxes, settings.piece_share,
-                                                                          settings.piece_reach)
-           or confused(tracks, boxes, settings.confused_iou)) is not None:
+                                                                          settings.piece_reach)) is not None:
         keep, gone = pair
         merge_tracks(tracks[keep], tracks[gone], settings.association.point_spacing)
         del tracks[gone], raw[gone], boxes[gone]
         keep -= keep > gone
         raw[keep] = fit_box(tracks[keep].points, spread=spread)
         boxes[keep] = complete_track(keep, tracks, raw, frames, depth, settings, typical)
+    while (pair := confused(tracks, boxes, settings.confused_iou)) is not None:
+        del tracks[pair[1]], raw[pair[1]], boxes[pair[1]]  # the same object under the name fewer views gave it
     objects = [_instance(track, box, fitted, display[track.label], settings.min_visible_pixels)
                for track, box, fitted in zip(tracks, boxes, raw, strict=True)]
     objects.sort(key=lambda o: (o.first_seen, o.box.center))

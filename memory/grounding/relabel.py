@@ -6,7 +6,9 @@ such an object comes out twice: two boxes of different labels in one place. Obje
 space (a pillow on a sofa, a keyboard on a table), but a frame that shows both masks them apart, and the smaller is
 a small share of the other's box. So two tracks of different labels whose boxes overlap by `min_iou` (3D IoU), and
 whose masks, in every frame that masked both, cover the same pixels (at least `same_pixels` of the smaller mask),
-are merged under the label of the one masked in more frames (the higher mean score on a tie).
+are one object: the one masked in more frames (the higher mean score on a tie) stands for it, label and box. The
+other is dropped rather than merged in: a look-alike's views often come with the worse masks (a ghost on the
+object's pixels, a confusion's leaking mask), which would only bloat the box.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def masked_apart(a: Track, b: Track, same_pixels: float) -> bool:
 
 def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1,
              same_pixels: float = 0.5) -> tuple[int, int] | None:
-    """(kept, merged): two tracks of different labels that are one object (see the module's doc), or None."""
+    """(kept, dropped): two tracks of different labels that are one object (see the module's doc), or None."""
     for i, j in itertools.combinations(range(len(tracks)), 2):
         a, b = tracks[i], tracks[j]
         (alo, ahi), (blo, bhi) = boxes[i].aabb(), boxes[j].aabb()

@@ -1,5 +1,5 @@
-"""Labels by vote: one object named two ways is merged under the name most views gave it; objects that share space
-(a pillow on a sofa) but that a frame masks apart stay two."""
+"""Labels by vote: one object named two ways is one object, under the name most views gave it; objects that share
+space (a pillow on a sofa) but that a frame masks apart stay two."""
 
 import numpy as np
 
