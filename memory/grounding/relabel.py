@@ -4,8 +4,9 @@ Open-vocabulary detectors confuse similar categories (a chair called a stool, a 
 shelf) in some frames, and sometimes name one object twice in one frame. Association groups fragments by label, so
 such an object comes out twice: two boxes of different labels in one place. Objects of different labels do share
 space (a pillow on a sofa, a keyboard on a table), but a frame that shows both masks them apart, and the smaller is
-a small share of the other's box. So two tracks of different labels whose boxes overlap by `min_iou` (3D IoU), and
-whose masks, in every frame that masked both, cover the same pixels (at least `same_pixels` of the smaller mask),
+a small share of the other's box. So two tracks of different labels whose boxes overlap by `min_iou` (3D IoU; or the smaller lies
+within the other by `contained` of its volume), and whose masks, in every frame that masked both, cover the same
+pixels (at least `same_pixels` of the smaller mask),
 are one object: the one masked in more frames (the higher mean score on a tie) stands for it, label and box. The
 other is dropped rather than merged in: a look-alike's views often come with the worse masks (a ghost on the
 object's pixels, a confusion's leaking mask), which would only bloat the box.
@@ -41,7 +42,14 @@ def masked_apart(a: Track, b: Track, same_pixels: float) -> bool:
     return False
 
 
-def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1,
+def same_place(a: OrientedBox, b: OrientedBox, min_iou: float, contained: float) -> bool:
+    """Whether two boxes overlap by `min_iou` (3D IoU), or the smaller lies within the other by `contained` of its
+    volume (a table's front seen as a desk: a sliver inside the table's box)."""
+    iou = iou_3d(a, b)
+    return iou >= min_iou or iou * (a.volume() + b.volume()) / (1 + iou) >= contained * min(a.volume(), b.volume())
+
+
+def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1, contained: float = 0.5,
              same_pixels: float = 0.5) -> tuple[int, int] | None:
     """(kept, dropped): two tracks of different labels that are one object (see the module's doc), or None."""
     for i, j in itertools.combinations(range(len(tracks)), 2):
@@ -49,7 +57,7 @@ def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1
         (alo, ahi), (blo, bhi) = boxes[i].aabb(), boxes[j].aabb()
         if a.label == b.label or (alo > bhi).any() or (blo > ahi).any():
             continue
-        if iou_3d(boxes[i], boxes[j]) < min_iou or masked_apart(a, b, same_pixels):
+        if not same_place(boxes[i], boxes[j], min_iou, contained) or masked_apart(a, b, same_pixels):
             continue
         return (i, j) if (len(a.pixels), a.score) >= (len(b.pixels), b.score) else (j, i)
     return None

@@ -50,3 +50,19 @@ def test_objects_a_frame_masks_apart_or_far_apart_stay_two() -> None:
     assert confused([chair, beside], [CHAIR_BOX, near]) is None
     assert confused([chair, elsewhere], [CHAIR_BOX, far]) is None
     assert confused([chair, _track([_fragment("chair", 9, 52, 50, SQUARE)])], [CHAIR_BOX, near]) is None  # one label
+
+
+def test_a_sliver_named_otherwise_inside_a_bigger_box_is_that_object_but_a_pillow_masked_apart_is_not() -> None:
+    """A sofa's front called a desk in two frames fits a sliver of the sofa's box (3D IoU under 0.1, all of it
+    inside); a pillow on the sofa lies inside its box too, but the frames that show both mask them apart."""
+    sofa_box = OrientedBox.from_yaw([0.0, 0.0, 0.4], [2.0, 0.9, 0.8], 0.0)
+    sliver = OrientedBox.from_yaw([0.0, -0.38, 0.3], [1.7, 0.12, 0.4], 0.0)
+    pillow_box = OrientedBox.from_yaw([0.5, 0.2, 0.55], [0.5, 0.3, 0.15], 0.0)
+    sofa = _track([_fragment("sofa", f, 0, 0, np.ones((40, 80), bool)) for f in range(8)])
+    desk = _track([_fragment("desk", f, 2, 20, np.ones((20, 76), bool), 0.5) for f in (8, 9)])
+    hollow = np.ones((40, 80), bool)
+    hollow[5:15, 50:65] = False
+    sofa_around = _track([_fragment("sofa", f, 0, 0, hollow) for f in range(8)])
+    pillow = _track([_fragment("pillow", f, 50, 5, np.ones((10, 15), bool)) for f in (3, 4)])
+    assert confused([sofa, desk], [sofa_box, sliver]) == (0, 1)
+    assert confused([sofa_around, pillow], [sofa_box, pillow_box]) is None
