@@ -251,3 +251,15 @@ def test_an_object_the_detector_missed_in_most_of_its_views_is_kept_only_as_its_
     assert judged(laptop, missed, False, 0.02, settings, 30) is None
     assert judged(laptop, missed, True, 0.02, settings, 30) is not None
     assert judged(laptop, ghost, True, 0.02, settings, 30) is None
+
+
+def test_a_few_points_masked_beside_a_bigger_object_of_their_label_are_an_object_of_their_own() -> None:
+    """A pillow mostly hidden behind another shows a dozen points 40 cm from it: a piece of that one's outline, had no
+    frame masked both; the frames that show it also mask the other apart, so it is a second pillow."""
+    front = [_patch("pillow", (0.0, 0.0, 0.6), 0.4, frame=f) for f in range(4)]
+    hidden = [_patch("pillow", (0.6, 0.0, 0.6), 0.06, frame=f) for f in (2, 3)]
+    stray = [_patch("pillow", (0.6, 0.0, 0.6), 0.06, frame=f) for f in (5, 6)]
+    settings = AssociationSettings()
+    assert len(np.unique(np.concatenate([f.points for f in hidden]), axis=0)) < settings.min_points
+    assert len(associate([*front, *hidden], settings)) == 2
+    assert len(associate([*front, *stray], settings)) == 1
