@@ -191,3 +191,9 @@ def iou_3d(a: OrientedBox, b: OrientedBox, samples: int = 20_000, seed: int = 0)
     in_a, in_b = a.contains(pts), b.contains(pts)
     union = np.count_nonzero(in_a | in_b)
     return float(np.count_nonzero(in_a & in_b) / union) if union else 0.0
+
+
+def intersection_volume(a: OrientedBox, b: OrientedBox) -> float:
+    """The volume two boxes share (m³), from their IoU: how much of the smaller one the other holds."""
+    iou = iou_3d(a, b)
+    return iou * (a.volume() + b.volume()) / (1 + iou)

@@ -105,6 +105,10 @@ class Track:
         self.keys = np.union1d(self.keys, other.keys)
         self.fragments += other.fragments
 
+    def masked_with(self, other: Track) -> bool:
+        """Whether some frame masked both tracks (two masks of one frame are two objects)."""
+        return bool(set(self.pixels) & set(other.pixels))
+
     @property
     def bounds(self) -> np.ndarray:
         return key_bounds(self.keys)
@@ -199,9 +203,8 @@ def _lone(track: Track, tracks: list[Track], reach: float) -> bool:
     """Whether no track of the same label with more points comes within `reach` of the (small) `track`, other than
     those masked beside it in one frame (two masks in one frame are two objects: a pillow mostly hidden behind
     another)."""
-    frames = set(track.pixels)
     for other in tracks:
-        if other is not track and other.label == track.label and len(other.points) > len(track.points) and not frames & set(other.pixels):
+        if other is not track and other.label == track.label and len(other.points) > len(track.points) and not track.masked_with(other):
             if cKDTree(other.points).query(track.points, distance_upper_bound=reach)[0].min() < reach:
                 return False
     return True

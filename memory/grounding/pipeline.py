@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from reasmory.errors import InputError
-from reasmory.memory.boxes import OrientedBox, iou_3d
+from reasmory.memory.boxes import OrientedBox, intersection_volume
 from reasmory.memory.reconstruction.scale import TYPICAL_SIZES
 from reasmory.memory.grounding.associate import AssociationSettings, Fragment, Track, associate, merge_tracks, thin_indices
 from reasmory.memory.grounding.complete import Sides, complete_box
@@ -177,10 +177,9 @@ def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> t
     for i, j in itertools.combinations(range(len(tracks)), 2):
         a, b = boxes[i], boxes[j]
         (alo, ahi), (blo, bhi) = a.aabb(), b.aabb()
-        if tracks[i].label != tracks[j].label or (alo > bhi).any() or (blo > ahi).any() or set(tracks[i].pixels) & set(tracks[j].pixels):
+        if tracks[i].label != tracks[j].label or (alo > bhi).any() or (blo > ahi).any() or tracks[i].masked_with(tracks[j]):
             continue  # masked side by side in one frame: two objects
-        iou = iou_3d(a, b)
-        if iou * (a.volume() + b.volume()) / (1 + iou) >= share * min(a.volume(), b.volume()):
+        if intersection_volume(a, b) >= share * min(a.volume(), b.volume()):
             return i, j
     return None
 
@@ -192,7 +191,7 @@ def piece(tracks: list[Track], raw: list[OrientedBox], boxes: list[OrientedBox],
     (a table's leg in the frames that missed its top), to be merged rather than completed into an object of its own."""
     for i, j in itertools.permutations(range(len(tracks)), 2):
         whole, part = tracks[i], tracks[j]
-        if whole.label != part.label or raw[j].volume() >= share * raw[i].volume() or set(whole.pixels) & set(part.pixels):
+        if whole.label != part.label or raw[j].volume() >= share * raw[i].volume() or whole.masked_with(part):
             continue
         if boxes[i].contains(part.points, margin=reach).mean() >= 0.5:
             return i, j

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 
-from reasmory.memory.boxes import OrientedBox, iou_3d
+from reasmory.memory.boxes import OrientedBox, intersection_volume, iou_3d
 from reasmory.memory.grounding.associate import Fragment, Track
 
 
@@ -45,8 +45,7 @@ def masked_apart(a: Track, b: Track, same_pixels: float) -> bool:
 def same_place(a: OrientedBox, b: OrientedBox, min_iou: float, contained: float) -> bool:
     """Whether two boxes overlap by `min_iou` (3D IoU), or the smaller lies within the other by `contained` of its
     volume (a table's front seen as a desk: a sliver inside the table's box)."""
-    iou = iou_3d(a, b)
-    return iou >= min_iou or iou * (a.volume() + b.volume()) / (1 + iou) >= contained * min(a.volume(), b.volume())
+    return iou_3d(a, b) >= min_iou or intersection_volume(a, b) >= contained * min(a.volume(), b.volume())
 
 
 def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1, contained: float = 0.5,
