@@ -48,8 +48,8 @@ def pack(depth: torch.Tensor, index: torch.Tensor, radius: torch.Tensor | None =
     little-endian int64 (x86, ARM, CUDA): no 64-bit arithmetic on the points at all.
     """
     low = index.to(torch.int32)
-    if radius is not None:
-        low = low | (radius.to(torch.int32) << INDEX_BITS)
+    if radius is not None:  # index < 2^27, so adding radius · 2^27 sets the same bits as shifting and or-ing, in one pass
+        low = torch.add(low, radius.to(torch.int32), alpha=1 << INDEX_BITS)
     return torch.stack([low, depth.contiguous().view(torch.int32)], dim=-1).view(torch.int64).squeeze(-1)
 
 
@@ -93,14 +93,16 @@ class ZBuffer:
         """
         fu = torch.add(u, self.pad + 0.5).floor_()
         fv = torch.add(v, self.pad + 0.5).floor_()
-        radius = torch.mul(footprint, COVER / 2).sub_(0.5).ceil_().clamp_(0, MAX_RADIUS)
+        # ≥ 0 for valid points; only wide ones need clamping (a narrow one's key bits are its radius, a wide one's go
+        # to the spare slot)
+        radius = torch.mul(footprint, COVER / 2).sub_(0.5).ceil_()
         has_wide = float(radius.max()) > LEVEL_RADIUS  # a max costs far less than a boolean mask and `any`
         if has_wide:
             wide = radius > LEVEL_RADIUS
             wide = (wide if valid is None else wide & valid).nonzero().squeeze(1)
             if len(wide):
                 self.wide.append((fu[wide].to(torch.int64) - self.pad, fv[wide].to(torch.int64) - self.pad,
-                                  pack(depth[wide], index[wide]), radius[wide].to(torch.int64)))
+                                  pack(depth[wide], index[wide]), radius[wide].clamp_(max=MAX_RADIUS).to(torch.int64)))
         flat = fu.clamp_(0, self.stride - 1).add_(fv.clamp_(0, self.height + 2 * self.pad - 1), alpha=self.stride)
         if has_wide:  # wide points go to the spare slot: radius − LEVEL_RADIUS is ≥ 1 for them, ≤ 0 for the others
             flat.add_(torch.sub(radius, LEVEL_RADIUS).clamp_(0, 1), alpha=self.spare).clamp_(max=self.spare)
@@ -129,7 +131,8 @@ def _grow(image: torch.Tensor) -> None:
     field = _RADIUS_MASK << INDEX_BITS  # radii are compared in place in the keys, not shifted out
     radius = image & field
     row_reach, col_reach = radius.amax(dim=1), radius.amax(dim=0)
-    for ring in range(1, (int(row_reach.max()) >> INDEX_BITS) + 1):
+    rings = int(row_reach.max()) >> INDEX_BITS
+    for ring in range(1, rings + 1):
         threshold = ring << INDEX_BITS
         rows, cols = (row_reach >= threshold).nonzero(), (col_reach >= threshold).nonzero()
         top, bottom = max(int(rows[0]) - ring - 1, 0), min(int(rows[-1]) + ring + 2, image.shape[0])
@@ -137,7 +140,8 @@ def _grow(image: torch.Tensor) -> None:
         window, reach = image[top:bottom, left:right], radius[top:bottom, left:right]
         interior = window[1:-1, 1:-1]
         torch.minimum(interior, _min3x3(torch.where(reach >= threshold, window, EMPTY)), out=interior)
-        torch.bitwise_and(window, field, out=reach)
+        if ring < rings:
+            torch.bitwise_and(window, field, out=reach)
 
 
 #: The level of each radius up to MAX_RADIUS: the l ≥ 1 with LEVEL_RADIUS · 2^(l−1) < radius ≤ LEVEL_RADIUS · 2^l.
