@@ -45,12 +45,14 @@ def pack(depth: torch.Tensor, index: torch.Tensor, radius: torch.Tensor | None =
     """Keys ordering by depth first: (float32 bits of depth ≥ 0) << 32 | radius << 27 | index.
 
     The two 32-bit halves are laid side by side and read as one int64, low half first as in a
-    little-endian int64 (x86, ARM, CUDA): no 64-bit arithmetic on the points at all.
+    little-endian int64 (x86, ARM, CUDA): no 64-bit arithmetic on the points at all. They are
+    interleaved as the real and imaginary parts of a complex64, which only moves bits (NaN and
+    denormal patterns included, `tests/render/test_splat.py`) and costs half of `torch.stack`.
     """
     low = index.to(torch.int32)
     if radius is not None:  # index < 2^27, so adding radius · 2^27 sets the same bits as shifting and or-ing, in one pass
         low = torch.add(low, radius.to(torch.int32), alpha=1 << INDEX_BITS)
-    return torch.stack([low, depth.contiguous().view(torch.int32)], dim=-1).view(torch.int64).squeeze(-1)
+    return torch.complex(low.view(torch.float32), depth.view(torch.float32)).view(torch.int64)
 
 
 def unpack_index(keys: torch.Tensor) -> torch.Tensor:
@@ -98,14 +100,14 @@ class ZBuffer:
         radius = torch.mul(footprint, COVER / 2).sub_(0.5).ceil_()
         has_wide = float(radius.max()) > LEVEL_RADIUS  # a max costs far less than a boolean mask and `any`
         if has_wide:
-            wide = radius > LEVEL_RADIUS
-            wide = (wide if valid is None else wide & valid).nonzero().squeeze(1)
+            beyond = radius > LEVEL_RADIUS
+            wide = (beyond if valid is None else beyond & valid).nonzero().squeeze(1)
             if len(wide):
                 self.wide.append((fu[wide].to(torch.int64) - self.pad, fv[wide].to(torch.int64) - self.pad,
                                   pack(depth[wide], index[wide]), radius[wide].clamp_(max=MAX_RADIUS).to(torch.int64)))
         flat = fu.clamp_(0, self.stride - 1).add_(fv.clamp_(0, self.height + 2 * self.pad - 1), alpha=self.stride)
-        if has_wide:  # wide points go to the spare slot: radius − LEVEL_RADIUS is ≥ 1 for them, ≤ 0 for the others
-            flat.add_(torch.sub(radius, LEVEL_RADIUS).clamp_(0, 1), alpha=self.spare).clamp_(max=self.spare)
+        if has_wide:  # wide points go to the spare slot
+            flat.masked_fill_(beyond, self.spare)
         if valid is not None:
             flat = torch.where(valid, flat, self.spare)
         self.image.scatter_reduce_(0, flat.to(torch.int64), pack(depth, index, radius), "amin")

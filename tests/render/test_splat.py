@@ -24,6 +24,19 @@ def test_keys_order_by_depth_then_index() -> None:
     assert unpack_index(torch.cat([keys, torch.tensor([EMPTY])])).tolist() == [0, 7, 3, 1, -1]
 
 
+def test_keys_hold_depth_bits_high_and_radius_and_index_low_whatever_the_bit_patterns() -> None:
+    """The halves are interleaved through float32 views: bits that read as NaNs or denormals must survive as they are."""
+    rng = np.random.default_rng(0)
+    depth_bits = np.r_[np.array([0, 1, 0x7F800000, 0x7FC00001, 0x007FFFFF, 0x3F800000], np.int64),
+                       rng.integers(0, 2**31, 994)].astype(np.int32)
+    index = np.r_[np.array([0, 1, 2**23 - 1, 2**23, 2**27 - 1, 0x7FFFFF], np.int64), rng.integers(0, 2**27, 994)]
+    radius = np.r_[np.array([0, 0, 31, 15, 0, 31], np.int64), rng.integers(0, 32, 994)]
+    keys = pack(torch.from_numpy(depth_bits).view(torch.float32), torch.from_numpy(index),
+                torch.from_numpy(radius).float())
+    expected = (depth_bits.astype(np.int64) << 32) | (((radius << INDEX_BITS) | index) & 0xFFFFFFFF)
+    assert keys.numpy().tolist() == expected.tolist()
+
+
 @pytest.mark.parametrize("footprint", [0.5, 2.0, 4.5, 9.0, 30.0, 120.0])
 def test_a_splat_covers_a_square_as_wide_as_its_spacing(footprint: float) -> None:
     index = _draw([(150.0, 140.0, 1.0, footprint)], 320, 300)
