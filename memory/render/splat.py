@@ -102,15 +102,22 @@ class ZBuffer:
         if has_wide:
             beyond = radius > LEVEL_RADIUS
             wide = (beyond if valid is None else beyond & valid).nonzero().squeeze(1)
-            if len(wide):
-                self.wide.append((fu[wide].to(torch.int64) - self.pad, fv[wide].to(torch.int64) - self.pad,
-                                  pack(depth[wide], index[wide]), radius[wide].clamp_(max=MAX_RADIUS).to(torch.int64)))
+            if len(wide):  # index_select: a third of the time of indexing with a tensor
+                fu_wide, fv_wide, depth_wide, index_wide, radius_wide = (
+                    values.index_select(0, wide) for values in (fu, fv, depth, index, radius))
+                self.wide.append((fu_wide.to(torch.int64) - self.pad, fv_wide.to(torch.int64) - self.pad,
+                                  pack(depth_wide, index_wide), radius_wide.clamp_(max=MAX_RADIUS).to(torch.int64)))
         flat = fu.clamp_(0, self.stride - 1).add_(fv.clamp_(0, self.height + 2 * self.pad - 1), alpha=self.stride)
         if has_wide:  # wide points go to the spare slot
             flat.masked_fill_(beyond, self.spare)
         if valid is not None:
             flat = torch.where(valid, flat, self.spare)
         self.image.scatter_reduce_(0, flat.to(torch.int64), pack(depth, index, radius), "amin")
+
+    def merge(self, other: ZBuffer) -> None:
+        """Take in the points added to `other` (same size and device), as if they had been added here."""
+        torch.minimum(self.image, other.image, out=self.image)
+        self.wide.extend(other.wide)
 
     def finish(self) -> torch.Tensor:
         """(H, W) int64 keys: splats grown to their radii, wide points drawn at coarser levels and merged."""

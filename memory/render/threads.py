@@ -7,13 +7,20 @@ took 1.6 s on two threads and 52 ms on one), while on an idle one two threads
 render 1M points about 1.5× faster than one. So each render looks at what
 other processes are running at that moment (Linux `/proc`), unless
 $REASMORY_RENDER_THREADS fixes the number.
+
+The points themselves are drawn by `on_threads`: Python threads that each
+run their share of the pieces with torch ops on one thread apiece (torch
+releases the GIL inside its ops), rather than every op split across OpenMP
+threads: the z-buffer's scatter runs on one thread whatever the setting, and
+a few hundred small ops pay OpenMP's fork and join each.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -32,6 +39,7 @@ FIXED_THREADS: int | None = _env_threads()
 #: The threads the last CPU render ran on (benchmarks report them).
 last_threads = 0
 _depth = 0
+_pool: ThreadPoolExecutor | None = None
 
 
 def busy_elsewhere() -> int | None:
@@ -79,3 +87,23 @@ def cpu_threads(device: torch.device) -> Iterator[None]:
         _depth -= 1
         if wanted != before:
             torch.set_num_threads(before)
+
+
+def on_threads(work: Callable[[int], None], workers: int) -> None:
+    """Run work(0), …, work(workers − 1) at once on threads of a pool kept for the process, torch on one thread
+    apiece meanwhile (it is restored after); the first exception raised is raised here."""
+    global _pool
+    if _pool is None or _pool._max_workers < workers:
+        _pool = ThreadPoolExecutor(workers, thread_name_prefix="reasmory-render")
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for future in [_pool.submit(_on_one_thread, work, k) for k in range(workers)]:
+            future.result()
+    finally:
+        torch.set_num_threads(before)
+
+
+def _on_one_thread(work: Callable[[int], None], k: int) -> None:
+    torch.set_num_threads(1)  # a pool thread's own OpenMP setting, which its first op would take from the default
+    work(k)
