@@ -135,22 +135,25 @@ def _grow(image: torch.Tensor) -> None:
 
     Pass `ring` works only on a window around the splats of radius ≥ ring (near surfaces are usually a small part
     of the picture): a pixel that can still grow holds the key of such a splat, at most ring − 1 pixels from its
-    centre, so the windows follow from the radii before growing, without a search per pass.
+    centre, so the windows follow from the radii before growing, without a search per pass. Keys that may not grow
+    this pass are raised to at least `EMPTY` by integer arithmetic (a comparison and `torch.where` on the boolean
+    mask cost four times as much): keys never have the sign bit set (depths are ≥ 0), so `key | EMPTY` is ≥
+    `EMPTY`, which no key is, and such values lose every minimum against the pixel they would be written to.
     """
     field = _RADIUS_MASK << INDEX_BITS  # radii are compared in place in the keys, not shifted out
     radius = image & field
     row_reach, col_reach = radius.amax(dim=1), radius.amax(dim=0)
-    rings = int(row_reach.max()) >> INDEX_BITS
-    for ring in range(1, rings + 1):
+    for ring in range(1, (int(row_reach.max()) >> INDEX_BITS) + 1):
         threshold = ring << INDEX_BITS
         rows, cols = (row_reach >= threshold).nonzero(), (col_reach >= threshold).nonzero()
         top, bottom = max(int(rows[0]) - ring - 1, 0), min(int(rows[-1]) + ring + 2, image.shape[0])
         left, right = max(int(cols[0]) - ring - 1, 0), min(int(cols[-1]) + ring + 2, image.shape[1])
-        window, reach = image[top:bottom, left:right], radius[top:bottom, left:right]
+        window = image[top:bottom, left:right]
+        # radius − threshold < 0 → all ones after the shift → EMPTY's bits or-ed into the key; else the key itself
+        growing = torch.bitwise_and(window, field).sub_(threshold).bitwise_right_shift_(63)
+        growing.bitwise_and_(EMPTY).bitwise_or_(window)
         interior = window[1:-1, 1:-1]
-        torch.minimum(interior, _min3x3(torch.where(reach >= threshold, window, EMPTY)), out=interior)
-        if ring < rings:
-            torch.bitwise_and(window, field, out=reach)
+        torch.minimum(interior, _min3x3(growing), out=interior)
 
 
 #: The level of each radius up to MAX_RADIUS: the l ≥ 1 with LEVEL_RADIUS · 2^(l−1) < radius ≤ LEVEL_RADIUS · 2^l.
