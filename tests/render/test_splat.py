@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from reasmory.memory.render.splat import (COVER, EMPTY, INDEX_BITS, LEVEL_RADIUS, ZBuffer, _grow, fill_holes, pack,
-                                          unpack_index)
+                                          unpack_depth, unpack_index)
 
 
 def _draw(points: list[tuple[float, float, float, float]], width: int = 64, height: int = 48) -> np.ndarray:
@@ -22,6 +22,7 @@ def test_keys_order_by_depth_then_index() -> None:
     keys = pack(torch.tensor([2.0, 0.5, 0.5, 10.0]), torch.tensor([0, 7, 3, 1]))
     assert torch.argsort(keys).tolist() == [2, 1, 0, 3]
     assert unpack_index(torch.cat([keys, torch.tensor([EMPTY])])).tolist() == [0, 7, 3, 1, -1]
+    assert unpack_depth(torch.cat([keys, torch.tensor([EMPTY])])).tolist() == [2.0, 0.5, 0.5, 10.0, 0.0]
 
 
 def test_keys_hold_depth_bits_high_and_radius_and_index_low_whatever_the_bit_patterns() -> None:
