@@ -100,46 +100,63 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     device = cloud.xyz.device
     projection = camera.projection()
     P = torch.as_tensor(projection, dtype=torch.float32, device=device)
-    drawn, widen = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, NEAR, COVER)
-    if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
-        drawn = np.where(drawn > 0, cloud.blocks.count, 0)
-    groups = _groups(cloud, camera, projection, widen)
-    piece = CHUNK if device.type == "cpu" else max(1, len(cloud))
-    pieces: list[tuple[list[tuple[int, int]], np.ndarray, float, bool]] = []
-    for start, stop, bias in segments(cloud, hidden, object_bias):
-        inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
-        for group, near_plane in groups:
-            runs, scale = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), widen)
-            pieces.extend((part, part_scale, bias, near_plane) for part, part_scale in _chunks(runs, scale, piece))
-    biased = any(bias for _, _, bias, _ in pieces)
-    workers = min(torch.get_num_threads(), len(pieces)) if device.type == "cpu" else 1
-    zbuffers = [ZBuffer(camera.width, camera.height, device) for _ in range(max(workers, 1))]
-    waiting = queue.SimpleQueue()
-    for item in pieces:
-        waiting.put(item)
-
-    def draw_waiting(k: int) -> None:
-        with contextlib.suppress(queue.Empty):
-            while True:
-                _draw(zbuffers[k], cloud, P, camera, *waiting.get_nowait())
-
-    if workers > 1:
-        on_threads(draw_waiting, workers)
-    else:
-        draw_waiting(0)
-    zbuffer = zbuffers[0]
-    for other in zbuffers[1:]:
-        zbuffer.merge(other)
-    keys = zbuffer.finish()
+    pieces = _pieces(cloud, camera, projection, hidden, object_bias)
+    keys = _draw_pieces(cloud, P, camera, pieces).finish()
     if fill:
         keys = fill_holes(keys)
     index = unpack_index(keys)
-    if biased:  # keys hold biased depths: measure the winners again
+    if any(bias for _, _, bias, _ in pieces):  # keys hold biased depths: measure the winners again
         seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
         depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
     else:
         depth = unpack_depth(keys)
     return Raster(index.cpu().numpy(), depth.cpu().numpy())
+
+
+#: What `_draw` draws at a time: [start, stop) runs of points, their splat factors, their depth bias, and whether they
+#: need testing against the near plane.
+Piece = tuple[list[tuple[int, int]], np.ndarray, float, bool]
+
+
+def _pieces(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray, hidden: Collection[int | str],
+            object_bias: float | None) -> list[Piece]:
+    """The points in view, thinned by level of detail, cut into pieces of CHUNK points (on a GPU, one piece)."""
+    drawn, widen = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, NEAR, COVER)
+    if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
+        drawn = np.where(drawn > 0, cloud.blocks.count, 0)
+    groups = _groups(cloud, camera, projection, widen)
+    most = CHUNK if cloud.xyz.device.type == "cpu" else max(1, len(cloud))
+    pieces: list[Piece] = []
+    for start, stop, bias in segments(cloud, hidden, object_bias):
+        inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
+        for group, near_plane in groups:
+            runs, scale = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), widen)
+            pieces.extend((part, part_scale, bias, near_plane) for part, part_scale in _chunks(runs, scale, most))
+    return pieces
+
+
+def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, pieces: list[Piece]) -> ZBuffer:
+    """A z-buffer holding every piece. On a CPU render of several threads, each thread takes pieces as it becomes free
+    into a z-buffer of its own (threads.on_threads); the z-buffers are merged at the end."""
+    device = cloud.xyz.device
+    workers = max(1, min(torch.get_num_threads(), len(pieces))) if device.type == "cpu" else 1
+    zbuffers = [ZBuffer(camera.width, camera.height, device) for _ in range(workers)]
+    waiting: queue.SimpleQueue[Piece] = queue.SimpleQueue()
+    for piece in pieces:
+        waiting.put(piece)
+
+    def draw_waiting(worker: int) -> None:
+        with contextlib.suppress(queue.Empty):
+            while True:
+                _draw(zbuffers[worker], cloud, P, camera, *waiting.get_nowait())
+
+    if workers > 1:
+        on_threads(draw_waiting, workers)
+    else:
+        draw_waiting(0)
+    for other in zbuffers[1:]:
+        zbuffers[0].merge(other)
+    return zbuffers[0]
 
 
 def _groups(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray,

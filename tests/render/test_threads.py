@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -32,3 +33,20 @@ def test_the_setting_is_restored_and_nested_renders_keep_it(monkeypatch: pytest.
 def test_this_machine_can_be_read() -> None:
     busy = threads.busy_elsewhere()
     assert busy is None or busy >= 0
+
+
+def test_pieces_drawn_on_several_threads_make_the_picture_one_thread_makes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each thread fills a z-buffer of its own and the z-buffers are merged: the nearest point still wins everywhere."""
+    from reasmory.benchmarks.render import cameras, room_memory
+    from reasmory.memory.render import rasterize, render_cloud, view
+
+    monkeypatch.setattr(view, "CHUNK", 4096)  # many pieces, so that every thread draws several
+    cloud = render_cloud(room_memory(200_000))
+    pictures = []
+    for count in (1, 2, 3):
+        monkeypatch.setattr(threads, "FIXED_THREADS", count)
+        pictures.append([rasterize(cloud, camera) for camera in cameras()])
+        assert threads.last_threads == count
+    for several in pictures[1:]:
+        for one, other in zip(pictures[0], several):
+            assert np.array_equal(one.index, other.index) and np.array_equal(one.depth, other.depth)
