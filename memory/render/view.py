@@ -25,7 +25,8 @@ from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.threads import cpu_threads, on_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
-from reasmory.memory.render.splat import COVER, LEVEL_RADIUS, ZBuffer, fill_holes, unpack_depth, unpack_index
+from reasmory.memory.render.splat import (COVER, LEVEL_RADIUS, ZBuffer, fill_holes, mask_positions, unpack_depth,
+                                          unpack_index)
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Mode = Literal["rgb", "semantic", "depth"]
@@ -197,17 +198,24 @@ def _chunks(runs: list[tuple[int, int]], scale: np.ndarray,
 
 def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, runs: list[tuple[int, int]],
           scale: np.ndarray, bias: float, near_plane: bool) -> None:
-    """Project the points of `runs` and add them to the z-buffer; `near_plane`: test each point against NEAR."""
+    """Project the points of `runs` and add them to the z-buffer; `near_plane`: test each point against NEAR.
+
+    Points at or behind the near plane (half of those tested, in blocks the camera stands in) are let go as soon as
+    their depth is known: carried along as invalid, they cost four times a point drawn.
+    """
     xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
     proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
+    factor = torch.from_numpy(scale).to(proj.device)
+    if near_plane:
+        ahead = mask_positions(proj[2] > NEAR)
+        proj, spacing, index, factor = (values.index_select(-1, ahead) for values in (proj, spacing, index, factor))
     z = proj[2]
     inverse = torch.reciprocal(z)
     if cloud.sparse:
         footprint = torch.full_like(inverse, cloud.dot_width(camera.width))
     else:
-        footprint = spacing.mul_(torch.from_numpy(scale).to(z.device)).mul_(inverse).mul_(camera.focal)
-    zbuffer.add(proj[0].mul_(inverse), proj[1].mul_(inverse), z * (1.0 + bias) if bias else z, index, footprint,
-                z > NEAR if near_plane else None)
+        footprint = spacing.mul_(factor).mul_(inverse).mul_(camera.focal)
+    zbuffer.add(proj[0].mul_(inverse), proj[1].mul_(inverse), z * (1.0 + bias) if bias else z, index, footprint)
 
 
 def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
