@@ -301,7 +301,9 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
 
         def per_part(values: torch.Tensor, empty: int | None = None) -> np.ndarray:
             value = values[only].item()
-            return np.full(index.shape, value) if empty is None else np.where(hit, value, empty)
+            if empty is None or value == empty:  # (scene points have no label and no owner, like empty pixels)
+                return np.full(index.shape, value)
+            return np.where(hit, value, empty)
     else:
         part = torch.searchsorted(cloud.part_start, picked, right=True) - 1
         hit_t = torch.as_tensor(hit.ravel(), device=cloud.xyz.device)
