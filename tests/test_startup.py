@@ -19,6 +19,9 @@ NEVER = {"scipy", "torch", "open3d", "PIL", "lark", "lark_cython", "cv2", "av", 
 #: Submodules the probe reports by their full name (their packages are imported anyway).
 SUBMODULES = ["numpy.ma", "importlib.metadata", "importlib.resources"]
 
+#: The command-line modules `reasmory run` loads: its own command's and what that imports (the others load on demand).
+RUN_COMMAND_MODULES = {"reasmory.cli.program_cmd", "reasmory.cli.arguments", "reasmory.cli.output"}
+
 _PROBE = """
 import contextlib, io, json, sys
 argv, submodules = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -30,7 +33,8 @@ else:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = main(argv)
 sandbox = sys.modules.get("reasmory.interpreter.sandbox")
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | set(submodules) & set(sys.modules)),
+commands = {m for m in sys.modules if m.startswith("reasmory.cli.")}
+print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | set(submodules) & set(sys.modules) | commands),
                   "run_server": sandbox is not None and sandbox._SERVER is not None}))
 """
 
@@ -69,6 +73,7 @@ def test_run_imports_only_what_a_run_needs(tmp_path: Path, program: str) -> None
     (tmp_path / "q.rp").write_text(program)
     result = _probe(["run", str(memory), str(tmp_path / "q.rp")])
     assert not set(result["modules"]) & (NEVER | {"rich"})  # the answer and warnings go to a pipe: written as rich would
+    assert {m for m in result["modules"] if m.startswith("reasmory.cli.")} == RUN_COMMAND_MODULES  # not the other commands'
     assert not result["run_server"]  # the worker is forked from the command itself: no second Python imports it all again
 
 
