@@ -77,20 +77,29 @@ def test_run_imports_only_what_a_run_needs(tmp_path: Path, program: str) -> None
     assert not result["run_server"]  # the worker is forked from the command itself: no second Python imports it all again
 
 
-@pytest.mark.parametrize("given", [None, "", "logfire"])
-def test_the_script_skips_pydantic_plugin_discovery_unless_told(monkeypatch: pytest.MonkeyPatch, given: str | None) -> None:
-    """Discovery reads every installed distribution's entry points (0.1 s); `PYDANTIC_DISABLE_PLUGINS` set by the
-    user, even empty (every plugin kept), is left as it is."""
+@pytest.mark.parametrize(("variable", "ours"), [("PYDANTIC_DISABLE_PLUGINS", "__all__"), ("OPENBLAS_THREAD_TIMEOUT", "16")])
+@pytest.mark.parametrize("given", [None, "", "28"])
+def test_the_script_sets_its_start_up_settings_unless_told(monkeypatch: pytest.MonkeyPatch, variable: str, ours: str,
+                                                           given: str | None) -> None:
+    """Pydantic's plugin discovery skipped (it reads every installed distribution's entry points: 0.1 s) and OpenBLAS's
+    idle threads sleeping sooner; a setting of the user's, even empty (every plugin kept), is left as it is."""
     import reasmory.cli as cli
 
     if given is None:
-        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+        monkeypatch.delenv(variable, raising=False)
     else:
-        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", given)
+        monkeypatch.setenv(variable, given)
     monkeypatch.setattr(cli, "main", lambda: 0)
     with pytest.raises(SystemExit):
         cli.run()
-    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ("__all__" if given is None else given)
+    assert os.environ[variable] == (ours if given is None else given)
+
+
+def test_the_script_sets_them_before_numpy_loads() -> None:
+    """OpenBLAS reads its settings once, when numpy first loads it: the command line must not load numpy itself."""
+    done = subprocess.run([sys.executable, "-c", "import sys, reasmory.launcher, reasmory.cli; print('numpy' in sys.modules)"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 _SCRIPT_PROBE = """
