@@ -164,9 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(getattr(exc, "exit_code", 2))
 
 
-#: How long OpenBLAS's idle threads spin waiting for work before they sleep, as a power of two of CPU cycles, where the
-#: user has not set OPENBLAS_THREAD_TIMEOUT: 2^16 (tens of microseconds) instead of OpenBLAS's 2^28 (about 0.1 s).
-BLAS_IDLE_SPIN = "16"
+#: The environment the `reasmory` script gives itself where the user has not set these (see `run`): no pydantic
+#: plugin discovery, and OpenBLAS's idle threads spinning 2^16 CPU cycles (tens of microseconds) before they sleep
+#: instead of OpenBLAS's 2^28 (about 0.1 s).
+SCRIPT_ENVIRONMENT = {"PYDANTIC_DISABLE_PLUGINS": "__all__", "OPENBLAS_THREAD_TIMEOUT": "16"}
 
 
 def run() -> None:
@@ -176,9 +177,9 @@ def run() -> None:
     before the first model is built; the command line skips it unless PYDANTIC_DISABLE_PLUGINS is set
     (`PYDANTIC_DISABLE_PLUGINS=` keeps every plugin). OpenBLAS starts a thread per core when numpy loads, and each
     spins for about 0.1 s waiting for work that a command's start-up never gives it, taking a core from the start-up
-    itself (a fifth of `reasmory run` on two busy cores); the command line lets idle threads sleep sooner
-    (BLAS_IDLE_SPIN) unless OPENBLAS_THREAD_TIMEOUT is set. The number of threads, and so every result, is unchanged;
-    calls that follow each other closely still find the threads spinning."""
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", BLAS_IDLE_SPIN)
+    itself (a sixth of `reasmory run` on two busy cores); the command line lets idle threads sleep sooner unless
+    OPENBLAS_THREAD_TIMEOUT is set. The number of threads, and so every result, is unchanged; calls that follow each
+    other closely still find the threads spinning."""
+    for name, value in SCRIPT_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
     sys.exit(main())
