@@ -71,15 +71,23 @@ def _prepared(info: CommandInfo, resumes_itself: bool = False) -> None:
         info.callback = _resuming_collector(info.callback)
 
 
+def _prepare(typer_app: typer.Typer) -> None:
+    """Every command of a group of commands prepared as `_prepared` does, for the plain help formatter."""
+    typer_app.rich_markup_mode = None
+    for info in typer_app.registered_commands:
+        _prepared(info)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _prepare(group.typer_instance)
+
+
 @functools.cache
 def _command_info(name: str) -> CommandInfo | typer.Typer:
     """The command `name` as typer describes it, its module imported and its commands prepared (once per process)."""
     module, attribute = COMMANDS[name].split(":")
     target = getattr(importlib.import_module(f"reasmory.cli.{module}"), attribute)
     if isinstance(target, typer.Typer):
-        target.rich_markup_mode = None
-        for info in target.registered_commands:
-            _prepared(info)
+        _prepare(target)
         return target
     info = CommandInfo(name=name, callback=target)
     _prepared(info, resumes_itself=COMMANDS[name] in _RESUMING_THEMSELVES)
@@ -111,10 +119,14 @@ class _Commands(MutableMapping[str, Any]):
         del self._built[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter({**dict.fromkeys(COMMANDS), **self._built})
+        return iter(self._names())
 
     def __len__(self) -> int:
-        return len({**dict.fromkeys(COMMANDS), **self._built})
+        return len(self._names())
+
+    def _names(self) -> dict[str, None]:
+        """Every command's name, those of COMMANDS first and in its order."""
+        return {**dict.fromkeys(COMMANDS), **dict.fromkeys(self._built)}
 
 
 class _LazyGroup(TyperGroup):
