@@ -1,17 +1,16 @@
 """Start-up and front-end comparisons of the scale benchmark.
 
-Start-up: wall-clock and CPU time of `reasmory --help` and of `reasmory run`
-on a small memory, each beside `python -c pass`, in alternating rounds (one
-run, so machine load hits all alike), with floors in the same rounds:
-importing numpy and pydantic's `BaseModel` (what loading a memory needs at
-the least: `import pydantic` alone defers it), the same plus typer, and a
-typer app with `run`'s parameters parsing the same arguments (`TYPER_FLOOR`),
-and importing the interpreter a run needs (its operations, the memory's models); and numpy, and `reasmory run`,
-with numpy's OpenBLAS held to one thread (`OPENBLAS_NUM_THREADS=1`): on start-up OpenBLAS starts a thread per core
-that spins for a while waiting for work, which a machine with fewer idle cores than that pays for in wall-clock
-time. The package's bytecode is compiled
-first, as an installed package's is (with PYTHONDONTWRITEBYTECODE set, an
-editable checkout would otherwise recompile its own modules on every start).
+Start-up: wall-clock and CPU time of `reasmory --help` and of `reasmory run` on a small memory, each beside
+`python -c pass`, in alternating rounds (one run, so machine load hits all alike), with floors in the same rounds:
+importing numpy and pydantic's `BaseModel` (what loading a memory needs at the least: `import pydantic` alone defers
+it), the same plus typer, and a typer app with `run`'s parameters parsing the same arguments (`TYPER_FLOOR`), and
+importing the interpreter a run needs (its operations, the memory's models), each in the environment the script
+gives itself (`reasmory.cli.SCRIPT_ENVIRONMENT`: no pydantic plugin discovery, OpenBLAS's idle threads sleeping
+after 2^16 cycles). On start-up OpenBLAS starts a thread per core that, by default, spins for about 0.1 s waiting
+for work, which a machine with fewer idle cores than that pays for in wall-clock time: numpy is also timed with that
+default and with OpenBLAS held to one thread (`OPENBLAS_NUM_THREADS=1`), and `reasmory run` with the default and
+with one thread. The package's bytecode is compiled first, as an installed package's is (with
+PYTHONDONTWRITEBYTECODE set, an editable checkout would otherwise recompile its own modules on every start).
 
 Parse + check: the ten questions of `verifier_pairs.json`, each as a
 Reasmory program (parsed and type-checked against a memory) and as an
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from reasmory.benchmarks.report import median, timeit
+from reasmory.cli import SCRIPT_ENVIRONMENT
 from reasmory.interpreter import check
 from reasmory.interpreter.parser import parse_reference
 from reasmory.memory import Frame, ObjectInstance, OrientedBox, SpatialMemory
@@ -98,10 +98,15 @@ def startup(rounds: int) -> dict[str, Any]:
                     "floor: + typer parsing run's arguments": [sys.executable, "-c", TYPER_FLOOR, str(memory), str(program)],
                     "floor: import reasmory.interpreter": [sys.executable, "-c", "import reasmory.interpreter"],
                     "import numpy": [sys.executable, "-c", "import numpy"],
+                    "import numpy (OpenBLAS's default spin)": [sys.executable, "-c", "import numpy"],
                     "import numpy (one BLAS thread)": [sys.executable, "-c", "import numpy"],
+                    "reasmory run (OpenBLAS's default spin)": [*cli, "run", str(memory), str(program)],
                     "reasmory run (one BLAS thread)": [*cli, "run", str(memory), str(program)]}
+        ours = {**SCRIPT_ENVIRONMENT, **os.environ}
+        default_spin = {**os.environ, "OPENBLAS_THREAD_TIMEOUT": "28"}  # OpenBLAS's own default (THREAD_TIMEOUT)
         one_thread = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-        env = {name: one_thread for name in commands if name.endswith("(one BLAS thread)")}
+        env = {name: one_thread if name.endswith("(one BLAS thread)") else default_spin if name.endswith("default spin)") else ours
+               for name in commands}
         wall: dict[str, list[float]] = {k: [] for k in commands}
         cpu: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(rounds + 1):  # the first round warms the page cache and is dropped

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter.ast import Span
@@ -19,6 +19,8 @@ Stage = Literal["parse", "check", "run"]
 
 class Diagnostic(BaseModel):
     """One problem found in a program."""
+
+    model_config = ConfigDict(defer_build=True)  # a program that checks clean makes none: a run's start-up does not build its validator
 
     stage: Stage
     code: str

@@ -19,6 +19,9 @@ NEVER = {"scipy", "torch", "open3d", "PIL", "lark", "lark_cython", "cv2", "av", 
 #: Submodules the probe reports by their full name (their packages are imported anyway).
 SUBMODULES = ["numpy.ma", "importlib.metadata", "importlib.resources"]
 
+#: The command-line modules `reasmory run` loads: its own command's and what that imports (the others load on demand).
+RUN_COMMAND_MODULES = {"reasmory.cli.program_cmd", "reasmory.cli.arguments", "reasmory.cli.output"}
+
 _PROBE = """
 import contextlib, io, json, sys
 argv, submodules = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -30,7 +33,8 @@ else:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = main(argv)
 sandbox = sys.modules.get("reasmory.interpreter.sandbox")
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | set(submodules) & set(sys.modules)),
+commands = {m for m in sys.modules if m.startswith("reasmory.cli.")}
+print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | set(submodules) & set(sys.modules) | commands),
                   "run_server": sandbox is not None and sandbox._SERVER is not None}))
 """
 
@@ -69,23 +73,33 @@ def test_run_imports_only_what_a_run_needs(tmp_path: Path, program: str) -> None
     (tmp_path / "q.rp").write_text(program)
     result = _probe(["run", str(memory), str(tmp_path / "q.rp")])
     assert not set(result["modules"]) & (NEVER | {"rich"})  # the answer and warnings go to a pipe: written as rich would
+    assert {m for m in result["modules"] if m.startswith("reasmory.cli.")} == RUN_COMMAND_MODULES  # not the other commands'
     assert not result["run_server"]  # the worker is forked from the command itself: no second Python imports it all again
 
 
-@pytest.mark.parametrize("given", [None, "", "logfire"])
-def test_the_script_skips_pydantic_plugin_discovery_unless_told(monkeypatch: pytest.MonkeyPatch, given: str | None) -> None:
-    """Discovery reads every installed distribution's entry points (0.1 s); `PYDANTIC_DISABLE_PLUGINS` set by the
-    user, even empty (every plugin kept), is left as it is."""
+@pytest.mark.parametrize(("variable", "ours"), [("PYDANTIC_DISABLE_PLUGINS", "__all__"), ("OPENBLAS_THREAD_TIMEOUT", "16")])
+@pytest.mark.parametrize("given", [None, "", "28"])
+def test_the_script_sets_its_start_up_settings_unless_told(monkeypatch: pytest.MonkeyPatch, variable: str, ours: str,
+                                                           given: str | None) -> None:
+    """Pydantic's plugin discovery skipped (it reads every installed distribution's entry points: 0.1 s) and OpenBLAS's
+    idle threads sleeping sooner; a setting of the user's, even empty (every plugin kept), is left as it is."""
     import reasmory.cli as cli
 
     if given is None:
-        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+        monkeypatch.delenv(variable, raising=False)
     else:
-        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", given)
+        monkeypatch.setenv(variable, given)
     monkeypatch.setattr(cli, "main", lambda: 0)
     with pytest.raises(SystemExit):
         cli.run()
-    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ("__all__" if given is None else given)
+    assert os.environ[variable] == (ours if given is None else given)
+
+
+def test_the_script_sets_them_before_numpy_loads() -> None:
+    """OpenBLAS reads its settings once, when numpy first loads it: the command line must not load numpy itself."""
+    done = subprocess.run([sys.executable, "-c", "import sys, reasmory.launcher, reasmory.cli; print('numpy' in sys.modules)"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 _SCRIPT_PROBE = """

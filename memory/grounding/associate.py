@@ -19,6 +19,8 @@ import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
+from reasmory.memory.grounding.visibility import Masks
+
 _OFFSET = 1 << 20
 _NEIGHBOURS = np.array([(dx, dy, dz) for dx in (-1, 0, 1) for dy in (-1, 0, 1) for dz in (-1, 0, 1)], dtype=np.int64)
 
@@ -119,6 +121,14 @@ class Track:
         out: dict[int, int] = {}
         for f in self.fragments:
             out[f.frame] = max(out.get(f.frame, 0), f.pixels)
+        return out
+
+    def masks(self) -> Masks:
+        """Frame → its masks of this object, each cropped to its 2D box with the box's left and top pixel."""
+        out: Masks = {}
+        for f in self.fragments:
+            if f.mask is not None:
+                out.setdefault(f.frame, []).append((f.mask, int(f.box_2d[0]), int(f.box_2d[1])))
         return out
 
     @property

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from reasmory.memory.boxes import OrientedBox
-from reasmory.memory.grounding.visibility import DepthFn, sight
+from reasmory.memory.grounding.visibility import DepthFn, Masks, seen_empty, sight
 from reasmory.memory.model import Frame
 
 Sides = tuple[float | None, float | None, float | None]
@@ -60,21 +60,52 @@ def support_height(box: OrientedBox, others: Sequence[OrientedBox], floor_z: flo
 
 def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], depth: DepthFn,
                     height: float | None = None, contact: float = 0.03, hidden: float = 0.2,
-                    lowest: float | None = None, touch: float = 0.2) -> OrientedBox:
+                    lowest: float | None = None, touch: float = 0.2, under_lowest: float | None = None) -> OrientedBox:
     """The box's bottom lowered to `support` when within `contact` of it, when the object's `lowest` point (the box
     fit trims a few: a lamp's pole, a plant's pot narrower than its leaves) comes within `touch` of it, when less than
-    `hidden` of the space beneath was observed, or when the box is under half the typical `height` and the support
-    lies within 1.5 × that height below its top (a stool seen from above: its seat, with the floor seen between its
-    legs)."""
+    `hidden` of the space beneath was observed, or of the space straight under the lowest point seen empty
+    (`under_lowest`, from `empty_below`: a floor lamp's pole, hidden behind a bed below some height, goes on down),
+    or when the box is under half the typical `height` and the support lies within 1.5 × that height below its top
+    (a stool seen from above: its seat, with the floor seen between its legs)."""
     lo, hi = box.c[2] - box.e[2] / 2, box.c[2] + box.e[2] / 2
     gap = lo - support
     if gap <= 0:
         return box
     squat = height is not None and box.e[2] < 0.5 * height and hi - support <= 1.5 * height
     touching = lowest is not None and lowest - support <= touch
-    if gap <= contact or squat or touching or sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden:
+    continues = under_lowest is not None and under_lowest < hidden
+    if gap <= contact or squat or touching or continues or sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden:
         return _with_z(box, support, hi)
     return box
+
+
+def narrow_part_below(box: OrientedBox, points: np.ndarray, narrow: float = 0.25, least: int = 5) -> np.ndarray | None:
+    """The lowest of the object's points below its box when those (`least` or more) form a part narrower than
+    `narrow` × the box's sides (a lamp's pole, a monitor's stand, which the box fit trimmed off); None otherwise
+    (a surface's noisy lower edge spreads along the surface)."""
+    below = points[points[:, 2] < box.c[2] - box.e[2] / 2]
+    if len(below) < least:
+        return None
+    local = (below[:, :2] - box.c[:2]) @ box.R[:2, :2]
+    spread = np.percentile(local, 95, axis=0) - np.percentile(local, 5, axis=0)
+    return below[np.argmin(below[:, 2])] if np.all(spread <= narrow * box.e[:2]) else None
+
+
+def empty_below(point: np.ndarray, support: float, frames: Sequence[Frame], depth: DepthFn, masks: Masks,
+                toward: np.ndarray, radius: float = 0.02, layers: int = 6, clear: float = 0.03) -> float | None:
+    """Share of a thin column (`radius` m) from `support` up to the object's lowest `point` that some view saw empty
+    of it (`seen_empty`): reached where none of its masks covers it. The column stands 2 × `radius` from the point
+    `toward` the cameras, so under a window it is the room before the wall, not the wall's inside. None when the
+    point is within 2 × `clear` of the support."""
+    if point[2] - support <= 2 * clear:
+        return None
+    offsets = np.array([-radius, 0.0, radius])
+    ahead = toward[:2] - point[:2]
+    ahead = ahead / max(float(np.linalg.norm(ahead)), 1e-9) * 2 * radius
+    xy = np.stack(np.meshgrid(offsets, offsets), -1).reshape(-1, 2) + point[:2] + ahead
+    z = np.linspace(support + clear, point[2] - clear, layers)
+    column = np.c_[np.repeat(xy, layers, axis=0), np.tile(z, len(xy))]
+    return float(seen_empty(column, frames, depth, masks).mean())
 
 
 def _with_z(box: OrientedBox, lo: float, hi: float) -> OrientedBox:
@@ -256,15 +287,22 @@ def complete_box(
     typical: Sides | None = None,
     seen: Sequence[Frame] | None = None,
     outline: tuple[np.ndarray, np.ndarray] | None = None,
+    masks: Masks | None = None,
 ) -> OrientedBox:
     """The box rested on its support, grown through its open faces (found from its lifted points and their outline
     codes) into unobserved space, and thickened if thin. `seen`: the frames that show it (default all); observation
-    is judged in all `frames`; `outline`: the object's points and their codes."""
+    is judged in all `frames`; `outline`: the object's points and their codes; `masks`: the object's masks, which
+    tell the space under its lowest point seen empty from space where it may go on."""
     seen = frames if seen is None else seen
     down_to = None
     if floor_z is not None:
-        lowest = float(outline[0][:, 2].min()) if outline is not None and len(outline[0]) else None
-        box = rest_on_support(box, support_height(box, others, floor_z), frames, depth, (typical or (None,) * 3)[2], lowest=lowest)
+        support = support_height(box, others, floor_z)
+        points = outline[0] if outline is not None and len(outline[0]) else None
+        part = narrow_part_below(box, points) if points is not None else None
+        under = (empty_below(part, support, frames, depth, masks, np.mean([f.position for f in seen], axis=0))
+                 if part is not None and masks is not None and seen else None)
+        box = rest_on_support(box, support, frames, depth, (typical or (None,) * 3)[2],
+                              lowest=None if points is None else float(points[:, 2].min()), under_lowest=under)
         down_to = support_height(box, others, floor_z, below=True)
     if outline is not None and seen:
         typical = orient_typical(box, typical, frames, depth)

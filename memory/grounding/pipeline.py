@@ -162,7 +162,7 @@ def complete_track(k: int, tracks: list[Track], raw: list[OrientedBox], frames: 
     seen = [by_index[f] for f in sorted(pixels, key=pixels.get, reverse=True)]
     others = raw if others is None else others
     return complete_box(raw[k], others[:k] + others[k + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
-                        typical.get(track.label), seen, track.outline())
+                        typical.get(track.label), seen, track.outline(), track.masks())
 
 
 def lowered(fitted: OrientedBox, box: OrientedBox, contact: float = 0.05) -> bool:

@@ -278,10 +278,13 @@ def keep_where(track: Track, sample: np.ndarray, good: np.ndarray) -> None:
         fragment.outline = None if fragment.outline is None else fragment.outline[keep]
 
 
-def attached(points: np.ndarray, detached: float, eps: float = 0.08) -> np.ndarray:
+def attached(points: np.ndarray, detached: float, eps: float = 0.08, pole: float = 0.05) -> np.ndarray:
     """Which points to keep: all but the small clusters (under a tenth of them) lying over `detached` metres from the
     big ones: a mask's leak onto a wall or floor, or a patch of grossly wrong depth, that survived the votes (a lamp's
-    pole, a few centimetres off its shade, stays)."""
+    pole, a few centimetres off its shade, stays). Of a small cluster that comes near them, the points within
+    `detached` stay, and all of it when it is a pole under or over the bulk (within `pole` m of a vertical axis that
+    passes within `pole` of the bulk's points: a floor lamp's pole under its shade, down to the floor; a leak spreads
+    along the wall or floor, or runs down beside the object on the wall behind it)."""
     from scipy.spatial import cKDTree
 
     points = np.asarray(points, np.float64)
@@ -291,7 +294,13 @@ def attached(points: np.ndarray, detached: float, eps: float = 0.08) -> np.ndarr
     main = (np.bincount(labels) >= 0.1 * len(points))[labels]
     if main.all() or not main.any():
         return np.ones(len(points), bool)
-    gap = cKDTree(points[main]).query(points[~main], distance_upper_bound=detached)[0]
+    near = np.isfinite(cKDTree(points[main]).query(points[~main], distance_upper_bound=detached)[0])
     keep = main.copy()
-    keep[np.nonzero(~main)[0][np.isfinite(gap)]] = True
+    keep[np.nonzero(~main)[0][near]] = True
+    bulk = cKDTree(points[main, :2])
+    for cluster in np.unique(labels[~main][near]):
+        xy = points[labels == cluster, :2]
+        axis = np.median(xy, axis=0)
+        if np.percentile(np.linalg.norm(xy - axis, axis=1), 90) <= pole and bulk.query(axis)[0] <= pole:
+            keep |= labels == cluster
     return keep

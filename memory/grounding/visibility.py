@@ -18,6 +18,8 @@ from reasmory.memory.cameras import pixels_in_view
 from reasmory.memory.model import Frame
 
 DepthFn = Callable[[int], np.ndarray]
+#: An object's masks: frame index → each mask of it there, cropped to its 2D box, with the box's left and top pixel.
+Masks = dict[int, list[tuple[np.ndarray, int, int]]]
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,19 @@ def in_plain_sight(points: np.ndarray, frame: Frame, depth: DepthFn, margin: flo
         return 0.0
     idx, z, d = depth_at(points, frame, depth)
     return float(np.count_nonzero((d > 0) & (np.abs(d - z) <= margin + relative * z)) / len(points))
+
+
+def seen_empty(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, masks: Masks, margin: float = 0.02) -> np.ndarray:
+    """Per point: some frame reached it (see `sight`) at a pixel none of the object's own `masks` there covers, so
+    had the object been there, it would have been masked (a point reached at a masked pixel may be the object)."""
+    empty = np.zeros(len(points), bool)
+    for frame in frames:
+        idx, u, v, z = pixels_in_view(points, frame)
+        d = depth(frame.index)[v, u]
+        covered = np.zeros(len(idx), bool)
+        for mask, x0, y0 in masks.get(frame.index, ()):
+            r, c = v - y0, u - x0
+            inside = (r >= 0) & (c >= 0) & (r < mask.shape[0]) & (c < mask.shape[1])
+            covered[inside] |= mask[r[inside], c[inside]]
+        empty[idx[(d > 0) & (d >= z - margin) & ~covered]] = True
+    return empty

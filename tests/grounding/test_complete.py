@@ -55,3 +55,32 @@ def test_a_box_seen_only_as_its_top_gets_the_least_height_downwards_never_below_
     assert box.c[2] - box.e[2] / 2 == pytest.approx(bottom, abs=1e-6)
     assert box.e[2] == pytest.approx(height, abs=1e-6)
     assert tuple(box.e[:2]) == pytest.approx((0.5, 0.4))
+
+
+def test_a_floor_lamp_whose_pole_is_hidden_below_some_height_stands_on_the_floor() -> None:
+    """The pole's lowest seen point is 60 cm up: below it a bed hides the pole from the one camera. The space under
+    the pole was never seen empty, so the lamp goes on down; seen empty (no bed), it hangs where its points end."""
+    from reasmory.memory.grounding.complete import complete_box
+    from reasmory.memory.model import Frame
+
+    shade = OrientedBox.from_yaw([3.0, 0.0, 1.3], [0.4, 0.4, 0.4], 0.0)
+    points = np.r_[np.c_[np.full(20, 3.0), np.zeros(20), np.linspace(0.6, 1.1, 20)],  # the pole down to 60 cm
+                   np.c_[np.full(20, 2.8), np.zeros(20), np.linspace(1.1, 1.5, 20)]]  # the shade's front
+    K = ((100.0, 0.0, 50.0), (0.0, 100.0, 50.0), (0.0, 0.0, 1.0))
+    pose = ((0.0, 0.0, 1.0, 0.0), (-1.0, 0.0, 0.0, 0.0), (0.0, -1.0, 0.0, 1.0), (0.0, 0.0, 0.0, 1.0))  # at x=0, 1 m up, looking +x
+    frame = Frame(index=0, timestamp=0.0, width=100, height=100, K=K, pose=pose)
+    rows = np.arange(100)[:, None]
+    height = 1.0 - (rows - 50) / 100 * 3.0  # the height each row sees at the lamp's 3 m
+    mask = np.broadcast_to((height > 0.6) & (height < 1.5), (100, 100))[:, 48:53].copy()
+    masks = {0: [(mask, 48, 0)]}
+
+    def bed(i: int) -> np.ndarray:  # a bed 1 m before the lamp hides all under 0.6 m there
+        return np.where(height < 0.6 * (2 / 3) + 1.0 / 3, 2.0, 6.0) * np.ones((100, 100))
+
+    def wall(i: int) -> np.ndarray:  # the floor and wall behind seen all the way down
+        return np.full((100, 100), 6.0)
+
+    stood = complete_box(shade, [], [frame], bed, 0.0, outline=(points, np.zeros(len(points), np.uint8)), masks=masks)
+    assert stood.c[2] - stood.e[2] / 2 == pytest.approx(0.0)
+    hung = complete_box(shade, [], [frame], wall, 0.0, outline=(points, np.zeros(len(points), np.uint8)), masks=masks)
+    assert hung.c[2] - hung.e[2] / 2 == pytest.approx(1.1)

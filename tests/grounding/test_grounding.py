@@ -283,3 +283,19 @@ def test_sparse_depth_is_filled_within_the_mask_so_its_whole_silhouette_is_lifte
     assert len(sparse) > 10 * len(as_is) and np.unique(sparse[:, 2]) == pytest.approx([2.0, 2.4])
     near = sparse[sparse[:, 2] < 2.2]
     assert np.ptp(near[:, 0]) == pytest.approx(19 / 100 * 2.0, abs=0.05)  # the front part's width (pixels × depth / f), ±2 pixels
+
+
+def test_a_pole_two_pixels_wide_in_front_of_a_wall_is_lifted_and_a_rim_on_the_wall_is_not() -> None:
+    """Every pixel of a 2-pixel pole is on its mask's rim, on a depth jump: eroding the rim would drop the pole
+    whole. It stands in front of all around it, so it stays; a mask bleeding one pixel onto the wall does not."""
+    depth = np.full((80, 60), 5.0)
+    depth[10:70, 29:31] = 4.0  # the pole, 2 pixels wide, a metre before the wall
+    K, pose = np.array([[100.0, 0, 30], [0, 100.0, 40], [0, 0, 1]]), np.eye(4)
+    pole = np.zeros((80, 60), bool)
+    pole[10:70, 29:31] = True
+    points, _ = lift_instance(pole, depth, K, pose, depth_edges(depth), 1)
+    assert len(points) >= 100 and np.allclose(points[:, 2], 4.0)
+    bled = pole.copy()
+    bled[10:70, 28] = True  # one column of wall inside the mask
+    points, _ = lift_instance(bled, depth, K, pose, depth_edges(depth), 1)
+    assert len(points) >= 50 and np.allclose(points[:, 2], 4.0)  # 3 pixels wide now: its rim eroded, its middle kept

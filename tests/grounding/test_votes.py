@@ -263,3 +263,20 @@ def test_a_few_points_masked_beside_a_bigger_object_of_their_label_are_an_object
     assert len(np.unique(np.concatenate([f.points for f in hidden]), axis=0)) < settings.min_points
     assert len(associate([*front, *hidden], settings)) == 2
     assert len(associate([*front, *stray], settings)) == 1
+
+
+def test_a_small_cluster_that_comes_near_the_object_stays_whole_and_a_stray_one_goes() -> None:
+    """A lamp's pole (a thin line of points from just under its shade down to 30 cm) is one small cluster near it:
+    all of it stays, not just its top 25 cm; a patch of wrong depth half a metre off the shade goes, and of a leak
+    onto the wall only what lies near the shade stays."""
+    from reasmory.memory.grounding.support import attached
+
+    rng = np.random.default_rng(0)
+    shade = rng.uniform([-0.2, -0.2, 1.1], [0.2, 0.2, 1.5], (400, 3))
+    pole = np.c_[np.zeros(31), np.zeros(31), np.linspace(0.98, 0.3, 31)]  # 12 cm below the shade: a cluster apart
+    stray = rng.uniform([0.7, -0.05, 1.2], [0.8, 0.05, 1.3], (10, 3))
+    keep = attached(np.r_[shade, pole, stray], detached=0.25)
+    assert keep[:431].all() and not keep[431:].any()
+    leak = np.c_[np.linspace(0.0, 1.2, 31), np.full(31, 0.2), np.linspace(0.98, 0.3, 31)]  # a slanting leak on a wall
+    near = attached(np.r_[shade, leak], detached=0.25)  # not a pole: only what lies near the shade stays
+    assert near[:400].all() and 0 < near[400:].sum() < 31
