@@ -283,8 +283,9 @@ def attached(points: np.ndarray, detached: float, eps: float = 0.08, pole: float
     big ones: a mask's leak onto a wall or floor, or a patch of grossly wrong depth, that survived the votes (a lamp's
     pole, a few centimetres off its shade, stays). Of a small cluster that comes near them, the points within
     `detached` stay, and all of it when it is a pole under or over the bulk (within `pole` m of a vertical axis that
-    passes within `pole` of the bulk's points: a floor lamp's pole under its shade, down to the floor; a leak spreads
-    along the wall or floor, or runs down beside the object on the wall behind it)."""
+    passes within the bulk's horizontal reach, the 90th percentile of its points' distances from their median: a
+    floor lamp's pole under its shade, seen from the front, down to the floor; a leak spreads along the wall or floor,
+    or runs down beside the object on the wall behind it)."""
     from scipy.spatial import cKDTree
 
     points = np.asarray(points, np.float64)
@@ -297,10 +298,11 @@ def attached(points: np.ndarray, detached: float, eps: float = 0.08, pole: float
     near = np.isfinite(cKDTree(points[main]).query(points[~main], distance_upper_bound=detached)[0])
     keep = main.copy()
     keep[np.nonzero(~main)[0][near]] = True
-    bulk = cKDTree(points[main, :2])
+    centre = np.median(points[main, :2], axis=0)
+    reach = np.percentile(np.linalg.norm(points[main, :2] - centre, axis=1), 90)
     for cluster in np.unique(labels[~main][near]):
         xy = points[labels == cluster, :2]
         axis = np.median(xy, axis=0)
-        if np.percentile(np.linalg.norm(xy - axis, axis=1), 90) <= pole and bulk.query(axis)[0] <= pole:
+        if np.percentile(np.linalg.norm(xy - axis, axis=1), 90) <= pole and np.linalg.norm(axis - centre) <= reach:
             keep |= labels == cluster
     return keep
