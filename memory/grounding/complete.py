@@ -60,13 +60,16 @@ def support_height(box: OrientedBox, others: Sequence[OrientedBox], floor_z: flo
 
 def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], depth: DepthFn,
                     height: float | None = None, contact: float = 0.03, hidden: float = 0.2,
-                    lowest: float | None = None, touch: float = 0.2, under_lowest: float | None = None) -> OrientedBox:
+                    lowest: float | None = None, touch: float = 0.2, under_lowest: float | None = None,
+                    ends_seen: bool = False) -> OrientedBox:
     """The box's bottom lowered to `support` when within `contact` of it, when the object's `lowest` point (the box
     fit trims a few: a lamp's pole, a plant's pot narrower than its leaves) comes within `touch` of it, when less than
     `hidden` of the space beneath was observed, or of the space straight under the lowest point seen empty
     (`under_lowest`, from `empty_below`: a floor lamp's pole, hidden behind a bed below some height, goes on down),
     or when the box is under half the typical `height` and the support lies within 1.5 × that height below its top
-    (a stool seen from above: its seat, with the floor seen between its legs)."""
+    (a stool seen from above: its seat, with the floor seen between its legs). Space beneath never observed says
+    nothing when the views saw where the object `ends_seen` (a window's sill above a tv that hides the wall
+    below)."""
     lo, hi = box.c[2] - box.e[2] / 2, box.c[2] + box.e[2] / 2
     gap = lo - support
     if gap <= 0:
@@ -74,9 +77,22 @@ def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], d
     squat = height is not None and box.e[2] < 0.5 * height and hi - support <= 1.5 * height
     touching = lowest is not None and lowest - support <= touch
     continues = under_lowest is not None and under_lowest < hidden
-    if gap <= contact or squat or touching or continues or sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden:
+    unseen = not ends_seen and sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden
+    if gap <= contact or squat or touching or continues or unseen:
         return _with_z(box, support, hi)
     return box
+
+
+def bottom_seen(box: OrientedBox, points: np.ndarray, outline: np.ndarray, thin: float = 0.1, near: float = 0.05,
+                own: float = 0.5, min_edge: int = 5) -> bool:
+    """Whether a box standing as a surface (thinner than `thin` across) had its lower edge seen as its own outline:
+    most outline points (`outline` codes) within `near` of its bottom face lie on the object's own outline, not
+    where an occluder or the image border cut the view (a window's sill, against the wall below)."""
+    if min(box.e[0], box.e[1]) >= thin:
+        return False
+    codes = outline[points[:, 2] <= box.c[2] - box.e[2] / 2 + near]
+    codes = codes[codes > 0]
+    return len(codes) >= min_edge and float(np.mean(codes == 1)) >= own
 
 
 def narrow_part_below(box: OrientedBox, points: np.ndarray, narrow: float = 0.25, least: int = 5) -> np.ndarray | None:
@@ -301,8 +317,10 @@ def complete_box(
         part = narrow_part_below(box, points) if points is not None else None
         under = (empty_below(part, support, frames, depth, masks, np.mean([f.position for f in seen], axis=0))
                  if part is not None and masks is not None and seen else None)
+        ends = points is not None and bottom_seen(box, points, outline[1])
         box = rest_on_support(box, support, frames, depth, (typical or (None,) * 3)[2],
-                              lowest=None if points is None else float(points[:, 2].min()), under_lowest=under)
+                              lowest=None if points is None else float(points[:, 2].min()), under_lowest=under,
+                              ends_seen=ends)
         down_to = support_height(box, others, floor_z, below=True)
     if outline is not None and seen:
         typical = orient_typical(box, typical, frames, depth)

@@ -84,3 +84,22 @@ def test_a_floor_lamp_whose_pole_is_hidden_below_some_height_stands_on_the_floor
     assert stood.c[2] - stood.e[2] / 2 == pytest.approx(0.0)
     hung = complete_box(shade, [], [frame], wall, 0.0, outline=(points, np.zeros(len(points), np.uint8)), masks=masks)
     assert hung.c[2] - hung.e[2] / 2 == pytest.approx(1.1)
+
+
+def test_a_window_whose_sill_was_seen_stays_on_the_wall_though_a_tv_hides_the_wall_below(monkeypatch) -> None:
+    """Nothing below the window was observed (a tv and a cabinet stand before the wall there), but its lower edge was
+    seen as its own outline: it ends there. A door whose lower edge every view had cut off goes down to the floor."""
+    import reasmory.memory.grounding.complete as complete
+    from reasmory.memory.grounding.visibility import Sight
+
+    monkeypatch.setattr(complete, "sight", lambda points, frames, depth, margin=0.02: Sight(*(np.zeros(len(points), bool),) * 3))
+    window = OrientedBox.from_yaw([0.0, 0.0, 1.38], [1.35, 0.05, 1.0], 0.0)
+    edge = np.c_[np.linspace(-0.6, 0.6, 20), np.zeros(20), np.full(20, 0.9)]
+    own, cut = np.ones(20, np.uint8), np.full(20, 2, np.uint8)
+    assert complete.bottom_seen(window, edge, own) and not complete.bottom_seen(window, edge, cut)
+    stays = complete.rest_on_support(window, 0.0, [], lambda i: None, ends_seen=True)
+    assert stays.c[2] == pytest.approx(1.38)
+    lowered = complete.rest_on_support(window, 0.0, [], lambda i: None, ends_seen=False)
+    assert lowered.c[2] - lowered.e[2] / 2 == pytest.approx(0.0)
+    table_top = OrientedBox.from_yaw([0.0, 0.0, 0.74], [1.2, 0.8, 0.02], 0.0)  # not a standing surface: says nothing
+    assert not complete.bottom_seen(table_top, edge, own)
