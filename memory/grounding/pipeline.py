@@ -27,7 +27,7 @@ from reasmory.memory.grounding.fit import fit_box, surface_spread
 from reasmory.memory.grounding.lift import depth_edges, depth_noise, lift_instance, mask_bounds
 from reasmory.memory.grounding.relabel import confused
 from reasmory.memory.grounding.sources import GivenMasks, InstanceSource
-from reasmory.memory.grounding.support import SupportSettings, supported
+from reasmory.memory.grounding.support import SupportSettings, glimpsed, supported
 from reasmory.memory.labels import LabelNormalizer
 from reasmory.memory.model import Frame, ObjectInstance
 
@@ -121,6 +121,7 @@ def ground(
     faint = [f for f in fragments if len(f.points) < settings.min_fragment_points]  # too little depth to place, yet masked
     tracks = supported(associate(solid, settings.association), list(frames), depth, settings.support, settings.association.min_points,
                        settings.min_visible_pixels, settings.floor_z, faint)
+    glimpsed(tracks, [f for f in faint if f.pixels >= settings.min_visible_pixels], list(frames), depth)
     typical = typical_sides(normalizer) if settings.typical_sizes else {}
     frames = list(frames)
     spread = settings.deflate * scene_spread(tracks)

@@ -229,6 +229,28 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     return [kept[number] for number in sorted(kept)]
 
 
+def glimpsed(tracks: Sequence[Track], faint: Sequence[Fragment], frames: Sequence[Frame], depth: DepthFn,
+             margin: float = 0.05, relative: float = 0.05, least: int = 2) -> None:
+    """Each track's `shown_in` grown by the frames where a mask of its label too faint to place (a few pixels at the
+    image's edge: an object's first glimpse, as often as not) covers `least` of its points in plain sight there."""
+    by_index = {f.index: f for f in frames}
+    for fragment in faint:
+        frame = by_index.get(fragment.frame)
+        if frame is None or fragment.mask is None:
+            continue
+        x0, y0 = int(fragment.box_2d[0]), int(fragment.box_2d[1])
+        for track in tracks:
+            if track.label != fragment.label or fragment.frame in track.shown_in:
+                continue
+            idx, u, v, z = pixels_in_view(_sample(track.points, 2000), frame)
+            r, c = v - y0, u - x0
+            inside = (r >= 0) & (c >= 0) & (r < fragment.mask.shape[0]) & (c < fragment.mask.shape[1])
+            d = depth(frame.index)[v[inside], u[inside]]
+            hits = fragment.mask[r[inside], c[inside]] & (np.abs(d - z[inside]) <= margin + relative * z[inside])
+            if hits.sum() >= least:
+                track.shown_in = sorted({*track.shown_in, fragment.frame})
+
+
 def judged(track: Track, votes: Votes, relaxed: bool, tolerance: float, settings: SupportSettings,
            min_points: int) -> np.ndarray | None:
     """Which voted points stand, or None when too few do (`min_points`, or half the track's points for a smaller one).

@@ -280,3 +280,25 @@ def test_a_small_cluster_that_comes_near_the_object_stays_whole_and_a_stray_one_
     leak = np.c_[np.linspace(0.0, 1.2, 31), np.full(31, 0.2), np.linspace(0.98, 0.3, 31)]  # a slanting leak on a wall
     near = attached(np.r_[shade, leak], detached=0.25)  # not a pole: only what lies near the shade stays
     assert near[:400].all() and 0 < near[400:].sum() < 31
+
+
+def test_a_glimpse_too_faint_to_place_is_a_frame_that_shows_the_object() -> None:
+    """A trash bin's first sight is 17 pixels at the image's edge, one point of depth: no fragment of its own, but
+    its mask covers the bin's points in plain sight, so that frame shows the bin (when it was first seen is a fact of
+    the video). A faint mask elsewhere, or of another label, says nothing of it."""
+    from reasmory.memory.grounding.associate import Track
+    from reasmory.memory.grounding.support import glimpsed
+    from reasmory.memory.model import Frame
+
+    K = ((100.0, 0.0, 50.0), (0.0, 100.0, 50.0), (0.0, 0.0, 1.0))
+    identity = tuple(tuple(float(i == j) for j in range(4)) for i in range(4))
+    frame = Frame(index=0, timestamp=0.0, width=100, height=100, K=K, pose=identity)
+    points = np.array([[0.0, 0.0, 2.0], [0.02, 0.0, 2.0], [0.0, 0.02, 2.0]], np.float32)  # at pixels (50, 50)-(51, 51)
+    mask = np.ones((5, 5), bool)
+
+    def faint(label: str, x0: float) -> Fragment:
+        return Fragment(label, points[:1], 0, 17, (x0, 48.0, x0 + 5, 53.0), mask=mask)
+
+    tracks = [Track("trash bin", np.zeros(0, np.int64), points=points), Track("chair", np.zeros(0, np.int64), points=points)]
+    glimpsed(tracks, [faint("trash bin", 48.0), faint("chair", 10.0)], [frame], lambda i: np.full((100, 100), 2.0))
+    assert tracks[0].shown_in == [0] and tracks[1].shown_in == []
