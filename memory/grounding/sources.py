@@ -45,7 +45,9 @@ def read_id_map(path: Path, offset: int = 1) -> np.ndarray:
         with Image.open(path) as img:
             return np.asarray(img).astype(np.int32) - offset
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read instance map '{path}': {exc}") from None
+        raise InputError(f"cannot read instance map '{path}': {exc}",
+                         hint="each frame's 'instances' in the folder's cameras.json names its instance-id PNG: restore the "
+                              "file, or make the folder again with 'reasmory synth'") from None
 
 
 class GivenMasks:

@@ -299,3 +299,13 @@ def test_a_pole_two_pixels_wide_in_front_of_a_wall_is_lifted_and_a_rim_on_the_wa
     bled[10:70, 28] = True  # one column of wall inside the mask
     points, _ = lift_instance(bled, depth, K, pose, depth_edges(depth), 1)
     assert len(points) >= 50 and np.allclose(points[:, 2], 4.0)  # 3 pixels wide now: its rim eroded, its middle kept
+
+
+def test_a_missing_instance_map_is_one_line_naming_the_file_and_the_fix(tmp_path: Path) -> None:
+    from reasmory.errors import InputError
+    from reasmory.memory.grounding.sources import read_id_map
+
+    with pytest.raises(InputError) as caught:
+        read_id_map(tmp_path / "00000.png")
+    line = caught.value.one_line()
+    assert "00000.png" in line and "reasmory synth" in line and "\n" not in line
