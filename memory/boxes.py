@@ -90,6 +90,11 @@ class OrientedBox(BaseModel):
         half = np.abs(self.R) @ self.e / 2
         return self.c - half, self.c + half
 
+    def apart(self, other: OrientedBox) -> bool:
+        """Whether the two boxes' axis-aligned bounds do not meet: a cheap test before an IoU."""
+        (lo, hi), (other_lo, other_hi) = self.aabb(), other.aabb()
+        return bool((lo > other_hi).any() or (other_lo > hi).any())
+
     def contains(self, points: np.ndarray, margin: float = 0.0) -> np.ndarray:
         """Boolean mask of the (N, 3) points inside the box (grown by `margin` metres)."""
         local = (np.asarray(points, dtype=np.float64) - self.c) @ self.R

@@ -5,8 +5,8 @@ background outright. So the mask's boundary is eroded where it sits on a
 depth jump, and any pixel whose depth disagrees with its in-mask neighbours
 is rejected; thin parts (a lamp's pole) survive because their pixels agree
 with each other, and a part too thin to erode (1–2 pixels) stays where it
-stands in front of all around it, unless the depth is noisy. Noisy depth (noise estimated from the depth itself) is first
-smoothed within the mask. Each point keeps an outline code: whether it lies
+stands in front of all around it, unless the depth is noisy. Noisy depth
+(noise estimated from the depth itself) is first smoothed within the mask. Each point keeps an outline code: whether it lies
 near the object's own outline or near where the view of it was cut (image
 border, nearer occluder), which amodal completion needs. Sparse depth (SfM's
 triangulated points: a few percent of pixels) is first filled within the mask,

@@ -177,8 +177,7 @@ def coinciding(tracks: list[Track], boxes: list[OrientedBox], share: float) -> t
     views never met (a stove seen from its left, then from its right), to be merged."""
     for i, j in itertools.combinations(range(len(tracks)), 2):
         a, b = boxes[i], boxes[j]
-        (alo, ahi), (blo, bhi) = a.aabb(), b.aabb()
-        if tracks[i].label != tracks[j].label or (alo > bhi).any() or (blo > ahi).any() or tracks[i].masked_with(tracks[j]):
+        if tracks[i].label != tracks[j].label or a.apart(b) or tracks[i].masked_with(tracks[j]):
             continue  # masked side by side in one frame: two objects
         if intersection_volume(a, b) >= share * min(a.volume(), b.volume()):
             return i, j

@@ -53,8 +53,7 @@ def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1
     """(kept, dropped): two tracks of different labels that are one object (see the module's doc), or None."""
     for i, j in itertools.combinations(range(len(tracks)), 2):
         a, b = tracks[i], tracks[j]
-        (alo, ahi), (blo, bhi) = boxes[i].aabb(), boxes[j].aabb()
-        if a.label == b.label or (alo > bhi).any() or (blo > ahi).any():
+        if a.label == b.label or boxes[i].apart(boxes[j]):
             continue
         if not same_place(boxes[i], boxes[j], min_iou, contained) or masked_apart(a, b, same_pixels):
             continue

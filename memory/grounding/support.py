@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reasmory.memory.grounding.associate import Fragment, Track, components
-from reasmory.memory.grounding.visibility import DepthFn
+from reasmory.memory.grounding.visibility import DepthFn, covered_by, plain
 from reasmory.memory.cameras import pixels_in_view
 from reasmory.memory.model import Frame
 
@@ -242,11 +242,8 @@ def glimpsed(tracks: Sequence[Track], faint: Sequence[Fragment], frames: Sequenc
         for track in tracks:
             if track.label != fragment.label or fragment.frame in track.shown_in:
                 continue
-            idx, u, v, z = pixels_in_view(_sample(track.points, 2000), frame)
-            r, c = v - y0, u - x0
-            inside = (r >= 0) & (c >= 0) & (r < fragment.mask.shape[0]) & (c < fragment.mask.shape[1])
-            d = depth(frame.index)[v[inside], u[inside]]
-            hits = fragment.mask[r[inside], c[inside]] & (np.abs(d - z[inside]) <= margin + relative * z[inside])
+            _, u, v, z = pixels_in_view(_sample(track.points, 2000), frame)
+            hits = covered_by(fragment.mask, x0, y0, v, u) & plain(z, depth(frame.index)[v, u], margin, relative)
             if hits.sum() >= least:
                 track.shown_in = sorted({*track.shown_in, fragment.frame})
 

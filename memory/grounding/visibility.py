@@ -46,13 +46,28 @@ def sight(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, margin: f
     return Sight(in_view, reached, free)
 
 
+def plain(z: np.ndarray, d: np.ndarray, margin: float = 0.05, relative: float = 0.05) -> np.ndarray:
+    """Whether a frame whose depth is `d` at points of depth `z` shows them: within `margin + relative × z` (neither
+    hidden behind something nearer nor seen through)."""
+    return (d > 0) & (np.abs(d - z) <= margin + relative * z)
+
+
+def covered_by(mask: np.ndarray, x0: int, y0: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Whether a mask cropped to its 2D box, whose left and top pixel are (`x0`, `y0`), covers each pixel."""
+    r, c = rows - y0, cols - x0
+    inside = (r >= 0) & (c >= 0) & (r < mask.shape[0]) & (c < mask.shape[1])
+    covered = np.zeros(len(rows), bool)
+    covered[inside] = mask[r[inside], c[inside]]
+    return covered
+
+
 def in_plain_sight(points: np.ndarray, frame: Frame, depth: DepthFn, margin: float = 0.05, relative: float = 0.05) -> float:
     """Share of the points the frame shows: in view, with the frame's depth there within `margin + relative × z` of
     theirs (neither hidden behind something nearer nor seen through)."""
     if len(points) == 0:
         return 0.0
     idx, z, d = depth_at(points, frame, depth)
-    return float(np.count_nonzero((d > 0) & (np.abs(d - z) <= margin + relative * z)) / len(points))
+    return float(np.count_nonzero(plain(z, d, margin, relative)) / len(points))
 
 
 def seen_empty(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, masks: Masks, margin: float = 0.02) -> np.ndarray:
@@ -64,8 +79,6 @@ def seen_empty(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, mask
         d = depth(frame.index)[v, u]
         covered = np.zeros(len(idx), bool)
         for mask, x0, y0 in masks.get(frame.index, ()):
-            r, c = v - y0, u - x0
-            inside = (r >= 0) & (c >= 0) & (r < mask.shape[0]) & (c < mask.shape[1])
-            covered[inside] |= mask[r[inside], c[inside]]
+            covered |= covered_by(mask, x0, y0, v, u)
         empty[idx[(d > 0) & (d >= z - margin) & ~covered]] = True
     return empty
