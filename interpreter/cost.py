@@ -125,7 +125,7 @@ class Scene:
             return Size(objects=self.objects, points=self.object_points, solid=self.solid, chars=self.label_chars, is_set=True,
                         volume=self.volume, radius=self.radius)
         if label not in self.groups:
-            rows = memory.find_rows(label)
+            rows = memory.rows_named(label)
             found = memory.index.objects_of(rows)
             points = sum(_geometry_points(o) for o in found)
             volume, radius = _spread(memory, rows)

@@ -8,6 +8,9 @@ Rows follow `SpatialMemory.objects` order. Arrays (float64, world metres, z up):
 - `mid` (n, 3), `radius` (n,): centre and half diagonal of those bounds (a sphere holding the geometry)
 - `observations` (n,) int64: frames seen in, else points (how well observed)
 
+Labels: `by_label` maps each canonical label to its rows; `by_other_label` maps the names a fair share of an object's
+views gave it though most named it otherwise (`also_called`: a detector's look-alike confusions) to its rows.
+
 Point geometry (objects that are not solid boxes) is gathered on first use:
 `points` (P, 3) float64 of every such object (its box corners when it has no
 points), `offsets` (n + 1,) int64 so that row i owns points[offsets[i]:offsets[i+1]]
@@ -29,6 +32,17 @@ from reasmory.memory.geometry import is_solid_box
 from reasmory.memory.labels import LabelNormalizer
 from reasmory.memory.model import ObjectInstance
 
+#: A name some views gave an object stands for it when at least this share of its views gave it: one false detection
+#: among a bed's nine views does not make it a toilet, one view of three calling a cabinet a nightstand may.
+MIN_NAME_SHARE = 0.25
+
+
+def also_called(obj: ObjectInstance) -> dict[str, tuple[int, int]]:
+    """The other names at least `MIN_NAME_SHARE` of the object's views gave it: name → (those views, all views)."""
+    names: dict[str, int] = obj.attributes.get("also_called") or {}
+    total = int(obj.attributes.get("views", len(obj.frames))) + sum(names.values())
+    return {name: (views, total) for name, views in names.items() if total and views >= MIN_NAME_SHARE * total}
+
 
 class ObjectIndex:
     """Labels and geometry of a fixed list of objects (see the module docstring for the arrays)."""
@@ -38,12 +52,16 @@ class ObjectIndex:
         self.n = len(objects)
         self.row_of_id: dict[int, int] = {}
         rows_by_label: dict[str, list[int]] = {}
+        rows_by_other_label: dict[str, list[int]] = {}
         self.label_counts: dict[str, int] = {}
         numbers: list[float] = []
         solid, observations = [], []
         for i, o in enumerate(objects):
             self.row_of_id[o.id] = i
             rows_by_label.setdefault(normalizer.canonical(o.label), []).append(i)
+            if "also_called" in o.attributes:
+                for name in also_called(o):
+                    rows_by_other_label.setdefault(normalizer.canonical(name), []).append(i)
             self.label_counts[o.label] = self.label_counts.get(o.label, 0) + 1
             box = o.box
             numbers += box.center
@@ -52,6 +70,7 @@ class ObjectIndex:
             solid.append(is_solid_box(o))
             observations.append(o.observations)
         self.by_label = {k: np.asarray(v, np.int64) for k, v in rows_by_label.items()}
+        self.by_other_label = {k: np.asarray(v, np.int64) for k, v in rows_by_other_label.items()}
         self.labels = list(self.label_counts)
         code = {label: i for i, label in enumerate(self.labels)}
         self.label_code = np.fromiter((code[o.label] for o in objects), np.int64, self.n)
@@ -69,6 +88,9 @@ class ObjectIndex:
 
     def label_rows(self, canonical: str) -> np.ndarray:
         return self.by_label.get(canonical, np.zeros(0, np.int64))
+
+    def other_label_rows(self, canonical: str) -> np.ndarray:
+        return self.by_other_label.get(canonical, np.zeros(0, np.int64))
 
     def objects_of(self, rows: np.ndarray) -> tuple[ObjectInstance, ...]:
         return tuple(map(self.objects.__getitem__, rows.tolist()))

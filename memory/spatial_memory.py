@@ -104,6 +104,19 @@ class SpatialMemory:
         """The index rows of every instance whose label matches (see `find`)."""
         return self.index.label_rows(self.canonical(label))
 
+    def called_rows(self, label: str) -> np.ndarray:
+        """When no object is labelled `label`: the rows of those a fair share of their views called so, though most
+        named them otherwise (a detector's look-alike, `object_index.also_called`); else none."""
+        canonical = self.canonical(label)
+        if canonical in self.index.by_label:
+            return np.zeros(0, np.int64)
+        return self.index.other_label_rows(canonical)
+
+    def rows_named(self, label: str) -> np.ndarray:
+        """The rows of the objects labelled `label`, else of those called so (`called_rows`)."""
+        found = self.find_rows(label)
+        return found if len(found) else self.called_rows(label)
+
     def suggest(self, label: str, n: int = 3) -> list[str]:
         """Labels in the memory that look like `label`."""
         return self.normalizer.close_matches(label, self.labels(), n=n)

@@ -6,7 +6,7 @@ import numpy as np
 
 from reasmory.errors import MemoryQueryError
 from reasmory.interpreter.context import Context, OpError
-from reasmory.interpreter.ops.resolve import group, object_set, one_object, position, rows
+from reasmory.interpreter.ops.resolve import group, labelled, object_set, one_object, position, rows
 from reasmory.interpreter.registry import Param, operation
 from reasmory.interpreter.types import (
     ANY, BOOL, NUMBER, OBJECT, OBJECTS, POINT, TEXT, VIEW, Type, is_list, list_of,
@@ -20,12 +20,12 @@ GROUPS = (OBJECTS, list_of(OBJECTS))
 
 @operation("objects", [Param("label", (TEXT,), label=True)], OBJECTS, "every instance of a category (case, plurals and synonyms tolerated)", category="objects")
 def objects_(ctx: Context, label: str) -> ObjectSet:
-    return object_set(ctx, label, ctx.memory.find_rows(label))
+    return object_set(ctx, label, labelled(ctx, label))
 
 
 @operation("object", [Param("label", (TEXT,), label=True)], OBJECT, "the one instance of a category; with several, the most observed (a warning names the others)", category="objects")
 def object_(ctx: Context, label: str) -> ObjectInstance:
-    found = ctx.memory.find_rows(label)
+    found = labelled(ctx, label)
     if not len(found):
         close = ctx.memory.suggest(label)
         raise OpError(f"no object '{label}' in memory", hint=f"did you mean {', '.join(map(repr, close))}?" if close else None, code="unknown-label")
@@ -34,13 +34,13 @@ def object_(ctx: Context, label: str) -> ObjectInstance:
 
 @operation("exists", [Param("label", (TEXT,))], BOOL, "whether the memory holds any instance of the category", category="objects")
 def exists(ctx: Context, label: str) -> bool:
-    return ctx.memory.has_label(label)
+    return bool(len(labelled(ctx, label)))
 
 
 @operation("count_of", [Param("label", (TEXT,))], NUMBER, "number of instances of a category, 0 (with a warning) when the memory holds none", unit="objects", category="objects")
 def count_of(ctx: Context, label: str) -> float:
-    found = ctx.memory.find(label)
-    if not found:
+    found = labelled(ctx, label)
+    if not len(found):
         ctx.warn(f"no '{label}' in the memory (it holds: {', '.join(ctx.memory.labels()[:12])}): counted 0")
     return float(len(found))
 
@@ -216,9 +216,10 @@ def smallest(ctx: Context, candidates: object, by: str) -> object:
 @operation("first_seen", [Param("x", (OBJECT, OBJECTS, TEXT), label=True)], NUMBER, "index of the first frame in which it is visible", unit="frame", category="time")
 def first_seen(ctx: Context, x: object) -> float:
     try:
-        if isinstance(x, str):
-            return float(ctx.memory.first_seen(x))
-        return float(min(ctx.memory.first_seen(o) for o in group(x)))
+        if isinstance(x, str) and not len(found := labelled(ctx, x)):
+            return float(ctx.memory.first_seen(x))  # its error names the label
+        objects = ctx.memory.index.objects_of(found) if isinstance(x, str) else group(x)
+        return float(min(ctx.memory.first_seen(o) for o in objects))
     except MemoryQueryError as exc:
         raise OpError(exc.message, exc.hint, code="not-seen") from None
     except ValueError:

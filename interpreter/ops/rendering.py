@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reasmory.interpreter.context import Context, Limits, OpError
-from reasmory.interpreter.ops.resolve import describe, group
+from reasmory.interpreter.ops.resolve import describe, group, labelled
 from reasmory.interpreter.registry import Param, operation
 from reasmory.interpreter.types import IMAGE, NUMBER, OBJECTS, TEXT, VIEW, list_of
 from reasmory.interpreter.values import Image, ObjectSet, View
@@ -146,7 +146,7 @@ def _highlighted(ctx: Context, value: ObjectInstance | ObjectSet | str | tuple) 
     chosen: dict[int, ObjectInstance] = {}
     for item in value if isinstance(value, tuple) else (value,):
         if isinstance(item, str):
-            found = ctx.memory.find(item)
+            found = ctx.memory.index.objects_of(labelled(ctx, item))
             if not found:
                 raise OpError(f"no object '{item}' in memory to highlight", code="unknown-label")
             chosen.update((o.id, o) for o in found)

@@ -7,6 +7,7 @@ import numpy as np
 from reasmory.interpreter.context import Context, OpError
 from reasmory.interpreter.values import ObjectSet, Point, View
 from reasmory.memory.model import ObjectInstance
+from reasmory.memory.object_index import also_called
 
 
 def group(value: ObjectInstance | ObjectSet) -> list[ObjectInstance]:
@@ -19,6 +20,23 @@ def rows(ctx: Context, value: ObjectInstance | ObjectSet) -> np.ndarray:
     if isinstance(value, ObjectSet) and value.rows is not None:
         return value.rows
     return ctx.memory.rows(group(value))
+
+
+def labelled(ctx: Context, label: str) -> np.ndarray:
+    """The memory's rows of the objects labelled `label`; when none is, of those a fair share of their views called so
+    (`SpatialMemory.called_rows`), with a warning that says how many views did."""
+    found = ctx.memory.find_rows(label)
+    if len(found):
+        return found
+    called = ctx.memory.called_rows(label)
+    if len(called):
+        canonical = ctx.memory.canonical(label)
+        taken = []
+        for obj in ctx.memory.index.objects_of(called):
+            views, total = next(v for name, v in also_called(obj).items() if ctx.memory.canonical(name) == canonical)
+            taken.append(f"the {obj.label} #{obj.id} ({views} of its {total} views called it '{label}')")
+        ctx.warn(f"no object is labelled '{label}': took {', '.join(taken)}")
+    return called
 
 
 def object_set(ctx: Context, label: str, found: np.ndarray) -> ObjectSet:

@@ -98,6 +98,7 @@ class Track:
     fragments: list[Fragment] = field(default_factory=list)
     points: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.float32))
     shown_in: list[int] = field(default_factory=list)  # frames that showed it, masked or not (support.py)
+    other_labels: dict[str, int] = field(default_factory=dict)  # look-alikes' names → their views (relabel.py)
 
     def add(self, fragment: Fragment, keys: np.ndarray) -> None:
         self.keys = np.union1d(self.keys, keys)
@@ -199,7 +200,7 @@ def associate(fragments: list[Fragment], settings: AssociationSettings = Associa
         moved = rescale_fragments(track.fragments)
         align_fragments(track.fragments, settings.align_radius, settings.align_min_shift)
         if moved or any(f.noisy for f in track.fragments):  # what one frame alone shows is likelier its error
-            keep_agreed(track.fragments)
+            keep_agreed(track.fragments, settings.min_points)
     kept = []
     for track in tracks:
         parts = _split(track, settings)
@@ -235,11 +236,18 @@ def rescale_fragments(fragments: list[Fragment]) -> bool:
     return moved
 
 
-def keep_agreed(fragments: list[Fragment]) -> None:
-    """Each fragment's points cut to those other frames confirm (`consensus.agreed`)."""
+def keep_agreed(fragments: list[Fragment], least: int, share: float = 0.2) -> None:
+    """Each fragment's points cut to those other frames confirm (`consensus.agreed`), unless fewer than `least`, or
+    than `share` of them, would be left: views from different sides of an object (a nightstand seen from the front,
+    later from the side) share too little of its surface to confirm each other, and the visibility votes of
+    support.py judge it instead."""
     from reasmory.memory.grounding.consensus import agreed
 
-    for fragment, keep in zip(fragments, agreed([f.points for f in fragments], [f.frame for f in fragments]), strict=True):
+    keeps = agreed([f.points for f in fragments], [f.frame for f in fragments])
+    kept = sum(int(keep.sum()) for keep in keeps)
+    if kept < least or kept < share * sum(len(keep) for keep in keeps):
+        return
+    for fragment, keep in zip(fragments, keeps, strict=True):
         if not keep.all():
             fragment.points = fragment.points[keep]
             fragment.outline = None if fragment.outline is None else fragment.outline[keep]

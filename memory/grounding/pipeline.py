@@ -25,7 +25,7 @@ from reasmory.memory.grounding.associate import AssociationSettings, Fragment, T
 from reasmory.memory.grounding.complete import Sides, complete_box
 from reasmory.memory.grounding.fit import fit_box, surface_spread
 from reasmory.memory.grounding.lift import depth_edges, depth_noise, lift_instance, mask_bounds
-from reasmory.memory.grounding.relabel import confused
+from reasmory.memory.grounding.relabel import called_also, confused
 from reasmory.memory.grounding.sources import GivenMasks, InstanceSource
 from reasmory.memory.grounding.support import SupportSettings, glimpsed, supported
 from reasmory.memory.labels import LabelNormalizer
@@ -44,7 +44,7 @@ class GroundingSettings:
     `piece_reach`: merge a track into one of its label whose seen box is over 1/`piece_share` times its own and whose
     completed box comes within `piece_reach` (m) of most of its points (`piece`); `confused_iou`: two tracks of different
     labels whose completed boxes overlap by this 3D IoU and that no frame masked apart are one object, named and
-    boxed as the one masked in more frames (`relabel.py`); `deflate`:
+    boxed as the one masked in more frames, the other name kept with its views (`relabel.py`); `deflate`:
     move every fitted face inwards by this many times the scene's surface spread (`scene_spread`; 0 keeps them): the
     99th percentile of an object's points lies about 1.25 σ beyond a face that holds a tenth of them, noise σ."""
 
@@ -138,8 +138,9 @@ def ground(
         raw[keep] = fit_box(tracks[keep].points, spread=spread)
         boxes[keep] = complete_track(keep, tracks, raw, frames, depth, settings, typical)
     while (pair := confused(tracks, boxes, settings.confused_iou)) is not None:
+        called_also(tracks[pair[0]], tracks[pair[1]])
         del tracks[pair[1]], raw[pair[1]], boxes[pair[1]]  # the same object under the name fewer views gave it
-    objects = [_instance(track, box, fitted, display[track.label], settings.min_visible_pixels)
+    objects = [_instance(track, box, fitted, display, settings.min_visible_pixels)
                for track, box, fitted in zip(tracks, boxes, raw, strict=True)]
     objects.sort(key=lambda o: (o.first_seen, o.box.center))
     return [o.model_copy(update={"id": i}) for i, o in enumerate(objects)]
@@ -205,12 +206,13 @@ def fitted_sides(box: OrientedBox, fitted: OrientedBox) -> list[float]:
     return [round(float(x), 4) for x in e]
 
 
-def _instance(track: Track, box: OrientedBox, fitted: OrientedBox, label: str, min_visible_pixels: int) -> ObjectInstance:
+def _instance(track: Track, box: OrientedBox, fitted: OrientedBox, display: dict[str, str],
+              min_visible_pixels: int) -> ObjectInstance:
     pixels = track.pixels
     visible = sorted({f for f, px in pixels.items() if px >= min_visible_pixels} | set(track.shown_in)) or sorted(pixels)
     return ObjectInstance(
         id=0,
-        label=label,
+        label=display[track.label],
         score=track.score,
         box=box,
         points=track.points.astype(np.float32),
@@ -218,7 +220,9 @@ def _instance(track: Track, box: OrientedBox, fitted: OrientedBox, label: str, m
         boxes_2d={k: v for k, v in track.boxes_2d.items() if k in visible},
         first_seen=visible[0],
         attributes={"views": len(pixels), "fragments": len(track.fragments), "completed": completed_fraction(fitted, box),
-                    "geometry": "amodal box", "fitted_extents": fitted_sides(box, fitted)},
+                    "geometry": "amodal box", "fitted_extents": fitted_sides(box, fitted),
+                    **({"also_called": {display[name]: views for name, views in track.other_labels.items()}}
+                       if track.other_labels else {})},
     )
 
 

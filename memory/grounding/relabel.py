@@ -60,3 +60,12 @@ def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1
         return (i, j) if (len(a.pixels), a.score) >= (len(b.pixels), b.score) else (j, i)
     return None
 
+
+
+def called_also(kept: Track, dropped: Track) -> None:
+    """Keep the name the `dropped` look-alike gave the object, and its views, with the names it carried: a vote of
+    three views to one is not certain, and a question naming the minority's label may still mean this object
+    (`SpatialMemory.called_rows`)."""
+    for label, views in [(dropped.label, len(dropped.pixels)), *dropped.other_labels.items()]:
+        if label != kept.label:
+            kept.other_labels[label] = kept.other_labels.get(label, 0) + views

@@ -46,3 +46,23 @@ def test_what_one_frame_alone_puts_somewhere_is_dropped() -> None:
     assert not keep[2][-50:].any()
     assert all(k.mean() > 0.95 for k in keep[:2] + keep[3:]) and keep[2][:-50].mean() > 0.95
     assert all(k.all() for k in agreed(points[:1], frames[:1]))  # one frame: nothing to confirm it against
+
+
+def test_views_of_different_sides_that_cannot_confirm_each_other_are_kept_whole() -> None:
+    """A nightstand seen from the front in one frame and from either side in two others: no 6 cm voxel holds points
+    of two of them, so agreement would leave nothing, and the object is kept for the visibility votes to judge."""
+    from reasmory.memory.grounding.associate import Fragment, keep_agreed
+
+    rng = np.random.default_rng(0)
+    front = np.c_[rng.uniform(-0.25, 0.25, 150), np.zeros(150), rng.uniform(0.0, 0.6, 150)].astype(np.float32)
+    side = np.c_[np.full(100, 0.4), rng.uniform(0.15, 0.5, 100), rng.uniform(0.0, 0.6, 100)].astype(np.float32)
+    views = ((0, front), (20, side), (30, side * [-1, 1, 1]))
+    fragments = [Fragment("nightstand", p, f, 100, (0.0, 0.0, 10.0, 10.0)) for f, p in views]
+    keep_agreed(fragments, least=30)
+    assert [len(f.points) for f in fragments] == [150, 100, 100]
+    points, _, frames = _views([1.0] * 5)
+    ghost = points[2][:50] + [0.0, 1.5, 0.0]
+    points[2] = np.concatenate([points[2], ghost])
+    overlapping = [Fragment("box", p, f, 100, (0.0, 0.0, 10.0, 10.0)) for f, p in zip(frames, points)]
+    keep_agreed(overlapping, least=30)
+    assert len(overlapping[2].points) <= len(points[2]) - 50  # where views do overlap, the ghost patch still goes

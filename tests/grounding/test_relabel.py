@@ -66,3 +66,15 @@ def test_a_sliver_named_otherwise_inside_a_bigger_box_is_that_object_but_a_pillo
     pillow = _track([_fragment("pillow", f, 50, 5, np.ones((10, 15), bool)) for f in (3, 4)])
     assert confused([sofa, desk], [sofa_box, sliver]) == (0, 1)
     assert confused([sofa_around, pillow], [sofa_box, pillow_box]) is None
+
+
+def test_the_name_fewer_views_gave_is_kept_with_its_views() -> None:
+    from reasmory.memory.grounding.relabel import called_also
+
+    cabinet = _track([_fragment("cabinet", f, 50, 50, SQUARE) for f in (0, 14)])
+    nightstand = _track([_fragment("nightstand", 12, 51, 50, SQUARE)])
+    shelf = _track([_fragment("shelf", 13, 51, 50, SQUARE)])
+    nightstand.other_labels["shelf"] = 2
+    called_also(cabinet, nightstand)
+    called_also(cabinet, shelf)
+    assert cabinet.other_labels == {"nightstand": 1, "shelf": 3}
