@@ -47,6 +47,20 @@ def test_ceiling_and_walls_are_not_taken_for_the_floor() -> None:
     assert gravity.method.startswith("camera up only") and _angle(gravity.up, [0, 0, 1]) < 5
 
 
+def test_a_small_tilted_patch_of_bad_depth_below_the_floor_is_not_the_floor() -> None:
+    """A learned reconstruction's depth can put a patch of a few percent of the points under the floor at a slant (a
+    region whose depth is too far; here 20 cm and 5°): the floor is the largest plane near the lowest, not the
+    lowest."""
+    room = box_room(0)
+    xyz = room.xyz[::3]
+    xy = np.random.default_rng(3).uniform(-0.6, 0.6, (len(xyz) // 20, 2))
+    patch = np.c_[xy[:, 0] + 0.5, xy[:, 1], -0.2 + math.tan(math.radians(5)) * xy[:, 0]]
+    gravity = estimate_gravity(np.concatenate([xyz, patch]), room.poses)
+    assert _angle(gravity.up, [0, 0, 1]) < 1.0
+    aligned = gravity.apply_points(xyz)
+    assert abs(np.median(aligned[np.abs(aligned[:, 2]) < 0.05][:, 2])) < 0.01
+
+
 def test_the_same_points_give_the_same_floor_every_time() -> None:
     """Noisy depth leaves several near-horizontal planes of similar support; each call must pick the same one (Open3D's
     threaded `segment_plane` did not, so one video's floor, scale and answers changed from build to build)."""
