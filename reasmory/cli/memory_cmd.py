@@ -79,18 +79,28 @@ def _density(memory: SpatialMemory) -> str:
 
 
 def objects_table(memory: SpatialMemory) -> Table:
+    """Objects per label; with a column of the other names some views gave them when any did (questions may use
+    those names: `SpatialMemory.called_rows`)."""
     from rich.table import Table
 
+    from reasmory.memory.object_index import also_called
+
+    names = {o.id: also_called(o) for o in memory.objects if "also_called" in o.attributes}
+    names = {k: v for k, v in names.items() if v}
     table = Table(title="Objects per label", title_justify="left")
     table.add_column("label")
     table.add_column("count", justify="right")
     table.add_column("ids")
     table.add_column("longest side (m)", justify="right")
+    if names:
+        table.add_column("also called (views)")
     for label, count in sorted(memory.label_counts().items()):
         objs = [o for o in memory.objects if o.label == label]
         sides = ", ".join(f"{o.box.longest_side:.2f}" for o in objs[:6]) + (" …" if len(objs) > 6 else "")
         ids = ", ".join(str(o.id) for o in objs[:8]) + (" …" if len(objs) > 8 else "")
-        table.add_row(escape(label), str(count), ids, sides)
+        other = "; ".join(f"#{o.id} {name} ({views} of {total})" for o in objs if o.id in names
+                          for name, (views, total) in names[o.id].items())
+        table.add_row(escape(label), str(count), ids, sides, *([escape(other)] if names else []))
     return table
 
 

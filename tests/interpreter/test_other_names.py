@@ -39,3 +39,12 @@ def test_a_name_too_few_views_gave_or_a_label_the_memory_holds_is_not_taken_from
     result = run('answer(count(objects("nightstand")))', _memory({"nightstand": 1}, nightstand=True))
     assert result.value == 1 and not result.warnings  # the real nightstand, not the cabinet
     assert run('answer(count_of("toilet"))', _memory({"nightstand": 1})).value == 0
+
+
+def test_memory_info_lists_the_other_names(tmp_path, capsys) -> None:
+    from reasmory.cli import main
+
+    path = _memory({"nightstand": 1}).save(tmp_path / "m.rmem")
+    assert main(["memory", "info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "also called" in out and "#0 nightstand (1 of 3)" in out and "toilet" not in out
