@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reasmory.defaults import new_list
 from reasmory.errors import InputError, first_problem
 from reasmory.files import read_limited, write_atomic
 from reasmory.interpreter.ast import Span
@@ -89,10 +90,10 @@ class TraceStep(BaseModel):
     operation: str | None = Field(default=None, description="the statement's outermost operation")
     args: dict[str, dict[str, Any]] = Field(default_factory=dict)
     result: dict[str, Any] = Field(default_factory=dict)
-    calls: list[CallRecord] = Field(default_factory=list, description="every operation call in the statement, innermost first")
-    warnings: list[str] = Field(default_factory=list)
+    calls: list[CallRecord] = Field(default_factory=new_list, description="every operation call in the statement, innermost first")
+    warnings: list[str] = Field(default_factory=new_list)
     duration_ms: float = 0.0
-    artifacts: list[str] = Field(default_factory=list)
+    artifacts: list[str] = Field(default_factory=new_list)
 
     def touched_objects(self) -> dict[int, dict[str, Any]]:
         """Object id → its summary (or {} when only its id is known) for every object the step's calls used or gave."""
@@ -154,13 +155,13 @@ class Reading(BaseModel):
     model_config = ConfigDict(defer_build=True)  # `reasmory answer`'s: a run's start-up does not build its validator
 
     operation: str = Field(description="what the question asks: count, distance, closest, direction, … or decline / not understood")
-    cues: list[str] = Field(default_factory=list, description="the words that chose the operation")
-    names: list[str] = Field(default_factory=list, description="each object name and the memory label(s) it resolved to, and how")
+    cues: list[str] = Field(default_factory=new_list, description="the words that chose the operation")
+    names: list[str] = Field(default_factory=new_list, description="each object name and the memory label(s) it resolved to, and how")
     unit: str | None = Field(default=None, description="the unit of a numeric answer")
-    notes: list[str] = Field(default_factory=list, description="corrections, absent categories, conventions used")
+    notes: list[str] = Field(default_factory=new_list, description="corrections, absent categories, conventions used")
     unsure: bool = Field(default=False, description="a name was resolved by a near-synonym or a spelling")
     declined: str | None = Field(default=None, description="why the question was not answered")
-    examples: list[str] = Field(default_factory=list, description="wordings the reader understands, closest first")
+    examples: list[str] = Field(default_factory=new_list, description="wordings the reader understands, closest first")
 
     def lines(self) -> list[str]:
         """The reading as short lines for a terminal."""
@@ -185,7 +186,7 @@ class Attempt(BaseModel):
     generator: str = Field(description="compiler, vlm:<model> or fallback")
     program: str | None = None
     reply: str | None = Field(default=None, description="the model's raw reply")
-    diagnostics: list[Diagnostic] = Field(default_factory=list, description="why the program was refused")
+    diagnostics: list[Diagnostic] = Field(default_factory=new_list, description="why the program was refused")
     error: str | None = None
     constrained: Constrained = Field(default=False, description=(
         "true: the reply was decoded under the language's grammar; 'sent, not confirmed': the grammar went to a server "
@@ -193,7 +194,7 @@ class Attempt(BaseModel):
     usage: Usage = Field(default_factory=Usage, description="model calls, tokens and cost of this attempt")
     ok: bool = False
     answer: str | None = None
-    images: list[str] = Field(default_factory=list, description="images shown to the model")
+    images: list[str] = Field(default_factory=new_list, description="images shown to the model")
     reading: Reading | None = Field(default=None, description="how the offline reader read the question")
     duration_ms: float = 0.0
 
@@ -204,8 +205,8 @@ class Trace(BaseModel):
     memory_id: str | None = None
     memory_summary: dict[str, Any] = Field(default_factory=dict)
     question: str | None = None
-    options: list[str] = Field(default_factory=list)
-    steps: list[TraceStep] = Field(default_factory=list)
+    options: list[str] = Field(default_factory=new_list)
+    steps: list[TraceStep] = Field(default_factory=new_list)
     answer: str | None = None
     answer_value: dict[str, Any] | None = None
     error: Diagnostic | None = None
@@ -213,7 +214,7 @@ class Trace(BaseModel):
     preparation_ms: float = Field(default=0.0, description="one-time preparation within total_ms, not counted against the time budget")
     created: str = Field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
     generator: str | None = None
-    attempts: list[Attempt] = Field(default_factory=list, description="how the program was obtained, every try in order")
+    attempts: list[Attempt] = Field(default_factory=new_list, description="how the program was obtained, every try in order")
     usage: Usage = Field(default_factory=Usage, description="model calls, tokens and cost of every attempt together")
     reading: Reading | None = Field(default=None, description="how the offline reader read the question")
     evidence: Evidence | None = Field(default=None, description="what the answer rests on: the objects it used, the scale, the reconstruction")

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from reasmory.defaults import new_list
 from reasmory.memory.model import ObjectInstance, ScaleInfo
 from reasmory.memory.quality import memory_warnings
 from reasmory.memory.spatial_memory import SpatialMemory
@@ -56,9 +57,9 @@ class ScaleEvidence(BaseModel):
 class Evidence(BaseModel):
     """What an answer (or a whole memory) rests on."""
 
-    objects: list[ObjectEvidence] = Field(default_factory=list)
+    objects: list[ObjectEvidence] = Field(default_factory=new_list)
     scale: ScaleEvidence
-    warnings: list[str] = Field(default_factory=list, description="the reconstruction's weak points")
+    warnings: list[str] = Field(default_factory=new_list, description="the reconstruction's weak points")
 
     def weak(self) -> list[str]:
         """One line per weak point: the scale, the reconstruction, then objects seen little or mostly inferred."""

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from reasmory.defaults import new_list
 from reasmory.memory.boxes import OrientedBox
 
 SCHEMA_VERSION = 1
@@ -71,7 +72,7 @@ class ObjectInstance(BaseModel):
     score: float = 1.0
     box: OrientedBox
     points: np.ndarray = Field(default_factory=lambda: np.zeros((0, 3), np.float32), exclude=True, repr=False)
-    frames: list[int] = Field(default_factory=list, description="frames in which the object is visible")
+    frames: list[int] = Field(default_factory=new_list, description="frames in which the object is visible")
     boxes_2d: dict[int, tuple[float, float, float, float]] = Field(
         default_factory=dict, description="frame index → (x0, y0, x1, y1) pixels"
     )
@@ -110,7 +111,7 @@ class Provenance(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
     versions: dict[str, str] = Field(default_factory=dict)
     frames_sampled: int | None = Field(default=None, ge=0, description="frames given to the reconstruction; `frames` holds those it registered")
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=new_list)
     created: str = Field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
 
 

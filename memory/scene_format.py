@@ -26,6 +26,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from reasmory.defaults import new_list
 from reasmory.memory.validation import MAX_COORDINATE_M, MAX_EXTENT_M, MAX_FRAME_SIDE, MAX_LABEL_CHARS
 
 #: The most objects and cameras one description may hold.
@@ -111,8 +112,8 @@ class SceneDescription(BaseModel):
     version: Literal[1] = 1
     name: str = Field("scene", max_length=MAX_LABEL_CHARS)
     room: SceneRoom = Field(default_factory=SceneRoom)
-    objects: list[SceneObject] = Field(default_factory=list, max_length=MAX_SCENE_OBJECTS)
-    cameras: list[SceneCamera] = Field(default_factory=list, max_length=MAX_SCENE_CAMERAS)
+    objects: list[SceneObject] = Field(default_factory=new_list, max_length=MAX_SCENE_OBJECTS)
+    cameras: list[SceneCamera] = Field(default_factory=new_list, max_length=MAX_SCENE_CAMERAS)
     synonyms: dict[str, str] = Field(default_factory=dict, max_length=10_000)
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from reasmory.defaults import new_list
 from reasmory.errors import ReasmoryError
 from reasmory.interpreter.trace import Constrained, Usage
 
@@ -37,7 +38,7 @@ class ImagePart(BaseModel):
 class Message(BaseModel):
     role: Literal["system", "user", "assistant"]
     text: str
-    images: list[ImagePart] = Field(default_factory=list)
+    images: list[ImagePart] = Field(default_factory=new_list)
 
 
 class Prices(BaseModel):
