@@ -28,36 +28,48 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Number:
+    """A number literal."""
+
     value: float
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class String:
+    """A string literal (quotes removed, escapes resolved)."""
+
     value: str
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class Bool:
+    """True or False."""
+
     value: bool
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class Name:
+    """A variable read."""
+
     id: str
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class ListExpr:
+    """A list literal: [a, b, …]."""
+
     items: tuple[Expr, ...]
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class Keyword:
+    """A keyword argument: `name=value`."""
+
     name: str
     value: Expr
     span: Span
@@ -66,6 +78,8 @@ class Keyword:
 
 @dataclass(frozen=True, slots=True)
 class Call:
+    """An operation call: `func(args…, name=value…)`."""
+
     func: str
     args: tuple[Expr, ...]
     keywords: tuple[Keyword, ...]
@@ -85,6 +99,8 @@ class BinOp:
 
 @dataclass(frozen=True, slots=True)
 class BoolOp:
+    """`and` / `or`."""
+
     op: str  # "and" | "or"
     left: Expr
     right: Expr
@@ -93,6 +109,8 @@ class BoolOp:
 
 @dataclass(frozen=True, slots=True)
 class UnaryOp:
+    """`not` and unary minus."""
+
     op: str  # "not" | "-"
     operand: Expr
     span: Span
@@ -103,6 +121,8 @@ Expr = Union[Number, String, Bool, Name, ListExpr, Call, BinOp, BoolOp, UnaryOp]
 
 @dataclass(frozen=True, slots=True)
 class Assign:
+    """`name = value`."""
+
     name: str
     value: Expr
     span: Span
@@ -111,6 +131,8 @@ class Assign:
 
 @dataclass(frozen=True, slots=True)
 class ExprStmt:
+    """A statement that is an expression alone (e.g. `answer(…)`)."""
+
     value: Expr
     span: Span
 
@@ -120,6 +142,8 @@ Statement = Union[Assign, ExprStmt]
 
 @dataclass(frozen=True, slots=True)
 class Program:
+    """The parsed statements and the source they came from."""
+
     statements: tuple[Statement, ...]
     source: str
 

@@ -75,6 +75,8 @@ def parse_options(options: list[str] | tuple[str, ...] | None) -> tuple[tuple[st
 
 @dataclass
 class Context:
+    """One run's state: the memory, the options, the limits and deadline, and what the run warned of or wrote."""
+
     memory: SpatialMemory
     options: tuple[tuple[str, str], ...] = ()
     limits: Limits = field(default_factory=Limits)

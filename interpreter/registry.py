@@ -19,6 +19,8 @@ REQUIRED: Any = object()
 
 @dataclass(frozen=True)
 class Param:
+    """One parameter of an operation: its types, default and the checks its values get."""
+
     name: str
     types: tuple[Type, ...]
     default: Any = REQUIRED
@@ -43,6 +45,8 @@ class Param:
 
 @dataclass(frozen=True)
 class Operation:
+    """An operation of the language: its signature, documentation and implementation."""
+
     name: str
     params: tuple[Param, ...]
     returns: Type | Callable[[dict[str, Type]], Type]

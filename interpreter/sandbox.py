@@ -71,6 +71,8 @@ class _Ref:
 
 @dataclass(frozen=True)
 class _SetRef:
+    """An object set sent by its label and ids."""
+
     label: str
     ids: tuple[int, ...]
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Type:
+    """A value type of the language: a name, and for List its item type."""
+
     name: str
     item: Type | None = None
 

@@ -17,6 +17,8 @@ from reasmory.memory.model import ObjectInstance
 
 @dataclass(frozen=True)
 class Point:
+    """A position in the world, metres."""
+
     xyz: tuple[float, float, float]
 
     @property
