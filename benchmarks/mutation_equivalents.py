@@ -295,8 +295,6 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_IsNot", 'started = conn.recv() == ("started",)',
                "a worker's first message for a run is always ('started',) (serve sends it before running), so the test is "
                "always true, as `is not` is for a freshly unpickled tuple"),
-    Equivalent("interpreter/sandbox.py", "core/ReplaceTrueWithFalse", "@dataclass(frozen=True)",
-               "_Ref and _SetRef are made once by pack and read once by _unpack: nothing assigns to their fields or hashes them"),
     Equivalent("interpreter/sandbox.py", "core/ReplaceComparisonOperator_Eq_LtE", "return threading.active_count() == 1 and",
                "the thread asking is alive, so the count is never below 1"),
     Equivalent("interpreter/sandbox.py", "core/NumberReplacer", "_, peak = conn.recv() if ready else (None, 0.0)",
