@@ -95,15 +95,23 @@ class ZBuffer:
         """Points `index` (integers) at pixels (u, v) (float32, centres at integers), spaced `footprint` pixels apart.
 
         `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored (None: every point is valid).
+        """
+        self.add_shifted(torch.add(u, self.pad + 0.5), torch.add(v, self.pad + 0.5), depth, index,
+                         torch.mul(footprint, COVER / 2).sub_(0.5), valid)
+
+    def add_shifted(self, u: torch.Tensor, v: torch.Tensor, depth: torch.Tensor, index: torch.Tensor,
+                    half: torch.Tensor, valid: torch.Tensor | None = None) -> None:
+        """`add` for callers that fold its first steps into their own: pixels u + pad + ½ and v + pad + ½ (`shift`
+        added), and splat half-widths COVER · footprint / 2 − ½ (`u`, `v` and `half` are overwritten).
+
         Points off the image are clamped onto the outermost padding column or row, which their splats cannot grow
         out of. Each step below is one pass over the points, in place where it can be: at millions of points a
         render's time is the number of passes, and boolean masks cost several times an arithmetic one.
         """
-        fu = torch.add(u, self.pad + 0.5).floor_()
-        fv = torch.add(v, self.pad + 0.5).floor_()
+        fu, fv = u.floor_(), v.floor_()
         # ≥ 0 for valid points; only wide ones need clamping (a narrow one's key bits are its radius, a wide one's go
         # to the spare slot)
-        radius = torch.mul(footprint, COVER / 2).sub_(0.5).ceil_()
+        radius = half.ceil_()
         has_wide = float(radius.max()) > LEVEL_RADIUS  # a max costs far less than a boolean mask and `any`
         if has_wide:
             beyond = radius > LEVEL_RADIUS
@@ -119,6 +127,11 @@ class ZBuffer:
         if valid is not None:
             flat = torch.where(valid, flat, self.spare)
         self.image.scatter_reduce_(0, flat.to(torch.int64), pack(depth, index, radius), "amin")
+
+    @property
+    def shift(self) -> float:
+        """What `add_shifted` expects added to pixel coordinates."""
+        return self.pad + 0.5
 
     def merge(self, other: ZBuffer) -> None:
         """Take in the points added to `other` (same size and device), as if they had been added here."""

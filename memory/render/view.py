@@ -126,12 +126,13 @@ def _pieces(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray, hi
     if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
         drawn = np.where(drawn > 0, cloud.blocks.count, 0)
     groups = _groups(cloud, camera, projection, widen)
+    half_widths = (widen * (camera.focal * COVER / 2)).astype(np.float32)  # footprint → splat half-width, per block
     most = CHUNK if cloud.xyz.device.type == "cpu" else max(1, len(cloud))
     pieces: list[Piece] = []
     for start, stop, bias in segments(cloud, hidden, object_bias):
         inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
         for group, near_plane in groups:
-            runs, scale = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), widen)
+            runs, scale = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), half_widths)
             pieces.extend((part, part_scale, bias, near_plane) for part, part_scale in _chunks(runs, scale, most))
     return pieces
 
@@ -200,11 +201,15 @@ def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderC
           scale: np.ndarray, bias: float, near_plane: bool) -> None:
     """Project the points of `runs` and add them to the z-buffer; `near_plane`: test each point against NEAR.
 
+    `scale` holds each point's splat factor times focal · COVER / 2, and the projection moves pixels by the
+    z-buffer's shift (u + shift = (P₀ + shift · P₂) · x / z), so the z-buffer's own first steps cost no pass.
     Points at or behind the near plane (half of those tested, in blocks the camera stands in) are let go as soon as
     their depth is known: carried along as invalid, they cost four times a point drawn.
     """
     xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
-    proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
+    shifted = P.clone()
+    shifted[:2] += zbuffer.shift * P[2]
+    proj = torch.addmm(shifted[:, 3:], shifted[:, :3], xyz)
     factor = torch.from_numpy(scale).to(proj.device)
     if near_plane:
         ahead = mask_positions(proj[2] > NEAR)
@@ -212,10 +217,10 @@ def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderC
     z = proj[2]
     inverse = torch.reciprocal(z)
     if cloud.sparse:
-        footprint = torch.full_like(inverse, cloud.dot_width(camera.width))
+        half = torch.full_like(inverse, cloud.dot_width(camera.width) * COVER / 2 - 0.5)
     else:
-        footprint = spacing.mul_(factor).mul_(inverse).mul_(camera.focal)
-    zbuffer.add(proj[0].mul_(inverse), proj[1].mul_(inverse), z * (1.0 + bias) if bias else z, index, footprint)
+        half = spacing.mul_(factor).mul_(inverse).sub_(0.5)
+    zbuffer.add_shifted(proj[0].mul_(inverse), proj[1].mul_(inverse), z * (1.0 + bias) if bias else z, index, half)
 
 
 def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
