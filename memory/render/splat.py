@@ -167,8 +167,9 @@ def _grow(image: torch.Tensor) -> None:
     `EMPTY`, which no key is, and such values lose every minimum against the pixel they would be written to.
     """
     field = _RADIUS_MASK << INDEX_BITS  # radii are compared in place in the keys, not shifted out
-    radius = image & field
-    row_reach, col_reach = radius.amax(dim=1), radius.amax(dim=0)
+    radius = image[1:-1, 1:-1] & field  # the outermost rows and columns hold points clamped there from far off
+    row_reach = torch.nn.functional.pad(radius.amax(dim=1), (1, 1))  # the image, which no square reaches: they
+    col_reach = torch.nn.functional.pad(radius.amax(dim=0), (1, 1))  # need not widen every pass's window
     for ring in range(1, (int(row_reach.max()) >> INDEX_BITS) + 1):
         threshold = ring << INDEX_BITS
         rows, cols = (row_reach >= threshold).nonzero(), (col_reach >= threshold).nonzero()
