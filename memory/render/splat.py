@@ -96,19 +96,19 @@ class ZBuffer:
 
         `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored (None: every point is valid).
         """
-        self.add_shifted(torch.add(u, self.pad + 0.5), torch.add(v, self.pad + 0.5), depth, index,
-                         torch.mul(footprint, COVER / 2).sub_(0.5), valid)
+        self.add_shifted(torch.stack([u, v]).add_(self.shift), depth, index, torch.mul(footprint, COVER / 2).sub_(0.5),
+                         valid)
 
-    def add_shifted(self, u: torch.Tensor, v: torch.Tensor, depth: torch.Tensor, index: torch.Tensor,
-                    half: torch.Tensor, valid: torch.Tensor | None = None) -> None:
-        """`add` for callers that fold its first steps into their own: pixels u + pad + ½ and v + pad + ½ (`shift`
-        added), and splat half-widths COVER · footprint / 2 − ½ (`u`, `v` and `half` are overwritten).
+    def add_shifted(self, uv: torch.Tensor, depth: torch.Tensor, index: torch.Tensor, half: torch.Tensor,
+                    valid: torch.Tensor | None = None) -> None:
+        """`add` for callers that fold its first steps into their own: (2, n) pixels (u, v) + pad + ½ (`shift`
+        added), and splat half-widths COVER · footprint / 2 − ½ (`uv` and `half` are overwritten).
 
         Points off the image are clamped onto the outermost padding column or row, which their splats cannot grow
         out of. Each step below is one pass over the points, in place where it can be: at millions of points a
         render's time is the number of passes, and boolean masks cost several times an arithmetic one.
         """
-        fu, fv = u.floor_(), v.floor_()
+        fu, fv = uv.floor_()
         # ≥ 0 for valid points; only wide ones need clamping (a narrow one's key bits are its radius, a wide one's go
         # to the spare slot)
         radius = half.ceil_()

@@ -147,10 +147,12 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
     for piece in pieces:
         waiting.put(piece)
 
+    shifted = _shifted(P, zbuffers[0].shift)
+
     def draw_waiting(worker: int) -> None:
         with contextlib.suppress(queue.Empty):
             while True:
-                _draw(zbuffers[worker], cloud, P, camera, *waiting.get_nowait())
+                _draw(zbuffers[worker], cloud, shifted, camera, *waiting.get_nowait())
 
     if workers > 1:
         on_threads(draw_waiting, workers)
@@ -159,6 +161,13 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
     for other in zbuffers[1:]:
         zbuffers[0].merge(other)
     return zbuffers[0]
+
+
+def _shifted(P: torch.Tensor, shift: float) -> torch.Tensor:
+    """The (3, 4) projection whose pixels come out `shift` further right and down: u + shift = (P₀ + shift · P₂) · x / z."""
+    shifted = P.clone()
+    shifted[:2] += shift * P[2]
+    return shifted
 
 
 def _groups(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray,
@@ -201,15 +210,13 @@ def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderC
           scale: np.ndarray, bias: float, near_plane: bool) -> None:
     """Project the points of `runs` and add them to the z-buffer; `near_plane`: test each point against NEAR.
 
-    `scale` holds each point's splat factor times focal · COVER / 2, and the projection moves pixels by the
-    z-buffer's shift (u + shift = (P₀ + shift · P₂) · x / z), so the z-buffer's own first steps cost no pass.
+    `scale` holds each point's splat factor times focal · COVER / 2, and `P` moves pixels by the z-buffer's shift
+    (`_shifted`), so the z-buffer's own first steps cost no pass.
     Points at or behind the near plane (half of those tested, in blocks the camera stands in) are let go as soon as
     their depth is known: carried along as invalid, they cost four times a point drawn.
     """
     xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
-    shifted = P.clone()
-    shifted[:2] += zbuffer.shift * P[2]
-    proj = torch.addmm(shifted[:, 3:], shifted[:, :3], xyz)
+    proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
     factor = torch.from_numpy(scale).to(proj.device)
     if near_plane:
         ahead = mask_positions(proj[2] > NEAR)
@@ -220,7 +227,7 @@ def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderC
         half = torch.full_like(inverse, cloud.dot_width(camera.width) * COVER / 2 - 0.5)
     else:
         half = spacing.mul_(factor).mul_(inverse).sub_(0.5)
-    zbuffer.add_shifted(proj[0].mul_(inverse), proj[1].mul_(inverse), z * (1.0 + bias) if bias else z, index, half)
+    zbuffer.add_shifted(proj[:2].mul_(inverse), z * (1.0 + bias) if bias else z, index, half)
 
 
 def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
