@@ -164,7 +164,8 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
 
 
 def _shifted(P: torch.Tensor, shift: float) -> torch.Tensor:
-    """The (3, 4) projection whose pixels come out `shift` further right and down: u + shift = (P₀ + shift · P₂) · x / z."""
+    """The (3, 4) projection whose pixels come out `shift` further right and down:
+    u + shift = (P₀ + shift · P₂) · x / z."""
     shifted = P.clone()
     shifted[:2] += shift * P[2]
     return shifted
