@@ -25,8 +25,7 @@ from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.threads import cpu_threads, on_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
-from reasmory.memory.render.splat import (COVER, LEVEL_RADIUS, ZBuffer, fill_holes, mask_positions, unpack_depth,
-                                          unpack_index)
+from reasmory.memory.render.splat import COVER, LEVEL_RADIUS, ZBuffer, fill_holes, mask_positions, unpack
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Mode = Literal["rgb", "semantic", "depth"]
@@ -105,13 +104,12 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     keys = _draw_pieces(cloud, P, camera, pieces).finish()
     if fill:
         keys = fill_holes(keys)
-    index = unpack_index(keys)
+    index, depth = unpack(keys)
     if any(bias for _, _, bias, _ in pieces):  # keys hold biased depths: measure the winners again
-        seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
-        depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
-    else:
-        depth = unpack_depth(keys)
-    return Raster(index.cpu().numpy(), depth.cpu().numpy())
+        picked = torch.as_tensor(index, device=device)
+        seen = cloud.xyz.index_select(1, picked.clamp(min=0).view(-1))
+        depth = torch.where(picked >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0).cpu().numpy()
+    return Raster(index, depth)
 
 
 #: What `_draw` draws at a time: [start, stop) runs of points, their splat factors, their depth bias, and whether they
