@@ -21,7 +21,7 @@ from reasmory.memory.render import draw
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.threads import cpu_threads
 from reasmory.memory.render.colour import label_colour, shading
-from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack_index
+from reasmory.memory.render.splat import ZBuffer, fill_holes, unpack
 from reasmory.memory.render.view import object_bias, pixel_attributes, segments, surface_colours
 from reasmory.memory.spatial_memory import SpatialMemory
 
@@ -126,7 +126,7 @@ def _points_layer(memory: SpatialMemory, cloud: RenderCloud, frame: BevRender, w
         zbuffer.add((xyz[0] - frame.left) * ppm - shift, (frame.top - xyz[1]) * ppm - shift,
                     below * (1.0 + bias) if bias else below, cloud.index[start:stop],
                     cloud.footprint(start, stop, ppm, width // scale), below >= 0)
-    index = unpack_index(fill_holes(zbuffer.finish())).cpu().numpy()
+    index, _ = unpack(fill_holes(zbuffer.finish()))
     pixels = pixel_attributes(cloud, index)
     z = np.zeros(index.shape, np.float32)
     z[pixels.hit] = cloud.xyz[2, torch.as_tensor(index[pixels.hit], device=cloud.xyz.device)].cpu().numpy()

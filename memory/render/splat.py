@@ -72,6 +72,23 @@ def unpack_depth(keys: torch.Tensor) -> torch.Tensor:
     return high.to(torch.int32).view(torch.float32)
 
 
+def unpack(keys: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    """(H, W) int64 point indices (−1 where `EMPTY`) and float32 depths (0 where `EMPTY`) of a key image, in numpy.
+
+    On the CPU numpy takes a third of the time of `unpack_index` and `unpack_depth` (1.8 → 0.5 ms for 640×480):
+    one mask, the index bits, the high halves read as floats, and the few empty pixels set by position.
+    """
+    if keys.device.type != "cpu":
+        return unpack_index(keys).cpu().numpy(), unpack_depth(keys).cpu().numpy()
+    values = np.ascontiguousarray(keys.numpy())
+    empty = np.flatnonzero(values == EMPTY)
+    index = values & _INDEX_MASK
+    index.reshape(-1)[empty] = -1
+    depth = values.view(np.int32)[..., 1::2].view(np.float32).copy()  # little-endian: the high half comes second
+    depth.reshape(-1)[empty] = 0
+    return index, depth
+
+
 class ZBuffer:
     """Nearest point per pixel of a width × height image, filled by `add` and read by `finish`.
 
@@ -95,15 +112,23 @@ class ZBuffer:
         """Points `index` (integers) at pixels (u, v) (float32, centres at integers), spaced `footprint` pixels apart.
 
         `depth` (float32 ≥ 0 where `valid`) orders them; invalid points are ignored (None: every point is valid).
+        """
+        self.add_shifted(torch.stack([u, v]).add_(self.shift), depth, index, torch.mul(footprint, COVER / 2).sub_(0.5),
+                         valid)
+
+    def add_shifted(self, uv: torch.Tensor, depth: torch.Tensor, index: torch.Tensor, half: torch.Tensor,
+                    valid: torch.Tensor | None = None) -> None:
+        """`add` for callers that fold its first steps into their own: (2, n) pixels (u, v) + pad + ½ (`shift`
+        added), and splat half-widths COVER · footprint / 2 − ½ (`uv` and `half` are overwritten).
+
         Points off the image are clamped onto the outermost padding column or row, which their splats cannot grow
         out of. Each step below is one pass over the points, in place where it can be: at millions of points a
         render's time is the number of passes, and boolean masks cost several times an arithmetic one.
         """
-        fu = torch.add(u, self.pad + 0.5).floor_()
-        fv = torch.add(v, self.pad + 0.5).floor_()
+        fu, fv = uv.floor_()
         # ≥ 0 for valid points; only wide ones need clamping (a narrow one's key bits are its radius, a wide one's go
         # to the spare slot)
-        radius = torch.mul(footprint, COVER / 2).sub_(0.5).ceil_()
+        radius = half.ceil_()
         has_wide = float(radius.max()) > LEVEL_RADIUS  # a max costs far less than a boolean mask and `any`
         if has_wide:
             beyond = radius > LEVEL_RADIUS
@@ -119,6 +144,11 @@ class ZBuffer:
         if valid is not None:
             flat = torch.where(valid, flat, self.spare)
         self.image.scatter_reduce_(0, flat.to(torch.int64), pack(depth, index, radius), "amin")
+
+    @property
+    def shift(self) -> float:
+        """What `add_shifted` expects added to pixel coordinates."""
+        return self.pad + 0.5
 
     def merge(self, other: ZBuffer) -> None:
         """Take in the points added to `other` (same size and device), as if they had been added here."""
@@ -154,8 +184,9 @@ def _grow(image: torch.Tensor) -> None:
     `EMPTY`, which no key is, and such values lose every minimum against the pixel they would be written to.
     """
     field = _RADIUS_MASK << INDEX_BITS  # radii are compared in place in the keys, not shifted out
-    radius = image & field
-    row_reach, col_reach = radius.amax(dim=1), radius.amax(dim=0)
+    radius = image[1:-1, 1:-1] & field  # the outermost rows and columns hold points clamped there from far off
+    row_reach = torch.nn.functional.pad(radius.amax(dim=1), (1, 1))  # the image, which no square reaches: they
+    col_reach = torch.nn.functional.pad(radius.amax(dim=0), (1, 1))  # need not widen every pass's window
     for ring in range(1, (int(row_reach.max()) >> INDEX_BITS) + 1):
         threshold = ring << INDEX_BITS
         rows, cols = (row_reach >= threshold).nonzero(), (col_reach >= threshold).nonzero()

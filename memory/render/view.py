@@ -25,8 +25,7 @@ from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
 from reasmory.memory.render.threads import cpu_threads, on_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
-from reasmory.memory.render.splat import (COVER, LEVEL_RADIUS, ZBuffer, fill_holes, mask_positions, unpack_depth,
-                                          unpack_index)
+from reasmory.memory.render.splat import COVER, LEVEL_RADIUS, ZBuffer, fill_holes, mask_positions, unpack
 from reasmory.memory.spatial_memory import SpatialMemory
 
 Mode = Literal["rgb", "semantic", "depth"]
@@ -105,13 +104,12 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     keys = _draw_pieces(cloud, P, camera, pieces).finish()
     if fill:
         keys = fill_holes(keys)
-    index = unpack_index(keys)
+    index, depth = unpack(keys)
     if any(bias for _, _, bias, _ in pieces):  # keys hold biased depths: measure the winners again
-        seen = cloud.xyz.index_select(1, index.clamp(min=0).view(-1))
-        depth = torch.where(index >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0)
-    else:
-        depth = unpack_depth(keys)
-    return Raster(index.cpu().numpy(), depth.cpu().numpy())
+        picked = torch.as_tensor(index, device=device)
+        seen = cloud.xyz.index_select(1, picked.clamp(min=0).view(-1))
+        depth = torch.where(picked >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0).cpu().numpy()
+    return Raster(index, depth)
 
 
 #: What `_draw` draws at a time: [start, stop) runs of points, their splat factors, their depth bias, and whether they
@@ -126,12 +124,13 @@ def _pieces(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray, hi
     if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
         drawn = np.where(drawn > 0, cloud.blocks.count, 0)
     groups = _groups(cloud, camera, projection, widen)
+    half_widths = (widen * (camera.focal * COVER / 2)).astype(np.float32)  # footprint → splat half-width, per block
     most = CHUNK if cloud.xyz.device.type == "cpu" else max(1, len(cloud))
     pieces: list[Piece] = []
     for start, stop, bias in segments(cloud, hidden, object_bias):
         inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
         for group, near_plane in groups:
-            runs, scale = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), widen)
+            runs, scale = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), half_widths)
             pieces.extend((part, part_scale, bias, near_plane) for part, part_scale in _chunks(runs, scale, most))
     return pieces
 
@@ -146,10 +145,12 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
     for piece in pieces:
         waiting.put(piece)
 
+    shifted = _shifted(P, zbuffers[0].shift)
+
     def draw_waiting(worker: int) -> None:
         with contextlib.suppress(queue.Empty):
             while True:
-                _draw(zbuffers[worker], cloud, P, camera, *waiting.get_nowait())
+                _draw(zbuffers[worker], cloud, shifted, camera, *waiting.get_nowait())
 
     if workers > 1:
         on_threads(draw_waiting, workers)
@@ -158,6 +159,14 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
     for other in zbuffers[1:]:
         zbuffers[0].merge(other)
     return zbuffers[0]
+
+
+def _shifted(P: torch.Tensor, shift: float) -> torch.Tensor:
+    """The (3, 4) projection whose pixels come out `shift` further right and down:
+    u + shift = (P₀ + shift · P₂) · x / z."""
+    shifted = P.clone()
+    shifted[:2] += shift * P[2]
+    return shifted
 
 
 def _groups(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray,
@@ -200,6 +209,8 @@ def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderC
           scale: np.ndarray, bias: float, near_plane: bool) -> None:
     """Project the points of `runs` and add them to the z-buffer; `near_plane`: test each point against NEAR.
 
+    `scale` holds each point's splat factor times focal · COVER / 2, and `P` moves pixels by the z-buffer's shift
+    (`_shifted`), so the z-buffer's own first steps cost no pass.
     Points at or behind the near plane (half of those tested, in blocks the camera stands in) are let go as soon as
     their depth is known: carried along as invalid, they cost four times a point drawn.
     """
@@ -212,10 +223,10 @@ def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderC
     z = proj[2]
     inverse = torch.reciprocal(z)
     if cloud.sparse:
-        footprint = torch.full_like(inverse, cloud.dot_width(camera.width))
+        half = torch.full_like(inverse, cloud.dot_width(camera.width) * COVER / 2 - 0.5)
     else:
-        footprint = spacing.mul_(factor).mul_(inverse).mul_(camera.focal)
-    zbuffer.add(proj[0].mul_(inverse), proj[1].mul_(inverse), z * (1.0 + bias) if bias else z, index, footprint)
+        half = spacing.mul_(factor).mul_(inverse).sub_(0.5)
+    zbuffer.add_shifted(proj[:2].mul_(inverse), z * (1.0 + bias) if bias else z, index, half)
 
 
 def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
@@ -329,7 +340,8 @@ def surface_colours(pixels: Pixels, labels: tuple[str, ...], shade: np.ndarray, 
         out = pixels.rgb.copy()
     else:
         out = np.clip(pixels.rgb * np.where(pixels.captured, 1.0, shade)[..., None], 0, 255).astype(np.uint8)
-    out[~pixels.hit] = BACKGROUND
+    out = np.ascontiguousarray(out)  # (already is: the reshape below must be a view)
+    out.reshape(-1, 3)[np.flatnonzero(~pixels.hit)] = BACKGROUND  # the few empty pixels: 5× a boolean mask's time
     return out
 
 

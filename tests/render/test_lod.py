@@ -42,6 +42,27 @@ def test_blocks_behind_the_camera_or_beside_the_image_are_not_drawn(room: Spatia
     assert (drawn[~far_behind] > 0).any()
 
 
+def test_blocks_beside_the_camera_that_the_near_plane_cuts_are_skipped_and_show_nothing(room: SpatialMemory) -> None:
+    cloud = render_cloud(room)
+    xyz = cloud.xyz.numpy()
+    skipped_any = False
+    for camera in cameras():
+        projection = camera.projection()
+        drawn, _ = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, 0.05, 1.2)
+        corners_z = lod._corners(cloud.blocks, projection)[2]
+        cut = (corners_z > 0.05).any(axis=0) & (corners_z <= 0.05).any(axis=0)
+        for block in np.flatnonzero(cut & (drawn == 0)):
+            skipped_any = True
+            start, count = cloud.blocks.start[block], cloud.blocks.count[block]
+            u, v, z = projection[:, :3] @ xyz[:, start : start + count] + projection[:, 3:]
+            ahead = z > 0.05
+            reach = camera.focal * cloud.blocks.spacing[block] * 1.2 / 0.05 + 2
+            inside = ((u > -reach * z) & (u < (camera.width + reach) * z)
+                      & (v > -reach * z) & (v < (camera.height + reach) * z))
+            assert not (ahead & inside).any()
+    assert skipped_any
+
+
 @pytest.mark.parametrize("most", [7, 10**9])
 def test_every_point_of_a_chosen_prefix_is_drawn_once(room: SpatialMemory, most: int) -> None:
     blocks = render_cloud(room).blocks

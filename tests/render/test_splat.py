@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from reasmory.memory.render.splat import (COVER, EMPTY, INDEX_BITS, LEVEL_RADIUS, ZBuffer, _grow, fill_holes, pack,
-                                          unpack_depth, unpack_index)
+                                          unpack, unpack_depth, unpack_index)
 
 
 def _draw(points: list[tuple[float, float, float, float]], width: int = 64, height: int = 48) -> np.ndarray:
@@ -23,6 +23,17 @@ def test_keys_order_by_depth_then_index() -> None:
     assert torch.argsort(keys).tolist() == [2, 1, 0, 3]
     assert unpack_index(torch.cat([keys, torch.tensor([EMPTY])])).tolist() == [0, 7, 3, 1, -1]
     assert unpack_depth(torch.cat([keys, torch.tensor([EMPTY])])).tolist() == [2.0, 0.5, 0.5, 10.0, 0.0]
+
+
+def test_numpy_unpacking_of_a_key_image_is_the_torch_unpacking() -> None:
+    rng = np.random.default_rng(1)
+    depths, indices = rng.random(40 * 60, dtype=np.float32) * 9, rng.integers(0, 2**27, 40 * 60)
+    keys = pack(torch.from_numpy(depths), torch.from_numpy(indices), torch.from_numpy(rng.integers(0, 5, 40 * 60)).float())
+    keys = keys.view(40, 60)
+    keys[rng.random((40, 60)) < 0.2] = EMPTY
+    for image in (keys, keys[3:-2, 5:-4]):  # a crop, as a finished z-buffer's image is
+        index, depth = unpack(image)
+        assert np.array_equal(index, unpack_index(image).numpy()) and np.array_equal(depth, unpack_depth(image).numpy())
 
 
 def test_keys_hold_depth_bits_high_and_radius_and_index_low_whatever_the_bit_patterns() -> None:
