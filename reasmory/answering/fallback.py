@@ -26,7 +26,8 @@ class FallbackUnavailable(ReasmoryError):
 
 
 def mentioned_labels(question: str, memory: SpatialMemory) -> list[str]:
-    """The memory's labels that a word or two-word phrase of the question names (plurals and synonyms tolerated)."""
+    """The memory's labels that a word or two-word phrase of the question names (plurals and synonyms tolerated), and
+    the phrases that name no label but objects some views called so (`SpatialMemory.called_rows`)."""
     words = _WORD.findall(question)
     phrases = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)] + words
     found: dict[str, None] = {}
@@ -34,6 +35,8 @@ def mentioned_labels(question: str, memory: SpatialMemory) -> list[str]:
         hits = memory.find(phrase)
         if hits:
             found.setdefault(hits[0].label)
+        elif len(memory.called_rows(phrase)):
+            found.setdefault(phrase)
     return list(found)
 
 

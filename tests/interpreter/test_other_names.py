@@ -48,3 +48,11 @@ def test_memory_info_lists_the_other_names(tmp_path, capsys) -> None:
     assert main(["memory", "info", str(path)]) == 0
     out = capsys.readouterr().out
     assert "also called" in out and "#0 nightstand (1 of 3)" in out and "toilet" not in out
+
+
+def test_the_fallback_map_highlights_an_object_named_otherwise() -> None:
+    from reasmory.answering.fallback import mentioned_labels
+
+    memory = _memory({"nightstand": 1})
+    assert mentioned_labels("How far is the nightstand from the bed?", memory) == ["nightstand", "bed"]
+    assert mentioned_labels("Where is the toilet?", memory) == []
