@@ -191,6 +191,12 @@ def long_label(characters: int) -> bytes:
     return memory_bytes(SpatialMemory(objects=[obj]))
 
 
+def bad_attribute(name: str, value: object) -> bytes:
+    """A memory whose one object has attribute `name` set to `value` (the attributes the index and evidence read)."""
+    obj = ObjectInstance(id=0, label="cabinet", box=OrientedBox(center=(0, 0, 0.5), extents=(1, 1, 1)), attributes={name: value})
+    return memory_bytes(SpatialMemory(objects=[obj]))
+
+
 def escape_label(sequence: str = "\x1b]0;pwned\x07\x1b[2J") -> bytes:
     """A memory whose labels carry terminal escape sequences."""
     objects = [ObjectInstance(id=0, label=f"chair{sequence}", box=OrientedBox(center=(0, 0, 0.5), extents=(1, 1, 1)),

@@ -199,10 +199,27 @@ def contents_problem(memory: SpatialMemory) -> str | None:
             return f"{where} ('{obj.label[:40]}') has a box {max(box.extents):,.0f} m long, over the limit of {MAX_EXTENT_M:,.0f} m"
         if not math.isfinite(obj.score) or not _numbers(v for b in obj.boxes_2d.values() for v in b):
             return f"{where} ('{obj.label[:40]}') has a score or 2D box that is not finite"
-        found = _coordinates_problem(obj.points, f"{where} ('{obj.label[:40]}')")
+        found = _coordinates_problem(obj.points, f"{where} ('{obj.label[:40]}')") or _attributes_problem(obj, where)
         if found:
             return found
     return _frames_problem(memory) or _scene_problem(memory)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _attributes_problem(obj: Any, where: str) -> str | None:
+    """What is wrong with the attributes the object index and the evidence read, or None: `views` a whole number of
+    frames, `also_called` the other names views gave the object (labels like any other) with their numbers of views."""
+    views, names = obj.attributes.get("views", 0), obj.attributes.get("also_called", {})
+    if not _count(views):
+        return f"{where} ('{obj.label[:40]}') has 'views' {str(views)[:40]!r}, not a whole number of frames"
+    if not isinstance(names, dict) or not all(isinstance(name, str) and 0 < len(name) <= MAX_LABEL_CHARS and _count(n)
+                                              for name, n in names.items()):
+        return (f"{where} ('{obj.label[:40]}') has 'also_called' that is not other names (1 to {MAX_LABEL_CHARS} "
+                f"characters) each with its number of views")
+    return None
 
 
 def _frames_problem(memory: SpatialMemory) -> str | None:

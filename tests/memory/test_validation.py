@@ -35,6 +35,9 @@ CRAFTED = {
     "a NaN floor area": (lambda: crafted.non_finite("area"), "its scene facts"),
     "a point 20 km away": (lambda: crafted.far_away(20_000), "a coordinate 20,000 m from the origin"),
     "a label of a million characters": (lambda: crafted.long_label(1_000_000), "a label of 1,000,000 characters"),
+    "other names as a list": (lambda: crafted.bad_attribute("also_called", ["nightstand"]), "has 'also_called' that is not"),
+    "other names with words for views": (lambda: crafted.bad_attribute("also_called", {"nightstand": "one"}), "'also_called'"),
+    "views as a word": (lambda: crafted.bad_attribute("views", "x"), "has 'views' 'x', not a whole number of frames"),
 }
 
 
