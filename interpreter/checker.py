@@ -265,7 +265,7 @@ class Checker:
             self._label(arg)
 
     def _label(self, arg: ast.String) -> None:
-        if self.memory is None or self.memory.has_label(arg.value) or len(self.memory.called_rows(arg.value)):
+        if self.memory is None or len(self.memory.rows_named(arg.value)):
             return
         close = self.memory.suggest(arg.value)
         held = ", ".join(sorted(self.memory.labels())[:12])

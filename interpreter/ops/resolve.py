@@ -25,18 +25,15 @@ def rows(ctx: Context, value: ObjectInstance | ObjectSet) -> np.ndarray:
 def labelled(ctx: Context, label: str) -> np.ndarray:
     """The memory's rows of the objects labelled `label`; when none is, of those a fair share of their views called so
     (`SpatialMemory.called_rows`), with a warning that says how many views did."""
-    found = ctx.memory.find_rows(label)
-    if len(found):
-        return found
-    called = ctx.memory.called_rows(label)
-    if len(called):
+    found = ctx.memory.rows_named(label)
+    if len(found) and not ctx.memory.has_label(label):
         canonical = ctx.memory.canonical(label)
         taken = []
-        for obj in ctx.memory.index.objects_of(called):
+        for obj in ctx.memory.index.objects_of(found):
             views, total = next(v for name, v in also_called(obj).items() if ctx.memory.canonical(name) == canonical)
             taken.append(f"the {obj.label} #{obj.id} ({views} of its {total} views called it '{label}')")
         ctx.warn(f"no object is labelled '{label}': took {', '.join(taken)}")
-    return called
+    return found
 
 
 def object_set(ctx: Context, label: str, found: np.ndarray) -> ObjectSet:
