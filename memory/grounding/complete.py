@@ -61,7 +61,7 @@ def support_height(box: OrientedBox, others: Sequence[OrientedBox], floor_z: flo
 def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], depth: DepthFn,
                     height: float | None = None, contact: float = 0.03, hidden: float = 0.2,
                     lowest: float | None = None, touch: float = 0.2, under_lowest: float | None = None,
-                    ends_seen: bool = False) -> OrientedBox:
+                    ends_seen: bool = False, votes: int = 1) -> OrientedBox:
     """The box's bottom lowered to `support` when within `contact` of it, when the object's `lowest` point (the box
     fit trims a few: a lamp's pole, a plant's pot narrower than its leaves) comes within `touch` of it, when less than
     `hidden` of the space beneath was observed, or of the space straight under the lowest point seen empty
@@ -69,7 +69,7 @@ def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], d
     or when the box is under half the typical `height` and the support lies within 1.5 × that height below its top
     (a stool seen from above: its seat, with the floor seen between its legs). Space beneath never observed says
     nothing when the views saw where the object `ends_seen` (a window's sill above a tv that hides the wall
-    below)."""
+    below). Space counts as observed when `votes` frames reached it (visibility.py)."""
     lo, hi = box.c[2] - box.e[2] / 2, box.c[2] + box.e[2] / 2
     gap = lo - support
     if gap <= 0:
@@ -77,18 +77,19 @@ def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], d
     squat = height is not None and box.e[2] < 0.5 * height and hi - support <= 1.5 * height
     touching = lowest is not None and lowest - support <= touch
     continues = under_lowest is not None and under_lowest < hidden
-    unseen = not ends_seen and sight(_column_samples(box, support, lo), frames, depth).reached.mean() < hidden
+    unseen = not ends_seen and sight(_column_samples(box, support, lo), frames, depth, votes=votes).reached.mean() < hidden
     if gap <= contact or squat or touching or continues or unseen:
         return _with_z(box, support, hi)
     return box
 
 
-def bottom_seen(box: OrientedBox, points: np.ndarray, outline: np.ndarray, thin: float = 0.1, near: float = 0.05,
-                own: float = 0.5, min_edge: int = 5) -> bool:
-    """Whether a box standing as a surface (thinner than `thin` across) had its lower edge seen as its own outline:
-    most outline points (`outline` codes) within `near` of its bottom face lie on the object's own outline, not
-    where an occluder or the image border cut the view (a window's sill, against the wall below)."""
-    if min(box.e[0], box.e[1]) >= thin:
+def bottom_seen(box: OrientedBox, points: np.ndarray, outline: np.ndarray, thin: float = 0.1, flat: float = 0.2,
+                near: float = 0.05, own: float = 0.5, min_edge: int = 5) -> bool:
+    """Whether a box standing as a surface (thinner than `thin` across, or than `flat` × its width: noisy depth leaves
+    a window's points a layer 10–25 cm thick) had its lower edge seen as its own outline: most outline points
+    (`outline` codes) within `near` of its bottom face lie on the object's own outline, not where an occluder or the
+    image border cut the view (a window's sill, against the wall below)."""
+    if min(box.e[0], box.e[1]) >= max(thin, flat * max(box.e[0], box.e[1])):
         return False
     codes = outline[points[:, 2] <= box.c[2] - box.e[2] / 2 + near]
     codes = codes[codes > 0]
@@ -108,7 +109,7 @@ def narrow_part_below(box: OrientedBox, points: np.ndarray, narrow: float = 0.25
 
 
 def empty_below(point: np.ndarray, support: float, frames: Sequence[Frame], depth: DepthFn, masks: Masks,
-                toward: np.ndarray, radius: float = 0.02, layers: int = 6, clear: float = 0.03) -> float | None:
+                toward: np.ndarray, radius: float = 0.02, layers: int = 6, clear: float = 0.03, votes: int = 1) -> float | None:
     """Share of a thin column (`radius` m) from `support` up to the object's lowest `point` that some view saw empty
     of it (`seen_empty`): reached where none of its masks covers it. The column stands 2 × `radius` from the point
     `toward` the cameras, so under a window it is the room before the wall, not the wall's inside. None when the
@@ -121,7 +122,7 @@ def empty_below(point: np.ndarray, support: float, frames: Sequence[Frame], dept
     xy = np.stack(np.meshgrid(offsets, offsets), -1).reshape(-1, 2) + point[:2] + ahead
     z = np.linspace(support + clear, point[2] - clear, layers)
     column = np.c_[np.repeat(xy, layers, axis=0), np.tile(z, len(xy))]
-    return float(seen_empty(column, frames, depth, masks).mean())
+    return float(seen_empty(column, frames, depth, masks, votes=votes).mean())
 
 
 def _with_z(box: OrientedBox, lo: float, hi: float) -> OrientedBox:
@@ -131,7 +132,7 @@ def _with_z(box: OrientedBox, lo: float, hi: float) -> OrientedBox:
 
 
 def hidden_run(box: OrientedBox, axis: int, sign: float, reach: float, frames: Sequence[Frame], depth: DepthFn,
-               step: float = 0.025, skip: int = 2, hidden: float = 0.2, n: int = 5) -> tuple[float, float]:
+               step: float = 0.025, skip: int = 2, hidden: float = 0.2, n: int = 5, votes: int = 1) -> tuple[float, float]:
     """How far (metres, up to `reach`) beyond the box's `sign` face along `axis` the space was never observed, and
     the share of it never observed: slabs `step` thick are tested outwards until less than `hidden` of one's
     samples was never observed (a chair's seat hidden behind its back fills only the slabs' lower part). The first
@@ -145,7 +146,7 @@ def hidden_run(box: OrientedBox, axis: int, sign: float, reach: float, frames: S
     grid[..., others[0]] = lateral[None, :, None] * box.e[others[0]]
     grid[..., others[1]] = lateral[None, None, :] * box.e[others[1]]
     world = grid.reshape(-1, 3) @ box.R.T + box.c
-    seen = sight(world, frames, depth).reached.reshape(steps - skip, -1).mean(axis=1)
+    seen = sight(world, frames, depth, votes=votes).reached.reshape(steps - skip, -1).mean(axis=1)
     first = np.nonzero(seen > 1 - hidden)[0]
     end = int(first[0]) if len(first) else len(seen)
     if end == 0:
@@ -207,20 +208,20 @@ def open_faces(box: OrientedBox, points: np.ndarray, outline: np.ndarray, camera
 
 
 def _reach(box: OrientedBox, axis: int, sign: float, kind: str, need: float, frames: Sequence[Frame], depth: DepthFn,
-           wall_reach: float, shortfall: float) -> tuple[float, float]:
+           wall_reach: float, shortfall: float, votes: int) -> tuple[float, float]:
     """How far the open face may move out, and how hidden that space is: through unobserved space towards the
     typical size (`need` more), a far side no farther than the wall behind; with no size to grow to, a far side
     reaches a wall within `wall_reach`."""
     wall = backing(box, axis, sign, max(need, wall_reach), frames, depth) if kind == "far" else None
     if need >= shortfall:
-        run, share = hidden_run(box, axis, sign, need, frames, depth)
+        run, share = hidden_run(box, axis, sign, need, frames, depth, votes=votes)
         return (run if wall is None else min(run, wall)), share
     return (wall if wall is not None and wall <= wall_reach else 0.0), 1.0
 
 
 def extend_open_faces(box: OrientedBox, faces: dict[tuple[int, float], str], typical: Sides | None,
                       frames: Sequence[Frame], depth: DepthFn, wall_reach: float = 0.1,
-                      shortfall: float = 0.05, down_to: float | None = None) -> OrientedBox:
+                      shortfall: float = 0.05, down_to: float | None = None, votes: int = 1) -> OrientedBox:
     """The box grown through its open `faces` (height upwards, and downwards only for a squat box no support lowered,
     no lower than `down_to`: a backpack on a sofa's seat seen from above, the seat inside the sofa's box): towards the
     typical sides (longer horizontal, shorter horizontal, height), first through the far side of a seen surface, else
@@ -230,7 +231,7 @@ def extend_open_faces(box: OrientedBox, faces: dict[tuple[int, float], str], typ
     for axis in range(3):
         need = max(((typical or (None,) * 3)[axis] or 0.0) - box.e[axis], 0.0)
         down = axis == 2 and faces.get((2, -1.0)) == "short" and room_below > 0
-        reach = {sign: _reach(box, axis, sign, faces[axis, sign], need, frames, depth, wall_reach, shortfall)
+        reach = {sign: _reach(box, axis, sign, faces[axis, sign], need, frames, depth, wall_reach, shortfall, votes)
                  for sign in (1.0, -1.0) if (axis, sign) in faces and not (axis == 2 and sign < 0 and not down)}
         if down and -1.0 in reach:
             reach[-1.0] = (min(reach[-1.0][0], room_below), reach[-1.0][1])
@@ -275,7 +276,7 @@ def thicken(box: OrientedBox, seen: Sequence[Frame], frames: Sequence[Frame], de
 
 
 def orient_typical(box: OrientedBox, typical: Sides | None, frames: Sequence[Frame], depth: DepthFn,
-                   known: float = 0.75) -> Sides | None:
+                   known: float = 0.75, votes: int = 1) -> Sides | None:
     """`typical` with its horizontal sides swapped when that fits the unobserved space better. Sides are matched
     longest to longest, which is right once the longer side seen is a fair part (`known`) of the typical long side
     or as long as the typical short side; before that (a heater seen end-on, its 10 cm end face the longer side
@@ -287,7 +288,7 @@ def orient_typical(box: OrientedBox, typical: Sides | None, frames: Sequence[Fra
         need = max((side or 0.0) - box.e[axis], 0.0)
         if need <= 0:
             return 0.0
-        return min(need, sum(hidden_run(box, axis, sign, need, frames, depth)[0] for sign in (1.0, -1.0)))
+        return min(need, sum(hidden_run(box, axis, sign, need, frames, depth, votes=votes)[0] for sign in (1.0, -1.0)))
     kept = room(0, typical[0]) + room(1, typical[1])
     swapped = room(0, typical[1]) + room(1, typical[0])
     return (typical[1], typical[0], typical[2]) if swapped > kept else typical
@@ -304,28 +305,30 @@ def complete_box(
     seen: Sequence[Frame] | None = None,
     outline: tuple[np.ndarray, np.ndarray] | None = None,
     masks: Masks | None = None,
+    votes: int = 1,
 ) -> OrientedBox:
     """The box rested on its support, grown through its open faces (found from its lifted points and their outline
     codes) into unobserved space, and thickened if thin. `seen`: the frames that show it (default all); observation
     is judged in all `frames`; `outline`: the object's points and their codes; `masks`: the object's masks, which
-    tell the space under its lowest point seen empty from space where it may go on."""
+    tell the space under its lowest point seen empty from space where it may go on; `votes`: how many frames must
+    reach a point for it to count as observed (visibility.py)."""
     seen = frames if seen is None else seen
     down_to = None
     if floor_z is not None:
         support = support_height(box, others, floor_z)
         points = outline[0] if outline is not None and len(outline[0]) else None
         part = narrow_part_below(box, points) if points is not None else None
-        under = (empty_below(part, support, frames, depth, masks, np.mean([f.position for f in seen], axis=0))
+        under = (empty_below(part, support, frames, depth, masks, np.mean([f.position for f in seen], axis=0), votes=votes)
                  if part is not None and masks is not None and seen else None)
         ends = points is not None and bottom_seen(box, points, outline[1])
         box = rest_on_support(box, support, frames, depth, (typical or (None,) * 3)[2],
                               lowest=None if points is None else float(points[:, 2].min()), under_lowest=under,
-                              ends_seen=ends)
+                              ends_seen=ends, votes=votes)
         down_to = support_height(box, others, floor_z, below=True)
     if outline is not None and seen:
-        typical = orient_typical(box, typical, frames, depth)
+        typical = orient_typical(box, typical, frames, depth, votes=votes)
         faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical)
-        box = extend_open_faces(box, faces, typical, frames, depth, down_to=down_to)
+        box = extend_open_faces(box, faces, typical, frames, depth, down_to=down_to, votes=votes)
     return longer_first(thicken(box, seen, frames, depth, min_thickness, floor_z))
 
 

@@ -46,7 +46,9 @@ class GroundingSettings:
     labels whose completed boxes overlap by this 3D IoU and that no frame masked apart are one object, named and
     boxed as the one masked in more frames, the other name kept with its views (`relabel.py`); `deflate`:
     move every fitted face inwards by this many times the scene's surface spread (`scene_spread`; 0 keeps them): the
-    99th percentile of an object's points lies about 1.25 σ beyond a face that holds a tenth of them, noise σ."""
+    99th percentile of an object's points lies about 1.25 σ beyond a face that holds a tenth of them, noise σ;
+    `noisy_votes`: on noisy depth, how many frames must reach a point for completion to count it as observed (one
+    frame's depth error sees through what is there: visibility.py)."""
 
     erode: int = 1
     depth_relative: float = 0.04
@@ -63,6 +65,7 @@ class GroundingSettings:
     piece_reach: float = 0.2
     confused_iou: float = 0.1
     deflate: float = 1.25
+    noisy_votes: int = 2
     association: AssociationSettings = field(default_factory=AssociationSettings)
     support: SupportSettings = field(default_factory=SupportSettings)
 
@@ -124,11 +127,12 @@ def ground(
     glimpsed(tracks, [f for f in faint if f.pixels >= settings.min_visible_pixels], list(frames), depth)
     typical = typical_sides(normalizer) if settings.typical_sizes else {}
     frames = list(frames)
+    votes = settings.noisy_votes if any(f.noisy for f in fragments) else 1
     spread = settings.deflate * scene_spread(tracks)
     raw = [fit_box(t.points, spread=spread) for t in tracks]
-    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical) for k in range(len(tracks))]
-    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, boxes) if lowered(raw[k], boxes[k]) else boxes[k]
-             for k in range(len(tracks))]
+    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, votes) for k in range(len(tracks))]
+    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, votes, boxes) if lowered(raw[k], boxes[k])
+             else boxes[k] for k in range(len(tracks))]
     while (pair := coinciding(tracks, boxes, settings.coincide) or piece(tracks, raw, boxes, settings.piece_share,
                                                                           settings.piece_reach)) is not None:
         keep, gone = pair
@@ -136,7 +140,7 @@ def ground(
         del tracks[gone], raw[gone], boxes[gone]
         keep -= keep > gone
         raw[keep] = fit_box(tracks[keep].points, spread=spread)
-        boxes[keep] = complete_track(keep, tracks, raw, frames, depth, settings, typical)
+        boxes[keep] = complete_track(keep, tracks, raw, frames, depth, settings, typical, votes)
     while (pair := confused(tracks, boxes, settings.confused_iou)) is not None:
         called_also(tracks[pair[0]], tracks[pair[1]])
         del tracks[pair[1]], raw[pair[1]], boxes[pair[1]]  # the same object under the name fewer views gave it
@@ -154,17 +158,18 @@ def scene_spread(tracks: Sequence[Track]) -> float:
 
 
 def complete_track(k: int, tracks: list[Track], raw: list[OrientedBox], frames: list[Frame], depth: DepthFn,
-                   settings: GroundingSettings, typical: dict[str, Sides],
+                   settings: GroundingSettings, typical: dict[str, Sides], votes: int = 1,
                    others: list[OrientedBox] | None = None) -> OrientedBox:
     """Track k's fitted box completed amodally (`complete_box`) against the others' fitted boxes (or `others`: their
-    completed boxes, for a box lowered through hidden space, which may rest on a neighbour's hidden part instead)."""
+    completed boxes, for a box lowered through hidden space, which may rest on a neighbour's hidden part instead);
+    `votes` frames must reach a point for it to count as observed."""
     track = tracks[k]
     by_index = {f.index: f for f in frames}
     pixels = track.pixels
     seen = [by_index[f] for f in sorted(pixels, key=pixels.get, reverse=True)]
     others = raw if others is None else others
     return complete_box(raw[k], others[:k] + others[k + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
-                        typical.get(track.label), seen, track.outline(), track.masks())
+                        typical.get(track.label), seen, track.outline(), track.masks(), votes)
 
 
 def lowered(fitted: OrientedBox, box: OrientedBox, contact: float = 0.05) -> bool:

@@ -1,10 +1,14 @@
 """What the cameras saw at given world points: the evidence amodal completion stands on.
 
 A point is *in view* in a frame when it projects inside the image onto a
-pixel with depth; *reached* when, in some frame, the depth there is at least
-the point's own (less a margin): it was visible or seen through, so had an
-object been there, its mask would have covered it; *free* when some frame saw
-past it (depth beyond it plus the margin). Depth is z-depth in metres (0 = unknown).
+pixel with depth; *reached* when, in `votes` frames, the depth there is at
+least the point's own (less a margin): it was visible or seen through, so had
+an object been there, its mask would have covered it; *free* when some frame
+saw past it (depth beyond it plus the margin). With exact depth one frame is
+proof. With noisy depth it is not: over 32 frames, one whose depth is too far
+at a pixel (noise, a patch of gross error) "sees through" a toilet's hidden
+base, and completion then trusts that nothing is there; so a build on noisy
+depth asks for two frames. Depth is z-depth in metres (0 = unknown).
 """
 
 from __future__ import annotations
@@ -35,15 +39,16 @@ def depth_at(points: np.ndarray, frame: Frame, depth: DepthFn) -> tuple[np.ndarr
     return idx, z, depth(frame.index)[v, u]
 
 
-def sight(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, margin: float = 0.02) -> Sight:
-    """Per point, over all frames: in view, reached, free (see the module's doc)."""
-    in_view, reached, free = (np.zeros(len(points), bool) for _ in range(3))
+def sight(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, margin: float = 0.02, votes: int = 1) -> Sight:
+    """Per point, over all frames: in view, reached (by at least `votes` frames), free (see the module's doc)."""
+    in_view, free = np.zeros(len(points), bool), np.zeros(len(points), bool)
+    reaching = np.zeros(len(points), np.int64)
     for frame in frames:
         idx, z, d = depth_at(points, frame, depth)
         in_view[idx[d > 0]] = True
-        reached[idx[(d > 0) & (d >= z - margin)]] = True
+        reaching[idx[(d > 0) & (d >= z - margin)]] += 1
         free[idx[d > z + margin]] = True
-    return Sight(in_view, reached, free)
+    return Sight(in_view, reaching >= votes, free)
 
 
 def plain(z: np.ndarray, d: np.ndarray, margin: float = 0.05, relative: float = 0.05) -> np.ndarray:
@@ -70,15 +75,16 @@ def in_plain_sight(points: np.ndarray, frame: Frame, depth: DepthFn, margin: flo
     return float(np.count_nonzero(plain(z, d, margin, relative)) / len(points))
 
 
-def seen_empty(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, masks: Masks, margin: float = 0.02) -> np.ndarray:
-    """Per point: some frame reached it (see `sight`) at a pixel none of the object's own `masks` there covers, so
-    had the object been there, it would have been masked (a point reached at a masked pixel may be the object)."""
-    empty = np.zeros(len(points), bool)
+def seen_empty(points: np.ndarray, frames: Sequence[Frame], depth: DepthFn, masks: Masks, margin: float = 0.02,
+               votes: int = 1) -> np.ndarray:
+    """Per point: `votes` frames reached it (see `sight`) at a pixel none of the object's own `masks` there covers,
+    so had the object been there, it would have been masked (a point reached at a masked pixel may be the object)."""
+    reaching = np.zeros(len(points), np.int64)
     for frame in frames:
         idx, u, v, z = pixels_in_view(points, frame)
         d = depth(frame.index)[v, u]
         covered = np.zeros(len(idx), bool)
         for mask, x0, y0 in masks.get(frame.index, ()):
             covered |= covered_by(mask, x0, y0, v, u)
-        empty[idx[(d > 0) & (d >= z - margin) & ~covered]] = True
-    return empty
+        reaching[idx[(d > 0) & (d >= z - margin) & ~covered]] += 1
+    return reaching >= votes

@@ -33,7 +33,7 @@ def test_a_box_whose_points_come_near_the_floor_rests_on_it_though_the_space_ben
     import reasmory.memory.grounding.complete as complete
     from reasmory.memory.grounding.visibility import Sight
 
-    monkeypatch.setattr(complete, "sight", lambda points, frames, depth, margin=0.02: Sight(*(np.ones(len(points), bool),) * 3))
+    monkeypatch.setattr(complete, "sight", lambda points, frames, depth, margin=0.02, votes=1: Sight(*(np.ones(len(points), bool),) * 3))
     lamp = OrientedBox.from_yaw([0.0, 0.0, 0.91], [0.37, 0.35, 1.21], 0.0)
     rested = complete.rest_on_support(lamp, 0.0, [], lambda i: None, lowest=0.18)
     assert rested.c[2] - rested.e[2] / 2 == pytest.approx(0.0)
@@ -92,7 +92,7 @@ def test_a_window_whose_sill_was_seen_stays_on_the_wall_though_a_tv_hides_the_wa
     import reasmory.memory.grounding.complete as complete
     from reasmory.memory.grounding.visibility import Sight
 
-    monkeypatch.setattr(complete, "sight", lambda points, frames, depth, margin=0.02: Sight(*(np.zeros(len(points), bool),) * 3))
+    monkeypatch.setattr(complete, "sight", lambda points, frames, depth, margin=0.02, votes=1: Sight(*(np.zeros(len(points), bool),) * 3))
     window = OrientedBox.from_yaw([0.0, 0.0, 1.38], [1.35, 0.05, 1.0], 0.0)
     edge = np.c_[np.linspace(-0.6, 0.6, 20), np.zeros(20), np.full(20, 0.9)]
     own, cut = np.ones(20, np.uint8), np.full(20, 2, np.uint8)
@@ -103,3 +103,56 @@ def test_a_window_whose_sill_was_seen_stays_on_the_wall_though_a_tv_hides_the_wa
     assert lowered.c[2] - lowered.e[2] / 2 == pytest.approx(0.0)
     table_top = OrientedBox.from_yaw([0.0, 0.0, 0.74], [1.2, 0.8, 0.02], 0.0)  # not a standing surface: says nothing
     assert not complete.bottom_seen(table_top, edge, own)
+
+
+def test_one_frame_that_sees_through_a_hidden_base_is_not_proof_on_noisy_depth() -> None:
+    """A toilet seen from 37 cm up: two frames show its front, so the space under the seen part lies behind it; a third
+    frame's depth there is 3 m too far (a patch of gross error) and "sees through" it. With exact depth one frame is
+    proof and the box stays up; a build on noisy depth asks two frames (`votes`), so the toilet stands on the floor."""
+    import reasmory.memory.grounding.complete as complete
+    from reasmory.memory.model import Frame
+
+    K = ((100.0, 0.0, 50.0), (0.0, 100.0, 50.0), (0.0, 0.0, 1.0))
+    pose = ((0.0, 0.0, 1.0, 0.0), (-1.0, 0.0, 0.0, 0.0), (0.0, -1.0, 0.0, 1.0), (0.0, 0.0, 0.0, 1.0))  # at x=0, 1 m up, looking +x
+    frames = [Frame(index=i, timestamp=float(i), width=100, height=100, K=K, pose=pose) for i in range(3)]
+
+    def depth(i: int) -> np.ndarray:
+        return np.full((100, 100), 6.0 if i == 2 else 2.8)
+
+    seen_part = OrientedBox.from_yaw([3.0, 0.0, 0.61], [0.4, 0.4, 0.48], 0.0)
+    exact = complete.rest_on_support(seen_part, 0.0, frames, depth)
+    assert exact.c[2] - exact.e[2] / 2 == pytest.approx(0.37)
+    noisy = complete.rest_on_support(seen_part, 0.0, frames, depth, votes=2)
+    assert noisy.c[2] - noisy.e[2] / 2 == pytest.approx(0.0)
+    assert noisy.c[2] + noisy.e[2] / 2 == pytest.approx(0.85)
+
+
+def test_space_counts_as_observed_once_enough_frames_reached_it() -> None:
+    """`sight` counts the frames that reach each point: one is enough by default, `votes` asks for more."""
+    from reasmory.memory.grounding.visibility import seen_empty, sight
+    from reasmory.memory.model import Frame
+
+    K = ((100.0, 0.0, 50.0), (0.0, 100.0, 50.0), (0.0, 0.0, 1.0))
+    pose = ((0.0, 0.0, 1.0, 0.0), (-1.0, 0.0, 0.0, 0.0), (0.0, -1.0, 0.0, 1.0), (0.0, 0.0, 0.0, 1.0))
+    frames = [Frame(index=i, timestamp=float(i), width=100, height=100, K=K, pose=pose) for i in range(3)]
+    points = np.array([[3.0, 0.0, 1.0]])
+
+    def depth_reaching(n: int):
+        return lambda i: np.full((100, 100), 5.0 if i < n else 2.0)
+
+    for reaching, votes, expected in [(1, 1, True), (1, 2, False), (2, 2, True), (0, 1, False)]:
+        assert bool(sight(points, frames, depth_reaching(reaching), votes=votes).reached[0]) is expected
+        assert bool(seen_empty(points, frames, depth_reaching(reaching), {}, votes=votes)[0]) is expected
+
+
+def test_a_window_left_thick_by_noisy_depth_still_counts_as_a_standing_surface() -> None:
+    """Noisy depth leaves a 6 cm window's points a layer 13 cm thick: it is still a surface whose sill, seen as its own
+    outline, says where it ends; a cabinet as deep as a third of its width is not."""
+    from reasmory.memory.grounding.complete import bottom_seen
+
+    edge = np.c_[np.linspace(-0.6, 0.6, 20), np.zeros(20), np.full(20, 0.9)]
+    own = np.ones(20, np.uint8)
+    thick_window = OrientedBox.from_yaw([0.0, 0.0, 1.41], [1.35, 0.13, 1.02], 0.0)
+    assert bottom_seen(thick_window, edge, own)
+    cabinet = OrientedBox.from_yaw([0.0, 0.0, 1.41], [1.35, 0.45, 1.02], 0.0)
+    assert not bottom_seen(cabinet, edge, own)
