@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from reasmory.interpreter import ops  # noqa: F401  (registers the operations)
+from reasmory.interpreter import cost_ops, ops  # noqa: F401  (registers the operations and declares their costs)
 from reasmory.interpreter.ast import Program, Span
 from reasmory.interpreter.checker import check_program
 from reasmory.interpreter.context import Context, Limits, parse_options
