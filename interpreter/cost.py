@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reasmory.interpreter import ast
-from reasmory.interpreter.context import Limits
+from reasmory.interpreter.context import DEFAULT_LIMITS, Limits
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.registry import REGISTRY, Operation
 from reasmory.memory import SpatialMemory
@@ -420,4 +420,4 @@ def _facts(op: Operation) -> _OpFacts:
 
 def estimate(program: ast.Program, memory: SpatialMemory | None, n_options: int | None = None, limits: Limits | None = None) -> Estimate:
     """The cost and value sizes of a checked program against `memory` (costs: cost_ops.py, which the package imports)."""
-    return Estimator(program, memory, n_options, limits or Limits()).run()
+    return Estimator(program, memory, n_options, limits or DEFAULT_LIMITS).run()
