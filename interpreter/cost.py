@@ -236,7 +236,10 @@ def declare(*names: str) -> Callable[[OpCost], OpCost]:
 
 
 def seconds(units: Units) -> float:
-    return sum(COEFFICIENTS[k] * v for k, v in units.items())
+    total = 0.0  # summed in the units' order, as sum() would: the same float
+    for name, amount in units.items():
+        total += COEFFICIENTS[name] * amount
+    return total
 
 
 @dataclass(frozen=True)
