@@ -78,6 +78,7 @@ for _module in NOT_MEASURED:
 for _module in ("interpreter/lalr.py", "interpreter/lalr_build.py", "interpreter/ast_build.py"):
     TARGETS[_module] = (*INTERPRETER_TESTS, "tests/interpreter/test_frontend.py")
 TARGETS["interpreter/lalr_build.py"] += ("tests/interpreter/test_lalr_build.py",)  # the generator's own refusals
+TARGETS["interpreter/token_order.py"] = ("tests/interpreter/test_token_order.py", "tests/interpreter/test_frontend.py")
 TARGETS["interpreter/syntax.py"] = ("tests/playground/test_playground.py", "tests/traces/test_views.py")
 TARGETS["interpreter/trace.py"] = (*INTERPRETER_TESTS, "tests/traces/test_views.py", "tests/traces/test_artifacts.py")
 #: rendering.py imports PIL and the renderer for annotations only: the start-up test sees a run import them.
@@ -92,7 +93,7 @@ for _module in ("interpreter/sandbox.py", "interpreter/runserver.py"):
 OTHER_PROCESSES = ("interpreter/runserver.py",)
 for _module in ("interpreter/cost.py", "interpreter/cost_ops.py"):  # the estimates pinned number by number, then the rest
     TARGETS[_module] = ("tests/interpreter/test_cost_estimates.py", "tests/interpreter/test_cost_estimator.py",
-                        "tests/interpreter/test_cost.py", *INTERPRETER_TESTS)
+                        "tests/interpreter/test_cost_golden.py", "tests/interpreter/test_cost.py", *INTERPRETER_TESTS)
 #: cosmic-ray operators left out: swaps to bitwise, shift, power, modulo and floor-division operators (this code
 #: computes with floats and booleans; such mutants crash at once and only lengthen the run).
 EXOTIC = ("BitAnd", "BitOr", "BitXor", "LShift", "RShift", "Pow", "Mod", "FloorDiv", "MatMult")

@@ -169,7 +169,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     *(Equivalent("interpreter/ast_build.py", "core/NumberReplacer", line, "the rule has exactly one child: c[-1] is c[0]",
                  mutant_text=mutant)
       for line, mutant in (("return ast.Number(float(c[0][1]), token_span(c[0]))", "float(c[ -1][1])"),
-                           ("return ast.ExprStmt(c[0], c[0].span)", "c[ -1].span"))),
+                           ("return make_expr_stmt(c[0], c[0].span)", "c[ -1].span"))),
     Equivalent("interpreter/ast_build.py", "core/NumberReplacer", "end_line = bisect.bisect_right(starts, max(start, end - 1))",
                "no span ends with a newline (tokens, statements and diagnostics all stop before one), so the offset just past "
                "a span lies on the line of its last character", mutant_text="end - 0"),
@@ -279,7 +279,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "with one name, [-1] is [0]", mutant_text="names[ -1] if"),
     *(Equivalent("interpreter/lalr_build.py", "core/NumberReplacer", line,
                   "build refuses a scanner with other than one regular expression just before, so [-1] is [0]", mutant_text="[ -1]")
-      for line in ('"token_regex": scanner._mres[0].pattern,', '"token_flags": int(scanner._mres[0].flags),')),
+      for line in ('"token_flags": int(scanner._mres[0].flags),',)),
     *(Equivalent(module, "core/NumberReplacer", line, "PID is a struct of one field: the tuple it unpacks to has one item, "
                  "so [-1] is [0]", mutant_text=mutant)
       for module, line, mutant in (("interpreter/sandbox.py", "pid = PID.unpack(self._read())[0]", "[ -1]"),

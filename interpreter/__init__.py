@@ -13,10 +13,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from reasmory.interpreter import ops  # noqa: F401  (registers the operations)
+from reasmory.interpreter import cost_ops, ops  # noqa: F401  (registers the operations and declares their costs)
 from reasmory.interpreter.ast import Program, Span
 from reasmory.interpreter.checker import check_program
-from reasmory.interpreter.context import Context, Limits, parse_options
+from reasmory.interpreter.context import DEFAULT_LIMITS, Context, Limits, parse_options
 from reasmory.interpreter.cost import Estimate
 from reasmory.interpreter.cost import estimate as estimate_program
 from reasmory.interpreter.errors import CheckError, Diagnostic, LanguageError, ParseError, RunError, highlight
@@ -31,7 +31,7 @@ from reasmory.memory.evidence import evidence
 
 def check(source: str | Program, memory: SpatialMemory | None = None, options: list[str] | None = None, limits: Limits | None = None) -> list[Diagnostic]:
     """Every problem found before running (syntax, types, names, labels, limits, cost); empty when the program may run."""
-    limits = limits or Limits()
+    limits = limits or DEFAULT_LIMITS
     try:
         program = source if isinstance(source, Program) else parse(_within_length(source, limits))
     except ParseError as exc:

@@ -51,6 +51,63 @@ class _SpanMaker:
 make_span: Callable[[int, int, int, int, int, int], ast.Span] = _SpanMaker  # type: ignore[assignment]
 
 
+# The nodes every program is made of get twins of the same kind as _SpanMaker: each returns the ast node with its fields.
+class _Call:
+    __slots__ = ast.Call.__slots__
+
+    def __init__(self, func: str, args: tuple, keywords: tuple, span: ast.Span, func_span: ast.Span) -> None:
+        self.func, self.args, self.keywords, self.span, self.func_span = func, args, keywords, span, func_span
+        self.__class__ = ast.Call  # type: ignore[assignment]
+
+
+class _String:
+    __slots__ = ast.String.__slots__
+
+    def __init__(self, value: str, span: ast.Span) -> None:
+        self.value, self.span = value, span
+        self.__class__ = ast.String  # type: ignore[assignment]
+
+
+class _Name:
+    __slots__ = ast.Name.__slots__
+
+    def __init__(self, id: str, span: ast.Span) -> None:  # noqa: A002  (the node's field)
+        self.id, self.span = id, span
+        self.__class__ = ast.Name  # type: ignore[assignment]
+
+
+class _Keyword:
+    __slots__ = ast.Keyword.__slots__
+
+    def __init__(self, name: str, value: ast.Expr, span: ast.Span, name_span: ast.Span) -> None:
+        self.name, self.value, self.span, self.name_span = name, value, span, name_span
+        self.__class__ = ast.Keyword  # type: ignore[assignment]
+
+
+class _Assign:
+    __slots__ = ast.Assign.__slots__
+
+    def __init__(self, name: str, value: ast.Expr, span: ast.Span, name_span: ast.Span) -> None:
+        self.name, self.value, self.span, self.name_span = name, value, span, name_span
+        self.__class__ = ast.Assign  # type: ignore[assignment]
+
+
+class _ExprStmt:
+    __slots__ = ast.ExprStmt.__slots__
+
+    def __init__(self, value: ast.Expr, span: ast.Span) -> None:
+        self.value, self.span = value, span
+        self.__class__ = ast.ExprStmt  # type: ignore[assignment]
+
+
+make_call: Callable[[str, tuple, tuple, ast.Span, ast.Span], ast.Call] = _Call  # type: ignore[assignment]
+make_string: Callable[[str, ast.Span], ast.String] = _String  # type: ignore[assignment]
+make_name: Callable[[str, ast.Span], ast.Name] = _Name  # type: ignore[assignment]
+make_keyword: Callable[[str, ast.Expr, ast.Span, ast.Span], ast.Keyword] = _Keyword  # type: ignore[assignment]
+make_assign: Callable[[str, ast.Expr, ast.Span, ast.Span], ast.Assign] = _Assign  # type: ignore[assignment]
+make_expr_stmt: Callable[[ast.Expr, ast.Span], ast.ExprStmt] = _ExprStmt  # type: ignore[assignment]
+
+
 def span(start: int, end: int) -> ast.Span:
     """Span of source offsets [start, end) with 1-based lines and columns of the original text."""
     starts = _local.line_starts
@@ -101,7 +158,7 @@ def number(c: list) -> ast.Number:
 
 
 def string(c: list) -> ast.String:
-    return ast.String(unescape(c[0][1][1:-1]), token_span(c[0]))
+    return make_string(unescape(c[0][1][1:-1]), token_span(c[0]))
 
 
 def true(c: list) -> ast.Bool:
@@ -113,12 +170,12 @@ def false(c: list) -> ast.Bool:
 
 
 def name(c: list) -> ast.Name:
-    return ast.Name(c[0][1], token_span(c[0]))
+    return make_name(c[0][1], token_span(c[0]))
 
 
 def keyword(c: list) -> ast.Keyword:
     name_span = token_span(c[0])
-    return ast.Keyword(c[0][1], c[1], joined(name_span, c[1].span), name_span)
+    return make_keyword(c[0][1], c[1], joined(name_span, c[1].span), name_span)
 
 
 def arguments(c: list) -> list:
@@ -129,7 +186,7 @@ def call(c: list) -> ast.Call:
     name_tok, args, rpar = c
     keywords = tuple([a for a in args if type(a) is ast.Keyword]) if args else ()
     positional = tuple([a for a in args if type(a) is not ast.Keyword]) if keywords else tuple(args or ())
-    return ast.Call(name_tok[1], positional, keywords, _tokens_span(name_tok, rpar), token_span(name_tok))
+    return make_call(name_tok[1], positional, keywords, _tokens_span(name_tok, rpar), token_span(name_tok))
 
 
 def list_expr(c: list) -> ast.ListExpr:
@@ -162,11 +219,11 @@ def neg(c: list) -> ast.UnaryOp:
 
 def assign(c: list) -> ast.Assign:
     name_span = token_span(c[0])
-    return ast.Assign(c[0][1], c[1], joined(name_span, c[1].span), name_span)
+    return make_assign(c[0][1], c[1], joined(name_span, c[1].span), name_span)
 
 
 def expr_stmt(c: list) -> ast.ExprStmt:
-    return ast.ExprStmt(c[0], c[0].span)
+    return make_expr_stmt(c[0], c[0].span)
 
 
 def start(c: list) -> list:

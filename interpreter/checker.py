@@ -13,10 +13,10 @@ import math
 from collections.abc import Callable
 
 from reasmory.interpreter import ast
-from reasmory.interpreter.context import Limits
+from reasmory.interpreter.context import DEFAULT_LIMITS, Limits
 from reasmory.interpreter.cost import estimate
 from reasmory.interpreter.errors import Diagnostic
-from reasmory.interpreter.registry import REGISTRY, Operation, Param
+from reasmory.interpreter.registry import REGISTRY, REQUIRED, Operation, Param
 from reasmory.interpreter.types import (
     ANY, BOOL, NONE, NUMBER, OBJECT, OBJECTS, TEXT, VIEW, Type, accepts, describe, join, list_of,
 )
@@ -210,7 +210,7 @@ class Checker:
             else:
                 bound[param.name] = (param, kw.value)
         for param in op.params:
-            if param.required and param.name not in bound and not late:
+            if param.default is REQUIRED and param.name not in bound and not late:
                 self.error("missing-argument", f"{op.name} needs argument '{param.name}'", node.span, expected=op.signature())
         return bound
 
@@ -238,11 +238,12 @@ class Checker:
             self.error("type-mismatch", f"argument '{param.name}' of {op.name} must be {describe(param.types)}, got {t}", arg.span,
                        expected=describe(param.types), hint=hint)
             return t
-        if isinstance(arg, ast.String):
+        kind = type(arg)
+        if kind is ast.String:
             self._literal_word(op, param, arg)
-        elif (number := _number_literal(arg)) is not None and math.isfinite(number):  # an infinite one is not-finite
+        elif kind in _MAYBE_NUMBER and (number := _number_literal(arg)) is not None and math.isfinite(number):  # an infinite one is not-finite
             self._literal_number(op, param, number, arg.span)
-        elif isinstance(arg, ast.ListExpr) and param.label:
+        elif kind is ast.ListExpr and param.label:
             for item in arg.items:
                 if isinstance(item, ast.String):
                     self._label(item)
@@ -298,6 +299,10 @@ _INFER: dict[type, Callable[[Checker, object, int], Type]] = {
 }
 
 
+#: The kinds of expression a number written out can be (a minus before a number is a UnaryOp).
+_MAYBE_NUMBER = frozenset({ast.Number, ast.UnaryOp})
+
+
 def _number_literal(arg: ast.Expr) -> float | None:
     """The value of a number written out, negative ones (a minus before a number) included; None otherwise."""
     if isinstance(arg, ast.Number):
@@ -309,8 +314,8 @@ def _number_literal(arg: ast.Expr) -> float | None:
 
 def check_program(program: ast.Program, memory: SpatialMemory | None, n_options: int | None = None, limits: Limits | None = None) -> list[Diagnostic]:
     """Every diagnostic for a parsed program (empty when it may run); a program that checks clean is then costed."""
-    limits = limits or Limits()
+    limits = limits or DEFAULT_LIMITS
     found = Checker(program, memory, n_options, limits).run()
-    if not any(d.severity == "error" for d in found):
+    if not found or not any(d.severity == "error" for d in found):
         found += estimate(program, memory, n_options, limits).diagnostics
     return found

@@ -39,6 +39,10 @@ class Limits(BaseModel):
         return self.time_budget_s if self.max_cost_s is None else self.max_cost_s
 
 
+#: The limits of a call given none, made once (building a Limits validates every field): only read, never changed.
+DEFAULT_LIMITS = Limits()
+
+
 class OpError(Exception):
     """Raised by an operation when its inputs have no answer; becomes a run-time Diagnostic."""
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reasmory.interpreter import ast
-from reasmory.interpreter.context import Limits
+from reasmory.interpreter.context import DEFAULT_LIMITS, Limits
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.registry import REGISTRY, Operation
 from reasmory.memory import SpatialMemory
@@ -90,6 +90,14 @@ class Size:
     is_set: bool = False
     volume: float = 0.0
     radius: float = 0.0
+
+    def __init__(self, objects: int = 0, points: int = 0, solid: bool = True, chars: int = 0, items: int = 0, is_set: bool = False,
+                 volume: float = 0.0, radius: float = 0.0) -> None:
+        """The fields stored straight into the instance's dict: the frozen dataclass's own `__init__` makes one
+        `object.__setattr__` call per field, 2.5x the cost, and the estimator builds a Size for most expressions."""
+        fields = self.__dict__
+        fields["objects"], fields["points"], fields["solid"], fields["chars"] = objects, points, solid, chars
+        fields["items"], fields["is_set"], fields["volume"], fields["radius"] = items, is_set, volume, radius
 
     @property
     def size(self) -> int:
@@ -228,7 +236,10 @@ def declare(*names: str) -> Callable[[OpCost], OpCost]:
 
 
 def seconds(units: Units) -> float:
-    return sum(COEFFICIENTS[k] * v for k, v in units.items())
+    total = 0.0  # summed in the units' order, as sum() would: the same float
+    for name, amount in units.items():
+        total += COEFFICIENTS[name] * amount
+    return total
 
 
 @dataclass(frozen=True)
@@ -239,6 +250,11 @@ class CallCost:
     span: ast.Span
     units: Units
     result: Size
+
+    def __init__(self, operation: str, span: ast.Span, units: Units, result: Size) -> None:
+        """Stored straight into the instance's dict, as Size's fields are (one CallCost per call of every program)."""
+        fields = self.__dict__
+        fields["operation"], fields["span"], fields["units"], fields["result"] = operation, span, units, result
 
     @property
     def seconds(self) -> float:
@@ -344,11 +360,13 @@ class Estimator:
         sizes: dict[str, Size] = {}
         literals: dict[str, object] = {}
         bound = list(zip(facts.names, node.args)) if facts else []
-        bound += [(k.name, k.value) for k in node.keywords]
+        if node.keywords:
+            bound += [(k.name, k.value) for k in node.keywords]
+        size = self.size
         for name, arg in bound:
-            sizes[name] = self.size(arg)
+            sizes[name] = size(arg)
             kind = type(arg)
-            if kind is ast.Number or kind is ast.String or kind is ast.Bool:
+            if kind in _LITERALS:
                 literals[name] = arg.value
             elif kind is ast.ListExpr and all(type(i) is ast.String for i in arg.items):
                 literals[name] = tuple(i.value for i in arg.items)
@@ -361,7 +379,9 @@ class Estimator:
         units, result = declared(Args(sizes, literals, self.scene, self.memory))
         units = {"call": 1.0, **units}
         if not self.labels_looked_up:
-            self.labels_looked_up = any(isinstance(literals.get(name), (str, tuple)) for name in facts.labels)
+            for name in facts.labels:
+                if isinstance(literals.get(name), (str, tuple)):
+                    self.labels_looked_up = True
         self.calls.append(CallCost(op.name, node.span, units, result))
         if self.too_large is None and result.size > self.limits.max_value_size:
             self.too_large = Diagnostic(
@@ -371,6 +391,10 @@ class Estimator:
                 expected=f"values of at most {self.limits.max_value_size:,} characters and items",
                 hint="build it from fewer parts: make views from objects or cameras rather than from other views")
         return result
+
+
+#: The literals whose value an operation's cost may read: numbers, words and booleans written out.
+_LITERALS = frozenset({ast.Number, ast.String, ast.Bool})
 
 
 @dataclass(frozen=True)
@@ -398,7 +422,5 @@ def _facts(op: Operation) -> _OpFacts:
 
 
 def estimate(program: ast.Program, memory: SpatialMemory | None, n_options: int | None = None, limits: Limits | None = None) -> Estimate:
-    """The cost and value sizes of a checked program against `memory` (costs: cost_ops.py)."""
-    from reasmory.interpreter import cost_ops  # noqa: F401  (declares the operations' costs)
-
-    return Estimator(program, memory, n_options, limits or Limits()).run()
+    """The cost and value sizes of a checked program against `memory` (costs: cost_ops.py, which the package imports)."""
+    return Estimator(program, memory, n_options, limits or DEFAULT_LIMITS).run()

@@ -9,7 +9,7 @@ from reasmory.interpreter import ast_build as B
 
 GRAMMAR_SHA256 = 'b58121afcd09c04a054a20af9663b90f77753fcdc53c76f720b5eed46e6cae02'
 LARK_VERSION = '1.3.1'
-TOKEN_REGEX = '(?P<STRING>(?:"(?:[^"\\\\\n]|\\\\.)*"|\'(?:[^\'\\\\\n]|\\\\.)*\'))|(?P<NUMBER>(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][+-]?\\d+)?)|(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)|(?P<COMMENT>#[^\n]*)|(?P<_NL>(\r?\n)+)|(?P<__IGNORE_0>[ \t\x0c]+)|(?P<COMP_OP>(?:<=|>=|==|!=|<|>))|(?P<ADD_OP>(?:\\+|\\-))|(?P<MUL_OP>(?:\\*|/))|(?P<COMMA>,)|(?P<EQUAL>=)|(?P<LPAR>\\()|(?P<LSQB>\\[)|(?P<RPAR>\\))|(?P<RSQB>\\])|(?P<SEMICOLON>;)'
+TOKEN_REGEX = '(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)|(?P<LPAR>\\()|(?P<RPAR>\\))|(?P<STRING>(?:"(?:[^"\\\\\n]|\\\\.)*"|\'(?:[^\'\\\\\n]|\\\\.)*\'))|(?P<COMMA>,)|(?P<__IGNORE_0>[ \t\x0c]+)|(?P<_NL>(\r?\n)+)|(?P<NUMBER>(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][+-]?\\d+)?)|(?P<COMMENT>#[^\n]*)|(?P<COMP_OP>(?:<=|>=|==|!=|<|>))|(?P<EQUAL>=)|(?P<ADD_OP>(?:\\+|\\-))|(?P<MUL_OP>(?:\\*|/))|(?P<LSQB>\\[)|(?P<RSQB>\\])|(?P<SEMICOLON>;)'
 TOKEN_FLAGS = 32
 IGNORE = frozenset(['COMMENT', '__IGNORE_0'])
 CANDIDATES = {'-': ('NEG', 'ADD_OP'), 'False': ('FALSE_PY', 'NAME'), 'True': ('TRUE_PY', 'NAME'), 'and': ('AND', 'NAME'), 'false': ('FALSE', 'NAME'), 'not': ('NOT', 'NAME'), 'or': ('OR', 'NAME'), 'true': ('TRUE', 'NAME')}

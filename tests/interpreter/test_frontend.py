@@ -102,3 +102,24 @@ def test_spans_built_by_the_parsers_are_the_dataclass_itself() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.line = 1  # type: ignore[misc]
     assert all(type(n.span) is ast.Span for n in parse('x = f(a, b=[1, "s"])\nanswer(-x)').statements)
+
+
+SPAN = ast.Span(2, 3, 2, 5, 10, 12)
+
+
+@pytest.mark.parametrize(("make", "node"), [
+    (lambda: ast_build.make_call("f", (), (), SPAN, SPAN), ast.Call("f", (), (), SPAN, SPAN)),
+    (lambda: ast_build.make_string("s", SPAN), ast.String("s", SPAN)),
+    (lambda: ast_build.make_name("x", SPAN), ast.Name("x", SPAN)),
+    (lambda: ast_build.make_keyword("k", ast.Name("x", SPAN), SPAN, SPAN), ast.Keyword("k", ast.Name("x", SPAN), SPAN, SPAN)),
+    (lambda: ast_build.make_assign("x", ast.Number(1.0, SPAN), SPAN, SPAN), ast.Assign("x", ast.Number(1.0, SPAN), SPAN, SPAN)),
+    (lambda: ast_build.make_expr_stmt(ast.Bool(True, SPAN), SPAN), ast.ExprStmt(ast.Bool(True, SPAN), SPAN)),
+])
+def test_nodes_built_by_the_parsers_are_the_dataclasses_themselves(make, node) -> None:
+    """The twins of the nodes every program is made of, as for spans: each result is the frozen node in every respect."""
+    built = make()
+    assert type(built) is type(node) and built == node and hash(built) == hash(node) and repr(built) == repr(node)
+    assert pickle.loads(pickle.dumps(built)) == node and dataclasses.astuple(built) == dataclasses.astuple(node)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.span = None  # type: ignore[misc]
+    assert built != dataclasses.replace(node, span=ast.Span(1, 1, 1, 2, 0, 1))
