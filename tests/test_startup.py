@@ -156,3 +156,49 @@ def test_no_model_a_run_builds_has_a_default_factory_read_from_text() -> None:
     parsed = [f"{m.__name__}.{name}" for m in ours for name, info in m.model_fields.items()
               if getattr(info.default_factory, "__text_signature__", None) is not None]
     assert not parsed
+
+
+_EXIT_PROBE = """
+import atexit, json, os, sys, threading, time
+from reasmory import launcher
+import reasmory.cli as cli
+
+
+def teardown_witness(event, args, write=os.write):
+    if event == "cpython.PyInterpreterState_Clear":  # the interpreter's teardown, after the exit handlers
+        write(1, b"torn down\\n")
+
+
+sys.addaudithook(teardown_witness)
+command, thread = cli.main, json.loads(sys.argv[2])
+
+
+def main():
+    atexit.register(print, "exit handler ran")
+    if thread:
+        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+    return command()
+
+
+cli.main = main
+sys.argv = ["reasmory", *json.loads(sys.argv[1])]
+launcher.run()
+"""
+
+
+@pytest.mark.parametrize(("argv", "thread", "status", "output", "torn_down"), [
+    (["run", "M", "Q"], False, 0, ["1"], False), (["run", "M", "BAD"], False, 1, [], False),
+    (["check", "Q", "--memory", "M"], False, 0, [], False), (["run", "M", "Q"], True, 0, ["1"], True),
+    (["--help"], False, 0, [], True), (["memory", "info", "M"], False, 0, [], True)])
+def test_run_and_check_end_without_the_interpreters_teardown(tmp_path: Path, argv: list[str], thread: bool, status: int,
+                                                             output: list[str], torn_down: bool) -> None:
+    """Once `run` or `check` has returned, the exit handlers run and the output (a pipe here) is flushed, and the process
+    ends with the command's status without the teardown (9 ms of a run); other commands, and a process with another
+    thread still running, exit the ordinary way."""
+    paths = {"M": _chair_memory(tmp_path), "Q": str(tmp_path / "q.rp"), "BAD": str(tmp_path / "bad.rp")}
+    (tmp_path / "bad.rp").write_text('answer(count(objects("sofa")))')
+    done = subprocess.run([sys.executable, "-c", _EXIT_PROBE, json.dumps([paths.get(a, a) for a in argv]), json.dumps(thread)],
+                          capture_output=True, text=True)
+    assert done.returncode == status, done.stderr
+    ending = [*output, "exit handler ran", *(["torn down"] if torn_down else [])]
+    assert done.stdout.splitlines()[-len(ending):] == ending

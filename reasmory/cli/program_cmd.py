@@ -10,7 +10,7 @@ from reasmory.cli.arguments import ARTIFACTS, MORE_OPTIONS, OPTIONS, artifacts_f
 from reasmory.cli.output import console, err_console, escape, print_line, print_warnings
 from reasmory.errors import InputError
 from reasmory.files import output_path, read_limited
-from reasmory.launcher import resume_collector
+from reasmory.launcher import end_without_teardown, resume_collector
 
 #: The largest program file read (the language's own limit, Limits.max_program_chars, is checked before parsing).
 MAX_PROGRAM_BYTES = 1024 * 1024
@@ -54,6 +54,7 @@ def check(
     from reasmory.interpreter import check as check_source
     from reasmory.memory import SpatialMemory
 
+    end_without_teardown()
     source = read_program(program)
     loaded = SpatialMemory.load(memory)
     all_options = collect_options(options, more_options)
@@ -83,6 +84,7 @@ def run(
     from reasmory.memory import SpatialMemory
 
     resume_collector()  # only now: the interpreter's modules load without collections (the worker forked below collects)
+    end_without_teardown()
     source = read_program(program)
     all_options = collect_options(options, more_options)
     if trace is not None:
