@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from reasmory.errors import InputError
 from reasmory.memory import SpatialMemory
@@ -18,7 +18,10 @@ _OPTION = re.compile(r"^\s*([A-Za-z])\s*[.):]\s*(.*?)\s*$", re.DOTALL)
 
 
 class Limits(BaseModel):
-    """Resource limits a program must respect; checked before running where possible, else while running."""
+    """Resource limits a program must respect; checked before running where possible, else while running. Frozen:
+    one default instance is shared by every call given none (`DEFAULT_LIMITS`); change one with `model_copy`."""
+
+    model_config = ConfigDict(frozen=True)
 
     max_statements: int = Field(64, ge=1)
     max_depth: int = Field(24, ge=1, description="nesting depth of expressions")

@@ -106,3 +106,15 @@ def test_estimates_are_unchanged(golden: list[dict[str, Any]]) -> None:
 if __name__ == "__main__":
     GOLDEN.write_text(json.dumps(_records(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     sys.stdout.write(f"wrote {GOLDEN}\n")
+
+
+def test_the_shared_default_limits_cannot_be_changed_by_one_caller() -> None:
+    """Every call given no limits shares one `Limits`; were it mutable, one caller's change would reach all others."""
+    import pydantic
+
+    from reasmory.interpreter.context import DEFAULT_LIMITS
+
+    with pytest.raises(pydantic.ValidationError):
+        DEFAULT_LIMITS.max_renders = 0  # type: ignore[misc]
+    assert DEFAULT_LIMITS.model_copy(update={"max_renders": 0}).max_renders == 0
+    assert DEFAULT_LIMITS.max_renders == 8
