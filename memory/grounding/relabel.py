@@ -61,7 +61,6 @@ def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1
     return None
 
 
-
 def called_also(kept: Track, dropped: Track) -> None:
     """Keep the name the `dropped` look-alike gave the object, and its views, with the names it carried: a vote of
     three views to one is not certain, and a question naming the minority's label may still mean this object
