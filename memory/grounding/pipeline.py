@@ -69,6 +69,11 @@ class GroundingSettings:
     association: AssociationSettings = field(default_factory=AssociationSettings)
     support: SupportSettings = field(default_factory=SupportSettings)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.noisy_votes, int) or self.noisy_votes < 1:  # 0 would count space no frame saw as seen
+            raise InputError(f"GroundingSettings.noisy_votes is {self.noisy_votes!r}: it counts frames, so it must be 1 or more",
+                             hint="leave the default 2, or 1 to take one frame's depth as proof")
+
 
 def typical_sides(normalizer: LabelNormalizer) -> dict[str, Sides]:
     """Canonical label → typical (longer horizontal, shorter horizontal, height) sides, for amodal completion."""

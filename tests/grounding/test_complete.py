@@ -156,3 +156,13 @@ def test_a_window_left_thick_by_noisy_depth_still_counts_as_a_standing_surface()
     assert bottom_seen(thick_window, edge, own)
     cabinet = OrientedBox.from_yaw([0.0, 0.0, 1.41], [1.35, 0.45, 1.02], 0.0)
     assert not bottom_seen(cabinet, edge, own)
+
+
+@pytest.mark.parametrize("votes", [0, -1, 1.5])
+def test_frames_needed_to_count_space_as_seen_must_be_a_whole_positive_number(votes: object) -> None:
+    """Zero votes would count space no frame saw as seen: a clear error names the setting instead."""
+    from reasmory.errors import InputError
+    from reasmory.memory.grounding.pipeline import GroundingSettings
+
+    with pytest.raises(InputError, match="noisy_votes"):
+        GroundingSettings(noisy_votes=votes)  # type: ignore[arg-type]
