@@ -207,6 +207,14 @@ def open_faces(box: OrientedBox, points: np.ndarray, outline: np.ndarray, camera
     return faces
 
 
+def cut_at_top(masks: Masks, share: float = 0.5) -> bool:
+    """Whether at least `share` of the object's masks reach their image's top row: its top lay above those views (a
+    door close by). The outline codes near the box's top face say the same on exact depth, but noisy depth spreads a
+    tall object's top edge over its sides' outline."""
+    tops = np.array([top for crops in masks.values() for _, _, top in crops])
+    return bool(len(tops)) and float(np.mean(tops == 0)) >= share
+
+
 def _reach(box: OrientedBox, axis: int, sign: float, kind: str, need: float, frames: Sequence[Frame], depth: DepthFn,
            wall_reach: float, shortfall: float, votes: int) -> tuple[float, float]:
     """How far the open face may move out, and how hidden that space is: through unobserved space towards the
@@ -328,6 +336,8 @@ def complete_box(
     if outline is not None and seen:
         typical = orient_typical(box, typical, frames, depth, votes=votes)
         faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical)
+        if masks and cut_at_top(masks):
+            faces.setdefault((2, 1.0), "cut")
         box = extend_open_faces(box, faces, typical, frames, depth, down_to=down_to, votes=votes)
     return longer_first(thicken(box, seen, frames, depth, min_thickness, floor_z))
 

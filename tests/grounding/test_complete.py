@@ -166,3 +166,27 @@ def test_frames_needed_to_count_space_as_seen_must_be_a_whole_positive_number(vo
 
     with pytest.raises(InputError, match="noisy_votes"):
         GroundingSettings(noisy_votes=votes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("top_row, height", [(0, 2.03), (6, 1.45)])
+def test_a_door_whose_masks_reach_the_top_of_the_image_grows_to_its_typical_height(monkeypatch, top_row, height) -> None:
+    """Noisy depth leaves a door's top edge looking like its own outline (codes 1), yet every view's mask reaches the
+    image's top row: its top lay above them, so it grows through the space no camera saw to a door's height. Masks
+    that end below the top row say the top was seen, and the box keeps the height its points give."""
+    import reasmory.memory.grounding.complete as complete
+    from reasmory.memory.grounding.visibility import Sight
+    from reasmory.memory.model import Frame
+
+    monkeypatch.setattr(complete, "sight", lambda points, frames, depth, margin=0.02, votes=1: Sight(*(np.zeros(len(points), bool),) * 3))
+    door = OrientedBox.from_yaw([1.0, 0.0, 0.725], [0.9, 0.04, 1.45], 0.0)
+    edge = np.c_[np.linspace(-0.45, 0.45, 40), np.zeros(40), np.full(40, 1.44)]
+    sides = np.c_[np.repeat([-0.44, 0.44], 30), np.zeros(60), np.tile(np.linspace(0.1, 1.44, 30), 2)]
+    points = np.r_[edge, sides] + [1.0, 0.0, 0.0]
+    pose = ((1.0, 0.0, 0.0, 1.0), (0.0, 0.0, 1.0, -1.0), (0.0, -1.0, 0.0, 1.0), (0.0, 0.0, 0.0, 1.0))  # 1 m before it, looking +y
+    K = ((100.0, 0.0, 50.0), (0.0, 100.0, 50.0), (0.0, 0.0, 1.0))
+    frames = [Frame(index=i, timestamp=float(i), width=100, height=100, K=K, pose=pose) for i in range(2)]
+    masks = {i: [(np.ones((100 - top_row, 90), bool), 5, top_row)] for i in range(2)}
+    box = complete.complete_box(door, [], frames, lambda i: np.ones((100, 100)), None, typical=(0.88, None, 2.03),
+                                outline=(points, np.ones(len(points), np.uint8)), masks=masks)
+    assert box.c[2] - box.e[2] / 2 == pytest.approx(0.0)
+    assert box.e[2] == pytest.approx(height, abs=0.03)
