@@ -4,14 +4,16 @@ Runs after gravity alignment (floor at z = 0, z up). Two cues, each giving one
 factor that multiplies reconstruction units into metres:
 
 - object sizes: every known object whose category has a typical size votes
-  with the mean log-ratio of typical to measured extents (only sides of at
-  least `min_side` metres, which reconstructions measure reliably, and only
-  sides that were measured, not completed; heights weigh double: depth errors
-  stretch horizontal sides along the line of sight, heights run along the
-  image's rows); the factor
-  is the mean of the votes within 2.5 robust std-devs of their median (as
-  robust as the median to odd objects, less noisy when all are ordinary), and
-  the spread is the robust std-dev of the votes;
+  with the log-ratio of typical to measured extents (only sides of at least
+  `min_side` metres, which reconstructions measure reliably, and only sides
+  that were measured, not completed). Each side weighs by how much it can be
+  trusted: 1 / (how much the category's side varies between real objects,
+  `SIZE_SPREAD`, squared + the measurement's own noise squared), so a door's
+  height outweighs a trash bin's; an object votes with the weighted mean of
+  its sides and the sum of their weights. The factor is the weighted mean of
+  the votes within 2.5 robust std-devs of their weighted median (as robust as
+  the median to odd objects, less noisy when all are ordinary), and the
+  spread is the robust std-dev of the votes;
 - camera height: people film at about eye height (`eye_height`, 1.5 m), so the
   factor is eye_height / median camera height above the floor.
 
@@ -85,6 +87,24 @@ TYPICAL_SIZES: dict[str, tuple[Side, Side, Side]] = {
 }
 
 
+#: How much each typical side varies between real objects of its category (relative std-dev; same order of sides), from
+#: the same standard dimensions: doors, appliances and counter heights are standardised to a few per cent, bins, tvs
+#: and whiteboards vary by a third. Categories absent here vary by `DEFAULT_SPREAD`.
+SIZE_SPREAD: dict[str, tuple[Side, Side, Side]] = {
+    "backpack": (0.15, 0.15, 0.15), "bathtub": (0.06, 0.05, 0.10), "bed": (0.04, 0.20, None),
+    "bookshelf": (0.25, 0.15, 0.15), "chair": (0.10, 0.10, 0.08), "closet": (0.20, 0.10, 0.05),
+    "counter": (None, 0.05, 0.03), "dishwasher": (0.03, 0.05, 0.03), "door": (0.08, None, 0.025),
+    "heater": (0.25, None, 0.20), "keyboard": (0.06, 0.10, None), "laptop": (0.08, 0.08, None),
+    "mattress": (0.04, 0.20, 0.20), "microwave": (0.10, 0.10, 0.10), "monitor": (0.15, None, 0.15),
+    "nightstand": (0.15, 0.15, 0.12), "oven": (0.05, 0.05, None), "piano": (0.10, 0.10, 0.10),
+    "pillow": (0.15, 0.15, None), "radiator": (0.25, None, 0.20), "refrigerator": (0.10, 0.08, 0.07),
+    "sink": (None, 0.08, 0.04), "sofa": (0.15, 0.10, 0.08), "stove": (0.05, 0.04, 0.03),
+    "toilet": (0.06, 0.08, 0.06), "trash bin": (0.30, 0.30, 0.30), "tv": (0.30, None, 0.25),
+    "washer": (0.03, 0.05, 0.03), "whiteboard": (0.30, None, 0.20),
+}
+DEFAULT_SPREAD = 0.20
+
+
 #: Typical sides good enough to complete a box by, too varied to set the scale by: a bed's box is as high as its
 #: headboard when it has one; a table may be a dining (0.75 m) or a coffee table (0.45 m).
 NO_SCALE_VOTE: dict[str, tuple[int, ...]] = {"bed": (2,), "table": (2,)}
@@ -101,8 +121,10 @@ class ScaleConfig(BaseModel):
     min_side: float = Field(default=0.15, ge=0, description="ignore typical sides shorter than this, metres")
     keep_within: float = Field(default=2.5, gt=0, description="votes farther from their median than this many robust "
                                "std-devs (at least 5 %) are left out of the mean")
-    height_weight: float = Field(default=2.0, gt=0, description="weight of a height against a horizontal side in an object's "
-                                 "vote (a box's height runs along the image's rows; depth errors stretch its sides)")
+    side_noise: float = Field(default=0.08, ge=0, description="relative std-dev of a side as a reconstruction measures it, "
+                              "on top of how much the category varies")
+    side_noise_m: float = Field(default=0.03, ge=0, description="std-dev in metres of a side as measured (small sides are "
+                                "off by more than their share)")
 
 
 @dataclass(frozen=True)
@@ -128,19 +150,38 @@ def box_sides(box: OrientedBox, measured: Sequence[bool] | None = None) -> tuple
     return tuple(box.extents[k] if measured is None or measured[k] else None for k in (*horizontal, vertical))
 
 
-def _typical(labels: LabelNormalizer) -> dict[str, tuple[Side, Side, Side]]:
-    """Canonical label → the typical sides that vote on the scale (`NO_SCALE_VOTE` left out)."""
+def _typical(labels: LabelNormalizer) -> dict[str, tuple[tuple[Side, Side, Side], tuple[float, float, float]]]:
+    """Canonical label → the typical sides that vote on the scale (`NO_SCALE_VOTE` left out) and their spreads."""
     skip = {labels.canonical(k): v for k, v in NO_SCALE_VOTE.items()}
-    return {labels.canonical(k): tuple(None if i in skip.get(labels.canonical(k), ()) else x for i, x in enumerate(v))
-            for k, v in TYPICAL_SIZES.items()}
+    spreads = {labels.canonical(k): v for k, v in SIZE_SPREAD.items()}
+    out = {}
+    for name, sides in TYPICAL_SIZES.items():
+        label = labels.canonical(name)
+        spread = spreads.get(label, (None,) * 3)
+        out[label] = (tuple(None if i in skip.get(label, ()) else x for i, x in enumerate(sides)),
+                      tuple(DEFAULT_SPREAD if s is None else s for s in spread))
+    return out
 
 
-def object_vote(typical: Sequence[Side], measured: Sequence[Side], min_side: float, height_weight: float = 1.0) -> float | None:
-    """Weighted mean log(typical / measured) over the usable sides (the height `height_weight` times a horizontal
-    side), or None when no side is usable."""
-    usable = [(math.log(t / m), height_weight if k == 2 else 1.0) for k, (t, m) in enumerate(zip(typical, measured, strict=True))
+def object_vote(typical: Sequence[Side], measured: Sequence[Side], min_side: float,
+                spread: Sequence[float] = (DEFAULT_SPREAD,) * 3, noise: float = 0.0,
+                noise_m: float = 0.0) -> tuple[float, float] | None:
+    """(mean log(typical / measured) over the usable sides, each weighted by 1 / its variance, and the sum of the
+    weights), or None when no side is usable. A side's variance: the category's `spread` of it squared, plus the
+    measurement's relative `noise` and its `noise_m` metres (as a share of the side) squared."""
+    usable = [(math.log(t / m), 1.0 / (s**2 + noise**2 + (noise_m / t) ** 2))
+              for t, m, s in zip(typical, measured, spread, strict=True)
               if t is not None and t >= min_side and m is not None and m > 0]
-    return float(np.average([v for v, _ in usable], weights=[w for _, w in usable])) if usable else None
+    if not usable:
+        return None
+    weights = [w for _, w in usable]
+    return float(np.average([v for v, _ in usable], weights=weights)), float(sum(weights))
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def from_objects(objects: Sequence[tuple[str, OrientedBox] | tuple[str, OrientedBox, Sequence[bool]]],
@@ -153,17 +194,18 @@ def from_objects(objects: Sequence[tuple[str, OrientedBox] | tuple[str, Oriented
     typical = _typical(labels)
     votes = []
     for label, box, *measured in objects:
-        sides = typical.get(labels.canonical(label))
-        vote = object_vote(sides, box_sides(box, measured[0] if measured else None), cfg.min_side, cfg.height_weight) if sides else None
-        if vote is not None:
-            votes.append(vote)
+        prior = typical.get(labels.canonical(label))
+        if prior is not None:
+            measured_sides = box_sides(box, measured[0] if measured else None)
+            vote = object_vote(prior[0], measured_sides, cfg.min_side, prior[1], cfg.side_noise, cfg.side_noise_m)
+            if vote is not None:
+                votes.append(vote)
     if not votes:
         return None
-    logs = np.asarray(votes)
+    logs, weights = (np.asarray(column) for column in zip(*votes))
     spread = _robust_std(logs)
-    centre = float(np.median(logs))
-    kept = logs[np.abs(logs - centre) <= cfg.keep_within * max(spread, 0.05)]
-    factor = math.exp(float(np.mean(kept)) if len(kept) else centre)
+    kept = np.abs(logs - _weighted_median(logs, weights)) <= cfg.keep_within * max(spread, 0.05)
+    factor = math.exp(float(np.average(logs[kept], weights=weights[kept])))
     return ScaleEstimate(factor, f"object-size priors ({len(votes)} objects)", math.expm1(spread), len(votes))
 
 

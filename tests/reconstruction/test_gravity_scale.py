@@ -141,3 +141,15 @@ def test_typical_sizes_are_one_per_category_and_sensible() -> None:
         assert known and all(0.01 < s < 3 for s in known), label
         if sides[0] is not None and sides[1] is not None:
             assert sides[0] >= sides[1], f"{label}: longer horizontal side first"
+
+
+def test_standardised_sizes_outweigh_ones_that_vary() -> None:
+    """A door and a washer measured at their typical sizes and three trash bins at three quarters of theirs: bins vary
+    by a third between real ones, doors and washers by a few per cent, so the scale follows the door and the washer
+    (counted alike, the three bins would outvote them and scale the room up by a third)."""
+    door = ("door", OrientedBox.from_yaw([0.0, 0.0, 1.015], [0.88, 0.05, 2.03], 0.0))
+    washer = ("washer", OrientedBox.from_yaw([1.0, 0.0, 0.425], [0.6, 0.6, 0.85], 0.0))
+    bins = [("trash bin", OrientedBox.from_yaw([2.0 + i, 0.0, 0.1875], [0.2625, 0.225, 0.375], 0.0)) for i in range(3)]
+    estimate = from_objects([door, washer, *bins])
+    assert estimate is not None and estimate.votes == 5
+    assert estimate.factor == pytest.approx(1.0, abs=0.02)
