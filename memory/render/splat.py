@@ -8,7 +8,8 @@ come out of one reduction. Splats then grow one pixel per pass: a pixel takes
 the nearest of its 3×3 neighbours whose radius reaches that far. The cost is
 one scatter per point plus a few passes over the image, however dense the
 cloud; a (2r+1)² square scattered point by point would cost (2r+1)² scatters.
-Radii above LEVEL_RADIUS are drawn at half, quarter, … resolution.
+Radii above LEVEL_RADIUS are drawn after growing: pixel by pixel when their
+squares reach few pixels of the image, else at half, quarter, … resolution.
 
 `ZBuffer.add` takes pixel coordinates (n,) float32 (pixel centres at
 integers), depths (n,) float32 (metres, or any non-negative order such as
@@ -99,8 +100,8 @@ class ZBuffer:
 
     Points with radius ≤ LEVEL_RADIUS are scattered straight into a padded
     full-resolution key image (invalid points go to one spare slot, so
-    nothing is filtered or copied); the few wider ones are kept for coarser
-    levels.
+    nothing is filtered or copied); the few wider ones are kept apart and
+    drawn after growing (`finish`).
     """
 
     def __init__(self, width: int, height: int, device: torch.device) -> None:
@@ -161,7 +162,8 @@ class ZBuffer:
         self.wide.extend(other.wide)
 
     def finish(self) -> torch.Tensor:
-        """(H, W) int64 keys: splats grown to their radii, wide points drawn at coarser levels and merged."""
+        """(H, W) int64 keys: splats grown to their radii, wide points drawn square by square (SQUARE_PIXELS) or at
+        coarser levels and merged."""
         image = self.image[: self.spare].view(self.height + 2 * self.pad, self.stride)
         _grow(image)
         keys = image[self.pad : self.pad + self.height, self.pad : self.pad + self.width]
@@ -173,7 +175,8 @@ class ZBuffer:
 
     def _draw_squares(self, u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor) -> bool:
         """Scatter every pixel of the wide splats' squares, clipped to the image, into the grown image, when they are
-        at most SQUARE_PIXELS in all (else draw nothing and return False). The same squares growing would give."""
+        at most SQUARE_PIXELS in all (else draw nothing and return False): the exact squares, which the coarse levels
+        round up to their grid."""
         left, right = (u - radius).clamp_(min=0), (u + radius).clamp_(max=self.width - 1)
         top, bottom = (v - radius).clamp_(min=0), (v + radius).clamp_(max=self.height - 1)
         widths = (right - left + 1).clamp_(min=0)
