@@ -77,6 +77,7 @@ def test_wide_splats_cut_by_the_image_edge_are_drawn_where_they_reach_in() -> No
     rows, cols = np.nonzero(index == 0)
     assert cols.min() == 0 and cols.max() == 16 and rows.min() == 0 and rows.max() == 46
     assert index[20, 30] == 1
+    assert (_draw([(-100.0, 10.0, 1.0, 60.0), (30.0, 20.0, 2.0, 2.0)], 64, 48) != 0).all()  # reaches none: draws none
 
 
 def test_the_nearest_point_wins_where_splats_overlap() -> None:
