@@ -8,7 +8,8 @@ come out of one reduction. Splats then grow one pixel per pass: a pixel takes
 the nearest of its 3×3 neighbours whose radius reaches that far. The cost is
 one scatter per point plus a few passes over the image, however dense the
 cloud; a (2r+1)² square scattered point by point would cost (2r+1)² scatters.
-Radii above LEVEL_RADIUS are drawn at half, quarter, … resolution.
+Radii above LEVEL_RADIUS are drawn after growing: pixel by pixel when their
+squares reach few pixels of the image, else at half, quarter, … resolution.
 
 `ZBuffer.add` takes pixel coordinates (n,) float32 (pixel centres at
 integers), depths (n,) float32 (metres, or any non-negative order such as
@@ -40,6 +41,11 @@ MAX_LEVEL = 5
 MAX_RADIUS = LEVEL_RADIUS * 2**MAX_LEVEL
 #: Splats are this much wider than the point spacing, so slanted and unevenly sampled surfaces still close.
 COVER = 1.2
+#: Wide splats whose squares, clipped to the image, cover at most this many pixels in all are drawn pixel by pixel at
+#: full resolution instead of at coarse levels. In a render of a room they are mostly points of blocks beside the
+#: camera, whose squares hardly reach into the image (178 to 22k pixels in the benchmark's three views): the
+#: coarse levels' dozens of small passes cost ~2 ms however little they draw, a scatter of the pixels a fraction.
+SQUARE_PIXELS = 1 << 16
 
 
 def pack(depth: torch.Tensor, index: torch.Tensor, radius: torch.Tensor | None = None) -> torch.Tensor:
@@ -94,8 +100,8 @@ class ZBuffer:
 
     Points with radius ≤ LEVEL_RADIUS are scattered straight into a padded
     full-resolution key image (invalid points go to one spare slot, so
-    nothing is filtered or copied); the few wider ones are kept for coarser
-    levels.
+    nothing is filtered or copied); the few wider ones are kept apart and
+    drawn after growing (`finish`).
     """
 
     def __init__(self, width: int, height: int, device: torch.device) -> None:
@@ -156,14 +162,38 @@ class ZBuffer:
         self.wide.extend(other.wide)
 
     def finish(self) -> torch.Tensor:
-        """(H, W) int64 keys: splats grown to their radii, wide points drawn at coarser levels and merged."""
+        """(H, W) int64 keys: splats grown to their radii, wide points drawn square by square (SQUARE_PIXELS) or at
+        coarser levels and merged."""
         image = self.image[: self.spare].view(self.height + 2 * self.pad, self.stride)
         _grow(image)
         keys = image[self.pad : self.pad + self.height, self.pad : self.pad + self.width]
         if self.wide:
             u, v, depth_keys, radius = (torch.cat(parts) for parts in zip(*self.wide))
-            _merge_doubled(keys, _coarse_levels(u, v, depth_keys, radius, self.width, self.height))
+            if not self._draw_squares(u, v, depth_keys, radius):
+                _merge_doubled(keys, _coarse_levels(u, v, depth_keys, radius, self.width, self.height))
         return keys
+
+    def _draw_squares(self, u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor) -> bool:
+        """Scatter every pixel of the wide splats' squares, clipped to the image, into the grown image, when they are
+        at most SQUARE_PIXELS in all (else draw nothing and return False): the exact squares, which the coarse levels
+        round up to their grid."""
+        left, right = (u - radius).clamp_(min=0), (u + radius).clamp_(max=self.width - 1)
+        top, bottom = (v - radius).clamp_(min=0), (v + radius).clamp_(max=self.height - 1)
+        widths = (right - left + 1).clamp_(min=0)
+        pixels = widths * (bottom - top + 1).clamp_(min=0)
+        total = int(pixels.sum())
+        if total > SQUARE_PIXELS:
+            return False
+        if total:
+            point = torch.repeat_interleave(torch.arange(len(u), device=u.device), pixels)
+            within = torch.arange(total, device=u.device) - torch.repeat_interleave(pixels.cumsum(0) - pixels, pixels)
+            width = widths.index_select(0, point)
+            row = within.div(width, rounding_mode="floor")
+            col = within - row * width
+            flat = ((top.index_select(0, point) + row + self.pad) * self.stride
+                    + left.index_select(0, point) + col + self.pad)
+            self.image.scatter_reduce_(0, flat, keys.index_select(0, point), "amin")
+        return True
 
 
 def mask_positions(mask: torch.Tensor) -> torch.Tensor:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from reasmory.memory.render import splat
 from reasmory.memory.render.splat import (COVER, EMPTY, INDEX_BITS, LEVEL_RADIUS, ZBuffer, _grow, fill_holes, pack,
                                           unpack, unpack_depth, unpack_index)
 
@@ -54,10 +55,29 @@ def test_a_splat_covers_a_square_as_wide_as_its_spacing(footprint: float) -> Non
     index = _draw([(150.0, 140.0, 1.0, footprint)], 320, 300)
     rows, cols = np.nonzero(index == 0)
     radius = max(0, int(np.ceil((footprint * COVER - 1) / 2)))
-    scale = 2 ** max(0, int(np.ceil(np.log2(max(radius, 1) / LEVEL_RADIUS))))  # wide splats snap to a coarser grid
+    assert (rows.min(), rows.max(), cols.min(), cols.max()) == (140 - radius, 140 + radius, 150 - radius, 150 + radius)
+    assert len(rows) == (2 * radius + 1) ** 2
+
+
+@pytest.mark.parametrize("footprint", [9.0, 30.0, 120.0])
+def test_wide_splats_beyond_the_full_resolution_budget_snap_to_a_coarser_grid(footprint: float,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(splat, "SQUARE_PIXELS", 0)
+    index = _draw([(150.0, 140.0, 1.0, footprint)], 320, 300)
+    rows, cols = np.nonzero(index == 0)
+    radius = max(0, int(np.ceil((footprint * COVER - 1) / 2)))
+    scale = 2 ** max(0, int(np.ceil(np.log2(max(radius, 1) / LEVEL_RADIUS))))
     assert rows.max() - rows.min() == cols.max() - cols.min()  # square
     assert 2 * radius + 1 <= cols.max() - cols.min() + 1 <= (2 * -(-radius // scale) + 1) * scale
     assert cols.min() <= 150 - radius and 150 + radius <= cols.max() and rows.min() <= 140 - radius and 140 + radius <= rows.max()
+
+
+def test_wide_splats_cut_by_the_image_edge_are_drawn_where_they_reach_in() -> None:
+    index = _draw([(-20.0, 10.0, 1.0, 60.0), (30.0, 20.0, 2.0, 2.0)], 64, 48)  # radius 36: reaches 16 columns in
+    rows, cols = np.nonzero(index == 0)
+    assert cols.min() == 0 and cols.max() == 16 and rows.min() == 0 and rows.max() == 46
+    assert index[20, 30] == 1
+    assert (_draw([(-100.0, 10.0, 1.0, 60.0), (30.0, 20.0, 2.0, 2.0)], 64, 48) != 0).all()  # reaches none: draws none
 
 
 def test_the_nearest_point_wins_where_splats_overlap() -> None:
