@@ -25,6 +25,8 @@ RUN_COMMAND_MODULES = {"reasmory.cli.program_cmd", "reasmory.cli.arguments", "re
 _PROBE = """
 import contextlib, io, json, sys
 argv, submodules = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+for name in [m for m in sys.modules if m.split(".")[0] == "json"]:
+    del sys.modules[name]  # loaded to read the arguments: whether the command loads json is reported too
 if argv is None:
     import reasmory
     code = 0
@@ -34,7 +36,9 @@ else:
         code = main(argv)
 sandbox = sys.modules.get("reasmory.interpreter.sandbox")
 commands = {m for m in sys.modules if m.startswith("reasmory.cli.")}
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | set(submodules) & set(sys.modules) | commands),
+modules = sorted({m.split(".")[0] for m in sys.modules} | set(submodules) & set(sys.modules) | commands)
+import json
+print(json.dumps({"code": code, "modules": modules,
                   "run_server": sandbox is not None and sandbox._SERVER is not None}))
 """
 
@@ -73,6 +77,7 @@ def test_run_imports_only_what_a_run_needs(tmp_path: Path, program: str) -> None
     (tmp_path / "q.rp").write_text(program)
     result = _probe(["run", str(memory), str(tmp_path / "q.rp")])
     assert not set(result["modules"]) & (NEVER | {"rich"})  # the answer and warnings go to a pipe: written as rich would
+    assert "json" not in result["modules"]  # the manifest is read by pydantic's JSON reader (json compiles its patterns)
     assert {m for m in result["modules"] if m.startswith("reasmory.cli.")} == RUN_COMMAND_MODULES  # not the other commands'
     assert not result["run_server"]  # the worker is forked from the command itself: no second Python imports it all again
 
