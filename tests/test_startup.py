@@ -214,20 +214,25 @@ import json, sys
 from reasmory.interpreter import run
 from reasmory.interpreter.trace import CallRecord, Trace, TraceStep
 from reasmory.memory import SpatialMemory
+from reasmory.memory.evidence import Evidence, ObjectEvidence, ScaleEvidence
 
 result = run(sys.argv[2], SpatialMemory.load(sys.argv[1]))
-built = {model.__name__: model.__pydantic_complete__ for model in (CallRecord, TraceStep, Trace)}
+built = {model.__name__: model.__pydantic_complete__
+         for model in (CallRecord, TraceStep, Trace, Evidence, ObjectEvidence, ScaleEvidence)}
 print(json.dumps({"built": built, "steps": len(result.trace.steps), "calls": len(result.trace.steps[0].calls),
+                  "evidence": [o.label for o in result.trace.evidence.objects],
                   "dataclass_schemas": "pydantic.dataclasses" in sys.modules}))
 """
 
 
 def test_a_run_builds_no_validator_for_the_trace_it_makes(tmp_path: Path) -> None:
-    """The run's own records are made unvalidated from its values: their validators (and the schema of the spans they
-    hold) are built only when a trace is read or written, not as every run starts (3 ms of `reasmory run`)."""
+    """The run's own records and the evidence behind its answer are made unvalidated from its values and the memory's:
+    their validators (and the schema of the spans they hold) are built only when a trace is read or written, not as
+    every run starts (4 ms of `reasmory run`)."""
     memory = _chair_memory(tmp_path)
     done = subprocess.run([sys.executable, "-c", _TRACE_PROBE, memory, 'n = count(objects("chair"))\nanswer(n)'],
                           capture_output=True, text=True, check=True)
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report == {"built": {"CallRecord": False, "TraceStep": False, "Trace": False}, "steps": 2, "calls": 2,
-                      "dataclass_schemas": False}
+    assert report == {"built": dict.fromkeys(["CallRecord", "TraceStep", "Trace", "Evidence", "ObjectEvidence", "ScaleEvidence"],
+                                             False),
+                      "steps": 2, "calls": 2, "evidence": ["chair"], "dataclass_schemas": False}
