@@ -74,7 +74,7 @@ def run(
     if problems:
         raise CheckError(problems, program.source)
     ctx = Context(memory=memory, options=pairs, limits=limits, artifacts_dir=Path(artifacts_dir) if artifacts_dir else None)
-    trace = Trace(
+    trace = Trace.model_construct(
         program=program.source,
         memory_id=memory.memory_id,
         memory_summary={"objects": len(memory.objects), "frames": len(memory.frames), "labels": memory.label_counts()},

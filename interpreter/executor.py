@@ -101,7 +101,7 @@ class Executor:
         warnings_before = len(self.ctx.warnings)
         artifacts_before = len(self.ctx.artifacts)
         start = time.perf_counter()
-        step = TraceStep(index=index, span=stmt.span, source=self.program.text(stmt.span))
+        step = TraceStep.model_construct(index=index, span=stmt.span, source=self.program.text(stmt.span))
         self.trace.steps.append(step)
         try:
             value = self.evaluate(stmt.value)
@@ -155,7 +155,7 @@ class Executor:
             raise self._stop("internal-error", f"{op.name} failed: {type(exc).__name__}: {exc}", node.span,
                              "this is a bug in Reasmory; please report it with the trace") from None
         self._keep(result, node.span)
-        self.calls.append(CallRecord(
+        self.calls.append(CallRecord.model_construct(
             operation=op.name,
             span=node.span,
             args={name: summarize(v) for name, v in arguments.items()},

@@ -74,7 +74,15 @@ def summaries(value: Any) -> Iterator[dict[str, Any]]:
             yield from summaries(item)
 
 
+#: For the records a run makes itself (`CallRecord`, `TraceStep`, `Trace`): their validators are built when a trace is
+#: first read or written (JSON, `model_validate`), not as a run starts, which makes them with `model_construct` from
+#: values it has just made, of the declared types (pydantic would only copy them).
+_BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
+
+
 class CallRecord(BaseModel):
+    model_config = _BUILT_ON_FIRST_USE
+
     operation: str
     span: Span
     args: dict[str, dict[str, Any]]
@@ -83,6 +91,8 @@ class CallRecord(BaseModel):
 
 
 class TraceStep(BaseModel):
+    model_config = _BUILT_ON_FIRST_USE
+
     index: int
     span: Span
     source: str
@@ -200,6 +210,8 @@ class Attempt(BaseModel):
 
 
 class Trace(BaseModel):
+    model_config = _BUILT_ON_FIRST_USE
+
     schema_version: int = TRACE_SCHEMA_VERSION
     program: str
     memory_id: str | None = None

@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from reasmory.defaults import new_list
 from reasmory.memory.model import ObjectInstance, ScaleInfo
@@ -36,8 +36,15 @@ MOSTLY_COMPLETED = 0.5
 _WARNINGS: weakref.WeakKeyDictionary[SpatialMemory, list[str]] = weakref.WeakKeyDictionary()
 
 
+#: Evidence is made here with `model_construct` from a loaded memory's validated facts (numbers already converted):
+#: the validators are built when evidence is first read or written as JSON (in a trace), not as every run starts.
+_BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
+
+
 class ObjectEvidence(BaseModel):
     """How one object was observed."""
+
+    model_config = _BUILT_ON_FIRST_USE
 
     id: int
     label: str
@@ -49,6 +56,8 @@ class ObjectEvidence(BaseModel):
 class ScaleEvidence(BaseModel):
     """Where the metric scale came from and how far it may be off (relative, 0.2 = ±20 %)."""
 
+    model_config = _BUILT_ON_FIRST_USE
+
     source: ScaleSource
     method: str
     spread: float
@@ -56,6 +65,8 @@ class ScaleEvidence(BaseModel):
 
 class Evidence(BaseModel):
     """What an answer (or a whole memory) rests on."""
+
+    model_config = _BUILT_ON_FIRST_USE
 
     objects: list[ObjectEvidence] = Field(default_factory=new_list)
     scale: ScaleEvidence
@@ -89,7 +100,7 @@ def scale_source(info: ScaleInfo) -> ScaleSource:
 def scale_evidence(info: ScaleInfo) -> ScaleEvidence:
     source = scale_source(info)
     spread = max(info.spread, EYE_HEIGHT_UNCERTAINTY) if source == "eye height" else info.spread
-    return ScaleEvidence(source=source, method=info.method, spread=float(spread))
+    return ScaleEvidence.model_construct(source=source, method=info.method, spread=float(spread))
 
 
 def scale_notes(scale: ScaleEvidence) -> list[str]:
@@ -104,8 +115,9 @@ def scale_notes(scale: ScaleEvidence) -> list[str]:
 
 def object_evidence(obj: ObjectInstance) -> ObjectEvidence:
     completed = obj.attributes.get("completed")
-    return ObjectEvidence(id=obj.id, label=obj.label, frames_seen=len(obj.frames), views=int(obj.attributes.get("views", len(obj.frames))),
-                          completed_fraction=None if completed is None else float(completed))
+    return ObjectEvidence.model_construct(
+        id=obj.id, label=obj.label, frames_seen=len(obj.frames), views=int(obj.attributes.get("views", len(obj.frames))),
+        completed_fraction=None if completed is None else float(completed))
 
 
 def evidence(memory: SpatialMemory, object_ids: Iterable[int] | None = None) -> Evidence:
@@ -114,4 +126,4 @@ def evidence(memory: SpatialMemory, object_ids: Iterable[int] | None = None) -> 
     objects = [object_evidence(o) for o in memory.objects if wanted is None or o.id in wanted]
     if memory not in _WARNINGS:
         _WARNINGS[memory] = memory_warnings(memory)
-    return Evidence(objects=objects, scale=scale_evidence(memory.scene.scale), warnings=list(_WARNINGS[memory]))
+    return Evidence.model_construct(objects=objects, scale=scale_evidence(memory.scene.scale), warnings=list(_WARNINGS[memory]))

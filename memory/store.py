@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import json
 import os
 import struct
 import tempfile
@@ -150,6 +149,8 @@ def _sync_folder(folder: Path) -> None:
 def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int = SCHEMA_VERSION) -> Path:
     """Write `memory` to `path` atomically and durably: a temporary file in the same folder, forced to disk, then
     renamed over `path` (a power cut leaves the old file or the new one, never a torn or empty one)."""
+    import json  # writing alone: a memory is read with pydantic's JSON reader (`validation.read_manifest`)
+
     path = Path(path)
     if path.is_dir():
         raise MemoryFileError(f"cannot write memory to '{path}': it is a directory", hint="give a file name ending in .rmem")

@@ -25,6 +25,8 @@ RUN_COMMAND_MODULES = {"reasmory.cli.program_cmd", "reasmory.cli.arguments", "re
 _PROBE = """
 import contextlib, io, json, sys
 argv, submodules = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+for name in [m for m in sys.modules if m.split(".")[0] == "json"]:
+    del sys.modules[name]  # loaded to read the arguments: whether the command loads json is reported too
 if argv is None:
     import reasmory
     code = 0
@@ -34,7 +36,9 @@ else:
         code = main(argv)
 sandbox = sys.modules.get("reasmory.interpreter.sandbox")
 commands = {m for m in sys.modules if m.startswith("reasmory.cli.")}
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules} | set(submodules) & set(sys.modules) | commands),
+modules = sorted({m.split(".")[0] for m in sys.modules} | set(submodules) & set(sys.modules) | commands)
+import json
+print(json.dumps({"code": code, "modules": modules,
                   "run_server": sandbox is not None and sandbox._SERVER is not None}))
 """
 
@@ -73,6 +77,7 @@ def test_run_imports_only_what_a_run_needs(tmp_path: Path, program: str) -> None
     (tmp_path / "q.rp").write_text(program)
     result = _probe(["run", str(memory), str(tmp_path / "q.rp")])
     assert not set(result["modules"]) & (NEVER | {"rich"})  # the answer and warnings go to a pipe: written as rich would
+    assert "json" not in result["modules"]  # the manifest is read by pydantic's JSON reader (json compiles its patterns)
     assert {m for m in result["modules"] if m.startswith("reasmory.cli.")} == RUN_COMMAND_MODULES  # not the other commands'
     assert not result["run_server"]  # the worker is forked from the command itself: no second Python imports it all again
 
@@ -202,3 +207,32 @@ def test_run_and_check_end_without_the_interpreters_teardown(tmp_path: Path, arg
     assert done.returncode == status, done.stderr
     ending = [*output, "exit handler ran", *(["torn down"] if torn_down else [])]
     assert done.stdout.splitlines()[-len(ending):] == ending
+
+
+_TRACE_PROBE = """
+import json, sys
+from reasmory.interpreter import run
+from reasmory.interpreter.trace import CallRecord, Trace, TraceStep
+from reasmory.memory import SpatialMemory
+from reasmory.memory.evidence import Evidence, ObjectEvidence, ScaleEvidence
+
+result = run(sys.argv[2], SpatialMemory.load(sys.argv[1]))
+built = {model.__name__: model.__pydantic_complete__
+         for model in (CallRecord, TraceStep, Trace, Evidence, ObjectEvidence, ScaleEvidence)}
+print(json.dumps({"built": built, "steps": len(result.trace.steps), "calls": len(result.trace.steps[0].calls),
+                  "evidence": [o.label for o in result.trace.evidence.objects],
+                  "dataclass_schemas": "pydantic.dataclasses" in sys.modules}))
+"""
+
+
+def test_a_run_builds_no_validator_for_the_trace_it_makes(tmp_path: Path) -> None:
+    """The run's own records and the evidence behind its answer are made unvalidated from its values and the memory's:
+    their validators (and the schema of the spans they hold) are built only when a trace is read or written, not as
+    every run starts (4 ms of `reasmory run`)."""
+    memory = _chair_memory(tmp_path)
+    done = subprocess.run([sys.executable, "-c", _TRACE_PROBE, memory, 'n = count(objects("chair"))\nanswer(n)'],
+                          capture_output=True, text=True, check=True)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {"built": dict.fromkeys(["CallRecord", "TraceStep", "Trace", "Evidence", "ObjectEvidence", "ScaleEvidence"],
+                                             False),
+                      "steps": 2, "calls": 2, "evidence": ["chair"], "dataclass_schemas": False}

@@ -43,6 +43,40 @@ def test_a_file_with_another_format_tag_is_refused(tmp_path: Path, monkeypatch: 
         SpatialMemory.load(path)
 
 
+@pytest.mark.parametrize("manifest", [
+    b'{"label": "ch\\ud800air"}',  # a lone surrogate escape, as json.dumps writes one: pydantic's reader refuses it
+    "\ufeff{}".encode(),  # a byte-order mark: refused too
+    b"[" * 300 + b"]" * 300,  # deeper than pydantic's reader goes
+    b'{"a": NaN, "b": [1e400, -0.0, 12345678901234567890123, "\\ud83d\\ude00"]}',  # read by pydantic's reader
+])
+def test_a_manifest_reads_as_json_reads_it(manifest: bytes) -> None:
+    """pydantic's JSON reader parses manifests (json is not imported for them), json what it refuses: the same values."""
+    import json
+
+    from reasmory.memory.validation import _json_value
+
+    assert repr(_json_value(manifest)) == repr(json.loads(manifest))
+
+
+def test_a_label_with_a_lone_surrogate_survives_save_and_load(tmp_path: Path) -> None:
+    memory = synthetic_memory(300, n_objects=1)
+    memory.objects[0].label = "ch\ud800air"
+    assert SpatialMemory.load(memory.save(tmp_path / "m.rmem")).objects[0].label == "ch\ud800air"
+
+
+def test_a_manifest_that_is_not_json_is_refused_in_json_s_words() -> None:
+    import io
+    import zipfile
+
+    from reasmory.memory.validation import read_manifest
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("manifest.json", b'{"format": ')
+    with zipfile.ZipFile(buffer) as zf, pytest.raises(MemoryFileError, match=r"unreadable manifest \(JSONDecodeError: Expecting value"):
+        read_manifest(zf, Path("m.rmem"))
+
+
 def test_missing_contents_are_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _save_with(tmp_path / "m.rmem", monkeypatch, lambda m: {k: v for k, v in m.items() if k != "frames"})
     with pytest.raises(MemoryFileError, match=r"its manifest lists objects and frames that are not lists of at most 100,000"):
