@@ -6,7 +6,8 @@ such an object comes out twice: two boxes of different labels in one place. Obje
 space (a pillow on a sofa, a keyboard on a table), but a frame that shows both masks them apart, and the smaller is
 a small share of the other's box. So two tracks of different labels whose boxes overlap by `min_iou` (3D IoU; or the smaller lies
 within the other by `contained` of its volume), and whose masks, in every frame that masked both, cover the same
-pixels (at least `same_pixels` of the smaller mask),
+pixels (at least `same_pixels` of the smaller mask), and whose points lie on the same surface (a tenth of the
+smaller's within 10 cm of the other's: an object resting on another touches it only along its base),
 are one object: the one masked in more frames (the higher mean score on a tie) stands for it, label and box. The
 other is dropped rather than merged in: a look-alike's views often come with the worse masks (a ghost on the
 object's pixels, a confusion's leaking mask), which would only bloat the box.
@@ -15,6 +16,9 @@ object's pixels, a confusion's leaking mask), which would only bloat the box.
 from __future__ import annotations
 
 import itertools
+
+import numpy as np
+from scipy.spatial import cKDTree
 
 from reasmory.memory.boxes import OrientedBox, intersection_volume, iou_3d
 from reasmory.memory.grounding.associate import Fragment, Track
@@ -48,14 +52,29 @@ def same_place(a: OrientedBox, b: OrientedBox, min_iou: float, contained: float)
     return iou_3d(a, b) >= min_iou or intersection_volume(a, b) >= contained * min(a.volume(), b.volume())
 
 
+def shared_surface(a: Track, b: Track, near: float) -> float:
+    """The share of the smaller track's points within `near` (m) of the other's points: a look-alike's views see the
+    object's own surface, while an object resting on another (a backpack on a bed, a pillow on a sofa) touches it
+    only along its base."""
+    small, large = sorted((a.points, b.points), key=len)
+    if not len(small):
+        return 0.0
+    return float(np.mean(cKDTree(large).query(small, distance_upper_bound=near)[0] <= near))
+
+
 def confused(tracks: list[Track], boxes: list[OrientedBox], min_iou: float = 0.1, contained: float = 0.5,
-             same_pixels: float = 0.5) -> tuple[int, int] | None:
-    """(kept, dropped): two tracks of different labels that are one object (see the module's doc), or None."""
+             same_pixels: float = 0.5, near: float = 0.1, shared: float = 0.1) -> tuple[int, int] | None:
+    """(kept, dropped): two tracks of different labels that are one object (see the module's doc), or None. Besides
+    sharing their place and their pixels, they share their surface: at least `shared` of the smaller's points lie
+    within `near` of the other's (`shared_surface`; a detection that named part of a bed "backpack" joins the
+    backpack's own track and covers the bed's pixels, but the backpack's points stand above the bed's)."""
     for i, j in itertools.combinations(range(len(tracks)), 2):
         a, b = tracks[i], tracks[j]
         if a.label == b.label or boxes[i].apart(boxes[j]):
             continue
         if not same_place(boxes[i], boxes[j], min_iou, contained) or masked_apart(a, b, same_pixels):
+            continue
+        if shared_surface(a, b, near) < shared:
             continue
         return (i, j) if (len(a.pixels), a.score) >= (len(b.pixels), b.score) else (j, i)
     return None
