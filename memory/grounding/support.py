@@ -43,7 +43,8 @@ class SupportSettings:
     (doubted, or one view against its one) only as the best evidence of its label: when no other track of the label
     is kept, the best scored of them that no two views contradict; `detached`: small
     clusters farther than this (m) from the object's bulk are dropped (`attached`); `above_floor`: an object whose
-    points lie nearly all (90 %) within this (m) of the floor is none."""
+    points lie nearly all (90 %) within this (m) of the floor is none, nor is one masked in one frame whose points lie
+    mostly more than this under the floor (`in_floor`)."""
 
     min_share: float = 0.5
     often_share: float = 0.3
@@ -210,7 +211,8 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
     kept: dict[int, Track] = {}
     fallback: list[tuple[int, Votes]] = []
     for number, track in enumerate(tracks, 1):
-        if floor_z is not None and flat_on_floor(track.points[:, 2], floor_z, settings.above_floor):
+        if floor_z is not None and (flat_on_floor(track.points[:, 2], floor_z, settings.above_floor)
+                                    or len(track.pixels) == 1 and in_floor(track.points[:, 2], floor_z, settings.above_floor)):
             continue  # nothing stands in the floor: a mask on the floor itself, or depth grossly wrong
         votes = point_votes(track, number, frames, depth, nearest, maps, tolerance, settings, min_pixels,
                             faint_code(track.label, labels))
@@ -280,6 +282,13 @@ def flat_on_floor(z: np.ndarray, floor_z: float, above: float) -> bool:
     sparse points), not that the object is flat."""
     low, high = np.percentile(z, [10, 90])
     return bool(high < floor_z + above and (low > floor_z - above or high - low < above))
+
+
+def in_floor(z: np.ndarray, floor_z: float, below: float) -> bool:
+    """Whether most points (their median) lie more than `below` (m) under the floor: of an object one frame alone
+    masked, its depth put it inside the floor (a spurious detection, or grossly wrong depth there). An object masked
+    in several frames that reaches below the floor says instead that the floor is misplaced there (`flat_on_floor`)."""
+    return bool(np.median(z) < floor_z - below)
 
 
 def keep_where(track: Track, sample: np.ndarray, good: np.ndarray) -> None:

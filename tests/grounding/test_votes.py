@@ -302,3 +302,16 @@ def test_a_glimpse_too_faint_to_place_is_a_frame_that_shows_the_object() -> None
     tracks = [Track("trash bin", np.zeros(0, np.int64), points=points), Track("chair", np.zeros(0, np.int64), points=points)]
     glimpsed(tracks, [faint("trash bin", 48.0), faint("chair", 10.0)], [frame], lambda i: np.full((100, 100), 2.0))
     assert tracks[0].shown_in == [0] and tracks[1].shown_in == []
+
+
+def test_an_object_one_frame_put_inside_the_floor_is_none_but_one_seen_again_there_is_kept() -> None:
+    """A monitor masked in one frame whose depth put it 30 cm into the floor is a spurious detection or grossly wrong
+    depth: dropped. A bathtub masked in three frames that reaches below the floor says the floor is misplaced there."""
+    from reasmory.memory.grounding.support import SupportSettings, supported
+
+    ghost, _ = _track("monitor", (-0.3, 0.0, -0.6), (0.3, 0.2, 0.04), [9])
+    bathtub, _ = _track("bathtub", (1.0, 0.0, -0.45), (2.5, 0.7, 0.03), [1, 2, 3])
+    kept = supported([ghost, bathtub], [], lambda i: None, SupportSettings(), min_points=10, min_pixels=1, floor_z=0.0)
+    assert [t.label for t in kept] == ["bathtub"]
+    above, _ = _track("monitor", (-0.3, 0.0, 0.7), (0.3, 0.2, 1.1), [9])  # the same detection on a desk stays
+    assert [t.label for t in supported([above], [], lambda i: None, SupportSettings(), 10, 1, 0.0)] == ["monitor"]
