@@ -42,7 +42,9 @@ class SupportSettings:
     kept when its detection scored at least this (strongly supported) and more views show it masked than not; else
     (doubted, or one view against its one) only as the best evidence of its label: when no other track of the label
     is kept, the best scored of them that no two views contradict; `detached`: small
-    clusters farther than this (m) from the object's bulk are dropped (`attached`); `above_floor`: an object whose
+    clusters farther than this (m) from the object's bulk are dropped (`attached`); `masked_often`: an object masked
+    in this many frames or more that its other views outvote is judged as the best evidence of its label even when
+    other objects hold the label (spurious detections do not agree on one place four times); `above_floor`: an object whose
     points lie nearly all (90 %) within this (m) of the floor is none, nor is one masked in one frame whose points lie
     mostly more than this under the floor (`in_floor`)."""
 
@@ -58,6 +60,7 @@ class SupportSettings:
     detached: float = 0.25
     above_floor: float = 0.05
     again_depth: float = 3.0
+    masked_often: int = 4
 
 
 def faint_code(label: str, labels: Sequence[str]) -> int:
@@ -224,7 +227,7 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
             fallback.append((number, votes))  # a ghost, or an object the detector missed in many of its views
     for number, votes in sorted(fallback, key=lambda item: -tracks[item[0] - 1].score):
         track = tracks[number - 1]
-        if any(t.label == track.label for t in kept.values()):
+        if any(t.label == track.label for t in kept.values()) and len(track.pixels) < settings.masked_often:
             continue
         if (good := judged(track, votes, True, tolerance, settings, min_points)) is not None:
             kept[number] = keep_supported(track, votes, good, settings)

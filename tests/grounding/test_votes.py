@@ -315,3 +315,33 @@ def test_an_object_one_frame_put_inside_the_floor_is_none_but_one_seen_again_the
     assert [t.label for t in kept] == ["bathtub"]
     above, _ = _track("monitor", (-0.3, 0.0, 0.7), (0.3, 0.2, 1.1), [9])  # the same detection on a desk stays
     assert [t.label for t in supported([above], [], lambda i: None, SupportSettings(), 10, 1, 0.0)] == ["monitor"]
+
+
+def test_an_object_masked_in_four_frames_that_its_other_views_outvote_is_kept_beside_others_of_its_label() -> None:
+    """Twelve frames show two chairs. The detector masked the left one in all twelve and the right one in only four:
+    eight views outvote those four, yet spurious detections do not agree on one place four times, so the right chair
+    stays though the left one already holds the label. Masked in three frames, it would go."""
+    from reasmory.memory.grounding.associate import Track
+    from reasmory.memory.grounding.support import SupportSettings, supported
+    from reasmory.memory.model import Frame
+
+    K = ((100.0, 0.0, 50.0), (0.0, 100.0, 50.0), (0.0, 0.0, 1.0))
+    identity = tuple(tuple(float(i == j) for j in range(4)) for i in range(4))
+    frames = [Frame(index=i, timestamp=float(i), width=100, height=100, K=K, pose=identity) for i in range(12)]
+    grid = np.stack(np.meshgrid(np.linspace(0.0, 0.3, 16), np.linspace(-0.15, 0.15, 16)), -1).reshape(-1, 2)
+
+    def chair(x0: float, masked: range) -> Track:
+        points = np.c_[grid[:, 0] + x0, grid[:, 1], np.full(len(grid), 2.0)].astype(np.float32)
+        u0 = int(50 + 50 * x0) - 2
+        box = (float(u0), 40.0, float(u0 + 20), 60.0)
+        mask = np.ones((20, 20), bool)
+        fragments = [Fragment("chair", points, f, 400, box, 0.9, None, mask) for f in masked]
+        return Track("chair", np.zeros(0, np.int64), fragments, points)
+
+    def depth(index: int) -> np.ndarray:
+        return np.full((100, 100), 2.0, np.float32)
+
+    for often, kept in ((range(4), 2), (range(3), 1)):
+        tracks = [chair(-0.9, range(12)), chair(0.3, often)]
+        found = supported(tracks, frames, depth, SupportSettings(), min_points=10, min_pixels=1, floor_z=None)
+        assert len(found) == kept
