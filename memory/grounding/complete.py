@@ -183,12 +183,12 @@ def backing(box: OrientedBox, axis: int, sign: float, reach: float, frames: Sequ
 
 def open_faces(box: OrientedBox, points: np.ndarray, outline: np.ndarray, cameras: np.ndarray, typical: Sides | None = None,
                thin: float = 0.1, short: float = 0.5, near: float = 0.05, cut_share: float = 0.5,
-               min_edge: int = 5) -> dict[tuple[int, float], str]:
+               min_edge: int = 5, top_cut: bool = False) -> dict[tuple[int, float], str]:
     """Faces (axis, ±1) whose position no view pinned down, so the object may extend beyond them: "far", the far
     side of a surface seen from one side only (thinner than `thin`, every camera in front); "short", both faces of
     an axis along which the box is under `short` × its typical side (a chair of which only the back was seen);
     "cut", a face whose nearby outline points (`outline` codes of the lifted `points`) mostly lie where the view was
-    cut (image border, occluder)."""
+    cut (image border, occluder), and the top face when the masks say the views cut it (`top_cut`, `cut_at_top`)."""
     local = (points - box.c) @ box.R
     toward = (cameras - box.c) @ box.R
     faces = {}
@@ -202,7 +202,7 @@ def open_faces(box: OrientedBox, points: np.ndarray, outline: np.ndarray, camera
                 continue
             codes = outline[sign * local[:, axis] >= box.e[axis] / 2 - near]
             codes = codes[codes > 0]
-            if len(codes) >= min_edge and np.mean(codes == 2) >= cut_share:
+            if (len(codes) >= min_edge and np.mean(codes == 2) >= cut_share) or (top_cut and (axis, sign) == (2, 1.0)):
                 faces[axis, sign] = "cut"
     return faces
 
@@ -335,9 +335,8 @@ def complete_box(
         down_to = support_height(box, others, floor_z, below=True)
     if outline is not None and seen:
         typical = orient_typical(box, typical, frames, depth, votes=votes)
-        faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical)
-        if masks and cut_at_top(masks):
-            faces.setdefault((2, 1.0), "cut")
+        faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical,
+                           top_cut=bool(masks) and cut_at_top(masks))
         box = extend_open_faces(box, faces, typical, frames, depth, down_to=down_to, votes=votes)
     return longer_first(thicken(box, seen, frames, depth, min_thickness, floor_z))
 
