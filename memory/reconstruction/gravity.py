@@ -9,6 +9,15 @@ reconstruction) the whole cloud's largest near-horizontal plane may cut the
 floor and the walls' feet at a slant. When no plane qualifies, the cameras' up vector is used alone and the floor is put at a low
 percentile of the points' heights.
 
+One plane's normal is a poor level under a learned reconstruction's depth: a patch of floor warped by a few per
+cent, or a larger slanted surface low in the room (a sofa's back, a bed's end), gave floors tilted 3–11° on
+synthetic rooms under `vggt-like` perception. So the direction is then refined by every surface at once (indoor
+rooms are built level and plumb): the normals of the points (local planes, Open3D) that lie within a cone of the
+current up vote for it (floor, table tops, seats), those nearly perpendicular to it vote against any tilt (walls,
+cabinet fronts), and up becomes the direction best agreeing with both, in narrowing cones
+(`GravityConfig.refine_cones_deg`). The floor is then looked for again among the planes within
+`floor_tilt_deg` of that direction: a slanted surface is not the floor.
+
 RANSAC runs here in numpy from a seeded generator, every hypothesis scored in
 one matrix product, rather than through Open3D's `segment_plane`: its worker
 threads race (0.20), so the same points gave different planes from run to run,
@@ -20,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,6 +57,12 @@ class GravityConfig(BaseModel):
                              "points (along the cameras' up) first")
     near_lowest: float = Field(default=0.2, ge=0, lt=1, description="the floor is the largest plane within this share of the "
                                "cameras' height above the lowest one")
+    refine_cones_deg: tuple[Annotated[float, Field(gt=0, lt=90)], ...] = Field(default=(15.0, 10.0, 6.0, 4.0), description="refine up by the points' "
+                                                "normals within these angles of it (horizontal surfaces) or of "
+                                                "perpendicular to it (walls), narrowing; empty: the floor plane's normal")
+    normal_neighbours: int = Field(default=16, ge=3, description="points whose local plane gives each point's normal")
+    floor_tilt_deg: float = Field(default=5.0, gt=0, le=90, description="after refining, the floor is the plane within "
+                                  "this angle of up")
     seed: int = 0
 
 
@@ -129,6 +144,32 @@ def _planes(xyz: np.ndarray, cfg: GravityConfig) -> list[tuple[np.ndarray, np.nd
     return found
 
 
+def point_normals(xyz: np.ndarray, neighbours: int) -> np.ndarray:
+    """Unit normal (either sign) of the plane through each point's `neighbours` nearest points."""
+    import open3d as o3d
+
+    cloud = o3d.geometry.PointCloud(o3d.utility.Vector3dVector(np.asarray(xyz, np.float64)))
+    cloud.estimate_normals(o3d.geometry.KDTreeSearchParamKNN(neighbours))
+    return np.asarray(cloud.normals)
+
+
+def refine_up(normals: np.ndarray, up: np.ndarray, cones_deg: Sequence[float], least: int = 50) -> np.ndarray:
+    """`up` made the direction that the normals within each cone of it (horizontal surfaces) agree with most while
+    those within the cone of perpendicular (walls) agree with least: the top eigenvector of the difference of their
+    mean outer products, cone after cone. Unchanged when fewer than `least` normals lie within a cone of it."""
+    for cone in cones_deg:
+        along = np.abs(normals @ up)
+        level, plumb = normals[along > math.cos(math.radians(cone))], normals[along < math.sin(math.radians(cone))]
+        if len(level) < least:
+            break
+        agreement = level.T @ level / len(level)
+        if len(plumb) >= least:
+            agreement -= plumb.T @ plumb / len(plumb)
+        best = np.linalg.eigh(agreement)[1][:, -1]
+        up = best if best @ up > 0 else -best
+    return up
+
+
 def _floor(xyz: np.ndarray, centres: np.ndarray, up: np.ndarray, cfg: GravityConfig) -> tuple[np.ndarray, np.ndarray] | None:
     """The floor plane: normal near `up` (pointing at the cameras), the largest of those within `near_lowest` of the
     cameras' height above the lowest one. The lowest alone may be a small patch of depth error: with a learned
@@ -160,12 +201,19 @@ def estimate_gravity(xyz: np.ndarray, poses: Sequence[np.ndarray], config: Gravi
     low = xyz[height <= np.percentile(height, cfg.low_share * 100)]
     floor = _floor(low, centres, cam_up, cfg) if len(low) >= 100 else None
     floor = floor or _floor(xyz, centres, cam_up, cfg)
+    up = cam_up if floor is None else floor[0]
+    refined = refine_up(point_normals(xyz, cfg.normal_neighbours), up, cfg.refine_cones_deg) if cfg.refine_cones_deg else up
+    how = ""
+    if not np.array_equal(refined, up):
+        up, how = refined, " refined by the surfaces' normals"
+        level = cfg.model_copy(update={"max_tilt_deg": cfg.floor_tilt_deg})
+        floor = (_floor(low, centres, up, level) if len(low) >= 100 else None) or _floor(xyz, centres, up, level) or floor
     if floor is not None:
-        up, inliers = floor
-        method, angle, count = "floor plane (RANSAC) + camera up", _angle(up, cam_up), len(inliers)
+        inliers = floor[1]
+        method, angle, count = f"floor plane (RANSAC){how} + camera up", _angle(up, cam_up), len(inliers)
         floor_height = float(np.median(inliers @ up))
     else:
-        up, method, angle, count = cam_up, "camera up only (no floor plane found)", 0.0, 0
+        method, angle, count = f"camera up{how or ' only'} (no floor plane found)", _angle(up, cam_up), 0
         floor_height = float(np.percentile(xyz @ up, 1))
     transform = np.eye(4)
     transform[:3, :3] = rotation_to_z(up)
