@@ -183,12 +183,14 @@ def backing(box: OrientedBox, axis: int, sign: float, reach: float, frames: Sequ
 
 def open_faces(box: OrientedBox, points: np.ndarray, outline: np.ndarray, cameras: np.ndarray, typical: Sides | None = None,
                thin: float = 0.1, short: float = 0.5, near: float = 0.05, cut_share: float = 0.5,
-               min_edge: int = 5, top_cut: bool = False) -> dict[tuple[int, float], str]:
+               min_edge: int = 5, top_cut: bool = False, corner: float = 0.3) -> dict[tuple[int, float], str]:
     """Faces (axis, ±1) whose position no view pinned down, so the object may extend beyond them: "far", the far
     side of a surface seen from one side only (thinner than `thin`, every camera in front); "short", both faces of
     an axis along which the box is under `short` × its typical side (a chair of which only the back was seen);
     "cut", a face whose nearby outline points (`outline` codes of the lifted `points`) mostly lie where the view was
-    cut (image border, occluder), and the top face when the masks say the views cut it (`top_cut`, `cut_at_top`)."""
+    cut (image border, occluder), and the top face when the masks say the views cut it (`top_cut`, `cut_at_top`).
+    A face's outline points are those of its inside (`inside_face`): near its corners lie the outlines of the faces
+    beside it, which are the object's own even where this face was cut (a bathtub's end cut by the image border)."""
     local = (points - box.c) @ box.R
     toward = (cameras - box.c) @ box.R
     faces = {}
@@ -200,11 +202,22 @@ def open_faces(box: OrientedBox, points: np.ndarray, outline: np.ndarray, camera
             if typical is not None and box.e[axis] < short * (typical[axis] or 0.0):
                 faces[axis, sign] = "short"
                 continue
-            codes = outline[sign * local[:, axis] >= box.e[axis] / 2 - near]
+            codes = outline[(sign * local[:, axis] >= box.e[axis] / 2 - near) & inside_face(local, box.e, axis, near, corner)]
             codes = codes[codes > 0]
             if (len(codes) >= min_edge and np.mean(codes == 2) >= cut_share) or (top_cut and (axis, sign) == (2, 1.0)):
                 faces[axis, sign] = "cut"
     return faces
+
+
+def inside_face(local: np.ndarray, extents: np.ndarray, axis: int, near: float, corner: float) -> np.ndarray:
+    """Which points (box coordinates) lie off the edges of a face across `axis`: farther than `near` inside the box
+    along each other horizontal axis at least `corner` long (the sides along shorter ones, and the height, are all
+    edge)."""
+    keep = np.ones(len(local), bool)
+    for other in range(2):
+        if other != axis and extents[other] >= corner:
+            keep &= np.abs(local[:, other]) <= extents[other] / 2 - near
+    return keep
 
 
 def cut_at_top(masks: Masks, share: float = 0.5) -> bool:

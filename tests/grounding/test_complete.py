@@ -190,3 +190,21 @@ def test_a_door_whose_masks_reach_the_top_of_the_image_grows_to_its_typical_heig
                                 outline=(points, np.ones(len(points), np.uint8)), masks=masks)
     assert box.c[2] - box.e[2] / 2 == pytest.approx(0.0)
     assert box.e[2] == pytest.approx(height, abs=0.03)
+
+
+def test_an_end_cut_by_the_view_is_open_though_the_sides_outline_meets_it_at_the_corners() -> None:
+    """A bathtub whose far end the image border cut: the points on that end are coded "cut", but the outline of its
+    long sides, the tub's own, runs up to the corners beside it. Those corner points say nothing of the end, so the
+    end is open (and the tub may grow to its length); an end whose inside is its own outline stays closed."""
+    from reasmory.memory.grounding.complete import open_faces
+
+    box = OrientedBox.from_yaw([0.0, 0.0, 0.27], [1.5, 0.8, 0.54], 0.0)
+    rng = np.random.default_rng(0)
+    end = np.c_[np.full(60, 0.74), rng.uniform(-0.33, 0.33, 60), rng.uniform(0.0, 0.54, 60)]
+    sides = np.c_[rng.uniform(0.70, 0.75, 90), rng.choice([-0.39, 0.39], 90), rng.uniform(0.0, 0.54, 90)]
+    points = np.concatenate([end, sides])
+    cameras = np.array([[-3.0, 0.0, 1.5]])
+    cut_end = np.r_[np.full(60, 2), np.full(90, 1)]
+    assert open_faces(box, points, cut_end, cameras).get((0, 1.0)) == "cut"
+    own_end = np.r_[np.full(60, 1), np.full(90, 1)]
+    assert (0, 1.0) not in open_faces(box, points, own_end, cameras)
