@@ -50,11 +50,25 @@ PRESETS: dict[str, PerceptionModel] = {
 }
 
 
+#: What a part named after a preset with "+" takes away (`preset("vggt-like+true-masks")`): one source of error at a
+#: time, to measure what it costs. `metric` gives the build the reconstruction's true frame (gravity and scale).
+EXACT_PARTS: dict[str, tuple[str, ...]] = {"true-masks": ("detections", "masks"), "true-geometry": ("depth", "poses"),
+                                           "metric": ()}
+
+
 def preset(name: str | PerceptionModel) -> PerceptionModel:
-    """The named preset (a model passes through); an unknown name is an InputError listing the names."""
+    """The named preset (a model passes through), less the parts named after it with "+" (`EXACT_PARTS`); an unknown
+    name or part is an InputError listing the choices."""
     if isinstance(name, PerceptionModel):
         return name
-    try:
-        return PRESETS[name]
-    except KeyError:
-        raise InputError(f"no perception preset '{name}'", hint="choose " + " | ".join(PRESETS)) from None
+    base, *parts = name.split("+")
+    if base not in PRESETS:
+        raise InputError(f"no perception preset '{base}'", hint="choose " + " | ".join(PRESETS)
+                         + ", optionally followed by +" + " +".join(EXACT_PARTS))
+    model = PRESETS[base]
+    for part in parts:
+        if part not in EXACT_PARTS:
+            raise InputError(f"no part '{part}' to take away in perception '{name}'", hint="choose +" + " | +".join(EXACT_PARTS))
+        exact = {field: type(getattr(model, field))() for field in EXACT_PARTS[part]}
+        model = model.model_copy(update={**exact, "metric": model.metric or part == "metric"})
+    return model.model_copy(update={"name": name}) if parts else model

@@ -48,6 +48,24 @@ def test_presets_are_named_and_an_unknown_name_is_one_line() -> None:
     assert "vggt-like" in (err.value.hint or "")
 
 
+def test_a_part_named_after_a_preset_is_taken_away_to_measure_what_it_costs() -> None:
+    """`vggt-like+true-masks` keeps VGGT's depth and cameras and gives true detections and masks; `+true-geometry` the
+    reverse; `+metric` the true frame (gravity and scale); parts add up, and the name says what was run."""
+    vggt = PRESETS["vggt-like"]
+    masks_given = preset("vggt-like+true-masks")
+    assert masks_given.depth == vggt.depth and masks_given.poses == vggt.poses and not masks_given.metric
+    assert masks_given.detections == PRESETS["exact"].detections and masks_given.masks == PRESETS["exact"].masks
+    geometry_given = preset("vggt-like+true-geometry")
+    assert geometry_given.depth == PRESETS["exact"].depth and geometry_given.poses == PRESETS["exact"].poses
+    assert geometry_given.detections == vggt.detections
+    both = preset("vggt-like+true-geometry+metric")
+    assert both.metric and both.name == "vggt-like+true-geometry+metric" and both.masks == vggt.masks
+    assert preset("vggt-like") is vggt
+    with pytest.raises(InputError, match="no part 'lidar'") as err:
+        preset("vggt-like+lidar")
+    assert "+true-masks" in (err.value.hint or "")
+
+
 def test_exact_perception_passes_the_inputs_through(scene: Path) -> None:
     frames, depth, masks, _ = synthetic_scene_inputs(scene)
     seen = perceive(frames, depth, masks, preset("exact"), seed=3)
