@@ -35,7 +35,7 @@ from reasmory.memory import SpatialMemory
 from reasmory.memory.boxes import iou_3d
 from reasmory.memory.grounding.scene_memory import build_scene_memory
 from reasmory.memory.oracle import from_scene
-from reasmory.memory.perception import PRESETS, DepthErrors, PerceptionModel, PoseErrors
+from reasmory.memory.perception import PRESETS, DepthErrors, PerceptionModel, PoseErrors, preset
 
 #: Single-factor levels (--noise): how much each kind of error alone costs.
 NOISE_LEVELS = {
@@ -159,20 +159,29 @@ def scene_folders(args: argparse.Namespace) -> list[Path]:
     return [scene_folder(args.scenes_dir, s, args.frames, args.width, args.height) for s in range(args.seed, args.seed + args.scenes)]
 
 
+def perception_name(name: str) -> str:
+    """An argparse type: "all", or a preset's name, optionally less parts (`vggt-like+true-masks`, `preset`)."""
+    if name != "all":
+        try:
+            preset(name)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(exc.one_line()) from None
+    return name
+
+
 def levels_of(names: list[str], noise: bool) -> dict[str, PerceptionModel]:
-    """The perception levels to run: presets by name ("all": every preset), then the --noise levels."""
+    """The perception levels to run: presets by name, each optionally less parts ("all": every preset), then the
+    --noise levels."""
     chosen = list(PRESETS) if "all" in names else names
-    unknown = [n for n in chosen if n not in PRESETS]
-    if unknown:
-        raise InputError(f"no perception preset '{unknown[0]}'", hint="choose " + " | ".join([*PRESETS, "all"]))
-    return {**{n: PRESETS[n] for n in chosen}, **(NOISE_LEVELS if noise else {})}
+    return {**{n: preset(n) for n in chosen}, **(NOISE_LEVELS if noise else {})}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     scene_arguments(parser, scenes=20)
-    parser.add_argument("--perception", nargs="+", default=["exact"], metavar="PRESET", choices=[*PRESETS, "all"],
-                        help="perception-error presets to run: " + " | ".join([*PRESETS, "all"]))
+    parser.add_argument("--perception", nargs="+", default=["exact"], metavar="PRESET", type=perception_name,
+                        help="perception-error presets to run: " + " | ".join([*PRESETS, "all"])
+                        + ", each optionally less a part: +true-masks, +true-geometry or +metric")
     parser.add_argument("--noise", action="store_true", help="also run single-factor noise levels (depth 1%%, 3%%, pose 1°/2 cm)")
     parser.add_argument("--qa", action="store_true", help="also answer the scenes' questions and compare with the oracle")
     parser.add_argument("--json", type=Path, default=Path("bench-results/grounding.json"))
