@@ -26,8 +26,9 @@ and one video gave different floors, scales and answers each time it was built.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -170,21 +171,37 @@ def refine_up(normals: np.ndarray, up: np.ndarray, cones_deg: Sequence[float], l
     return up
 
 
-def _floor(xyz: np.ndarray, centres: np.ndarray, up: np.ndarray, cfg: GravityConfig) -> tuple[np.ndarray, np.ndarray] | None:
-    """The floor plane: normal near `up` (pointing at the cameras), the largest of those within `near_lowest` of the
-    cameras' height above the lowest one. The lowest alone may be a small patch of depth error: with a learned
-    reconstruction's depth, a plane of 3 % of the points tilted 10° lay a few centimetres below the true floor."""
+def _floor(planes: list[tuple[np.ndarray, np.ndarray]], centres: np.ndarray, up: np.ndarray, max_tilt_deg: float,
+           near_lowest: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """The floor among `planes`: normal within `max_tilt_deg` of `up` (pointing at the cameras), the largest of those
+    within `near_lowest` of the cameras' height above the lowest one. The lowest alone may be a small patch of depth
+    error: with a learned reconstruction's depth, a plane of 3 % of the points tilted 10° lay a few centimetres below
+    the true floor."""
     candidates: list[tuple[np.ndarray, np.ndarray, float]] = []
-    for normal, inliers in _planes(xyz, cfg):
+    for normal, inliers in planes:
         heights = (centres - inliers.mean(axis=0)) @ normal
         normal, heights = (normal, heights) if np.median(heights) >= 0 else (-normal, -heights)
-        if _angle(normal, up) <= cfg.max_tilt_deg and np.median(heights) > 0:
+        if _angle(normal, up) <= max_tilt_deg and np.median(heights) > 0:
             candidates.append((normal, inliers, float(np.median(heights))))
     if not candidates:
         return None
     lowest = max(drop for _, _, drop in candidates)
-    normal, inliers, _ = max((c for c in candidates if c[2] >= (1 - cfg.near_lowest) * lowest), key=lambda c: len(c[1]))
+    normal, inliers, _ = max((c for c in candidates if c[2] >= (1 - near_lowest) * lowest), key=lambda c: len(c[1]))
     return normal, inliers
+
+
+def _floor_finder(low: np.ndarray, xyz: np.ndarray, centres: np.ndarray,
+                  cfg: GravityConfig) -> Callable[[np.ndarray, float], tuple[np.ndarray, np.ndarray] | None]:
+    """The floor near a direction (`_floor`): among the planes of the lowest points first, then of all the points. Each
+    set of planes is found once (and all the points' only when needed), however many directions are tried."""
+    low_planes = _planes(low, cfg) if len(low) >= 100 else []
+    all_planes = functools.cache(lambda: _planes(xyz, cfg))
+
+    def find(up: np.ndarray, max_tilt_deg: float) -> tuple[np.ndarray, np.ndarray] | None:
+        return (_floor(low_planes, centres, up, max_tilt_deg, cfg.near_lowest)
+                or _floor(all_planes(), centres, up, max_tilt_deg, cfg.near_lowest))
+
+    return find
 
 
 def estimate_gravity(xyz: np.ndarray, poses: Sequence[np.ndarray], config: GravityConfig | None = None) -> Gravity:
@@ -199,15 +216,14 @@ def estimate_gravity(xyz: np.ndarray, poses: Sequence[np.ndarray], config: Gravi
     centres = np.array([np.asarray(p)[:3, 3] for p in poses])
     height = xyz @ cam_up
     low = xyz[height <= np.percentile(height, cfg.low_share * 100)]
-    floor = _floor(low, centres, cam_up, cfg) if len(low) >= 100 else None
-    floor = floor or _floor(xyz, centres, cam_up, cfg)
+    find_floor = _floor_finder(low, xyz, centres, cfg)
+    floor = find_floor(cam_up, cfg.max_tilt_deg)
     up = cam_up if floor is None else floor[0]
     refined = refine_up(point_normals(xyz, cfg.normal_neighbours), up, cfg.refine_cones_deg) if cfg.refine_cones_deg else up
     how = ""
     if not np.array_equal(refined, up):
         up, how = refined, " refined by the surfaces' normals"
-        level = cfg.model_copy(update={"max_tilt_deg": cfg.floor_tilt_deg})
-        floor = (_floor(low, centres, up, level) if len(low) >= 100 else None) or _floor(xyz, centres, up, level) or floor
+        floor = find_floor(up, cfg.floor_tilt_deg) or floor
     if floor is not None:
         inliers = floor[1]
         method, angle, count = f"floor plane (RANSAC){how} + camera up", _angle(up, cam_up), len(inliers)
