@@ -52,8 +52,11 @@ PRESETS: dict[str, PerceptionModel] = {
 
 #: What a part named after a preset with "+" takes away (`preset("vggt-like+true-masks")`): one source of error at a
 #: time, to measure what it costs. `metric` gives the build the reconstruction's true frame (gravity and scale).
-EXACT_PARTS: dict[str, tuple[str, ...]] = {"true-masks": ("detections", "masks"), "true-geometry": ("depth", "poses"),
-                                           "metric": ()}
+EXACT_PARTS: dict[str, dict[str, object]] = {
+    "true-masks": {"detections": DetectionErrors(), "masks": MaskErrors()},
+    "true-geometry": {"depth": DepthErrors(), "poses": PoseErrors()},
+    "metric": {"metric": True},
+}
 
 
 def preset(name: str | PerceptionModel) -> PerceptionModel:
@@ -69,6 +72,5 @@ def preset(name: str | PerceptionModel) -> PerceptionModel:
     for part in parts:
         if part not in EXACT_PARTS:
             raise InputError(f"no part '{part}' to take away in perception '{name}'", hint="choose +" + " | +".join(EXACT_PARTS))
-        exact = {field: type(getattr(model, field))() for field in EXACT_PARTS[part]}
-        model = model.model_copy(update={**exact, "metric": model.metric or part == "metric"})
+        model = model.model_copy(update=EXACT_PARTS[part])
     return model.model_copy(update={"name": name}) if parts else model
