@@ -69,6 +69,10 @@ class RoomLayout:
     area: float
     method: str
 
+    def contains(self, xy: np.ndarray) -> np.ndarray:
+        """(N,) bool: whether each floor point (N, 2) lies inside the outline."""
+        return inside_polygon(np.asarray(xy, np.float64), np.asarray(self.polygon, np.float64))
+
 
 def fan_ends(camera: np.ndarray, hits: np.ndarray, bins: int, band: float = 0.1) -> np.ndarray:
     """(K, 3): in each of `bins` horizontal directions around `camera` (x, y), where the rays ended farthest (the floor-
@@ -285,9 +289,11 @@ def confirmed(fans: list[tuple[np.ndarray, np.ndarray]], hits: Sequence[np.ndarr
 
 
 def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footprints: Sequence[np.ndarray] = (),
-                settings: RoomSettings = RoomSettings()) -> RoomLayout | None:
+                settings: RoomSettings = RoomSettings(), walled_off: bool = True) -> RoomLayout | None:
     """The room from each frame's camera position (x, y, …) and its depth samples (N, 3) in the gravity-aligned world
-    (floor at z = 0); `footprints`: (4, 2) corners of objects standing in it. None when too little was seen."""
+    (floor at z = 0); `footprints`: (4, 2) corners of objects standing in it. Without `walled_off`, the rectangle of
+    its walls, nothing left out (before objects are known, a refrigerator's front would wall off its body). None when
+    too little was seen."""
     from scipy import ndimage
 
     from reasmory.memory.grounding.fit import fit_yaw  # here: grounding imports the build pipeline, which imports this
@@ -307,6 +313,15 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
     fans = [(rot @ c, e @ rot.T) for c, e in fans]
     local_ends = ends @ rot.T
     prints = [np.asarray(f, np.float64) @ rot.T for f in footprints]
+    spread = wall_spread(local_ends, settings)
+    walls = wall_lines(local_ends, settings, spread)
+    lo, hi = outer_walls(local_ends, walls, settings, spread)
+    stand = np.array([c for c, _ in fans])  # the cameras stood in the room, some way off its walls
+    lo, hi = np.minimum(lo, stand.min(axis=0) - settings.standing), np.maximum(hi, stand.max(axis=0) + settings.standing)
+    if not walled_off:
+        area = float(np.prod(hi - lo))
+        corners = np.array([lo, [hi[0], lo[1]], hi, [lo[0], hi[1]]]) @ rot
+        return RoomLayout([tuple(map(float, p)) for p in corners], area, "walls (rectangle)") if area >= settings.min_area else None
     everything = np.concatenate([local_ends, *[c[None] for c, _ in fans], *prints])
     cell = settings.cell
     origin = everything.min(axis=0) - 4 * cell
@@ -316,11 +331,6 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
     seen = ndimage.binary_opening(seen, np.ones((3, 3), bool), iterations=max(steps // 3, 1))  # lone rays' spikes
     seen = ndimage.binary_closing(seen, np.ones((3, 3), bool), iterations=steps, border_value=0)
     seen = ndimage.binary_fill_holes(seen | _footprints(prints, origin, shape, cell))
-    spread = wall_spread(local_ends, settings)
-    walls = wall_lines(local_ends, settings, spread)
-    lo, hi = outer_walls(local_ends, walls, settings, spread)
-    stand = np.array([c for c, _ in fans])  # the cameras stood in the room, some way off its walls
-    lo, hi = np.minimum(lo, stand.min(axis=0) - settings.standing), np.maximum(hi, stand.max(axis=0) + settings.standing)
     (i0, j0), (i1, j1) = np.round((lo - origin) / cell).astype(int), np.round((hi - origin) / cell).astype(int)
     rect = np.zeros_like(seen)
     rect[i0:i1, j0:j1] = True
@@ -370,6 +380,18 @@ def outline(mask: np.ndarray, origin: np.ndarray, cell: float) -> np.ndarray:
     before, after = np.roll(corners, 1, axis=0), np.roll(corners, -1, axis=0)
     turn = (corners[:, 0] - before[:, 0]) * (after[:, 1] - corners[:, 1]) - (corners[:, 1] - before[:, 1]) * (after[:, 0] - corners[:, 0])
     return origin + (corners[turn != 0] - 1) * cell
+
+
+def inside_polygon(xy: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """(N,) bool: whether each point lies inside the polygon (even-odd rule)."""
+    inside = np.zeros(len(xy), bool)
+    x, y = xy[:, 0], xy[:, 1]
+    for (x0, y0), (x1, y1) in zip(polygon, np.roll(polygon, -1, axis=0)):
+        crosses = (y0 > y) != (y1 > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+        inside ^= crosses & (x < at)
+    return inside
 
 
 def room_facts(room: RoomLayout | None) -> dict:

@@ -11,7 +11,8 @@ its depth there reaches the point. So a box is
 - grown towards its category's typical size (`TYPICAL_SIZES`) through the
   faces no view pinned down (`open_faces`), as far as the space beyond was
   never observed (a refrigerator seen only from the front gets its depth
-  behind the front, up to the wall; a door cut by the image border its top);
+  behind the front, up to the wall; a door cut by the image border its top)
+  and lies in the room: the space behind a wall is never observed either;
 - given a minimum thickness on its hidden side when seen only as a surface.
 
 Depth is z-depth in metres (0 = unknown).
@@ -20,12 +21,16 @@ Depth is z-depth in metres (0 = unknown).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from reasmory.memory.boxes import OrientedBox
 from reasmory.memory.grounding.visibility import DepthFn, Masks, seen_empty, sight
 from reasmory.memory.model import Frame
+
+if TYPE_CHECKING:
+    from reasmory.memory.room import RoomLayout
 
 Sides = tuple[float | None, float | None, float | None]
 _PRIORITY = {"far": 0, "cut": 1, "short": 2}  # which open face grows first when both of an axis are open
@@ -240,13 +245,32 @@ def _reach(box: OrientedBox, axis: int, sign: float, kind: str, need: float, fra
     return (wall if wall is not None and wall <= wall_reach else 0.0), 1.0
 
 
+def room_reach(box: OrientedBox, axis: int, sign: float, reach: float, room: RoomLayout | None,
+               step: float = 0.025) -> float:
+    """How far (m, up to `reach`) the box's `sign` face along horizontal `axis` may move out and stay in the `room`:
+    the space behind a wall is never observed from inside either, so it looks like room for a hidden part (a bed seen
+    at its headboard would grow through the wall behind); none when the face stands beyond a wall already. No bound
+    on the height, without a layout, or for a box whose centre lies outside it (an object seen through a doorway, or
+    in a part of the room the layout missed)."""
+    if room is None or axis == 2 or not room.contains(box.c[None, :2])[0]:
+        return reach
+    other = 1 - axis
+    t = np.arange(0.0, reach + step, step)
+    across = np.linspace(-0.4, 0.4, 5) * box.e[other]
+    xy = box.c[:2] + sign * (box.e[axis] / 2 + t)[:, None, None] * box.R[:2, axis] + across[None, :, None] * box.R[:2, other]
+    out = np.nonzero(room.contains(xy.reshape(-1, 2)).reshape(len(t), -1).mean(axis=1) < 0.5)[0]
+    return float(min(reach, t[out[0]])) if len(out) else reach
+
+
 def extend_open_faces(box: OrientedBox, faces: dict[tuple[int, float], str], typical: Sides | None,
                       frames: Sequence[Frame], depth: DepthFn, wall_reach: float = 0.1,
-                      shortfall: float = 0.05, down_to: float | None = None, votes: int = 1) -> OrientedBox:
+                      shortfall: float = 0.05, down_to: float | None = None, votes: int = 1,
+                      room: RoomLayout | None = None) -> OrientedBox:
     """The box grown through its open `faces` (height upwards, and downwards only for a squat box no support lowered,
     no lower than `down_to`: a backpack on a sofa's seat seen from above, the seat inside the sofa's box): towards the
     typical sides (longer horizontal, shorter horizontal, height), first through the far side of a seen surface, else
-    the more hidden of two opposite faces, and far sides of seen surfaces back to the wall they stand against."""
+    the more hidden of two opposite faces, and far sides of seen surfaces back to the wall they stand against; never
+    out of the `room` (`room_reach`)."""
     centre, extents = box.c.copy(), box.e.copy()
     room_below = 0.0 if down_to is None else max(box.c[2] - box.e[2] / 2 - down_to, 0.0)
     for axis in range(3):
@@ -256,6 +280,7 @@ def extend_open_faces(box: OrientedBox, faces: dict[tuple[int, float], str], typ
                  for sign in (1.0, -1.0) if (axis, sign) in faces and not (axis == 2 and sign < 0 and not down)}
         if down and -1.0 in reach:
             reach[-1.0] = (min(reach[-1.0][0], room_below), reach[-1.0][1])
+        reach = {sign: (room_reach(box, axis, sign, run, room), share) for sign, (run, share) in reach.items()}
         grow = {sign: r for sign, (r, _) in reach.items()}
         if need >= shortfall:
             left = need
@@ -297,21 +322,23 @@ def thicken(box: OrientedBox, seen: Sequence[Frame], frames: Sequence[Frame], de
 
 
 def orient_typical(box: OrientedBox, typical: Sides | None, frames: Sequence[Frame], depth: DepthFn,
-                   known: float = 0.75, votes: int = 1) -> Sides | None:
+                   known: float = 0.75, votes: int = 1, room: RoomLayout | None = None) -> Sides | None:
     """`typical` with its horizontal sides swapped when that fits the unobserved space better. Sides are matched
     longest to longest, which is right once the longer side seen is a fair part (`known`) of the typical long side
     or as long as the typical short side; before that (a heater seen end-on, its 10 cm end face the longer side
     seen) the typical long side goes where the space that may hold it (never observed, either way along the axis)
-    is longer."""
+    is longer (and in the `room`)."""
     if typical is None or typical[0] is None or box.e[0] >= min(known * typical[0], typical[1] or known * typical[0]):
         return typical
-    def room(axis: int, side: float | None) -> float:
+    def space(axis: int, side: float | None) -> float:
         need = max((side or 0.0) - box.e[axis], 0.0)
         if need <= 0:
             return 0.0
-        return min(need, sum(hidden_run(box, axis, sign, need, frames, depth, votes=votes)[0] for sign in (1.0, -1.0)))
-    kept = room(0, typical[0]) + room(1, typical[1])
-    swapped = room(0, typical[1]) + room(1, typical[0])
+        runs = (room_reach(box, axis, sign, hidden_run(box, axis, sign, need, frames, depth, votes=votes)[0], room)
+                for sign in (1.0, -1.0))
+        return min(need, sum(runs))
+    kept = space(0, typical[0]) + space(1, typical[1])
+    swapped = space(0, typical[1]) + space(1, typical[0])
     return (typical[1], typical[0], typical[2]) if swapped > kept else typical
 
 
@@ -327,12 +354,13 @@ def complete_box(
     outline: tuple[np.ndarray, np.ndarray] | None = None,
     masks: Masks | None = None,
     votes: int = 1,
+    room: RoomLayout | None = None,
 ) -> OrientedBox:
     """The box rested on its support, grown through its open faces (found from its lifted points and their outline
     codes) into unobserved space, and thickened if thin. `seen`: the frames that show it (default all); observation
     is judged in all `frames`; `outline`: the object's points and their codes; `masks`: the object's masks, which
     tell the space under its lowest point seen empty from space where it may go on; `votes`: how many frames must
-    reach a point for it to count as observed (visibility.py)."""
+    reach a point for it to count as observed (visibility.py); `room`: the layout it stays in."""
     seen = frames if seen is None else seen
     down_to = None
     if floor_z is not None:
@@ -347,10 +375,10 @@ def complete_box(
                               ends_seen=ends, votes=votes)
         down_to = support_height(box, others, floor_z, below=True)
     if outline is not None and seen:
-        typical = orient_typical(box, typical, frames, depth, votes=votes)
+        typical = orient_typical(box, typical, frames, depth, votes=votes, room=room)
         faces = open_faces(box, *outline, np.array([f.position for f in seen]), typical,
                            top_cut=bool(masks) and cut_at_top(masks))
-        box = extend_open_faces(box, faces, typical, frames, depth, down_to=down_to, votes=votes)
+        box = extend_open_faces(box, faces, typical, frames, depth, down_to=down_to, votes=votes, room=room)
     return longer_first(thicken(box, seen, frames, depth, min_thickness, floor_z))
 
 

@@ -30,6 +30,7 @@ from reasmory.memory.grounding.sources import GivenMasks, InstanceSource
 from reasmory.memory.grounding.support import SupportSettings, glimpsed, supported
 from reasmory.memory.labels import LabelNormalizer
 from reasmory.memory.model import Frame, ObjectInstance
+from reasmory.memory.room import RoomLayout, depth_samples, room_layout
 
 DepthFn = Callable[[int], np.ndarray]
 ImageFn = Callable[[int], np.ndarray]
@@ -48,7 +49,8 @@ class GroundingSettings:
     move every fitted face inwards by this many times the scene's surface spread (`scene_spread`; 0 keeps them): the
     99th percentile of an object's points lies about 1.25 σ beyond a face that holds a tenth of them, noise σ;
     `noisy_votes`: on noisy depth, how many frames must reach a point for completion to count it as observed (one
-    frame's depth error sees through what is there: visibility.py)."""
+    frame's depth error sees through what is there: visibility.py); `walls_bound`: completion stays inside the room's
+    layout from the frames' depth (`reasmory.memory.room`; only in a gravity-aligned world, `floor_z` given)."""
 
     erode: int = 1
     depth_relative: float = 0.04
@@ -66,6 +68,7 @@ class GroundingSettings:
     confused_iou: float = 0.1
     deflate: float = 1.25
     noisy_votes: int = 2
+    walls_bound: bool = True
     association: AssociationSettings = field(default_factory=AssociationSettings)
     support: SupportSettings = field(default_factory=SupportSettings)
 
@@ -135,8 +138,9 @@ def ground(
     votes = settings.noisy_votes if any(f.noisy for f in fragments) else 1
     spread = settings.deflate * scene_spread(tracks)
     raw = [fit_box(t.points, spread=spread) for t in tracks]
-    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, votes) for k in range(len(tracks))]
-    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, votes, boxes) if lowered(raw[k], boxes[k])
+    room = walls(frames, depth) if settings.walls_bound and settings.floor_z is not None else None
+    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, votes, room=room) for k in range(len(tracks))]
+    boxes = [complete_track(k, tracks, raw, frames, depth, settings, typical, votes, boxes, room) if lowered(raw[k], boxes[k])
              else boxes[k] for k in range(len(tracks))]
     while (pair := coinciding(tracks, boxes, settings.coincide) or piece(tracks, raw, boxes, settings.piece_share,
                                                                           settings.piece_reach)) is not None:
@@ -145,7 +149,7 @@ def ground(
         del tracks[gone], raw[gone], boxes[gone]
         keep -= keep > gone
         raw[keep] = fit_box(tracks[keep].points, spread=spread)
-        boxes[keep] = complete_track(keep, tracks, raw, frames, depth, settings, typical, votes)
+        boxes[keep] = complete_track(keep, tracks, raw, frames, depth, settings, typical, votes, room=room)
     while (pair := confused(tracks, boxes, settings.confused_iou)) is not None:
         called_also(tracks[pair[0]], tracks[pair[1]])
         del tracks[pair[1]], raw[pair[1]], boxes[pair[1]]  # the same object under the name fewer views gave it
@@ -162,19 +166,25 @@ def scene_spread(tracks: Sequence[Track]) -> float:
     return float(np.median(spreads)) if spreads else 0.0
 
 
+def walls(frames: Sequence[Frame], depth: DepthFn) -> RoomLayout | None:
+    """The rectangle of the room's walls from the frames' depth alone (before any object is known), which completion
+    stays in."""
+    return room_layout([f.position for f in frames], depth_samples(frames, lambda k: depth(frames[k].index)), walled_off=False)
+
+
 def complete_track(k: int, tracks: list[Track], raw: list[OrientedBox], frames: list[Frame], depth: DepthFn,
                    settings: GroundingSettings, typical: dict[str, Sides], votes: int = 1,
-                   others: list[OrientedBox] | None = None) -> OrientedBox:
+                   others: list[OrientedBox] | None = None, room: RoomLayout | None = None) -> OrientedBox:
     """Track k's fitted box completed amodally (`complete_box`) against the others' fitted boxes (or `others`: their
-    completed boxes, for a box lowered through hidden space, which may rest on a neighbour's hidden part instead);
-    `votes` frames must reach a point for it to count as observed."""
+    completed boxes, for a box lowered through hidden space, which may rest on a neighbour's hidden part instead)
+    inside the `room`; `votes` frames must reach a point for it to count as observed."""
     track = tracks[k]
     by_index = {f.index: f for f in frames}
     pixels = track.pixels
     seen = [by_index[f] for f in sorted(pixels, key=pixels.get, reverse=True)]
     others = raw if others is None else others
     return complete_box(raw[k], others[:k] + others[k + 1 :], frames, depth, settings.floor_z, settings.min_thickness,
-                        typical.get(track.label), seen, track.outline(), track.masks(), votes)
+                        typical.get(track.label), seen, track.outline(), track.masks(), votes, room)
 
 
 def lowered(fitted: OrientedBox, box: OrientedBox, contact: float = 0.05) -> bool:

@@ -31,6 +31,7 @@ from reasmory.memory.render import prepared
 from reasmory.memory.render.lod import Blocks, block_order
 from reasmory.memory.render.prepared import Preparation
 from reasmory.memory.render.splat import MAX_POINTS
+from reasmory.memory.room import inside_polygon
 from reasmory.memory.spatial_memory import SpatialMemory
 
 #: Floor grid: spacing of its points, size of its checker tiles, margin around the objects (metres).
@@ -290,15 +291,3 @@ def floor_grid(memory: SpatialMemory) -> tuple[np.ndarray, np.ndarray]:
     tile = (np.floor(xy[:, 0] / FLOOR_TILE) + np.floor(xy[:, 1] / FLOOR_TILE)).astype(np.int64) % 2
     rgb = np.where(tile[:, None] == 0, 228, 206).astype(np.uint8).repeat(3, axis=1)
     return xyz, rgb
-
-
-def inside_polygon(xy: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    """(N,) bool: whether each point lies inside the polygon (even-odd rule)."""
-    inside = np.zeros(len(xy), bool)
-    x, y = xy[:, 0], xy[:, 1]
-    for (x0, y0), (x1, y1) in zip(polygon, np.roll(polygon, -1, axis=0)):
-        crosses = (y0 > y) != (y1 > y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            at = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
-        inside ^= crosses & (x < at)
-    return inside

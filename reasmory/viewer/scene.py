@@ -127,7 +127,7 @@ def log_floor(rec: Any, outline: np.ndarray, floor_z: float) -> None:
     import rerun as rr
     from scipy.spatial import Delaunay
 
-    from reasmory.memory.render.cloud import inside_polygon
+    from reasmory.memory.room import inside_polygon
 
     vertices = np.column_stack([outline, np.full(len(outline), floor_z)])
     triangles = Delaunay(outline).simplices

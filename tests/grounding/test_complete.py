@@ -208,3 +208,22 @@ def test_an_end_cut_by_the_view_is_open_though_the_sides_outline_meets_it_at_the
     assert open_faces(box, points, cut_end, cameras).get((0, 1.0)) == "cut"
     own_end = np.r_[np.full(60, 1), np.full(90, 1)]
     assert (0, 1.0) not in open_faces(box, points, own_end, cameras)
+
+
+def test_a_box_grows_into_the_room_not_through_the_wall_behind_it() -> None:
+    """A bed seen only at its headboard, 7 cm off the wall: the space behind the wall is as unobserved as the space
+    the mattress hides, but the bed grows into the room. A box standing outside the layout (seen through a doorway)
+    is not bounded by it."""
+    from reasmory.memory.room import RoomLayout
+
+    room = RoomLayout([(-4.0, -2.0), (0.35, -2.0), (0.35, 2.0), (-4.0, 2.0)], 17.4, "walls")
+    headboard = OrientedBox.from_yaw([0.14, 0.0, 0.5], [0.28, 1.5, 1.0], 0.0)
+    faces = {(0, 1.0): "short", (0, -1.0): "short"}
+    depth = lambda i: np.zeros((1, 1))  # noqa: E731 - no frames: nothing observed anywhere
+    unbounded = extend_open_faces(headboard, faces, (2.0, 1.5, 1.0), [], depth)
+    assert unbounded.c[0] + unbounded.e[0] / 2 > 1.5  # through the wall
+    bed = extend_open_faces(headboard, faces, (2.0, 1.5, 1.0), [], depth, room=room)
+    assert bed.e[0] == pytest.approx(2.0)
+    assert 0.35 <= bed.c[0] + bed.e[0] / 2 <= 0.4
+    outside = OrientedBox.from_yaw([1.0, 0.0, 0.5], [0.28, 1.5, 1.0], 0.0)
+    assert extend_open_faces(outside, faces, (2.0, 1.5, 1.0), [], depth, room=room).c[0] == pytest.approx(1.0 + 1.72 / 2)

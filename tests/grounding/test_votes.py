@@ -296,12 +296,38 @@ def test_a_glimpse_too_faint_to_place_is_a_frame_that_shows_the_object() -> None
     points = np.array([[0.0, 0.0, 2.0], [0.02, 0.0, 2.0], [0.0, 0.02, 2.0]], np.float32)  # at pixels (50, 50)-(51, 51)
     mask = np.ones((5, 5), bool)
 
-    def faint(label: str, x0: float) -> Fragment:
-        return Fragment(label, points[:1], 0, 17, (x0, 48.0, x0 + 5, 53.0), mask=mask)
+    def faint(label: str, x0: float) -> Fragment:  # its one point of depth where its mask is
+        return Fragment(label, np.array([[(x0 + 2 - 50) * 0.02, 0.0, 2.0]], np.float32), 0, 17, (x0, 48.0, x0 + 5, 53.0), mask=mask)
 
     tracks = [Track("trash bin", np.zeros(0, np.int64), points=points), Track("chair", np.zeros(0, np.int64), points=points)]
     glimpsed(tracks, [faint("trash bin", 48.0), faint("chair", 10.0)], [frame], lambda i: np.full((100, 100), 2.0))
     assert tracks[0].shown_in == [0] and tracks[1].shown_in == []
+
+
+def test_a_glimpse_narrower_than_the_spacing_of_the_objects_points_shows_it_by_its_own_points() -> None:
+    """A window's corner in a strip 3 pixels wide at the image's edge covers none of the window's points (5 cm apart),
+    but the strip's own few points lie on the window: that frame shows it. A strip whose points lie 30 cm in front
+    of the window is something else."""
+    from reasmory.memory.grounding.associate import Track
+    from reasmory.memory.grounding.support import glimpsed
+    from reasmory.memory.model import Frame
+
+    K = ((100.0, 0.0, 50.0), (0.0, 100.0, 50.0), (0.0, 0.0, 1.0))
+    identity = tuple(tuple(float(i == j) for j in range(4)) for i in range(4))
+    frame = Frame(index=0, timestamp=0.0, width=100, height=100, K=K, pose=identity)
+    grid = np.stack(np.meshgrid(np.arange(-0.94, 0.0, 0.05), np.arange(-0.5, 0.5, 0.05)), -1).reshape(-1, 2)
+    window = np.c_[grid, np.full(len(grid), 2.0)].astype(np.float32)  # x up to -0.04: pixels up to 48
+    strip = np.array([[0.005, y, 2.0] for y in np.linspace(-0.1, 0.1, 6)], np.float32)  # pixels 50.25, 45-55
+    mask = np.ones((11, 1), bool)
+
+    def faint(points: np.ndarray) -> Fragment:
+        return Fragment("window", points, 0, 11, (50.0, 45.0, 51.0, 56.0), mask=mask)
+
+    tracks = [Track("window", np.zeros(0, np.int64), points=window)]
+    glimpsed(tracks, [faint(strip + np.array([0.0, 0.0, -0.3], np.float32))], [frame], lambda i: np.full((100, 100), 2.0))
+    assert tracks[0].shown_in == []
+    glimpsed(tracks, [faint(strip)], [frame], lambda i: np.full((100, 100), 2.0))
+    assert tracks[0].shown_in == [0]
 
 
 def test_an_object_one_frame_put_inside_the_floor_is_none_but_one_seen_again_there_is_kept() -> None:
