@@ -322,13 +322,19 @@ def thicken(box: OrientedBox, seen: Sequence[Frame], frames: Sequence[Frame], de
 
 
 def orient_typical(box: OrientedBox, typical: Sides | None, frames: Sequence[Frame], depth: DepthFn,
-                   known: float = 0.75, votes: int = 1, room: RoomLayout | None = None) -> Sides | None:
+                   known: float = 0.75, votes: int = 1, room: RoomLayout | None = None, thin: float = 0.1,
+                   face: float = 0.3) -> Sides | None:
     """`typical` with its horizontal sides swapped when that fits the unobserved space better. Sides are matched
     longest to longest, which is right once the longer side seen is a fair part (`known`) of the typical long side
-    or as long as the typical short side; before that (a heater seen end-on, its 10 cm end face the longer side
-    seen) the typical long side goes where the space that may hold it (never observed, either way along the axis)
-    is longer (and in the `room`)."""
+    or as long as the typical short side, and for a flat category (no typical short side: a heater, a tv) seen as a
+    surface (thinner than `thin`) at least `face` × its typical length wide: that is its front, not its end.
+    Before that (a heater seen end-on, its 10 cm end face the longer side seen) the typical long side goes where
+    the space that may hold it (never observed, either way along the axis) is longer (and in the `room`): on noisy
+    depth a heater seen in one frame has unobserved space all round, and its front, 49 cm of 76, had turned it
+    across."""
     if typical is None or typical[0] is None or box.e[0] >= min(known * typical[0], typical[1] or known * typical[0]):
+        return typical
+    if typical[1] is None and box.e[1] < thin and box.e[0] >= face * typical[0]:
         return typical
     def space(axis: int, side: float | None) -> float:
         need = max((side or 0.0) - box.e[axis], 0.0)

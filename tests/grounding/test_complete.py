@@ -227,3 +227,17 @@ def test_a_box_grows_into_the_room_not_through_the_wall_behind_it() -> None:
     assert 0.35 <= bed.c[0] + bed.e[0] / 2 <= 0.4
     outside = OrientedBox.from_yaw([1.0, 0.0, 0.5], [0.28, 1.5, 1.0], 0.0)
     assert extend_open_faces(outside, faces, (2.0, 1.5, 1.0), [], depth, room=room).c[0] == pytest.approx(1.0 + 1.72 / 2)
+
+
+def test_a_flat_object_seen_as_its_front_keeps_its_length_along_it_and_one_seen_end_on_turns() -> None:
+    """A heater (typically 80 cm long, no typical depth) seen in one frame as a surface 49 cm wide, on noisy depth
+    with unobserved space all round: its length runs along the surface seen, not across it. Seen end-on (a face
+    10 cm wide), its length goes where the unobserved space is longer (here everywhere: across, the longer need)."""
+    from reasmory.memory.grounding.complete import orient_typical
+
+    heater = (0.8, None, 0.6)
+    depth = lambda i: np.zeros((1, 1))  # noqa: E731 - no frames: nothing observed anywhere
+    front = OrientedBox.from_yaw([0.0, 0.0, 0.3], [0.49, 0.06, 0.4], 0.0)
+    assert orient_typical(front, heater, [], depth) == heater
+    end = OrientedBox.from_yaw([0.0, 0.0, 0.3], [0.1, 0.06, 0.4], 0.0)
+    assert orient_typical(end, heater, [], depth) == (None, 0.8, 0.6)
