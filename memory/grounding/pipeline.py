@@ -153,10 +153,29 @@ def ground(
     while (pair := confused(tracks, boxes, settings.confused_iou)) is not None:
         called_also(tracks[pair[0]], tracks[pair[1]])
         del tracks[pair[1]], raw[pair[1]], boxes[pair[1]]  # the same object under the name fewer views gave it
+    kept = {id(f) for t in tracks for f in t.fragments}
+    shown_by_boxes(tracks, boxes, [f for f in faint + solid if id(f) not in kept and f.pixels >= settings.min_visible_pixels])
     objects = [_instance(track, box, fitted, display, settings.min_visible_pixels)
                for track, box, fitted in zip(tracks, boxes, raw, strict=True)]
     objects.sort(key=lambda o: (o.first_seen, o.box.center))
     return [o.model_copy(update={"id": i}) for i, o in enumerate(objects)]
+
+
+def shown_by_boxes(tracks: Sequence[Track], boxes: Sequence[OrientedBox], fragments: Sequence[Fragment],
+                   margin: float = 0.05, relative: float = 0.05) -> None:
+    """Each track's `shown_in` grown by the frames of masks of its label that made no object of their own (too faint
+    to place, or voted out alone) whose points lie mostly inside its completed box, within `margin` + `relative` × their
+    range: a stove's back corner seen in one frame, which the views of the stove's track never saw (so no point of
+    the track lies near it), is its first sight."""
+    for fragment in fragments:
+        if not len(fragment.points):
+            continue
+        reach = margin + (relative * float(np.linalg.norm(fragment.points - fragment.camera, axis=1).mean())
+                          if fragment.camera is not None else 0.0)
+        for track, box in zip(tracks, boxes, strict=True):
+            if (track.label == fragment.label and fragment.frame not in track.shown_in
+                    and box.contains(fragment.points, reach).mean() > 0.5):
+                track.shown_in = sorted({*track.shown_in, fragment.frame})
 
 
 def scene_spread(tracks: Sequence[Track]) -> float:

@@ -371,3 +371,25 @@ def test_an_object_masked_in_four_frames_that_its_other_views_outvote_is_kept_be
         tracks = [chair(-0.9, range(12)), chair(0.3, often)]
         found = supported(tracks, frames, depth, SupportSettings(), min_points=10, min_pixels=1, floor_z=None)
         assert len(found) == kept
+
+
+def test_a_mask_that_made_no_object_inside_an_objects_box_is_a_frame_that_shows_it() -> None:
+    """A stove's back corner seen in one frame (14 points at the image's corner), which no view of the stove's track
+    saw, so no point of the track lies near it: inside the stove's completed box, that frame shows the stove. A mask
+    of another label there, or one of its label a metre off, says nothing of it."""
+    from reasmory.memory.boxes import OrientedBox
+    from reasmory.memory.grounding.associate import Track
+    from reasmory.memory.grounding.pipeline import shown_by_boxes
+
+    stove = Track("stove", np.zeros(0, np.int64), shown_in=[26, 27])
+    box = OrientedBox.from_yaw([2.83, 0.3, 0.45], [0.69, 0.55, 0.9], 0.0)
+    corner = np.array([[3.15 + 0.01 * i, 0.05, 0.4 + 0.02 * i] for i in range(5)], np.float32)
+    camera = np.array([0.5, 2.5, 1.5])
+
+    def mask(label: str, points: np.ndarray, frame: int) -> Fragment:
+        return Fragment(label, points, frame, 73, (314.0, 218.0, 320.0, 240.0), camera=camera)
+
+    shown_by_boxes([stove], [box], [mask("sink", corner, 1), mask("stove", corner + [1.0, 0.0, 0.0], 2)])
+    assert stove.shown_in == [26, 27]
+    shown_by_boxes([stove], [box], [mask("stove", corner, 0)])
+    assert stove.shown_in == [0, 26, 27]
