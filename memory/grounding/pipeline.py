@@ -150,11 +150,11 @@ def ground(
         keep -= keep > gone
         raw[keep] = fit_box(tracks[keep].points, spread=spread)
         boxes[keep] = complete_track(keep, tracks, raw, frames, depth, settings, typical, votes, room=room)
+    placed = {id(f) for t in tracks for f in t.fragments}  # a look-alike's fragments (below) are its object's
     while (pair := confused(tracks, boxes, settings.confused_iou)) is not None:
         called_also(tracks[pair[0]], tracks[pair[1]])
         del tracks[pair[1]], raw[pair[1]], boxes[pair[1]]  # the same object under the name fewer views gave it
-    kept = {id(f) for t in tracks for f in t.fragments}
-    shown_by_boxes(tracks, boxes, [f for f in faint + solid if id(f) not in kept and f.pixels >= settings.min_visible_pixels])
+    shown_by_boxes(tracks, boxes, [f for f in faint + solid if id(f) not in placed and f.pixels >= settings.min_visible_pixels])
     objects = [_instance(track, box, fitted, display, settings.min_visible_pixels)
                for track, box, fitted in zip(tracks, boxes, raw, strict=True)]
     objects.sort(key=lambda o: (o.first_seen, o.box.center))
