@@ -166,7 +166,8 @@ def shown_by_boxes(tracks: Sequence[Track], boxes: Sequence[OrientedBox], fragme
     """Each track's `shown_in` grown by the frames of masks of its label that made no object of their own (too faint
     to place, or voted out alone) whose points lie mostly inside its completed box, within `margin` + `relative` × their
     range: a stove's back corner seen in one frame, which the views of the stove's track never saw (so no point of
-    the track lies near it), is its first sight."""
+    the track lies near it), or a strip of a window's corner three pixels wide, which covers none of the window's
+    points (`support.glimpsed` looks for those), is its first sight."""
     for fragment in fragments:
         if not len(fragment.points):
             continue

@@ -237,9 +237,7 @@ def supported(tracks: list[Track], frames: Sequence[Frame], depth: DepthFn, sett
 def glimpsed(tracks: Sequence[Track], faint: Sequence[Fragment], frames: Sequence[Frame], depth: DepthFn,
              margin: float = 0.05, relative: float = 0.05, least: int = 2) -> None:
     """Each track's `shown_in` grown by the frames where a mask of its label too faint to place (a few pixels at the
-    image's edge: an object's first glimpse, as often as not) covers `least` of its points in plain sight there, or
-    whose few lifted points mostly lie on the track's (`on_track`: a strip of a window's corner, narrower than the
-    spacing of the track's points)."""
+    image's edge: an object's first glimpse, as often as not) covers `least` of its points in plain sight there."""
     by_index = {f.index: f for f in frames}
     for fragment in faint:
         frame = by_index.get(fragment.frame)
@@ -251,19 +249,8 @@ def glimpsed(tracks: Sequence[Track], faint: Sequence[Fragment], frames: Sequenc
                 continue
             _, u, v, z = pixels_in_view(_sample(track.points, 2000), frame)
             hits = covered_by(fragment.mask, x0, y0, v, u) & plain(z, depth(frame.index)[v, u], margin, relative)
-            if hits.sum() >= least or on_track(fragment.points, track.points, frame.position, margin, relative):
+            if hits.sum() >= least:
                 track.shown_in = sorted({*track.shown_in, fragment.frame})
-
-
-def on_track(points: np.ndarray, track_points: np.ndarray, camera: np.ndarray, margin: float, relative: float) -> bool:
-    """Whether most of a faint mask's lifted `points` lie within `margin + relative × range` (from the `camera`) of a
-    track's points."""
-    from scipy.spatial import cKDTree
-
-    if not len(points) or not len(track_points):
-        return False
-    gap = cKDTree(track_points).query(points)[0]
-    return bool(np.mean(gap <= margin + relative * np.linalg.norm(points - camera, axis=1)) > 0.5)
 
 
 def judged(track: Track, votes: Votes, relaxed: bool, tolerance: float, settings: SupportSettings,

@@ -306,28 +306,24 @@ def test_a_glimpse_too_faint_to_place_is_a_frame_that_shows_the_object() -> None
 
 def test_a_glimpse_narrower_than_the_spacing_of_the_objects_points_shows_it_by_its_own_points() -> None:
     """A window's corner in a strip 3 pixels wide at the image's edge covers none of the window's points (5 cm apart),
-    but the strip's own few points lie on the window: that frame shows it. A strip whose points lie 30 cm in front
-    of the window is something else."""
+    but the strip's own few points lie in the window's box: that frame shows it. A strip whose points lie 30 cm in
+    front of the window is something else."""
+    from reasmory.memory.boxes import OrientedBox
     from reasmory.memory.grounding.associate import Track
-    from reasmory.memory.grounding.support import glimpsed
-    from reasmory.memory.model import Frame
+    from reasmory.memory.grounding.pipeline import shown_by_boxes
 
-    K = ((100.0, 0.0, 50.0), (0.0, 100.0, 50.0), (0.0, 0.0, 1.0))
-    identity = tuple(tuple(float(i == j) for j in range(4)) for i in range(4))
-    frame = Frame(index=0, timestamp=0.0, width=100, height=100, K=K, pose=identity)
-    grid = np.stack(np.meshgrid(np.arange(-0.94, 0.0, 0.05), np.arange(-0.5, 0.5, 0.05)), -1).reshape(-1, 2)
-    window = np.c_[grid, np.full(len(grid), 2.0)].astype(np.float32)  # x up to -0.04: pixels up to 48
+    window = OrientedBox.from_yaw([-0.49, -0.025, 2.0], [0.9, 0.95, 0.04], 0.0)  # points x -0.94..-0.04: pixels up to 48
     strip = np.array([[0.005, y, 2.0] for y in np.linspace(-0.1, 0.1, 6)], np.float32)  # pixels 50.25, 45-55
     mask = np.ones((11, 1), bool)
 
     def faint(points: np.ndarray) -> Fragment:
-        return Fragment("window", points, 0, 11, (50.0, 45.0, 51.0, 56.0), mask=mask)
+        return Fragment("window", points, 0, 11, (50.0, 45.0, 51.0, 56.0), mask=mask, camera=np.zeros(3))
 
-    tracks = [Track("window", np.zeros(0, np.int64), points=window)]
-    glimpsed(tracks, [faint(strip + np.array([0.0, 0.0, -0.3], np.float32))], [frame], lambda i: np.full((100, 100), 2.0))
-    assert tracks[0].shown_in == []
-    glimpsed(tracks, [faint(strip)], [frame], lambda i: np.full((100, 100), 2.0))
-    assert tracks[0].shown_in == [0]
+    track = Track("window", np.zeros(0, np.int64))
+    shown_by_boxes([track], [window], [faint(strip + np.array([0.0, 0.0, -0.3], np.float32))])
+    assert track.shown_in == []
+    shown_by_boxes([track], [window], [faint(strip)])
+    assert track.shown_in == [0]
 
 
 def test_an_object_one_frame_put_inside_the_floor_is_none_but_one_seen_again_there_is_kept() -> None:
