@@ -57,6 +57,31 @@ def _command_paths() -> list[tuple[str, ...]]:
     return sorted(walk(typer.main.get_command(app), ()))
 
 
+def _described_arguments(path: tuple[str, ...]) -> list[str]:
+    """The help texts the command's function gives its arguments (typer's ArgumentInfo)."""
+    import inspect
+
+    import click
+    import typer
+
+    from reasmory.cli import app
+
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.get_command(click.Context(command), name)
+    return [p.default.help for p in inspect.signature(command.callback).parameters.values()
+            if isinstance(p.default, typer.models.ArgumentInfo) and p.default.help]
+
+
+def test_every_argument_is_described_in_help() -> None:
+    """click 8.5 gives every parameter a `help` of its own, which blanked the argument lines of typer 0.24's help."""
+    described = {path: _described_arguments(path) for path in _command_paths()}
+    assert len(described[("run",)]) == 2
+    missing = [f"{' '.join(path)}: {text}" for path, texts in described.items() if texts
+               for text in texts if " ".join(text.split())[:40] not in " ".join(reasmory(*path, "--help").stdout.split())]
+    assert not missing
+
+
 def test_every_command_has_help_with_an_example() -> None:
     paths = _command_paths()
     assert {("demo",), ("memory", "info"), ("run",), ("check",), ("trace", "html"), ("playground",)} <= set(paths)

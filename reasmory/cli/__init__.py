@@ -27,8 +27,8 @@ from typing import Any
 
 import typer
 import typer.main
+from click.exceptions import ClickException
 from typer.core import TyperGroup
-from typer.exceptions import TyperException
 from typer.models import CommandInfo
 
 from reasmory.cli.output import print_error
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except typer.Abort:
         return 1
-    except TyperException as exc:
+    except ClickException as exc:
         exc.show()
         return int(getattr(exc, "exit_code", 2))
 
