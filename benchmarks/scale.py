@@ -3,7 +3,8 @@
     python -m reasmory.benchmarks.scale [--baseline CHECKOUT] [--peer CHECKOUT] [--json bench-results/scale.json]
 
 - Objects: every geometric operation as a one-line program (and a check and
-  a run of a 10-statement program) on scenes of 1k, 10k and 100k objects,
+  a run of a 10-statement program, and that program's first run on the fresh
+  memory, which builds what queries share) on scenes of 1k, 10k and 100k objects,
   solid boxes and point objects (`scale_programs.py`); the growth exponent k
   of time ∝ nᵏ is fitted over the sizes. With `--baseline` (a source checkout
   of another Reasmory version, e.g. `git worktree add ../main-checkout main`)
@@ -18,7 +19,7 @@
   verifier of equivalent plans (`verifier_pairs.json`).
 
 Targets (issue 20): growth ≤ 1.2 for every object operation; a 10-statement
-program on 100k objects under 1 s; set-to-set distance at 10k objects ≥ 10×
+program on 100k objects under 1 s, its first run on the fresh memory included; set-to-set distance at 10k objects ≥ 10×
 faster than the baseline with the same answers; `--help` ≤ 5× and `run` ≤ 10×
 `python -c pass`; parse + check ≤ 1.0× the official verifier (median ratio);
 the 5M-point render ≤ 1.0× Open3D ray casting; save (fsynced) ≤ 1.5× np.savez + fsync.
@@ -84,7 +85,7 @@ def _object_rows(results: dict[str, Any], old: dict[str, Any] | None, ten: str) 
             if fit is not None:
                 fits[f"{kind}: {op}"] = fit
             row: list[Any] = [kind, op, *(f"{1000 * t:.2f}" for t in seconds), "–" if fit is None else f"{fit:.2f}"]
-            if old is not None and op != "first query":
+            if old is not None and op != scale_programs.COLD:
                 before = old[kind][ten][op]
                 same = _same(before, by_size[ten][op])
                 row += [f"{1000 * before['s']:.1f}", f"{before['s'] / by_size[ten][op]['s']:.1f}×", "yes" if same else "NO"]
@@ -123,7 +124,8 @@ def main(argv: list[str] | None = None) -> None:
     five = next((p for p in points if p["points"] == 5_000_000), points[-1] if points else None)
     targets = {
         **({"growth_at_most_1.2": all(k <= 1.2 for k in fits.values())} if fits else {}),
-        "ten_statements_at_largest_under_1s": all(results[k][largest]["run 10 statements"]["s"] < 1.0 for k in kinds),
+        "ten_statements_at_largest_under_1s": all(results[k][largest][op]["s"] < 1.0 for k in kinds
+                                                  for op in ("run 10 statements", scale_programs.COLD)),
         "help_at_most_5x_pass": start["reasmory --help"]["wall_ratio"] <= 5,
         "run_at_most_10x_pass": start["reasmory run (small memory)"]["wall_ratio"] <= 10,
         "save_at_most_1.5x_savez_fsync": all(p["save s"] <= 1.5 * p["np.savez+fsync s"] for p in points),
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         targets[f"set_to_set_{ten}_speedup_at_least_10x"] = all(
             old[k][ten][SET_TO_SET]["s"] / results[k][ten][SET_TO_SET]["s"] >= 10 for k in kinds)
         targets["same_answers_as_baseline"] = all(
-            _same(old[k][ten][op], results[k][ten][op]) for k in kinds for op in old[k][ten] if op != "first query")
+            _same(old[k][ten][op], results[k][ten][op]) for k in kinds for op in old[k][ten] if op != scale_programs.COLD)
     if "median_ratio" in parsing:
         targets["parse_check_at_most_1x_official"] = parsing["median_ratio"] <= 1.0
     if five is not None and "open3d raycast s" in five:

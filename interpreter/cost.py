@@ -186,13 +186,13 @@ def scene_of(memory: SpatialMemory | None) -> Scene:
 
 def _plan_extent(memory: SpatialMemory) -> np.ndarray:
     """Width and depth (metres) of what a top-down view or floor grid covers: objects, cameras, floor polygon."""
-    parts = [o.box.corners()[:, :2] for o in memory.objects] + [f.position[None, :2] for f in memory.frames]
+    index = memory.index
+    centre, reach = index.centre[:, :2], index.box_reach[:, :2]  # a box's corners reach centre ± reach, no further
+    parts = [centre - reach, centre + reach, *(f.position[None, :2] for f in memory.frames)]
     if memory.scene.floor_polygon:
         parts.append(np.asarray(memory.scene.floor_polygon, np.float64))
-    if not parts:
-        return np.zeros(2)
     xy = np.concatenate(parts)
-    return xy.max(axis=0) - xy.min(axis=0)
+    return xy.max(axis=0) - xy.min(axis=0) if len(xy) else np.zeros(2)
 
 
 def _footprint_points(memory: SpatialMemory) -> np.ndarray:

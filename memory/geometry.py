@@ -35,19 +35,31 @@ def polygon_area(polygon: Sequence[tuple[float, float]]) -> float:
 MAX_FOOTPRINT_SIDE = 4000
 
 
+def column_bounds(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's min and max, column by column: numpy's `min(axis=0)` of a tall array of two or three columns
+    runs an inner loop as short as its rows (5× slower on 4.8M points)."""
+    return (np.array([column.min() for column in xy.T]), np.array([column.max() for column in xy.T]))
+
+
+def _cell_for(span: np.ndarray, cell: float) -> float:
+    return max(cell, float(np.max(span)) / MAX_FOOTPRINT_SIDE)
+
+
 def footprint_cell(xy: np.ndarray, cell: float = 0.1) -> float:
     """The footprint's cell side, metres: `cell`, or coarser when the points span more than MAX_FOOTPRINT_SIDE cells."""
     if len(xy) == 0:
         return cell
-    return max(cell, float(np.max(xy.max(axis=0) - xy.min(axis=0))) / MAX_FOOTPRINT_SIDE)
+    lo, hi = column_bounds(xy)
+    return _cell_for(hi - lo, cell)
 
 
 def footprint_cells(xy: np.ndarray, cell: float = 0.1) -> int:
     """How many cells the footprint grid of these points has (its padding included)."""
     if len(xy) == 0:
         return 0
-    cell = footprint_cell(xy, cell)
-    return int(np.prod(np.floor((xy.max(axis=0) - xy.min(axis=0)) / cell) + 7))
+    lo, hi = column_bounds(xy)
+    span = hi - lo
+    return int(np.prod(np.floor(span / _cell_for(span, cell)) + 7))
 
 
 def footprint_area(xy: np.ndarray, cell: float = 0.1) -> float:

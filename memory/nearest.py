@@ -98,7 +98,7 @@ def lower_bounds(ix: ObjectIndex, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def upper_bounds(ix: ObjectIndex, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """(len(a),) a distance each a certainly has to some member of b: between their nearest anchors."""
-    return _nearest(ix.anchor[a], ix.anchor[b])[0]
+    return _nearest(ix.anchors(a), ix.anchors(b))[0]
 
 
 def _group_min(values: np.ndarray, groups: np.ndarray, partners: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -217,7 +217,7 @@ def distances_to_point(ix: ObjectIndex, rows: np.ndarray, point: np.ndarray, kee
     point = np.asarray(point, np.float64)
     gap = np.maximum(np.maximum(ix.lo[rows] - point, point - ix.hi[rows]), 0.0)
     lower = np.sqrt(np.einsum("ki,ki->k", gap, gap))
-    upper = np.linalg.norm(ix.anchor[rows] - point, axis=1)
+    upper = np.linalg.norm(ix.anchors(rows) - point, axis=1)
     chosen = _selected(lower, upper, keep, tol)
     return chosen, point_distances(ix, rows[chosen], point)
 

@@ -321,3 +321,19 @@ def test_operation_facts_keep_literal_defaults_of_optional_parameters_and_follow
     second = Operation("probe_facts", params[:1], NUMBER, "a probe", lambda **_: 0)
     assert cost_module._facts(second).operation is second and cost_module._facts(second).names == ("target",)
     del cost_module._FACTS["probe_facts"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_plan_extent_is_the_spread_of_the_boxes_corners_and_the_cameras(seed: int) -> None:
+    """Read off the object index (each box's bounds reach centre ± |R|·half) rather than each box's 8 corners: a Python
+    loop over the objects that took 1.2 s of the first program on a 100,000-object memory."""
+    rng = np.random.default_rng(seed)
+    objects = [ObjectInstance(id=i, label="chair", box=OrientedBox.from_yaw(rng.uniform(-5, 5, 3), rng.uniform(0.1, 2, 3),
+                                                                              rng.uniform(0, math.pi)))
+               for i in range(30)]
+    pose = ((1.0, 0.0, 0.0, 9.0), (0.0, 1.0, 0.0, -7.0), (0.0, 0.0, 1.0, 1.5), (0.0, 0.0, 0.0, 1.0))
+    frames = [Frame(index=0, width=4, height=4, K=((2.0, 0.0, 2.0), (0.0, 2.0, 2.0), (0.0, 0.0, 1.0)), pose=pose)]
+    memory = SpatialMemory(frames=frames, objects=objects)
+    xy = np.concatenate([o.box.corners()[:, :2] for o in objects] + [np.array([[9.0, -7.0]])])
+    np.testing.assert_allclose(cost_module._plan_extent(memory), xy.max(axis=0) - xy.min(axis=0), atol=1e-12)
+    np.testing.assert_array_equal(cost_module._plan_extent(SpatialMemory()), [0.0, 0.0])

@@ -76,3 +76,14 @@ def test_first_seen_uses_frames_and_explains_when_unknown() -> None:
         mem.first_seen("lamp")
     with pytest.raises(MemoryQueryError, match="no object 'sofa'"):
         mem.first_seen("sofa")
+
+
+def test_column_bounds_are_numpys_per_column_min_and_max() -> None:
+    from reasmory.memory.geometry import column_bounds
+
+    xy = np.random.default_rng(3).normal(size=(1000, 3)).astype(np.float32)
+    lo, hi = column_bounds(xy)
+    np.testing.assert_array_equal(lo, xy.min(axis=0))
+    np.testing.assert_array_equal(hi, xy.max(axis=0))
+    lo, hi = column_bounds(xy[:, :2])
+    assert lo.shape == hi.shape == (2,)

@@ -125,3 +125,30 @@ def test_label_index_finds_what_a_scan_finds_and_follows_replaced_objects() -> N
     assert memory.label_counts() == {label: sum(o.label == label for o in memory.objects) for label in memory.labels()}
     memory.objects = memory.objects[:3]
     assert sum(map(len, (memory.find(label) for label in ("chair", "table", "lamp")))) == 3
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_anchors_are_each_objects_point_nearest_its_bounds_centre_found_for_the_rows_asked(seed: int) -> None:
+    """A point object's anchor is one of its points nearest its bounds' centre (the first of equals), a point-less
+    one's one of its box corners, a solid one's its box centre; a query's rows get theirs, no other row's is found."""
+    memory = _memory(seed)
+    objects = list(memory.objects)
+    tied = np.array([[0, 0, 0], [3, 0, 0], [1.5, 1, 0], [1.5, -1, 0]], np.float32)  # the last two equally near (1.5, 0, 0)
+    objects[1] = objects[1].model_copy(update={"points": tied})
+    index = SpatialMemory(objects=objects).index
+    asked = np.array([5, 1, 7, 1, 3])
+    got = index.anchors(asked)
+    assert index._anchored.sum() == 4
+    for row, anchor in zip(asked, got):
+        obj = objects[row]
+        if obj.attributes.get("geometry") == "box":
+            np.testing.assert_allclose(anchor, obj.box.c, atol=1e-12)
+            continue
+        geometry = _geometry(obj)
+        gap = np.linalg.norm(geometry - (geometry.min(axis=0) + geometry.max(axis=0)) / 2, axis=1)
+        assert np.isclose(np.linalg.norm(geometry - anchor, axis=1), 0, atol=1e-12).any()
+        assert np.linalg.norm(anchor - (geometry.min(axis=0) + geometry.max(axis=0)) / 2) == pytest.approx(gap.min(), abs=1e-9)
+    np.testing.assert_array_equal(got[1], [1.5, 1, 0])
+    every = index.anchors(np.arange(len(objects)))
+    np.testing.assert_array_equal(every[asked], got)
+    assert index._anchored.all()
