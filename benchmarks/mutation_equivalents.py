@@ -436,9 +436,6 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "agrees with `==`"),
     Equivalent("interpreter/ops/views.py", "core/ReplaceComparisonOperator_Lt_LtE", "if float(np.hypot(*d)) < 1e-6:",
                "differs only for a walk of exactly 1e-6 m"),
-    *(Equivalent("interpreter/cost.py", "core/NumberReplacer", "if with_points else np.zeros((0, 2))",
-                 "footprint_cells returns 0 for no points before it reads their columns", mutant_text=f"np.zeros((0, {width}))")
-      for width in (1, 3)),
     Equivalent("interpreter/cost.py", "core/ReplaceComparisonOperator_Is_Eq", " is ast.",
                "the AST's node classes are plain classes, whose == is identity: `type(x) == ast.Call` agrees with `is`"),
     Equivalent("interpreter/cost.py", "core/ReplaceComparisonOperator_Eq_Is", "if amount == '1' else",

@@ -26,7 +26,7 @@ from reasmory.interpreter.context import DEFAULT_LIMITS, Limits
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.registry import REGISTRY, Operation
 from reasmory.memory import SpatialMemory
-from reasmory.memory.geometry import footprint_cells, is_solid_box
+from reasmory.memory.geometry import column_bounds, footprint_cells, is_solid_box
 from reasmory.memory.model import ObjectInstance
 
 #: What each unit counts, as a diagnostic names it.
@@ -180,7 +180,7 @@ def scene_of(memory: SpatialMemory | None) -> Scene:
             solid=all(is_solid_box(o) for o in objects), frames=len(memory.frames), labels=len(memory.labels()),
             label_chars=max((len(o.label) for o in objects), default=0) + 6,
             floor_known=memory.scene.floor_area is not None or bool(memory.scene.floor_polygon),
-            footprint_cells=footprint_cells(_footprint_points(memory)), floor_points=floor, volume=volume, radius=radius)
+            footprint_cells=_footprint_cells(memory), floor_points=floor, volume=volume, radius=radius)
     return scene
 
 
@@ -195,11 +195,19 @@ def _plan_extent(memory: SpatialMemory) -> np.ndarray:
     return xy.max(axis=0) - xy.min(axis=0) if len(xy) else np.zeros(2)
 
 
-def _footprint_points(memory: SpatialMemory) -> np.ndarray:
+def _footprint_cells(memory: SpatialMemory) -> int:
+    """The cells of the grid an area measure lays over the scene's points, else over the objects' own points."""
     if len(memory.points):
-        return memory.points.xyz[:, :2]
-    with_points = [o.points[:, :2] for o in memory.objects if len(o.points)]
-    return np.concatenate(with_points) if with_points else np.zeros((0, 2))
+        return footprint_cells(*column_bounds(memory.points.xyz[:, :2]))
+    index = memory.index
+    own = np.fromiter((len(o.points) > 0 for o in memory.objects), bool, index.n)
+    lo, hi = [index.lo[own & ~index.solid, :2]], [index.hi[own & ~index.solid, :2]]  # such a row's bounds are its points'
+    for row in np.flatnonzero(own & index.solid).tolist():
+        bounds = column_bounds(memory.objects[row].points[:, :2])
+        lo.append(bounds[0][None])
+        hi.append(bounds[1][None])
+    lo_all, hi_all = np.concatenate(lo), np.concatenate(hi)
+    return footprint_cells(lo_all.min(axis=0), hi_all.max(axis=0)) if len(lo_all) else 0
 
 
 @dataclass

@@ -53,11 +53,8 @@ def footprint_cell(xy: np.ndarray, cell: float = 0.1) -> float:
     return _cell_for(hi - lo, cell)
 
 
-def footprint_cells(xy: np.ndarray, cell: float = 0.1) -> int:
-    """How many cells the footprint grid of these points has (its padding included)."""
-    if len(xy) == 0:
-        return 0
-    lo, hi = column_bounds(xy)
+def footprint_cells(lo: np.ndarray, hi: np.ndarray, cell: float = 0.1) -> int:
+    """How many cells the footprint grid of points within these xy bounds has (its padding included)."""
     span = hi - lo
     return int(np.prod(np.floor(span / _cell_for(span, cell)) + 7))
 

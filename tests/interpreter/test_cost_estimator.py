@@ -337,3 +337,19 @@ def test_plan_extent_is_the_spread_of_the_boxes_corners_and_the_cameras(seed: in
     xy = np.concatenate([o.box.corners()[:, :2] for o in objects] + [np.array([[9.0, -7.0]])])
     np.testing.assert_allclose(cost_module._plan_extent(memory), xy.max(axis=0) - xy.min(axis=0), atol=1e-12)
     np.testing.assert_array_equal(cost_module._plan_extent(SpatialMemory()), [0.0, 0.0])
+
+
+def test_footprint_cells_cover_the_objects_own_points_whatever_their_geometry() -> None:
+    """The grid an area measure lays over the objects' own points (solid boxes' points too, point-less objects none),
+    sized from the index's bounds rather than from every point gathered again."""
+    from reasmory.memory.geometry import footprint_cells
+
+    rng = np.random.default_rng(4)
+    objects = []
+    for i in range(24):
+        box = OrientedBox.from_yaw(rng.uniform(-6, 6, 3), rng.uniform(0.1, 2, 3), rng.uniform(0, math.pi))
+        points = (box.c + rng.uniform(-0.5, 0.5, (20, 3)) * box.e @ box.R.T).astype(np.float32) if i % 3 else np.zeros((0, 3))
+        objects.append(ObjectInstance(id=i, label="chair", box=box, points=points, attributes=BOX if i % 2 else {}))
+    xy = np.concatenate([o.points[:, :2] for o in objects if len(o.points)])
+    assert cost_module._footprint_cells(SpatialMemory(objects=objects)) == footprint_cells(xy.min(axis=0), xy.max(axis=0))
+    assert cost_module._footprint_cells(SpatialMemory(objects=[o for o in objects if not len(o.points)])) == 0

@@ -63,8 +63,8 @@ def test_the_footprint_grid_coarsens_past_its_side_limit_and_counts_its_padded_c
     wide = np.array([[0.0, 0.0], [1000.0, 10.0]])  # 10,000 cells of 0.1 m: coarsened to 1000 m / 4000 cells
     assert MAX_FOOTPRINT_SIDE == 4000 and footprint_cell(wide) == pytest.approx(0.25)
     assert footprint_cell(np.array([[0.0, 0.0], [3.0, 2.0]])) == 0.1 and footprint_cell(np.zeros((0, 2)), 0.2) == 0.2
-    assert footprint_cells(np.array([[0.0, 0.0], [1.0, 0.5]])) == (10 + 7) * (5 + 7)  # cells per side, plus the padding
-    assert footprint_cells(wide) == (4000 + 7) * (40 + 7) and footprint_cells(np.zeros((0, 2))) == 0
+    assert footprint_cells(np.zeros(2), np.array([1.0, 0.5])) == (10 + 7) * (5 + 7)  # cells per side, plus the padding
+    assert footprint_cells(*wide) == (4000 + 7) * (40 + 7)
 
 
 def _outline(gap: float) -> np.ndarray:

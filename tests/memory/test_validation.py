@@ -73,5 +73,4 @@ def test_footprints_of_any_span_keep_a_bounded_grid() -> None:
     import numpy as np
 
     for span in (10.0, 2_000.0, 20_000.0):
-        xy = np.array([[0.0, 0.0], [span, span / 3]])
-        assert footprint_cells(xy) <= (MAX_FOOTPRINT_SIDE + 7) ** 2
+        assert footprint_cells(np.zeros(2), np.array([span, span / 3])) <= (MAX_FOOTPRINT_SIDE + 7) ** 2
