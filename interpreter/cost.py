@@ -26,8 +26,7 @@ from reasmory.interpreter.context import DEFAULT_LIMITS, Limits
 from reasmory.interpreter.errors import Diagnostic
 from reasmory.interpreter.registry import REGISTRY, Operation
 from reasmory.memory import SpatialMemory
-from reasmory.memory.geometry import column_bounds, footprint_cells, is_solid_box
-from reasmory.memory.model import ObjectInstance
+from reasmory.memory.geometry import column_bounds, footprint_cells
 
 #: What each unit counts, as a diagnostic names it.
 UNITS = {
@@ -134,11 +133,11 @@ class Scene:
                         volume=self.volume, radius=self.radius)
         if label not in self.groups:
             rows = memory.rows_named(label)
-            found = memory.index.objects_of(rows)
-            points = sum(_geometry_points(o) for o in found)
+            index = memory.index
             volume, radius = _spread(memory, rows)
-            self.groups[label] = Size(objects=len(found), points=points, solid=all(is_solid_box(o) for o in found),
-                                      chars=len(label) + 6, is_set=True, volume=volume, radius=radius)
+            self.groups[label] = Size(objects=len(rows), points=int(index.geometry_points[rows].sum()),
+                                      solid=bool(index.solid[rows].all()), chars=len(label) + 6, is_set=True, volume=volume,
+                                      radius=radius)
         return self.groups[label]
 
 
@@ -155,11 +154,6 @@ def _spread(memory: SpatialMemory, rows: np.ndarray) -> tuple[float, float]:
     return float(np.prod(sides)), float(index.radius[rows].mean())
 
 
-def _geometry_points(obj: ObjectInstance) -> int:
-    """Points a closest-point search goes through: the object's own, else its box's 8 corners."""
-    return len(obj.points) or 8
-
-
 _SCENES: weakref.WeakKeyDictionary[SpatialMemory, Scene] = weakref.WeakKeyDictionary()
 #: Spacing of the floor grid a render draws under a memory without captured points (memory/render/cloud.py).
 _FLOOR_SPACING = 0.04
@@ -171,14 +165,14 @@ def scene_of(memory: SpatialMemory | None) -> Scene:
         return Scene()
     scene = _SCENES.get(memory)
     if scene is None:
-        objects = memory.objects
+        index = memory.index
         xy = _plan_extent(memory)
         floor = 0 if len(memory.points) else int(np.prod((xy + 1.0) / _FLOOR_SPACING))
-        volume, radius = _spread(memory, np.arange(len(objects)))
+        volume, radius = _spread(memory, np.arange(index.n))
         scene = _SCENES[memory] = Scene(
-            objects=len(objects), points=len(memory.points), object_points=sum(_geometry_points(o) for o in objects),
-            solid=all(is_solid_box(o) for o in objects), frames=len(memory.frames), labels=len(memory.labels()),
-            label_chars=max((len(o.label) for o in objects), default=0) + 6,
+            objects=index.n, points=len(memory.points), object_points=int(index.geometry_points.sum()),
+            solid=bool(index.solid.all()), frames=len(memory.frames), labels=len(index.labels),
+            label_chars=max((len(label) for label in index.labels), default=0) + 6,
             floor_known=memory.scene.floor_area is not None or bool(memory.scene.floor_polygon),
             footprint_cells=_footprint_cells(memory), floor_points=floor, volume=volume, radius=radius)
     return scene
@@ -200,7 +194,7 @@ def _footprint_cells(memory: SpatialMemory) -> int:
     if len(memory.points):
         return footprint_cells(*column_bounds(memory.points.xyz[:, :2]))
     index = memory.index
-    own = np.fromiter((len(o.points) > 0 for o in memory.objects), bool, index.n)
+    own = index.own_points > 0
     lo, hi = [index.lo[own & ~index.solid, :2]], [index.hi[own & ~index.solid, :2]]  # such a row's bounds are its points'
     for row in np.flatnonzero(own & index.solid).tolist():
         bounds = column_bounds(memory.objects[row].points[:, :2])

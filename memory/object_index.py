@@ -103,9 +103,19 @@ class ObjectIndex:
         return tuple(sorted(self.labels[c] for c in np.flatnonzero(present).tolist()))
 
     @cached_property
+    def own_points(self) -> np.ndarray:
+        """(n,) int64 how many points of its own each object has."""
+        return np.fromiter((len(o.points) for o in self.objects), np.int64, self.n)
+
+    @cached_property
+    def geometry_points(self) -> np.ndarray:
+        """(n,) int64 the points a closest-point search goes through: each object's own, else its box's 8 corners."""
+        return np.where(self.own_points > 0, self.own_points, 8)
+
+    @cached_property
     def _point_table(self) -> tuple[np.ndarray, np.ndarray]:
         shaped = np.flatnonzero(~self.solid).tolist()
-        own = [len(self.objects[i].points) for i in shaped]
+        own = self.own_points[shaped].tolist()
         cornered = [i for i, count in zip(shaped, own) if not count]
         corners = iter(box_corners(self.centre[cornered], self.rotation[cornered], self.half[cornered]) if cornered else ())
         counts = np.zeros(self.n, np.int64)
