@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import statistics
@@ -23,6 +24,20 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "date": time.strftime("%Y-%m-%d"),
     }
+
+
+def at_least(minimum: int, why: str) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than `minimum`, else a usage error that says why."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below {minimum:,}: {why}")
+        return value
+
+    return parse
 
 
 def timeit(fn: Callable[[], Any], repeat: int, warmup: int = 1) -> list[float]:

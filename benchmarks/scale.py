@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from reasmory.benchmarks import scale_points, scale_programs, scale_startup
-from reasmory.benchmarks.report import emit
+from reasmory.benchmarks.report import at_least, emit
 
 OBJECT_SIZES = (1_000, 10_000, 100_000)
 POINT_SIZES = (1_000_000, 5_000_000, 10_000_000)
@@ -97,14 +97,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", type=Path, help="source checkout of the Reasmory version to compare with (e.g. main)")
     parser.add_argument("--peer", type=Path, help="checkout of github KaKituken/Reasmory (the official verifier)")
-    parser.add_argument("--objects", type=int, nargs="+", default=list(OBJECT_SIZES))
-    parser.add_argument("--points", type=int, nargs="+", default=list(POINT_SIZES))
+    parser.add_argument("--objects", type=at_least(1000, "a smaller scale scene may lack a label the programs name"),
+                        nargs="+", default=list(OBJECT_SIZES))
+    parser.add_argument("--points", type=at_least(1000, "the room needs points on its floor, walls and boxes"), nargs="+",
+                        default=list(POINT_SIZES))
     parser.add_argument("--kinds", nargs="+", default=["box", "points"], choices=["box", "points"])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=15, help="start-up rounds")
+    parser.add_argument("--repeat", type=at_least(1, "each time is a median of that many runs"), default=3)
+    parser.add_argument("--rounds", type=at_least(1, "each start-up time is a median of that many rounds"), default=15,
+                        help="start-up rounds")
     parser.add_argument("--no-open3d", action="store_true", help="skip the Open3D ray casting comparison")
     parser.add_argument("--json", type=Path, default=Path("bench-results/scale.json"))
     args = parser.parse_args(argv)
+    if args.peer is not None and not (args.peer / "tools" / "plan_verifier.py").is_file():
+        parser.error(f"--peer: no tools/plan_verifier.py under {args.peer} (give a checkout of github KaKituken/Reasmory)")
+    if args.baseline is not None and not (args.baseline / "interpreter" / "__init__.py").is_file():
+        parser.error(f"--baseline: {args.baseline} is not a source checkout of Reasmory (no interpreter/__init__.py there)")
     kinds = tuple(args.kinds)
     load = [os.getloadavg()[0]]
 
