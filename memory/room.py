@@ -288,14 +288,24 @@ def confirmed(fans: list[tuple[np.ndarray, np.ndarray]], hits: Sequence[np.ndarr
     return out
 
 
-def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footprints: Sequence[np.ndarray] = (),
-                settings: RoomSettings = RoomSettings(), walled_off: bool = True) -> RoomLayout | None:
-    """The room from each frame's camera position (x, y, …) and its depth samples (N, 3) in the gravity-aligned world
-    (floor at z = 0); `footprints`: (4, 2) corners of objects standing in it. Without `walled_off`, the rectangle of
-    its walls, nothing left out (before objects are known, a refrigerator's front would wall off its body). None when
-    too little was seen."""
-    from scipy import ndimage
+@dataclass(frozen=True)
+class _Walls:
+    """What the frames' rays say of the walls, in the room's axes (`rot`: world → room): each frame's fan of ray ends
+    (camera, (K, 2) ends) and which of them ended high up, the ends that did (else all), the wall lines found among
+    them, their spread, and the rectangle (lo, hi) of the outer walls, widened to hold the cameras."""
 
+    rot: np.ndarray
+    fans: list[tuple[np.ndarray, np.ndarray]]
+    fan_high: list[np.ndarray]
+    ends: np.ndarray
+    lines: list[tuple[int, float]]
+    spread: float
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+def _walls(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], settings: RoomSettings) -> _Walls | None:
+    """The walls from each frame's camera position and depth samples (see `room_layout`); None when too little was seen."""
     from reasmory.memory.grounding.fit import fit_yaw  # here: grounding imports the build pipeline, which imports this
 
     fans = [(np.asarray(c, np.float64)[:2], fan_ends(np.asarray(c, np.float64)[:2], h, settings.bins))
@@ -307,21 +317,43 @@ def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footp
     high = ends[:, 2] >= settings.wall_height  # rays that ended high up ended on a wall (or on tall furniture)
     ends = ends[high, :2] if high.sum() >= 3 else ends[:, :2]
     fan_high = [e[:, 2] >= settings.wall_height for _, e in fans]
-    fans = [(c, e[:, :2]) for c, e in fans]
     yaw = fit_yaw(ends)
     rot = np.array([[math.cos(yaw), math.sin(yaw)], [-math.sin(yaw), math.cos(yaw)]])  # world → room axes
-    fans = [(rot @ c, e @ rot.T) for c, e in fans]
+    fans = [(rot @ c, e[:, :2] @ rot.T) for c, e in fans]
     local_ends = ends @ rot.T
-    prints = [np.asarray(f, np.float64) @ rot.T for f in footprints]
     spread = wall_spread(local_ends, settings)
-    walls = wall_lines(local_ends, settings, spread)
-    lo, hi = outer_walls(local_ends, walls, settings, spread)
+    lines = wall_lines(local_ends, settings, spread)
+    lo, hi = outer_walls(local_ends, lines, settings, spread)
     stand = np.array([c for c, _ in fans])  # the cameras stood in the room, some way off its walls
     lo, hi = np.minimum(lo, stand.min(axis=0) - settings.standing), np.maximum(hi, stand.max(axis=0) + settings.standing)
-    if not walled_off:
-        area = float(np.prod(hi - lo))
-        corners = np.array([lo, [hi[0], lo[1]], hi, [lo[0], hi[1]]]) @ rot
-        return RoomLayout([tuple(map(float, p)) for p in corners], area, "walls (rectangle)") if area >= settings.min_area else None
+    return _Walls(rot, fans, fan_high, local_ends, lines, spread, lo, hi)
+
+
+def walls_rectangle(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray],
+                    settings: RoomSettings = RoomSettings()) -> RoomLayout | None:
+    """The rectangle of the room's outer walls, nothing left out (what `room_layout` starts from): before objects are
+    known, a refrigerator's front would wall off its body. None when too little was seen."""
+    found = _walls(cameras, hits, settings)
+    if found is None:
+        return None
+    lo, hi = found.lo, found.hi
+    area = float(np.prod(hi - lo))
+    corners = np.array([lo, [hi[0], lo[1]], hi, [lo[0], hi[1]]]) @ found.rot
+    return RoomLayout([tuple(map(float, p)) for p in corners], area, "walls (rectangle)") if area >= settings.min_area else None
+
+
+def room_layout(cameras: Sequence[np.ndarray], hits: Sequence[np.ndarray], footprints: Sequence[np.ndarray] = (),
+                settings: RoomSettings = RoomSettings()) -> RoomLayout | None:
+    """The room from each frame's camera position (x, y, …) and its depth samples (N, 3) in the gravity-aligned world
+    (floor at z = 0); `footprints`: (4, 2) corners of objects standing in it. None when too little was seen."""
+    from scipy import ndimage
+
+    found = _walls(cameras, hits, settings)
+    if found is None:
+        return None
+    rot, fans, fan_high, local_ends, walls, spread, lo, hi = (found.rot, found.fans, found.fan_high, found.ends,
+                                                              found.lines, found.spread, found.lo, found.hi)
+    prints = [np.asarray(f, np.float64) @ rot.T for f in footprints]
     everything = np.concatenate([local_ends, *[c[None] for c, _ in fans], *prints])
     cell = settings.cell
     origin = everything.min(axis=0) - 4 * cell

@@ -30,7 +30,7 @@ from reasmory.memory.grounding.sources import GivenMasks, InstanceSource
 from reasmory.memory.grounding.support import SupportSettings, glimpsed, supported
 from reasmory.memory.labels import LabelNormalizer
 from reasmory.memory.model import Frame, ObjectInstance
-from reasmory.memory.room import RoomLayout, depth_samples, room_layout
+from reasmory.memory.room import RoomLayout, depth_samples, walls_rectangle
 
 DepthFn = Callable[[int], np.ndarray]
 ImageFn = Callable[[int], np.ndarray]
@@ -189,7 +189,7 @@ def scene_spread(tracks: Sequence[Track]) -> float:
 def walls(frames: Sequence[Frame], depth: DepthFn) -> RoomLayout | None:
     """The rectangle of the room's walls from the frames' depth alone (before any object is known), which completion
     stays in."""
-    return room_layout([f.position for f in frames], depth_samples(frames, lambda k: depth(frames[k].index)), walled_off=False)
+    return walls_rectangle([f.position for f in frames], depth_samples(frames, lambda k: depth(frames[k].index)))
 
 
 def complete_track(k: int, tracks: list[Track], raw: list[OrientedBox], frames: list[Frame], depth: DepthFn,

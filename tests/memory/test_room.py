@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from reasmory.memory.geometry import polygon_area
-from reasmory.memory.room import depth_samples, outline, room_layout
+from reasmory.memory.room import RoomLayout, depth_samples, outline, room_layout, walls_rectangle
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def rooms(make_synth_scene: Callable[..., Path]) -> dict[str, Path]:
     return {name: make_synth_scene(seed, 24) for name, seed in (("rectangle", 0), ("l-shape", 1))}
 
 
-def _layout(folder: Path, perception: str | None = None, walled_off: bool = True):
+def _layout(folder: Path, perception: str | None = None, layout: Callable[..., RoomLayout | None] = room_layout):
     from reasmory.memory.grounding.pipeline import synthetic_scene_inputs
     from reasmory.memory.perception import PRESETS, perceive, scene_seed
 
@@ -27,7 +27,7 @@ def _layout(folder: Path, perception: str | None = None, walled_off: bool = True
         model = PRESETS[perception].model_copy(update={"metric": True, "detections": PRESETS["exact"].detections})
         seen = perceive(frames, depth, masks, model, scene_seed(folder.name))
         frames, depth = seen.frames, seen.depth
-    room = room_layout([f.position for f in frames], depth_samples(frames, lambda k: depth(frames[k].index)), walled_off=walled_off)
+    room = layout([f.position for f in frames], depth_samples(frames, lambda k: depth(frames[k].index)))
     truth = json.loads((folder / "scene.json").read_text())["room"]
     return room, truth
 
@@ -43,7 +43,7 @@ def test_the_room_is_its_walls_not_the_floor_the_camera_saw(rooms, name) -> None
 def test_without_walled_off_parts_the_room_is_the_rectangle_of_its_walls(rooms) -> None:
     """What completion stays in before objects are known: the L-shaped room's bounding rectangle, its notch included,
     which holds the room itself."""
-    room, truth = _layout(rooms["l-shape"], walled_off=False)
+    room, truth = _layout(rooms["l-shape"], layout=walls_rectangle)
     xy = np.asarray(truth["polygon"], np.float64)
     assert room.method == "walls (rectangle)" and len(room.polygon) == 4
     assert room.area == pytest.approx((np.ptp(xy[:, 0]) * np.ptp(xy[:, 1])), rel=0.03) and room.area > truth["area"] * 1.1
