@@ -104,8 +104,8 @@ class ObjectIndex:
 
     @cached_property
     def own_points(self) -> np.ndarray:
-        """(n,) int64 how many points of its own each object has."""
-        return np.fromiter((len(o.points) for o in self.objects), np.int64, self.n)
+        """(n,) int64 how many points of its own each object has (its array read as (M, 3), as the point table reads it)."""
+        return np.fromiter((o.points.size // 3 for o in self.objects), np.int64, self.n)
 
     @cached_property
     def geometry_points(self) -> np.ndarray:
@@ -119,7 +119,7 @@ class ObjectIndex:
         cornered = [i for i, count in zip(shaped, own) if not count]
         corners = iter(box_corners(self.centre[cornered], self.rotation[cornered], self.half[cornered]) if cornered else ())
         counts = np.zeros(self.n, np.int64)
-        counts[shaped] = [count or 8 for count in own]
+        counts[shaped] = self.geometry_points[shaped]
         parts = [self.objects[i].points.reshape(-1, 3) if count else next(corners) for i, count in zip(shaped, own)]
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         points = np.concatenate(parts, dtype=np.float64) if parts else np.zeros((0, 3))
