@@ -14,7 +14,7 @@ from reasmory.memory import Frame, ObjectInstance, OrientedBox, SpatialMemory
 
 #: Imported by no command that only prints help or runs a program on a memory (numpy.ma: np.unique and np.median).
 NEVER = {"scipy", "torch", "open3d", "PIL", "lark", "lark_cython", "cv2", "av", "pycolmap", "transformers", "httpx",
-         "ray", "matplotlib", "prompt_toolkit", "llguidance", "numpy.ma"}
+         "ray", "matplotlib", "prompt_toolkit", "llguidance", "numba", "numpy.ma"}
 
 #: Submodules the probe reports by their full name (their packages are imported anyway).
 SUBMODULES = ["numpy.ma", "importlib.metadata", "importlib.resources"]

@@ -1,7 +1,7 @@
 """Rendering the memory: perspective views (rgb, semantic, depth) and top-down maps.
 
-Points are splatted with a z-buffer in torch (CUDA when present); pictures
-are finished with Pillow. Conventions: world z up, metres; cameras with
+Points are splatted with a z-buffer: by compiled kernels on the CPU
+(kernels.py, numba), by torch ops on CUDA; pictures are finished with Pillow. Conventions: world z up, metres; cameras with
 OpenCV axes (x right, y down, z forward).
 """
 

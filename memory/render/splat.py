@@ -32,6 +32,8 @@ INDEX_BITS = 27
 MAX_POINTS = 2**INDEX_BITS
 _INDEX_MASK = MAX_POINTS - 1
 _RADIUS_MASK = 31
+#: The radius bits of a key, in place.
+RADIUS_FIELD = _RADIUS_MASK << INDEX_BITS
 #: Greater than every key (its depth bits are a NaN's, which no depth has), with radius bits 0 so it never grows.
 EMPTY = (0x7FFFFFFF << 32) | _INDEX_MASK
 #: Largest splat radius grown at one resolution: at most this many passes per level.
@@ -204,7 +206,18 @@ def mask_positions(mask: torch.Tensor) -> torch.Tensor:
 
 
 def _grow(image: torch.Tensor) -> None:
-    """Grow every splat of a padded key image in place, one pixel per pass, to the radius in its key.
+    """Grow every splat of a padded key image in place, one pixel per pass, to the radius in its key: by the compiled
+    kernel on the CPU (kernels.grow), else by torch ops (`_grow_torch`), with the same result."""
+    if image.device.type == "cpu":
+        from reasmory.memory.render import kernels  # (it reads this module's key layout)
+
+        kernels.grow(image.numpy())
+    else:
+        _grow_torch(image)
+
+
+def _grow_torch(image: torch.Tensor) -> None:
+    """`_grow` in torch ops (on a GPU).
 
     Pass `ring` works only on a window around the splats of radius ≥ ring (near surfaces are usually a small part
     of the picture): a pixel that can still grow holds the key of such a splat, at most ring − 1 pixels from its
@@ -213,7 +226,7 @@ def _grow(image: torch.Tensor) -> None:
     mask cost four times as much): keys never have the sign bit set (depths are ≥ 0), so `key | EMPTY` is ≥
     `EMPTY`, which no key is, and such values lose every minimum against the pixel they would be written to.
     """
-    field = _RADIUS_MASK << INDEX_BITS  # radii are compared in place in the keys, not shifted out
+    field = RADIUS_FIELD  # radii are compared in place in the keys, not shifted out
     radius = image[1:-1, 1:-1] & field  # the outermost rows and columns hold points clamped there from far off
     row_reach = torch.nn.functional.pad(radius.amax(dim=1), (1, 1))  # the image, which no square reaches: they
     col_reach = torch.nn.functional.pad(radius.amax(dim=0), (1, 1))  # need not widen every pass's window
@@ -304,21 +317,33 @@ def fill_holes(keys: torch.Tensor, min_neighbours: int = 6) -> torch.Tensor:
 
     Closes the pinholes and cracks splat sizing leaves on slanted surfaces
     without growing silhouettes: a pixel outside a straight edge sees 3 covered
-    neighbours, one in a concave corner 5. Only the empty pixels (a few
-    thousand in a 640×480 render) look at their neighbours.
+    neighbours, one in a concave corner 5. By the compiled kernel on the CPU
+    (kernels.fill_holes), else by torch ops (`_fill_holes_torch`).
     """
     height, width = keys.shape
-    out = keys.clone(memory_format=torch.contiguous_format).view(-1)
+    out = keys.clone(memory_format=torch.contiguous_format)
+    if keys.device.type != "cpu":
+        return _fill_holes_torch(keys, out.view(-1), min_neighbours).view(height, width)
+    from reasmory.memory.render import kernels  # (it reads this module's key layout)
+
+    kernels.fill_holes(keys.numpy(), out.numpy(), min_neighbours)
+    return out
+
+
+def _fill_holes_torch(keys: torch.Tensor, out: torch.Tensor, min_neighbours: int) -> torch.Tensor:
+    """`fill_holes` in torch ops, into `out` (a flat copy of `keys`): only the empty pixels (a few thousand in a
+    640×480 render) look at their neighbours."""
+    height, width = keys.shape
     empty = mask_positions(out == EMPTY)
     if not len(empty):
-        return out.view(height, width)
+        return out
     rows = empty.div(width, rounding_mode="floor")[:, None] + _RING_ROWS.to(keys.device)
     cols = (empty % width)[:, None] + _RING_COLS.to(keys.device)
     inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
     neighbour = torch.where(inside, out[rows.clamp(0, height - 1) * width + cols.clamp(0, width - 1)], EMPTY)
     hole = (neighbour != EMPTY).sum(dim=1) >= min_neighbours
     out[empty[hole]] = neighbour[hole].amin(dim=1)
-    return out.view(height, width)
+    return out
 
 
 #: Offsets of a pixel's 8 neighbours.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from reasmory.memory.render import draw
+from reasmory.memory.render import draw, kernels
 from reasmory.memory.render.camera import RenderCamera
 from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
@@ -135,9 +135,13 @@ def _pieces(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray, hi
     return pieces
 
 
-def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, pieces: list[Piece]) -> ZBuffer:
-    """A z-buffer holding every piece. On a CPU render of several threads, each thread takes pieces as it becomes free
-    into a z-buffer of its own (threads.on_threads); the z-buffers are merged at the end."""
+def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, pieces: list[Piece],
+                 compiled: bool | None = None) -> ZBuffer:
+    """A z-buffer holding every piece, drawn by the compiled kernels (`compiled`; None: on the CPU) or torch ops.
+
+    On a CPU render of several threads, each thread takes pieces as it becomes free into a z-buffer of its own
+    (threads.on_threads); the z-buffers are merged at the end.
+    """
     device = cloud.xyz.device
     workers = max(1, min(torch.get_num_threads(), len(pieces))) if device.type == "cpu" else 1
     zbuffers = [ZBuffer(camera.width, camera.height, device) for _ in range(workers)]
@@ -146,11 +150,16 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
         waiting.put(piece)
 
     shifted = _shifted(P, zbuffers[0].shift)
+    if device.type == "cpu" if compiled is None else compiled:
+        draw_piece = _compiled_drawing(cloud, shifted, camera, zbuffers)
+    else:
+        def draw_piece(worker: int, piece: Piece) -> None:
+            _draw(zbuffers[worker], cloud, shifted, camera, *piece)
 
     def draw_waiting(worker: int) -> None:
         with contextlib.suppress(queue.Empty):
             while True:
-                _draw(zbuffers[worker], cloud, shifted, camera, *waiting.get_nowait())
+                draw_piece(worker, waiting.get_nowait())
 
     if workers > 1:
         on_threads(draw_waiting, workers)
@@ -159,6 +168,21 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
     for other in zbuffers[1:]:
         zbuffers[0].merge(other)
     return zbuffers[0]
+
+
+def _compiled_drawing(cloud: RenderCloud, shifted: torch.Tensor, camera: RenderCamera, zbuffers: list[ZBuffer]
+                      ) -> Callable[[int, Piece], None]:
+    """Drawing of a piece by the compiled CPU kernels (kernels.py), each worker with scratch arrays of its own."""
+    xyz, spacing, projection = cloud.xyz.numpy(), cloud.spacing.numpy(), shifted.numpy()
+    sparse_half = cloud.dot_width(camera.width) * COVER / 2 - 0.5 if cloud.sparse else None
+    scratch = [kernels.Scratch.of_size(CHUNK) for _ in zbuffers]
+
+    def draw_piece(worker: int, piece: Piece) -> None:
+        runs, scale, bias, near_plane = piece
+        kernels.draw_runs(zbuffers[worker], xyz, spacing, projection, runs, scale, bias, NEAR, near_plane, sparse_half,
+                          scratch[worker])
+
+    return draw_piece
 
 
 def _shifted(P: torch.Tensor, shift: float) -> torch.Tensor:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 import torch
 
 from reasmory.memory.render import splat
-from reasmory.memory.render.splat import (COVER, EMPTY, INDEX_BITS, LEVEL_RADIUS, ZBuffer, _grow, fill_holes, pack,
-                                          unpack, unpack_depth, unpack_index)
+from reasmory.memory.render import kernels
+from reasmory.memory.render.splat import (COVER, EMPTY, INDEX_BITS, LEVEL_RADIUS, ZBuffer, _fill_holes_torch, _grow,
+                                          _grow_torch, fill_holes, pack, unpack, unpack_depth, unpack_index)
 
 
 def _draw(points: list[tuple[float, float, float, float]], width: int = 64, height: int = 48) -> np.ndarray:
@@ -119,8 +122,24 @@ def _min_of_neighbours(image: np.ndarray) -> np.ndarray:
     return np.min([image[1 + dr : rows - 1 + dr, 1 + dc : cols - 1 + dc] for dr in (-1, 0, 1) for dc in (-1, 0, 1)], axis=0)
 
 
+def _grow_compiled(image: torch.Tensor) -> None:
+    kernels.grow(image.numpy())
+
+
+def _fill_holes_compiled(keys: torch.Tensor) -> torch.Tensor:
+    out = keys.clone(memory_format=torch.contiguous_format)
+    kernels.fill_holes(keys.numpy(), out.numpy(), 6)
+    return out
+
+
+def _fill_holes_with_torch(keys: torch.Tensor) -> torch.Tensor:
+    return _fill_holes_torch(keys, keys.clone(memory_format=torch.contiguous_format).view(-1), 6).view(keys.shape)
+
+
+@pytest.mark.parametrize("grow", [_grow, _grow_torch, _grow_compiled])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_growing_in_windows_is_growing_the_whole_image_every_pass(seed: int) -> None:
+def test_growing_in_windows_is_growing_the_whole_image_every_pass(seed: int, grow: Callable[[torch.Tensor], None]
+                                                                  ) -> None:
     rng = np.random.default_rng(seed)
     image = _random_keys(rng, (60, 80), 0.3, LEVEL_RADIUS)
     image[:, :50] = torch.where((image[:, :50] >> INDEX_BITS) > 1, EMPTY, image[:, :50])  # wide splats on the right only
@@ -129,12 +148,14 @@ def test_growing_in_windows_is_growing_the_whole_image_every_pass(seed: int) -> 
         reach = (expected >> INDEX_BITS) & 31
         grown = _min_of_neighbours(np.where(reach >= ring, expected, EMPTY))
         expected[1:-1, 1:-1] = np.minimum(expected[1:-1, 1:-1], grown)
-    _grow(image)
+    grow(image)
     assert np.array_equal(image.numpy(), expected)
 
 
+@pytest.mark.parametrize("fill", [fill_holes, _fill_holes_with_torch, _fill_holes_compiled])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_hole_filling_looks_at_every_empty_pixel_as_the_3x3_rule_says(seed: int) -> None:
+def test_hole_filling_looks_at_every_empty_pixel_as_the_3x3_rule_says(seed: int,
+                                                                     fill: Callable[[torch.Tensor], torch.Tensor]) -> None:
     keys = _random_keys(np.random.default_rng(seed), (40, 50), 0.8, 0)
     padded = np.pad(keys.numpy(), 1, constant_values=EMPTY)
     count = sum((padded[1 + dr : 41 + dr, 1 + dc : 51 + dc] != EMPTY).astype(int)
@@ -142,5 +163,5 @@ def test_hole_filling_looks_at_every_empty_pixel_as_the_3x3_rule_says(seed: int)
     hole = (keys.numpy() == EMPTY) & (count >= 6)
     expected = np.where(hole, _min_of_neighbours(padded), keys.numpy())
     assert hole.any() and (~hole & (keys.numpy() == EMPTY)).any()
-    assert np.array_equal(fill_holes(keys).numpy(), expected)
-    assert np.array_equal(fill_holes(keys[:, 5:45]).numpy(), fill_holes(keys[:, 5:45].contiguous()).numpy())  # views too
+    assert np.array_equal(fill(keys).numpy(), expected)
+    assert np.array_equal(fill(keys[:, 5:45]).numpy(), fill(keys[:, 5:45].contiguous()).numpy())  # views too
