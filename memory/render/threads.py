@@ -9,10 +9,9 @@ other processes are running at that moment (Linux `/proc`), unless
 $REASMORY_RENDER_THREADS fixes the number.
 
 The points themselves are drawn by `on_threads`: Python threads that each
-run their share of the pieces with torch ops on one thread apiece (torch
-releases the GIL inside its ops), rather than every op split across OpenMP
-threads: the z-buffer's scatter runs on one thread whatever the setting, and
-a few hundred small ops pay OpenMP's fork and join each.
+run their share of the pieces (compiled kernels on the CPU, which release
+the GIL; torch ops on one thread apiece elsewhere), rather than every op
+split across OpenMP threads, which pays a fork and join per op.
 """
 
 from __future__ import annotations
