@@ -6,6 +6,8 @@ may still be object, what was observed and yielded no object points is not.
 A point counts as observed when some camera had it in view and not hidden:
 its depth there reaches the point. So a box is
 
+- taken down as far as its masks reach below it, where the depth lost a thin
+  part (a lamp's pole: silhouette.py);
 - rested on its support (the floor or another object's top) when it floats
   just above it, or when the space beneath was never observed;
 - grown towards its category's typical size (`TYPICAL_SIZES`) through the
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reasmory.memory.boxes import OrientedBox
+from reasmory.memory.grounding.silhouette import silhouette_bottom, with_bottom
 from reasmory.memory.grounding.visibility import DepthFn, Masks, seen_empty, sight
 from reasmory.memory.model import Frame
 
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
 
 Sides = tuple[float | None, float | None, float | None]
 _PRIORITY = {"far": 0, "cut": 1, "short": 2}  # which open face grows first when both of an axis are open
+#: How far (m) below the box the masks must reach for the box to follow them (`silhouette_bottom`): a grown mask's
+#: pixel or two under an object standing on a table says nothing.
+MASKED_BELOW = 0.05
 
 
 def _column_samples(box: OrientedBox, bottom: float, top: float, n: int = 5, layers: int = 4) -> np.ndarray:
@@ -372,13 +378,19 @@ def complete_box(
     if floor_z is not None:
         support = support_height(box, others, floor_z)
         points = outline[0] if outline is not None and len(outline[0]) else None
+        lowest = None if points is None else float(points[:, 2].min())
+        bottom = silhouette_bottom(box, support, frames, depth, masks) if masks else box.c[2] - box.e[2] / 2
+        masked_part = box.c[2] - box.e[2] / 2 - bottom > MASKED_BELOW  # that the depth lost: a lamp's pole
+        if masked_part:
+            box, lowest = with_bottom(box, bottom), min(bottom, bottom if lowest is None else lowest)
         part = narrow_part_below(box, points) if points is not None else None
+        if part is None and masked_part:  # does it go on down behind what hides it from the views?
+            part = np.array([box.c[0], box.c[1], bottom])
         under = (empty_below(part, support, frames, depth, masks, np.mean([f.position for f in seen], axis=0), votes=votes)
                  if part is not None and masks is not None and seen else None)
         ends = points is not None and bottom_seen(box, points, outline[1])
-        box = rest_on_support(box, support, frames, depth, (typical or (None,) * 3)[2],
-                              lowest=None if points is None else float(points[:, 2].min()), under_lowest=under,
-                              ends_seen=ends, votes=votes)
+        box = rest_on_support(box, support, frames, depth, (typical or (None,) * 3)[2], lowest=lowest,
+                              under_lowest=under, ends_seen=ends, votes=votes)
         down_to = support_height(box, others, floor_z, below=True)
     if outline is not None and seen:
         typical = orient_typical(box, typical, frames, depth, votes=votes, room=room)
