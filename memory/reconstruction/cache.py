@@ -34,7 +34,7 @@ from reasmory.memory.spatial_memory import SpatialMemory
 
 ENV_VAR = "REASMORY_CACHE_DIR"
 #: Bump when the build pipeline changes what it produces for the same inputs and settings.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 _CHUNK = 1 << 20
 
 
