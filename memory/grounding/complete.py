@@ -382,7 +382,7 @@ def complete_box(
         bottom = silhouette_bottom(box, support, frames, depth, masks) if masks else box.c[2] - box.e[2] / 2
         masked_part = box.c[2] - box.e[2] / 2 - bottom > MASKED_BELOW  # that the depth lost: a lamp's pole
         if masked_part:
-            box, lowest = with_bottom(box, bottom), min(bottom, bottom if lowest is None else lowest)
+            box, lowest = with_bottom(box, bottom), bottom if lowest is None else min(bottom, lowest)
         part = narrow_part_below(box, points) if points is not None else None
         if part is None and masked_part:  # does it go on down behind what hides it from the views?
             part = np.array([box.c[0], box.c[1], bottom])
