@@ -150,7 +150,9 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
         waiting.put(piece)
 
     shifted = _shifted(P, zbuffers[0].shift)
-    if device.type == "cpu" if compiled is None else compiled:
+    if compiled is None:
+        compiled = device.type == "cpu"
+    if compiled:
         draw_piece = _compiled_drawing(cloud, shifted, camera, zbuffers)
     else:
         def draw_piece(worker: int, piece: Piece) -> None:
@@ -174,7 +176,7 @@ def _compiled_drawing(cloud: RenderCloud, shifted: torch.Tensor, camera: RenderC
                       ) -> Callable[[int, Piece], None]:
     """Drawing of a piece by the compiled CPU kernels (kernels.py), each worker with scratch arrays of its own."""
     xyz, spacing, projection = cloud.xyz.numpy(), cloud.spacing.numpy(), shifted.numpy()
-    sparse_half = cloud.dot_width(camera.width) * COVER / 2 - 0.5 if cloud.sparse else None
+    sparse_half = _dot_half_width(cloud, camera) if cloud.sparse else None
     scratch = [kernels.Scratch.of_size(CHUNK) for _ in zbuffers]
 
     def draw_piece(worker: int, piece: Piece) -> None:
@@ -247,10 +249,15 @@ def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderC
     z = proj[2]
     inverse = torch.reciprocal(z)
     if cloud.sparse:
-        half = torch.full_like(inverse, cloud.dot_width(camera.width) * COVER / 2 - 0.5)
+        half = torch.full_like(inverse, _dot_half_width(cloud, camera))
     else:
         half = spacing.mul_(factor).mul_(inverse).sub_(0.5)
     zbuffer.add_shifted(proj[:2].mul_(inverse), z * (1.0 + bias) if bias else z, index, half)
+
+
+def _dot_half_width(cloud: RenderCloud, camera: RenderCamera) -> float:
+    """The splat half-width (as `ZBuffer.add_shifted` takes it) of every dot of a sparse cloud."""
+    return cloud.dot_width(camera.width) * COVER / 2 - 0.5
 
 
 def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
