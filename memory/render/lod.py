@@ -86,13 +86,14 @@ _CORNERS = np.array([[x, y, z] for x in (0, 1) for y in (0, 1) for z in (0, 1)],
 
 
 def visible(blocks: Blocks, projection: np.ndarray, focal: float, width: int, height: int, near: float,
-            cover: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per block: how many of its points to draw (0 when out of view) and the factor that widens their splats.
+            cover: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per block: how many of its points to draw (0 when out of view), the factor that widens their splats, and the
+    float64 depth of its nearest corner along the camera axis (no point of the block is nearer).
 
     `projection` is the camera's (3, 4) K[R|t]; `cover` is how much wider than their spacing splats are drawn.
     """
     if not len(blocks.start):
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.float64)
     proj = _corners(blocks, projection)
     z = proj[2]
     ahead = z > near
@@ -109,7 +110,7 @@ def visible(blocks: Blocks, projection: np.ndarray, focal: float, width: int, he
     wanted = np.where(blocks.shuffled, np.maximum(np.ceil(POINTS_PER_PIXEL * covered), MIN_DRAWN), np.inf)
     drawn = np.where(shown, np.minimum(blocks.count, wanted), 0).astype(np.int64)
     widen = np.sqrt(blocks.count / np.maximum(drawn, 1)).astype(np.float32)
-    return drawn, widen
+    return drawn, widen, z.min(axis=0)
 
 
 def _beside(proj: np.ndarray, right: np.ndarray, bottom: np.ndarray, margin: np.ndarray) -> np.ndarray:
@@ -136,19 +137,9 @@ def _corners(blocks: Blocks, projection: np.ndarray) -> np.ndarray:
     return out
 
 
-def nearest_depth(blocks: Blocks, projection: np.ndarray) -> np.ndarray:
-    """(B,) float64 depth of each block's nearest corner along the camera axis: no point of the block is nearer."""
-    if not len(blocks.start):
-        return np.zeros(0, np.float64)
-    return _corners(blocks, projection)[2].min(axis=0)
-
-
-def selection(blocks: Blocks, drawn: np.ndarray, widen: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """The points to draw — each chosen block's first `drawn` — as [start, stop) runs (neighbouring ones merged, so
-    the points are sliced, not gathered one by one), and (m,) float32 splat factors, one per point drawn."""
+def selection(blocks: Blocks, drawn: np.ndarray, widen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points to draw — each chosen block's first `drawn` — as (k, 2) int64 [start, stop) runs, one per chosen
+    block, and (k,) float32 splat factors, one per run."""
     chosen = np.flatnonzero(drawn)
-    starts, stops = blocks.start[chosen], blocks.start[chosen] + drawn[chosen]
-    joins = np.flatnonzero(starts[1:] != stops[:-1]) + 1
-    firsts, lasts = np.r_[0, joins], np.r_[joins - 1, len(stops) - 1]
-    runs = list(zip(starts[firsts].tolist(), stops[lasts].tolist())) if len(chosen) else []
-    return runs, np.repeat(widen[chosen].astype(np.float32, copy=False), drawn[chosen])
+    starts = blocks.start[chosen]
+    return np.stack([starts, starts + drawn[chosen]], axis=1), widen[chosen].astype(np.float32)

@@ -48,6 +48,9 @@ COVER = 1.2
 #: camera, whose squares hardly reach into the image (178 to 22k pixels in the benchmark's three views): the
 #: coarse levels' dozens of small passes cost ~2 ms however little they draw, a scatter of the pixels a fraction.
 SQUARE_PIXELS = 1 << 16
+#: The same budget for the compiled CPU kernel (kernels.draw_squares), which sets a pixel in well under a nanosecond:
+#: coarse levels cost more than drawing this many.
+COMPILED_SQUARE_PIXELS = 1 << 22
 
 
 def pack(depth: torch.Tensor, index: torch.Tensor, radius: torch.Tensor | None = None) -> torch.Tensor:
@@ -81,19 +84,14 @@ def unpack_depth(keys: torch.Tensor) -> torch.Tensor:
 
 
 def unpack(keys: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
-    """(H, W) int64 point indices (−1 where `EMPTY`) and float32 depths (0 where `EMPTY`) of a key image, in numpy.
-
-    On the CPU numpy takes a third of the time of `unpack_index` and `unpack_depth` (1.8 → 0.5 ms for 640×480):
-    one mask, the index bits, the high halves read as floats, and the few empty pixels set by position.
-    """
+    """(H, W) int64 point indices (−1 where `EMPTY`) and float32 depths (0 where `EMPTY`) of a key image, in numpy:
+    on the CPU by one pass of a compiled kernel (kernels.unpack; numpy's masks and copies took twice as long)."""
     if keys.device.type != "cpu":
         return unpack_index(keys).cpu().numpy(), unpack_depth(keys).cpu().numpy()
-    values = np.ascontiguousarray(keys.numpy())
-    empty = np.flatnonzero(values == EMPTY)
-    index = values & _INDEX_MASK
-    index.reshape(-1)[empty] = -1
-    depth = values.view(np.int32)[..., 1::2].view(np.float32).copy()  # little-endian: the high half comes second
-    depth.reshape(-1)[empty] = 0
+    from reasmory.memory.render import kernels  # (it reads this module's key layout)
+
+    index, depth = np.empty(keys.shape, np.int64), np.empty(keys.shape, np.float32)
+    kernels.unpack(keys.numpy(), index, depth.view(np.int32))
     return index, depth
 
 
@@ -113,6 +111,8 @@ class ZBuffer:
         if self.spare >= 2**24:
             raise ValueError(f"a {width}×{height} image is too large to render (pixel indices are exact float32)")
         self.image = torch.full((self.spare + 1,), EMPTY, dtype=torch.int64, device=device)
+        #: Whether wide splats' squares are drawn by the compiled kernel (on the CPU) or by torch ops.
+        self.compiled = device.type == "cpu"
         self.wide: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]] = []
 
     def add(self, u: torch.Tensor, v: torch.Tensor, depth: torch.Tensor, index: torch.Tensor, footprint: torch.Tensor,
@@ -177,8 +177,14 @@ class ZBuffer:
 
     def _draw_squares(self, u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor) -> bool:
         """Scatter every pixel of the wide splats' squares, clipped to the image, into the grown image, when they are
-        at most SQUARE_PIXELS in all (else draw nothing and return False): the exact squares, which the coarse levels
-        round up to their grid."""
+        at most SQUARE_PIXELS in all (COMPILED_SQUARE_PIXELS on the CPU, where a compiled kernel draws them; else
+        draw nothing and return False): the exact squares, which the coarse levels round up to their grid."""
+        if self.compiled:
+            from reasmory.memory.render import kernels  # (it reads this module's key layout)
+
+            image = self.image[: self.spare].view(self.height + 2 * self.pad, self.stride).numpy()
+            return kernels.draw_squares(image[self.pad : self.pad + self.height, self.pad : self.pad + self.width],
+                                        u.numpy(), v.numpy(), radius.numpy(), keys.numpy(), COMPILED_SQUARE_PIXELS)
         left, right = (u - radius).clamp_(min=0), (u + radius).clamp_(max=self.width - 1)
         top, bottom = (v - radius).clamp_(min=0), (v + radius).clamp_(max=self.height - 1)
         widths = (right - left + 1).clamp_(min=0)

@@ -23,7 +23,7 @@ from reasmory.memory.render import draw, kernels
 from reasmory.memory.render.camera import RenderCamera
 from reasmory.memory.render import lod
 from reasmory.memory.render.cloud import RenderCloud, render_cloud
-from reasmory.memory.render.threads import cpu_threads, on_threads
+from reasmory.memory.render.threads import cpu_threads, drawing_threads, on_threads
 from reasmory.memory.render.colour import BACKGROUND, depth_colours, label_colour, palette, shading
 from reasmory.memory.render.splat import COVER, LEVEL_RADIUS, ZBuffer, fill_holes, mask_positions, unpack
 from reasmory.memory.spatial_memory import SpatialMemory
@@ -91,7 +91,7 @@ def rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int |
     Blocks out of view are skipped and far ones thinned (lod.py). Object points are pushed `object_bias`
     (relative) deeper, or left out when it is None.
     """
-    with cpu_threads(cloud.xyz.device):
+    with cpu_threads(cloud.xyz.device, torch_ops=False):
         return _rasterize(cloud, camera, hidden, object_bias, fill)
 
 
@@ -105,33 +105,43 @@ def _rasterize(cloud: RenderCloud, camera: RenderCamera, hidden: Collection[int 
     if fill:
         keys = fill_holes(keys)
     index, depth = unpack(keys)
-    if any(bias for _, _, bias, _ in pieces):  # keys hold biased depths: measure the winners again
+    if any(piece.bias for piece in pieces):  # keys hold biased depths: measure the winners again
         picked = torch.as_tensor(index, device=device)
         seen = cloud.xyz.index_select(1, picked.clamp(min=0).view(-1))
         depth = torch.where(picked >= 0, (P[2, :3] @ seen + P[2, 3]).view(index.shape), 0.0).cpu().numpy()
     return Raster(index, depth)
 
 
-#: What `_draw` draws at a time: [start, stop) runs of points, their splat factors, their depth bias, and whether they
-#: need testing against the near plane.
-Piece = tuple[list[tuple[int, int]], np.ndarray, float, bool]
+@dataclass(frozen=True)
+class Piece:
+    """What `_draw` draws at a time: (k, 2) int64 [start, stop) runs of points, (k,) float32 splat factors (one per
+    run), the points' depth bias, and whether they need testing against the near plane."""
+
+    runs: np.ndarray
+    factor: np.ndarray
+    bias: float
+    near_plane: bool
+
+    def __len__(self) -> int:
+        return int((self.runs[:, 1] - self.runs[:, 0]).sum())
 
 
 def _pieces(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray, hidden: Collection[int | str],
             object_bias: float | None) -> list[Piece]:
     """The points in view, thinned by level of detail, cut into pieces of CHUNK points (on a GPU, one piece)."""
-    drawn, widen = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, NEAR, COVER)
+    drawn, widen, nearest = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, NEAR,
+                                        COVER)
     if cloud.sparse:  # dots do not widen: a sparse memory's blocks in view are drawn whole
         drawn = np.where(drawn > 0, cloud.blocks.count, 0)
-    groups = _groups(cloud, camera, projection, widen)
+    groups = _groups(cloud, camera, nearest, widen)
     half_widths = (widen * (camera.focal * COVER / 2)).astype(np.float32)  # footprint → splat half-width, per block
     most = CHUNK if cloud.xyz.device.type == "cpu" else max(1, len(cloud))
     pieces: list[Piece] = []
     for start, stop, bias in segments(cloud, hidden, object_bias):
         inside = (cloud.blocks.start >= start) & (cloud.blocks.start < stop)
         for group, near_plane in groups:
-            runs, scale = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), half_widths)
-            pieces.extend((part, part_scale, bias, near_plane) for part, part_scale in _chunks(runs, scale, most))
+            runs, factor = lod.selection(cloud.blocks, np.where(inside & group, drawn, 0), half_widths)
+            pieces.extend(Piece(part, part_factor, bias, near_plane) for part, part_factor in _chunks(runs, factor, most))
     return pieces
 
 
@@ -143,7 +153,7 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
     (threads.on_threads); the z-buffers are merged at the end.
     """
     device = cloud.xyz.device
-    workers = max(1, min(torch.get_num_threads(), len(pieces))) if device.type == "cpu" else 1
+    workers = max(1, min(drawing_threads(), len(pieces))) if device.type == "cpu" else 1
     zbuffers = [ZBuffer(camera.width, camera.height, device) for _ in range(workers)]
     waiting: queue.SimpleQueue[Piece] = queue.SimpleQueue()
     for piece in pieces:
@@ -156,7 +166,7 @@ def _draw_pieces(cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piec
         draw_piece = _compiled_drawing(cloud, shifted, camera, zbuffers)
     else:
         def draw_piece(worker: int, piece: Piece) -> None:
-            _draw(zbuffers[worker], cloud, shifted, camera, *piece)
+            _draw(zbuffers[worker], cloud, shifted, camera, piece)
 
     def draw_waiting(worker: int) -> None:
         with contextlib.suppress(queue.Empty):
@@ -180,9 +190,8 @@ def _compiled_drawing(cloud: RenderCloud, shifted: torch.Tensor, camera: RenderC
     scratch = [kernels.Scratch.of_size(CHUNK) for _ in zbuffers]
 
     def draw_piece(worker: int, piece: Piece) -> None:
-        runs, scale, bias, near_plane = piece
-        kernels.draw_runs(zbuffers[worker], xyz, spacing, projection, runs, scale, bias, NEAR, near_plane, sparse_half,
-                          scratch[worker])
+        kernels.draw_runs(zbuffers[worker], xyz, spacing, projection, piece.runs, piece.factor, piece.bias, NEAR,
+                          piece.near_plane, sparse_half, scratch[worker])
 
     return draw_piece
 
@@ -195,7 +204,7 @@ def _shifted(P: torch.Tensor, shift: float) -> torch.Tensor:
     return shifted
 
 
-def _groups(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray,
+def _groups(cloud: RenderCloud, camera: RenderCamera, nearest: np.ndarray,
             widen: np.ndarray) -> list[tuple[np.ndarray, bool]]:
     """Blocks drawn together, as (B,) masks, and whether their points need testing against the near plane.
 
@@ -203,7 +212,6 @@ def _groups(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray,
     whose splats are likely wide (from their mean spacing) come apart from the rest, so that most pieces hold no
     wide splat at all and skip the work of setting wide ones aside (`ZBuffer.add` checks each piece exactly).
     """
-    nearest = lod.nearest_depth(cloud.blocks, projection)
     clear = nearest > NEAR + 1e-3
     with np.errstate(divide="ignore"):
         radius = cloud.blocks.spacing * widen * camera.focal * (COVER / 2) / np.where(clear, nearest, 1.0)
@@ -211,39 +219,35 @@ def _groups(cloud: RenderCloud, camera: RenderCamera, projection: np.ndarray,
     return [(clear & ~likely_wide, False), (clear & likely_wide, False), (~clear, True)]
 
 
-def _chunks(runs: list[tuple[int, int]], scale: np.ndarray,
-            most: int) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
-    """The runs cut into pieces of at most `most` points, each with its points' splat factors."""
-    pieces: list[tuple[list[tuple[int, int]], np.ndarray]] = []
-    current: list[tuple[int, int]] = []
-    size = done = 0
-    for start, stop in runs:
-        while start < stop:
-            end = min(stop, start + most - size)
-            current.append((start, end))
-            size += end - start
-            start = end
-            if size == most:
-                pieces.append((current, scale[done : done + size]))
-                done, size, current = done + size, 0, []
-    if current:
-        pieces.append((current, scale[done : done + size]))
-    return pieces
+def _chunks(runs: np.ndarray, factor: np.ndarray, most: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (k, 2) runs cut into pieces of at most `most` points (a run may be split), each with its runs' factors."""
+    lengths = runs[:, 1] - runs[:, 0]
+    ends = np.cumsum(lengths)  # of each run, counted in points drawn
+    if not len(runs) or not ends[-1]:
+        return []
+    bounds = np.union1d(np.r_[0, ends], np.arange(most, ends[-1], most))  # run ends and piece ends
+    first, last = bounds[:-1], bounds[1:]
+    run = np.searchsorted(ends, first, side="right")  # the run each stretch between bounds lies in
+    offset = runs[run, 0] - (ends[run] - lengths[run])
+    stretches = np.stack([first + offset, last + offset], axis=1)
+    cut = np.flatnonzero(np.diff(first // most)) + 1
+    return list(zip(np.split(stretches, cut), np.split(factor[run], cut)))
 
 
-def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, runs: list[tuple[int, int]],
-          scale: np.ndarray, bias: float, near_plane: bool) -> None:
-    """Project the points of `runs` and add them to the z-buffer; `near_plane`: test each point against NEAR.
+def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderCamera, piece: Piece) -> None:
+    """Project the points of a piece and add them to the z-buffer, each tested against NEAR if the piece says so.
 
-    `scale` holds each point's splat factor times focal · COVER / 2, and `P` moves pixels by the z-buffer's shift
+    A run's splat factor is its points' widening times focal · COVER / 2, and `P` moves pixels by the z-buffer's shift
     (`_shifted`), so the z-buffer's own first steps cost no pass.
     Points at or behind the near plane (half of those tested, in blocks the camera stands in) are let go as soon as
     their depth is known: carried along as invalid, they cost four times a point drawn.
     """
+    runs = _merged(piece.runs)
     xyz, spacing, index = (_runs(values, runs) for values in (cloud.xyz, cloud.spacing, cloud.index))
     proj = torch.addmm(P[:, 3:], P[:, :3], xyz)
-    factor = torch.from_numpy(scale).to(proj.device)
-    if near_plane:
+    factor = torch.from_numpy(np.repeat(piece.factor, piece.runs[:, 1] - piece.runs[:, 0])).to(proj.device)
+    bias = piece.bias
+    if piece.near_plane:
         ahead = mask_positions(proj[2] > NEAR)
         proj, spacing, index, factor = (values.index_select(-1, ahead) for values in (proj, spacing, index, factor))
     z = proj[2]
@@ -258,6 +262,13 @@ def _draw(zbuffer: ZBuffer, cloud: RenderCloud, P: torch.Tensor, camera: RenderC
 def _dot_half_width(cloud: RenderCloud, camera: RenderCamera) -> float:
     """The splat half-width (as `ZBuffer.add_shifted` takes it) of every dot of a sparse cloud."""
     return cloud.dot_width(camera.width) * COVER / 2 - 0.5
+
+
+def _merged(runs: np.ndarray) -> list[tuple[int, int]]:
+    """(k, 2) [start, stop) runs with each one that ends where the next starts joined to it."""
+    joins = np.flatnonzero(runs[1:, 0] != runs[:-1, 1]) + 1
+    firsts, lasts = np.r_[0, joins], np.r_[joins - 1, len(runs) - 1]
+    return list(zip(runs[firsts, 0].tolist(), runs[lasts, 1].tolist())) if len(runs) else []
 
 
 def _runs(values: torch.Tensor, runs: list[tuple[int, int]]) -> torch.Tensor:
@@ -282,7 +293,7 @@ def render_view(memory: SpatialMemory, camera: RenderCamera, mode: Mode = "rgb",
         raise ValueError(f"unknown render mode {mode!r}; expected one of {', '.join(MODES)}")
     cloud = render_cloud(memory, device)
     left_out = {*hidden, *(() if floor else ("floor",))}
-    with cpu_threads(cloud.xyz.device):
+    with cpu_threads(cloud.xyz.device, torch_ops=False):
         return _render_view(cloud, camera, mode, left_out, legend, fill)
 
 
@@ -326,17 +337,11 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
         empty = np.full(index.shape, -1, np.int64)
         return Pixels(hit, np.zeros((*index.shape, 3), np.uint8), np.zeros(index.shape, bool),
                       np.zeros((*index.shape, 3), np.float32), empty, empty)
-    picked_array = np.maximum(index, 0).ravel()  # −1 (nothing) → 0; numpy's min and max below are 5× torch's
-    picked = torch.as_tensor(picked_array, device=cloud.xyz.device)
-
-    def gather(values: torch.Tensor) -> np.ndarray:
-        if values.device.type == "cpu" and values.dtype == torch.uint8:  # numpy copies each row whole, torch byte by byte
-            rows = values.numpy().view(f"V{values.shape[1]}").ravel().take(picked_array)
-            return rows.view(np.uint8).reshape(*index.shape, values.shape[1])
-        return values.index_select(0, picked).cpu().numpy().reshape(*index.shape, *values.shape[1:])
-
+    flat = np.ascontiguousarray(index).reshape(-1)
+    rgb, (lowest, highest) = _gather(cloud.rgb, flat)
+    normal = _gather(cloud.normal, flat)[0] if cloud.has_normals else np.zeros((len(flat), 3), np.float32)
     # the run each winner belongs to; one lookup when they all lie in one run (an rgb render of scene points)
-    extremes = torch.tensor([picked_array.min(), picked_array.max()], device=cloud.xyz.device)
+    extremes = torch.tensor([max(lowest, 0), max(highest, 0)], device=cloud.xyz.device)
     ends = torch.searchsorted(cloud.part_start, extremes, right=True) - 1
     if int(ends[0]) == int(ends[1]):
         only = int(ends[0])
@@ -347,6 +352,7 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
                 return np.full(index.shape, value)
             return np.where(hit, value, empty)
     else:
+        picked = torch.as_tensor(np.maximum(flat, 0), device=cloud.xyz.device)
         part = torch.searchsorted(cloud.part_start, picked, right=True) - 1
         hit_t = torch.as_tensor(hit.ravel(), device=cloud.xyz.device)
 
@@ -356,9 +362,27 @@ def pixel_attributes(cloud: RenderCloud, index: np.ndarray) -> Pixels:
                 chosen = torch.where(hit_t, chosen, empty)
             return chosen.cpu().numpy().reshape(index.shape)
 
-    normal = gather(cloud.normal) if cloud.has_normals else np.zeros((*index.shape, 3), np.float32)
-    return Pixels(hit=hit, rgb=gather(cloud.rgb), captured=per_part(cloud.part_captured), normal=normal,
-                  label=per_part(cloud.part_label, -1), owner=per_part(cloud.part_owner, -1))
+    return Pixels(hit=hit, rgb=rgb.reshape(*index.shape, 3), captured=per_part(cloud.part_captured),
+                  normal=normal.reshape(*index.shape, 3), label=per_part(cloud.part_label, -1),
+                  owner=per_part(cloud.part_owner, -1))
+
+
+def _gather(values: torch.Tensor, index: np.ndarray, compiled: bool | None = None
+            ) -> tuple[np.ndarray, tuple[int, int]]:
+    """(n, k) rows of a cloud's (N, k) attribute at a flat (n,) index (zeros where it is −1), and the lowest and
+    highest index gathered ((−1, −1) when none): by one pass of a compiled kernel (kernels.gather_rows; `compiled`
+    None: on the CPU), else torch ops."""
+    if compiled if compiled is not None else values.device.type == "cpu":
+        out = np.empty((len(index), values.shape[1]), values.numpy().dtype)
+        lowest, highest = kernels.gather_rows(index, values.numpy(), out)
+        return out, (int(lowest), int(highest))
+    picked = torch.as_tensor(index, device=values.device)
+    hit = picked >= 0
+    rows = values.index_select(0, picked.clamp(min=0)) * hit[:, None].to(values.dtype)
+    if not bool(hit.any()):
+        return rows.cpu().numpy(), (-1, -1)
+    seen = picked[hit]
+    return rows.cpu().numpy(), (int(seen.min()), int(seen.max()))
 
 
 def surface_colours(pixels: Pixels, labels: tuple[str, ...], shade: np.ndarray, semantic: bool) -> np.ndarray:

@@ -58,7 +58,7 @@ def test_a_camera_among_the_boxes_draws_near_and_wide_splats_as_torch_does(oracl
     cloud = render_cloud(oracle)
     projection = camera.projection()
     pieces = view._pieces(cloud, camera, projection, (), 0.0)
-    assert any(near for *_, near in pieces)  # points in front of and behind the near plane
+    assert any(piece.near_plane for piece in pieces)  # points in front of and behind the near plane
     zbuffer = view._draw_pieces(cloud, torch.as_tensor(projection, dtype=torch.float32), camera, pieces, compiled=True)
     assert zbuffer.wide  # splats too wide to grow at full resolution
     _assert_same_drawing(*_key_images(oracle, camera, "rgb"))
@@ -77,5 +77,27 @@ def test_a_piece_larger_than_its_scratch_is_refused() -> None:
     scratch = kernels.Scratch.of_size(4)
     with pytest.raises(ValueError, match="larger than its scratch"):
         kernels.draw_runs(view.ZBuffer(8, 8, torch.device("cpu")), np.zeros((3, 10), np.float32),
-                          np.ones(10, np.float32), np.eye(3, 4, dtype=np.float32), [(0, 10)],
-                          np.ones(10, np.float32), 0.0, 0.05, False, None, scratch)
+                          np.ones(10, np.float32), np.eye(3, 4, dtype=np.float32), np.array([[0, 3], [5, 10]]),
+                          np.ones(2, np.float32), 0.0, 0.05, False, None, scratch)
+
+
+def test_runs_longer_than_a_stretch_draw_every_point() -> None:
+    """Points past the first stretch of a run are drawn, each at its own pixel, with its own index."""
+    n = 3 * kernels.STRETCH + 5
+    zbuffer = view.ZBuffer(n, 1, torch.device("cpu"))
+    xyz = np.stack([np.arange(n, dtype=np.float32), np.zeros(n, np.float32), np.ones(n, np.float32)])
+    projection = view._shifted(torch.eye(3, 4), zbuffer.shift).numpy()
+    kernels.draw_runs(zbuffer, xyz, np.zeros(n, np.float32), projection, np.array([[0, n]]), np.ones(1, np.float32),
+                      0.0, 0.05, False, None, kernels.Scratch.of_size(n))
+    keys = zbuffer.finish().numpy()[0]
+    assert ((keys & ((1 << 27) - 1)) == np.arange(n)).all()
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.float32])
+def test_pixels_gather_the_rows_torch_gathers(dtype: torch.dtype) -> None:
+    rng = np.random.default_rng(2)
+    values = torch.from_numpy(rng.integers(0, 255, (500, 3))).to(dtype)
+    for index in (rng.integers(-1, 500, 4000), np.full(10, -1), np.array([7, -1, 3])):
+        (compiled, extremes), (reference, expected) = (view._gather(values, index, compiled=flag) for flag in (True, False))
+        assert np.array_equal(compiled, reference) and extremes == expected
+        assert (compiled[index < 0] == 0).all()

@@ -19,7 +19,7 @@ def room() -> SpatialMemory:
 def test_thinned_renders_cover_and_place_what_full_renders_do(room: SpatialMemory, monkeypatch: pytest.MonkeyPatch) -> None:
     cloud = render_cloud(room)
     for camera in cameras():
-        drawn, _ = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, 0.05, 1.2)
+        drawn, *_ = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, 0.05, 1.2)
         thinned = rasterize(cloud, camera, object_bias=None)
         with monkeypatch.context() as patch:
             patch.setattr(lod, "POINTS_PER_PIXEL", 1e9)
@@ -34,7 +34,7 @@ def test_thinned_renders_cover_and_place_what_full_renders_do(room: SpatialMemor
 def test_blocks_behind_the_camera_or_beside_the_image_are_not_drawn(room: SpatialMemory) -> None:
     cloud = render_cloud(room)
     camera = cameras()[0]
-    drawn, _ = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, 0.05, 1.2)
+    drawn, *_ = lod.visible(cloud.blocks, camera.projection(), camera.focal, camera.width, camera.height, 0.05, 1.2)
     centres = (cloud.blocks.lo + cloud.blocks.hi) / 2
     depth = centres @ camera.world_to_camera[2, :3] + camera.world_to_camera[2, 3]
     far_behind = depth < -1.0
@@ -48,7 +48,7 @@ def test_blocks_beside_the_camera_that_the_near_plane_cuts_are_skipped_and_show_
     skipped_any = False
     for camera in cameras():
         projection = camera.projection()
-        drawn, _ = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, 0.05, 1.2)
+        drawn, *_ = lod.visible(cloud.blocks, projection, camera.focal, camera.width, camera.height, 0.05, 1.2)
         corners_z = lod._corners(cloud.blocks, projection)[2]
         cut = (corners_z > 0.05).any(axis=0) & (corners_z <= 0.05).any(axis=0)
         for block in np.flatnonzero(cut & (drawn == 0)):
@@ -68,11 +68,12 @@ def test_every_point_of_a_chosen_prefix_is_drawn_once(room: SpatialMemory, most:
     blocks = render_cloud(room).blocks
     drawn = np.minimum(blocks.count, most)
     drawn[::3] = 0
-    runs, widen = lod.selection(blocks, drawn, np.sqrt(blocks.count / np.maximum(drawn, 1)).astype(np.float32))
+    widen = np.sqrt(blocks.count / np.maximum(drawn, 1)).astype(np.float32)
+    runs, factor = lod.selection(blocks, drawn, widen)
     picked = np.concatenate([np.arange(a, b) for a, b in runs])
-    assert len(picked) == len(widen) == drawn.sum() == len(np.unique(picked))
+    assert len(picked) == drawn.sum() == len(np.unique(picked))
     assert (np.searchsorted(blocks.start, picked, side="right") - 1 == np.repeat(np.arange(len(blocks.start)), drawn)).all()
-    assert all(b < c for (_, b), (c, _) in zip(runs, runs[1:]))  # neighbouring runs are merged
+    assert np.array_equal(factor, widen[drawn > 0])  # one run per chosen block, with its factor
 
 
 def test_a_second_process_reads_the_preparation_from_the_cache(room: SpatialMemory, tmp_path: Path,
@@ -109,10 +110,11 @@ def test_a_damaged_or_foreign_preparation_is_computed_again(room: SpatialMemory,
 def test_pieces_hold_every_chosen_point_once_in_order_with_its_splat_factor(most: int) -> None:
     from reasmory.memory.render.view import _chunks
 
-    runs = [(0, 3), (10, 22), (30, 31)]
-    scale = np.arange(16, dtype=np.float32)
-    pieces = _chunks(runs, scale, most)
+    runs = np.array([(0, 3), (10, 22), (30, 31)])
+    factor = np.array([0.5, 1.5, 2.5], np.float32)
+    pieces = _chunks(runs, factor, most)
     points = [i for part, _ in pieces for a, b in part for i in range(a, b)]
     assert points == [i for a, b in runs for i in range(a, b)]
-    assert all(sum(b - a for a, b in part) == len(factors) <= most for part, factors in pieces)
-    assert np.array_equal(np.concatenate([factors for _, factors in pieces]), scale)
+    assert all(sum(b - a for a, b in part) <= most and len(part) == len(factors) for part, factors in pieces)
+    per_point = np.concatenate([np.repeat(factors, part[:, 1] - part[:, 0]) for part, factors in pieces])
+    assert np.array_equal(per_point, np.repeat(factor, runs[:, 1] - runs[:, 0]))

@@ -14,10 +14,13 @@ from reasmory.memory.render.splat import (COVER, EMPTY, INDEX_BITS, LEVEL_RADIUS
                                           _grow_torch, fill_holes, pack, unpack, unpack_depth, unpack_index)
 
 
-def _draw(points: list[tuple[float, float, float, float]], width: int = 64, height: int = 48) -> np.ndarray:
-    """(u, v, depth, footprint) per point → (H, W) winning point index, −1 none."""
+def _draw(points: list[tuple[float, float, float, float]], width: int = 64, height: int = 48,
+          compiled: bool = True) -> np.ndarray:
+    """(u, v, depth, footprint) per point → (H, W) winning point index, −1 none; wide squares drawn by the compiled
+    kernel or torch ops."""
     u, v, depth, footprint = (torch.tensor(c, dtype=torch.float32) for c in zip(*points))
     zbuffer = ZBuffer(width, height, torch.device("cpu"))
+    zbuffer.compiled = compiled
     zbuffer.add(u, v, depth, torch.arange(len(points)), footprint, torch.ones(len(points), dtype=torch.bool))
     return unpack_index(zbuffer.finish()).numpy()
 
@@ -53,9 +56,10 @@ def test_keys_hold_depth_bits_high_and_radius_and_index_low_whatever_the_bit_pat
     assert keys.numpy().tolist() == expected.tolist()
 
 
+@pytest.mark.parametrize("compiled", [True, False])
 @pytest.mark.parametrize("footprint", [0.5, 2.0, 4.5, 9.0, 30.0, 120.0])
-def test_a_splat_covers_a_square_as_wide_as_its_spacing(footprint: float) -> None:
-    index = _draw([(150.0, 140.0, 1.0, footprint)], 320, 300)
+def test_a_splat_covers_a_square_as_wide_as_its_spacing(footprint: float, compiled: bool) -> None:
+    index = _draw([(150.0, 140.0, 1.0, footprint)], 320, 300, compiled)
     rows, cols = np.nonzero(index == 0)
     radius = max(0, int(np.ceil((footprint * COVER - 1) / 2)))
     assert (rows.min(), rows.max(), cols.min(), cols.max()) == (140 - radius, 140 + radius, 150 - radius, 150 + radius)
@@ -66,6 +70,7 @@ def test_a_splat_covers_a_square_as_wide_as_its_spacing(footprint: float) -> Non
 def test_wide_splats_beyond_the_full_resolution_budget_snap_to_a_coarser_grid(footprint: float,
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(splat, "SQUARE_PIXELS", 0)
+    monkeypatch.setattr(splat, "COMPILED_SQUARE_PIXELS", 0)
     index = _draw([(150.0, 140.0, 1.0, footprint)], 320, 300)
     rows, cols = np.nonzero(index == 0)
     radius = max(0, int(np.ceil((footprint * COVER - 1) / 2)))
@@ -75,12 +80,13 @@ def test_wide_splats_beyond_the_full_resolution_budget_snap_to_a_coarser_grid(fo
     assert cols.min() <= 150 - radius and 150 + radius <= cols.max() and rows.min() <= 140 - radius and 140 + radius <= rows.max()
 
 
-def test_wide_splats_cut_by_the_image_edge_are_drawn_where_they_reach_in() -> None:
-    index = _draw([(-20.0, 10.0, 1.0, 60.0), (30.0, 20.0, 2.0, 2.0)], 64, 48)  # radius 36: reaches 16 columns in
+@pytest.mark.parametrize("compiled", [True, False])
+def test_wide_splats_cut_by_the_image_edge_are_drawn_where_they_reach_in(compiled: bool) -> None:
+    index = _draw([(-20.0, 10.0, 1.0, 60.0), (30.0, 20.0, 2.0, 2.0)], 64, 48, compiled)  # radius 36: 16 columns in
     rows, cols = np.nonzero(index == 0)
     assert cols.min() == 0 and cols.max() == 16 and rows.min() == 0 and rows.max() == 46
     assert index[20, 30] == 1
-    assert (_draw([(-100.0, 10.0, 1.0, 60.0), (30.0, 20.0, 2.0, 2.0)], 64, 48) != 0).all()  # reaches none: draws none
+    assert (_draw([(-100.0, 10.0, 1.0, 60.0), (30.0, 20.0, 2.0, 2.0)], 64, 48, compiled) != 0).all()  # draws none
 
 
 def test_the_nearest_point_wins_where_splats_overlap() -> None:
