@@ -161,6 +161,7 @@ def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int
     except OSError as exc:
         raise MemoryFileError(f"cannot write memory to '{path}': {exc.strerror or exc}", hint="choose a writable folder") from exc
     tmp = Path(tmp_name)
+    _release_cached_pages(path)
     try:
         with os.fdopen(fd, "w+b") as fh:
             arrays = _collect_arrays(memory)
@@ -185,6 +186,26 @@ def save_memory(memory: SpatialMemory, path: str | Path, *, _schema_version: int
         raise
     memory.memory_id = digest[:16]
     return path
+
+
+def _release_cached_pages(path: Path) -> None:
+    """Drop the page cache of the file a save replaces (its bytes on disk stay as they are until the rename), so the
+    new file's writes reuse those pages, as an overwrite in place does. Memory that was freed a while ago can be
+    slow to get back (a virtual machine hands idle pages to its host): writing a fresh 480 MB file took 0.38–1.05 s
+    against 0.38 s overwriting one in place, in the same rounds. Best effort: nothing happens where the file is
+    missing or unreadable, or the system has no `posix_fadvise`."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _write_array(zf: zipfile.ZipFile, name: str, arr: np.ndarray) -> None:

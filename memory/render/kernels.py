@@ -3,20 +3,23 @@
 `view._draw` projects, sizes, packs and scatters a piece of points with torch
 ops, each one pass over the piece with a temporary of its own: on the CPU
 that costs ~11 ns a point, and two threads drawing at once gain nothing (a
-render of 5M points spent 17 of its 30 ms there). Here a piece takes one
-vectorised pass (`_project`: pixel, depth and splat radius of each point, in
-float32 without fast-math, though not summed in the order of torch's matrix
-product: a depth may differ in its last bit) and one scalar pass
-(`_scatter`: keep the nearest key per pixel; set wide splats aside), into
-scratch arrays a worker reuses. The keys are `splat.pack`'s; a point's index is its position in the
-cloud (`RenderCloud.index` is 0 … N−1). The kernels release the GIL, so the
-render's threads (threads.on_threads) draw in parallel.
+render of 5M points spent 17 of its 30 ms there). Here a piece is drawn a
+stretch of STRETCH points at a time: one vectorised pass (`_project`: pixel,
+depth and splat radius of each point, in float32 without fast-math, though
+not summed in the order of torch's matrix product: a depth may differ in its
+last bit) and one scalar pass (`_scatter`: keep the nearest key per pixel;
+set wide splats aside), through scratch arrays small enough to stay in the
+core's first-level cache. The keys are `splat.pack`'s; a point's index is
+its position in the cloud (`RenderCloud.index` is 0 … N−1). The kernels
+release the GIL, so the render's threads (threads.on_threads) draw in
+parallel.
 
-Growing splats and filling holes (`grow`, `fill_holes`) are compiled here
-too, with the same results as their torch ops, which a GPU render keeps.
-Kernels are compiled on first use and cached on disk beside this file (or in
-numba's cache folder where that is read-only): about 3 s once per install;
-loading them costs a process 0.4–0.55 s before its first CPU render.
+Growing splats, drawing the wide ones' squares, filling holes, unpacking the
+keys and gathering the winners' colours are compiled here too, with the
+same results as the torch ops a GPU render keeps. Kernels are compiled on
+first use and cached on disk beside this file (or in numba's cache folder
+where that is read-only): about 3 s once per install; loading them costs a
+process 0.4–0.55 s before its first CPU render.
 """
 
 from __future__ import annotations

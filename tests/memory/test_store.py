@@ -202,3 +202,26 @@ def test_cli_memory_info_refuses_damaged_files_in_one_line(tmp_path: Path, damag
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: cannot load memory"), proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise on this system")
+def test_a_save_over_a_memory_lets_its_cached_pages_go_first_and_keeps_it_until_the_rename(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The replaced file's page cache is dropped before the new file is written (so its pages are reused), which
+    leaves the old file whole on disk: a failed save still leaves it readable."""
+    from reasmory.memory import store
+
+    path = tmp_path / "m.rmem"
+    synthetic_memory(100).save(path)
+    before = path.read_bytes()
+    advised: list[tuple[str, int]] = []
+    fadvise = os.posix_fadvise
+    monkeypatch.setattr(store.os, "posix_fadvise", lambda fd, offset, length, advice: (
+        advised.append((os.readlink(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else str(path), advice)),
+        fadvise(fd, offset, length, advice))[1])
+    monkeypatch.setattr(store, "_write_array", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    with pytest.raises(MemoryFileError):
+        synthetic_memory(200).save(path)
+    assert advised == [(str(path.resolve()), os.POSIX_FADV_DONTNEED)]
+    assert path.read_bytes() == before and SpatialMemory.load(path).points.xyz.shape == (100, 3)
+    store._release_cached_pages(tmp_path / "missing.rmem")  # nothing to release: no error
