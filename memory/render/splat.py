@@ -45,12 +45,10 @@ MAX_RADIUS = LEVEL_RADIUS * 2**MAX_LEVEL
 COVER = 1.2
 #: Wide splats whose squares, clipped to the image, cover at most this many pixels in all are drawn pixel by pixel at
 #: full resolution instead of at coarse levels. In a render of a room they are mostly points of blocks beside the
-#: camera, whose squares hardly reach into the image (178 to 22k pixels in the benchmark's three views): the
-#: coarse levels' dozens of small passes cost ~2 ms however little they draw, a scatter of the pixels a fraction.
-SQUARE_PIXELS = 1 << 16
-#: The same budget for the compiled CPU kernel (kernels.draw_squares), which sets a pixel in well under a nanosecond:
-#: coarse levels cost more than drawing this many.
-COMPILED_SQUARE_PIXELS = 1 << 22
+#: camera, whose squares hardly reach into the image (178 to 210k pixels in the benchmark's views on five rooms):
+#: the coarse levels' dozens of small passes cost ~1.6 ms however little they draw, while the CPU's compiled kernel
+#: sets a pixel in well under a nanosecond (at most 0.15 ms a view) and CUDA's scatter costs a few microseconds.
+SQUARE_PIXELS = 1 << 22
 
 
 def pack(depth: torch.Tensor, index: torch.Tensor, radius: torch.Tensor | None = None) -> torch.Tensor:
@@ -177,14 +175,14 @@ class ZBuffer:
 
     def _draw_squares(self, u: torch.Tensor, v: torch.Tensor, keys: torch.Tensor, radius: torch.Tensor) -> bool:
         """Scatter every pixel of the wide splats' squares, clipped to the image, into the grown image, when they are
-        at most SQUARE_PIXELS in all (COMPILED_SQUARE_PIXELS on the CPU, where a compiled kernel draws them; else
-        draw nothing and return False): the exact squares, which the coarse levels round up to their grid."""
+        at most SQUARE_PIXELS in all (else draw nothing and return False), by a compiled kernel on the CPU, torch ops
+        elsewhere: the exact squares, which the coarse levels round up to their grid."""
         if self.compiled:
             from reasmory.memory.render import kernels  # (it reads this module's key layout)
 
             image = self.image[: self.spare].view(self.height + 2 * self.pad, self.stride).numpy()
             return kernels.draw_squares(image[self.pad : self.pad + self.height, self.pad : self.pad + self.width],
-                                        u.numpy(), v.numpy(), radius.numpy(), keys.numpy(), COMPILED_SQUARE_PIXELS)
+                                        u.numpy(), v.numpy(), radius.numpy(), keys.numpy(), SQUARE_PIXELS)
         left, right = (u - radius).clamp_(min=0), (u + radius).clamp_(max=self.width - 1)
         top, bottom = (v - radius).clamp_(min=0), (v + radius).clamp_(max=self.height - 1)
         widths = (right - left + 1).clamp_(min=0)

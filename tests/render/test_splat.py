@@ -70,7 +70,6 @@ def test_a_splat_covers_a_square_as_wide_as_its_spacing(footprint: float, compil
 def test_wide_splats_beyond_the_full_resolution_budget_snap_to_a_coarser_grid(footprint: float,
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(splat, "SQUARE_PIXELS", 0)
-    monkeypatch.setattr(splat, "COMPILED_SQUARE_PIXELS", 0)
     index = _draw([(150.0, 140.0, 1.0, footprint)], 320, 300)
     rows, cols = np.nonzero(index == 0)
     radius = max(0, int(np.ceil((footprint * COVER - 1) / 2)))
