@@ -36,8 +36,9 @@ NEAR = 0.05
 #: depth modes a memory with scene points draws only those (None): its objects' points repeat them without colour.
 OBJECT_BIAS = {"semantic": -0.02, "rgb": None, "depth": None}
 LEGEND_ENTRIES = 14
-#: Points projected and scattered at a time by a CPU thread: each step's arrays then stay in the CPU's cache between
-#: the dozen passes over them (measured 8 % faster than one piece at 5M points, same as 64k or 256k). A GPU takes
+#: Points a CPU thread takes at a time from the render's queue of pieces (the compiled kernels then draw them
+#: kernels.STRETCH at a time; the torch ops in one go). With the kernels, 32k and 64k took longer at 5M points (more
+#: calls for the threads to make), 128k and a view's dozen pieces still split evenly between two threads. A GPU takes
 #: them all at once.
 CHUNK = 1 << 17
 
