@@ -225,3 +225,13 @@ def test_a_save_over_a_memory_lets_its_cached_pages_go_first_and_keeps_it_until_
     assert advised == [(str(path.resolve()), os.POSIX_FADV_DONTNEED)]
     assert path.read_bytes() == before and SpatialMemory.load(path).points.xyz.shape == (100, 3)
     store._release_cached_pages(tmp_path / "missing.rmem")  # nothing to release: no error
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_save_over_a_fifo_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    """Letting the replaced file's pages go must not open a FIFO for reading and block: the save replaces it."""
+    path = tmp_path / "pipe.rmem"
+    os.mkfifo(path)
+    script = f"from reasmory.benchmarks.memory_io import synthetic_memory; synthetic_memory(10).save({str(path)!r})"
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert SpatialMemory.load(path).points.xyz.shape == (10, 3)
