@@ -373,7 +373,9 @@ def _gather(values: torch.Tensor, index: np.ndarray, compiled: bool | None = Non
     """(n, k) rows of a cloud's (N, k) attribute at a flat (n,) index (zeros where it is −1), and the lowest and
     highest index gathered ((−1, −1) when none): by one pass of a compiled kernel (kernels.gather_rows; `compiled`
     None: on the CPU), else torch ops."""
-    if compiled if compiled is not None else values.device.type == "cpu":
+    if compiled is None:
+        compiled = values.device.type == "cpu"
+    if compiled:
         out = np.empty((len(index), values.shape[1]), values.numpy().dtype)
         lowest, highest = kernels.gather_rows(index, values.numpy(), out)
         return out, (int(lowest), int(highest))
