@@ -30,7 +30,7 @@ import numba
 import numpy as np
 import torch
 
-from reasmory.memory.render.splat import EMPTY, INDEX_BITS, LEVEL_RADIUS, MAX_POINTS, MAX_RADIUS, RADIUS_FIELD, ZBuffer
+from reasmory.memory.render.splat import EMPTY, INDEX_BITS, INDEX_MASK, LEVEL_RADIUS, MAX_RADIUS, RADIUS_FIELD, ZBuffer
 
 _COMPILE = {"nogil": True, "cache": True, "boundscheck": False, "error_model": "numpy"}
 #: Marks a point behind the near plane in the radius scratch (every splat's radius is ≥ −0).
@@ -38,7 +38,6 @@ _BEHIND = np.float32(-1.0)
 #: Wide splats' pixel coordinates are clamped to this before conversion to integers: far beyond any image, and
 #: exactly representable.
 _FAR = 2.0**30
-_INDEX_MASK = MAX_POINTS - 1
 
 
 @numba.njit(**_COMPILE)
@@ -240,7 +239,7 @@ def unpack(keys: np.ndarray, index: np.ndarray, depth_bits: np.ndarray) -> None:
         for j in range(columns):
             key = keys[i, j]
             empty = key == EMPTY
-            index[i, j] = -1 if empty else key & _INDEX_MASK
+            index[i, j] = -1 if empty else key & INDEX_MASK
             depth_bits[i, j] = 0 if empty else np.int32(key >> 32)
 
 

@@ -30,12 +30,13 @@ if sys.byteorder != "little":  # `pack` lays out int64 keys as two int32 halves,
 
 INDEX_BITS = 27
 MAX_POINTS = 2**INDEX_BITS
-_INDEX_MASK = MAX_POINTS - 1
+#: The index bits of a key.
+INDEX_MASK = MAX_POINTS - 1
 _RADIUS_MASK = 31
 #: The radius bits of a key, in place.
 RADIUS_FIELD = _RADIUS_MASK << INDEX_BITS
 #: Greater than every key (its depth bits are a NaN's, which no depth has), with radius bits 0 so it never grows.
-EMPTY = (0x7FFFFFFF << 32) | _INDEX_MASK
+EMPTY = (0x7FFFFFFF << 32) | INDEX_MASK
 #: Largest splat radius grown at one resolution: at most this many passes per level.
 LEVEL_RADIUS = 4
 #: Wider splats go to 1/2, 1/4, … resolution, down to 1/2^MAX_LEVEL: radii reach LEVEL_RADIUS · 2^MAX_LEVEL.
@@ -71,7 +72,7 @@ def unpack_index(keys: torch.Tensor) -> torch.Tensor:
     By integer arithmetic, as the unpacking below: a comparison and `torch.where` on its mask cost several times as
     much. (EMPTY − 1 − key) is negative only for EMPTY, so its sign, shifted across, is all ones there and 0 elsewhere.
     """
-    return torch.rsub(keys, EMPTY - 1).bitwise_right_shift_(63).bitwise_or_(keys & _INDEX_MASK)
+    return torch.rsub(keys, EMPTY - 1).bitwise_right_shift_(63).bitwise_or_(keys & INDEX_MASK)
 
 
 def unpack_depth(keys: torch.Tensor) -> torch.Tensor:
