@@ -90,7 +90,7 @@ def rest_on_support(box: OrientedBox, support: float, frames: Sequence[Frame], d
     continues = under_lowest is not None and under_lowest < hidden
     unseen = not ends_seen and sight(_column_samples(box, support, lo), frames, depth, votes=votes).reached.mean() < hidden
     if gap <= contact or squat or touching or continues or unseen:
-        return _with_z(box, support, hi)
+        return with_bottom(box, support)
     return box
 
 
@@ -134,12 +134,6 @@ def empty_below(point: np.ndarray, support: float, frames: Sequence[Frame], dept
     z = np.linspace(support + clear, point[2] - clear, layers)
     column = np.c_[np.repeat(xy, layers, axis=0), np.tile(z, len(xy))]
     return float(seen_empty(column, frames, depth, masks, votes=votes).mean())
-
-
-def _with_z(box: OrientedBox, lo: float, hi: float) -> OrientedBox:
-    centre, extents = box.c.copy(), box.e.copy()
-    centre[2], extents[2] = (lo + hi) / 2, hi - lo
-    return OrientedBox(center=tuple(centre), extents=tuple(extents), rotation=box.rotation)
 
 
 def hidden_run(box: OrientedBox, axis: int, sign: float, reach: float, frames: Sequence[Frame], depth: DepthFn,
