@@ -38,7 +38,6 @@ FIXED_THREADS: int | None = _env_threads()
 #: The threads the last CPU render ran on (benchmarks report them).
 last_threads = 0
 _depth = 0
-_drawing = 1
 _pool: ThreadPoolExecutor | None = None
 
 
@@ -77,14 +76,14 @@ def cpu_threads(device: torch.device, torch_ops: bool = True) -> Iterator[None]:
     a 2-core machine one spinning took a core from the drawing threads (measured: drawing 8.3 → 5.7 ms at 5M
     points when OpenMP waits passively).
     """
-    global _depth, _drawing, last_threads
+    global _depth, last_threads
     if device.type != "cpu" or _depth:
         yield
         return
     keep_freed_memory()
     before = torch.get_num_threads()
-    _drawing = last_threads = render_threads(before)
-    wanted = _drawing if torch_ops else 1
+    last_threads = render_threads(before)
+    wanted = last_threads if torch_ops else 1
     _depth += 1
     try:
         if wanted != before:
@@ -98,7 +97,7 @@ def cpu_threads(device: torch.device, torch_ops: bool = True) -> Iterator[None]:
 
 def drawing_threads() -> int:
     """Threads a render's own work may run on: those `cpu_threads` chose, or torch's outside it."""
-    return _drawing if _depth else torch.get_num_threads()
+    return last_threads if _depth else torch.get_num_threads()
 
 
 def on_threads(work: Callable[[int], None], workers: int) -> None:
